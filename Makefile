@@ -1,0 +1,32 @@
+# Two commands on a fresh machine: `make up` runs the hub, `make test` runs the tests.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8080
+
+.PHONY: up test install lint bench clean
+
+$(BIN)/omshub: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e tests/sample_plugin
+	touch $@
+
+install: $(BIN)/omshub
+
+up: install
+	$(BIN)/omshub up --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python bench/throughput.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,120 @@
+"""The registry of message types.
+
+A message type is a pydantic model decorated with :func:`message_type`. It names itself
+(``erz.person.changed``), its version, and optionally which payload fields identify a person
+(for the journal's masked person search) and what the raw external form is.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+M = TypeVar("M", bound=type[BaseModel])
+
+
+class UnknownMessageType(LookupError):
+    """Raised for a type key nobody registered; suggests the closest known keys."""
+
+    def __init__(self, key: str, known: Iterable[str]) -> None:
+        close = difflib.get_close_matches(key, list(known), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        super().__init__(f"unknown message type {key!r}{hint}")
+        self.key = key
+
+
+@dataclass(frozen=True)
+class MessageType:
+    """One registered, versioned message type."""
+
+    name: str
+    version: int
+    model: type[BaseModel]
+    description: str = ""
+    person_fields: tuple[str, ...] = ()
+    package: str = ""
+
+    @property
+    def key(self) -> str:
+        """Routing key and registry key: ``name.vN``."""
+        return f"{self.name}.v{self.version}"
+
+    def validate(self, payload: dict[str, Any]) -> BaseModel:
+        """Validate a payload; raises :class:`pydantic.ValidationError`."""
+        return self.model.model_validate(payload)
+
+    def person_of(self, payload: dict[str, Any]) -> str:
+        """The person identifiers in a payload, joined, for the journal's person search."""
+        values = [str(payload[f]) for f in self.person_fields if payload.get(f)]
+        return " ".join(values)
+
+    def json_schema(self) -> dict[str, Any]:
+        """The payload's JSON schema."""
+        return self.model.model_json_schema()
+
+
+def message_type(
+    name: str, version: int = 1, *, person_fields: Iterable[str] = ()
+) -> Callable[[M], M]:
+    """Class decorator declaring a pydantic model a canonical message type."""
+
+    def mark(model: M) -> M:
+        doc = (model.__doc__ or "").strip()
+        model.__omshub_type__ = MessageType(  # type: ignore[attr-defined]
+            name=name,
+            version=version,
+            model=model,
+            description=doc.splitlines()[0] if doc else "",
+            person_fields=tuple(person_fields),
+            package=model.__module__.split(".")[0],
+        )
+        return model
+
+    return mark
+
+
+def type_of(model: type[BaseModel]) -> MessageType:
+    """The :class:`MessageType` declared on a model by :func:`message_type`."""
+    declared = getattr(model, "__omshub_type__", None)
+    if not isinstance(declared, MessageType):
+        raise TypeError(f"{model.__qualname__} is not decorated with @message_type")
+    return declared
+
+
+@dataclass
+class TypeRegistry:
+    """Every message type known to this process, keyed by ``name.vN``."""
+
+    _types: dict[str, MessageType] = field(default_factory=dict)
+
+    def add(self, model: type[BaseModel]) -> MessageType:
+        """Register a decorated model; re-registering the same model is harmless."""
+        mt = type_of(model)
+        existing = self._types.get(mt.key)
+        if existing is not None and existing.model is not model:
+            raise ValueError(
+                f"message type {mt.key} is declared twice: by {existing.model.__module__} "
+                f"and by {model.__module__}"
+            )
+        self._types[mt.key] = mt
+        return mt
+
+    def get(self, key: str) -> MessageType:
+        """The type for ``name.vN``; raises :class:`UnknownMessageType`."""
+        try:
+            return self._types[key]
+        except KeyError:
+            raise UnknownMessageType(key, self._types) from None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._types
+
+    def __iter__(self) -> Iterator[MessageType]:
+        return iter(sorted(self._types.values(), key=lambda t: t.key))
+
+    def __len__(self) -> int:
+        return len(self._types)

@@ -1,0 +1,1 @@
+"""OMS Hub core: the bus, the router, the component runtime, plug-ins, scheduling, the CLI."""
