@@ -1,0 +1,10 @@
+"""Names of the bus message headers the hub sets (one place, so every process agrees)."""
+
+ATTEMPT = "x-omshub-attempt"
+"""How many times a handler already failed on this message (0 on first delivery)."""
+REPLAY = "x-omshub-replay"
+"""Id of the audit record of the operator replay that sent this copy."""
+TRACEPARENT = "traceparent"
+"""W3C trace context, copied from the envelope so that brokers' tooling can see it."""
+ORIGIN_QUEUE = "x-omshub-queue"
+"""The queue a retried or dead-lettered message belongs to."""
