@@ -152,3 +152,17 @@ audit_log = sa.Table(
     sa.Column("remote_addr", sa.String(100), nullable=False, server_default=""),
     comment="Every operator action: who, when, what, why.",
 )
+
+heartbeats = sa.Table(
+    "heartbeats",
+    metadata,
+    sa.Column("instance", sa.String(200), primary_key=True, comment="component@host:pid"),
+    sa.Column("component", sa.String(100), nullable=False, index=True),
+    sa.Column("host", sa.String(200), nullable=False),
+    sa.Column("pid", sa.Integer, nullable=False),
+    sa.Column("started_at", TS, nullable=False),
+    sa.Column("last_seen_at", TS, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False, server_default="{}"),
+    comment="Each running component instance reports here; the console reads its health.",
+)

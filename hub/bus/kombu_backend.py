@@ -10,7 +10,6 @@ two things the hub needs from them: delayed delivery (a timer) and the delivery 
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 from collections.abc import Sequence
@@ -232,7 +231,7 @@ class _KombuSubscription(Subscription):
                 return
             try:
                 conn.drain_events(timeout=wait)
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 if pending:
                     return
                 continue

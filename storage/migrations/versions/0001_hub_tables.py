@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -71,7 +70,8 @@ def upgrade() -> None:
         sa.Column("resolved_by", sa.String(length=100), nullable=True),
         sa.Column("resolution", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dead_letters")),
-        comment="Messages that exhausted their retries, with their cause, until replayed or discarded.",
+        comment="Messages that exhausted their retries, with their cause, until replayed or "
+        "discarded.",
     )
     with op.batch_alter_table("dead_letters", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_dead_letters_at"), ["at"], unique=False)

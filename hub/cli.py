@@ -1,0 +1,231 @@
+"""The ``omshub`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+from hub import logs
+from hub.settings import Settings, load_settings
+
+log = logging.getLogger("omshub")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {k: getattr(args, k, None) for k in ("broker_url", "database_url")}
+    if getattr(args, "port", None):
+        overrides["admin_port"] = args.port
+    if getattr(args, "host", None):
+        overrides["admin_host"] = args.host
+    return load_settings(**overrides)
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    """Every installed component and the console in this one process."""
+    from hub.runtime import HubProcess
+
+    settings = _settings(args)
+    logs.configure(settings.log_level, args.log_format or "text", "hub")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    process = HubProcess(settings, migrate=True)
+    process.start()
+    url = f"http://{settings.admin_host}:{settings.admin_port}"
+    log.info("OMS Hub is up: %s (broker %s, database %s)", url, settings.broker_url,
+             process.db.engine.url.render_as_string())
+    if not _has_users(process):
+        log.warning("no console users yet: create one with `omshub user add NAME --role "
+                    "administrator`")
+    process.wait()
+    return 0
+
+
+def _has_users(process: object) -> bool:
+    import sqlalchemy as sa
+
+    from storage.models import users
+
+    with process.db.read() as conn:  # type: ignore[attr-defined]
+        return bool(conn.execute(sa.select(sa.func.count()).select_from(users)).scalar())
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """One component in this process (production: one process per component)."""
+    from hub.runtime import HubProcess
+
+    settings = _settings(args)
+    logs.configure(settings.log_level, args.log_format or settings.log_format, args.component)
+    process = HubProcess(settings, [args.component], migrate=False)
+    process.start()
+    if args.metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(args.metrics_port)
+    process.wait()
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Create or upgrade the hub's tables and every plug-in's own."""
+    from hub.plugins import discover
+    from storage.db import Database
+    from storage.migrate import current_revision, upgrade
+
+    settings = _settings(args)
+    logs.configure(settings.log_level, "text")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.resolved_database_url())
+    plugins = discover()
+    upgrade(db, [c.metadata for c in plugins.components.values() if c.metadata is not None])
+    print(f"database at revision {current_revision(db)}")
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    """What the installed packages provide."""
+    from hub.plugins import discover
+
+    plugins = discover()
+    if args.json:
+        print(json.dumps([vars(p) for p in plugins.found], ensure_ascii=False, indent=2))
+        return 0
+    for p in plugins.found:
+        state = f"ERROR {p.error}" if p.error else ", ".join(p.provides)
+        print(f"{p.group:22} {p.name:20} {p.distribution:20} {state}")
+    return 1 if any(p.error for p in plugins.found) else 0
+
+
+def cmd_catalogue(args: argparse.Namespace) -> int:
+    """The catalogue of every installed message type with its JSON schema."""
+    from contracts.catalogue import as_json, as_markdown
+    from hub.plugins import discover
+
+    types = list(discover().types)
+    text = as_markdown(types) if args.markdown else json.dumps(
+        as_json(types), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        print(f"wrote {len(types)} types to {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    """Create a console user (password asked for, or read from stdin with --password-stdin)."""
+    from admin.users import add_user
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    settings = _settings(args)
+    db = Database(settings.resolved_database_url())
+    upgrade(db)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password: ")
+        if password != getpass.getpass("again: "):
+            print("passwords differ", file=sys.stderr)
+            return 2
+    add_user(db, args.username, password, args.role, personal_data=args.personal_data)
+    print(f"user {args.username} ({args.role}) created")
+    return 0
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    """Send probe messages through a running hub (its database and broker)."""
+    from adapters.probe.service import ProbeAdapter
+    from hub.runtime import HubProcess
+
+    settings = _settings(args)
+    process = HubProcess(settings, ["adapter.probe"], migrate=False)
+    process.start()
+    try:
+        adapter = process.components["adapter.probe"]
+        assert isinstance(adapter, ProbeAdapter)
+        sent = adapter.send(args.count, note=args.note)
+        print(f"sent {len(sent)} probe(s); first id {sent[0].id if sent else '-'}")
+    finally:
+        process.stop()
+    return 0
+
+
+def cmd_partitions(args: argparse.Namespace) -> int:
+    """Create monthly partitions of the journal ahead of time (PostgreSQL)."""
+    from storage.db import Database
+    from storage.partitions import ensure_monthly_partitions
+
+    settings = _settings(args)
+    db = Database(settings.resolved_database_url())
+    made = ensure_monthly_partitions(db, date.today(), months_ahead=args.months)
+    print("\n".join(made) if made else "partitions already exist")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of ``omshub``."""
+    p = argparse.ArgumentParser(prog="omshub", description="OMS Hub: integration hub of a ТФОМС")
+    p.add_argument("--broker-url", help="overrides OMSHUB_BROKER_URL")
+    p.add_argument("--database-url", help="overrides OMSHUB_DATABASE_URL")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="run everything in one process (embedded default)")
+    up.add_argument("--port", type=int, help="console port (default 8080)")
+    up.add_argument("--host", help="console address (default 127.0.0.1)")
+    up.add_argument("--log-format", choices=("json", "text"))
+    up.set_defaults(func=cmd_up)
+
+    run = sub.add_parser("run", help="run one component (production)")
+    run.add_argument("component", help="e.g. hub.router, hub.scheduler, console, handler.probe")
+    run.add_argument("--port", type=int, help="console port, for `run console`")
+    run.add_argument("--host", help="console address, for `run console`")
+    run.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port")
+    run.add_argument("--log-format", choices=("json", "text"))
+    run.set_defaults(func=cmd_run)
+
+    sub.add_parser("migrate", help="create or upgrade the database").set_defaults(
+        func=cmd_migrate)
+
+    plugins = sub.add_parser("plugins", help="list installed plug-ins")
+    plugins.add_argument("--json", action="store_true")
+    plugins.set_defaults(func=cmd_plugins)
+
+    cat = sub.add_parser("catalogue", help="print the catalogue of message types")
+    cat.add_argument("--markdown", action="store_true", help="as a Markdown document")
+    cat.add_argument("-o", "--output", help="write to this file")
+    cat.set_defaults(func=cmd_catalogue)
+
+    user = sub.add_parser("user", help="console users").add_subparsers(dest="user_cmd",
+                                                                        required=True)
+    add = user.add_parser("add", help="create a console user")
+    add.add_argument("username")
+    add.add_argument("--role", choices=("viewer", "operator", "administrator"), default="viewer")
+    add.add_argument("--personal-data", action="store_true", help="may see personal data")
+    add.add_argument("--password-stdin", action="store_true")
+    add.set_defaults(func=cmd_user_add)
+
+    probe = sub.add_parser("probe", help="send probe messages through the hub")
+    probe.add_argument("--count", type=int, default=1)
+    probe.add_argument("--note", default="")
+    probe.set_defaults(func=cmd_probe)
+
+    parts = sub.add_parser("journal-partitions", help="create monthly journal partitions")
+    parts.add_argument("--months", type=int, default=3, help="months ahead (default 3)")
+    parts.set_defaults(func=cmd_partitions)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``omshub`` script."""
+    args = parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

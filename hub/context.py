@@ -1,0 +1,76 @@
+"""What a component receives at setup: settings, storage, bus, types, and a way to publish."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from contracts.envelope import AttachmentRef, Envelope
+from contracts.registry import TypeRegistry, type_of
+from hub.bus import Bus
+from hub.outbox import Relay, envelope_for, stage
+from hub.settings import Settings
+from storage.db import Database
+from storage.journal import JournalBatch, store_blob
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A message an adapter takes in from outside, with the exact bytes it came as."""
+
+    model: BaseModel
+    raw: bytes | None = None
+    raw_media_type: str = "application/xml"
+    raw_name: str = ""
+    destination: str | None = None
+    correlation_id: str | None = None
+    cause: Envelope | None = None
+
+
+@dataclass
+class Context:
+    """Shared services of one component inside its process."""
+
+    settings: Settings
+    db: Database
+    bus: Bus
+    types: TypeRegistry
+    relay: Relay
+    component: str
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("omshub"))
+
+    def publish(self, model: BaseModel, **kw: object) -> Envelope:
+        """Take one message in: journal it (with its raw bytes) and queue it for the router."""
+        return self.publish_many([Inbound(model, **kw)])[0]  # type: ignore[arg-type]
+
+    def publish_many(self, items: Sequence[Inbound]) -> list[Envelope]:
+        """Take many messages in within one transaction; returns their envelopes."""
+        journal = JournalBatch(self.component)
+        staged: list[tuple[Envelope, str, str | None]] = []
+        with self.db.transaction() as conn:
+            for item in items:
+                mt = type_of(type(item.model))
+                attachments: list[AttachmentRef] = []
+                blob_id = None
+                if item.raw is not None:
+                    blob_id = store_blob(conn, item.raw, item.raw_media_type)
+                    attachments.append(
+                        AttachmentRef(blob_id=blob_id, name=item.raw_name or "raw",
+                                      media_type=item.raw_media_type, size=len(item.raw))
+                    )
+                env = envelope_for(
+                    item.model,
+                    source=self.component,
+                    cause=item.cause,
+                    destination=item.destination,
+                    attachments=attachments,
+                    correlation_id=item.correlation_id,
+                )
+                staged.append((env, mt.person_of(env.payload), blob_id))
+            stage(conn, journal, staged)
+            journal.write(conn)
+        self.relay.notify()
+        return [env for env, _, _ in staged]

@@ -1,0 +1,131 @@
+"""The router: validates every new message and delivers it to its subscribers (HUB-2).
+
+It reads ``omshub.router``, checks the envelope and the payload against the message type,
+journals the outcome and publishes one copy to each subscriber queue with confirms, and
+only then acknowledges. Bad input never stops it:
+
+* a malformed envelope or a payload failing its schema is **rejected**: journaled with the
+  cause and the exact bytes, and parked;
+* a message of an unknown type, or of a type nobody subscribes to, is **parked**: kept in
+  ``omshub.parked`` and visible in the journal, to be replayed when a subscriber exists.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import ClassVar
+
+from pydantic import ValidationError
+from sqlalchemy.engine import Connection
+
+from contracts.envelope import Envelope, new_id
+from contracts.registry import UnknownMessageType
+from hub.bus import Delivery, Disposition, Outgoing, QueueSpec, Subscription
+from hub.component import Component
+from hub.metrics import HANDLE_SECONDS, MESSAGES
+from hub.outbox import ROUTER_QUEUE
+from hub.routing import RoutingTable
+from hub.runner import _summary
+from storage.journal import JournalBatch, store_blob
+
+log = logging.getLogger(__name__)
+
+PARKED_QUEUE = "omshub.parked"
+
+
+class Router(Component):
+    """The central router; run one or several (competing consumers on one queue)."""
+
+    kind: ClassVar[str] = "hub"
+    name: ClassVar[str] = "router"
+
+    def __init__(self, table: RoutingTable | None = None) -> None:
+        super().__init__()
+        self.table = table or RoutingTable()
+        self._sub: Subscription | None = None
+        self.routed = 0
+        self.parked = 0
+        self.rejected = 0
+
+    def queue_specs(self) -> list[QueueSpec]:
+        """The router's queue, the parking queue and every subscriber queue."""
+        limit = self.ctx.settings.delivery_limit
+        names = [ROUTER_QUEUE, PARKED_QUEUE, *self.table.queues()]
+        return [QueueSpec(n, delivery_limit=limit) for n in names]
+
+    def start(self) -> None:
+        """Consume the router queue."""
+        self._sub = self.ctx.bus.consume(
+            ROUTER_QUEUE, self.route_batch, prefetch=self.ctx.settings.prefetch
+        )
+
+    def stop(self) -> None:
+        """Stop consuming; the batch in progress finishes first."""
+        super().stop()
+        if self._sub is not None:
+            self._sub.cancel()
+            self._sub = None
+
+    def health(self) -> dict[str, object]:
+        """Counts since start."""
+        return {"status": "ok", "routed": self.routed, "parked": self.parked,
+                "rejected": self.rejected}
+
+    def route_batch(self, deliveries: list[Delivery]) -> list[Disposition]:
+        """Validate, journal and forward a batch; ack only after the copies are confirmed."""
+        started = time.perf_counter()
+        journal = JournalBatch(self.component_name())
+        out: list[Outgoing] = []
+        rejects: list[tuple[Delivery, str, Envelope | None]] = []
+        for d in deliveries:
+            try:
+                env = Envelope.from_bytes(d.body)
+            except ValidationError as exc:
+                rejects.append((d, f"malformed envelope: {_summary(exc)}", None))
+                continue
+            key = env.routing_key
+            try:
+                self.ctx.types.get(key).validate(env.payload)
+            except UnknownMessageType as exc:
+                rejects.append((d, str(exc), env))
+                continue
+            except ValidationError as exc:
+                rejects.append((d, f"payload fails {key}: {_summary(exc)}", env))
+                continue
+            queues = self.table.destinations(key, env.destination)
+            if not queues:
+                whom = f"component {env.destination!r}" if env.destination else "subscriber"
+                journal.event(env.id, "parked", queue=PARKED_QUEUE,
+                              detail=f"no {whom} for {key}", error=f"unroutable: {key}")
+                out.append(Outgoing(PARKED_QUEUE, d.body, env.id, d.headers))
+                self.parked += 1
+                continue
+            journal.event(env.id, "routed", detail=" ".join(queues))
+            out.extend(Outgoing(q, d.body, env.id, d.headers) for q in queues)
+            self.routed += 1
+        with self.ctx.db.transaction() as conn:
+            for d, cause, env in rejects:
+                message_id = self._reject(conn, journal, d, cause, env)
+                out.append(Outgoing(PARKED_QUEUE, d.body, message_id, d.headers))
+            journal.write(conn)
+        # Journal first, then forward: a message is never handled before it is journaled.
+        self.ctx.bus.publish(out)
+        MESSAGES.labels(self.component_name(), "routed").inc(len(deliveries) - len(rejects))
+        HANDLE_SECONDS.labels(self.component_name()).observe(time.perf_counter() - started)
+        return [Disposition.ACK] * len(deliveries)
+
+    def _reject(self, conn: Connection, journal: JournalBatch, d: Delivery, cause: str,
+                env: Envelope | None) -> str:
+        """Journal bad input with its exact bytes; returns the id it is journaled under."""
+        self.rejected += 1
+        message_id = env.id if env else (d.message_id or new_id())
+        log.warning("rejected message %s: %s", message_id, cause)
+        blob = store_blob(conn, d.body, "application/octet-stream")
+        if env is None:
+            # Not an envelope at all: journal it under a stub so that it can be found.
+            env = Envelope(id=message_id, type="hub.malformed", version=1, source="unknown")
+        journal.message(env, "rejected", raw_blob_id=blob,
+                        body=d.body.decode("utf-8", "replace"))
+        journal.event(message_id, "rejected", detail=cause, error=cause)
+        return message_id

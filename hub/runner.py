@@ -1,0 +1,340 @@
+"""Consuming a component's queue effectively once (invariant 2, HUB-3).
+
+One batch (up to the prefetch window) is handled in ONE database transaction: the inbox
+records, the handler's effects, the journal rows and the outgoing messages (outbox) commit
+together, then the deliveries are acknowledged. A crash before the commit redelivers the
+batch and nothing of it happened; a crash after the commit redelivers it and the inbox
+turns it into no-ops.
+
+The fast path runs the whole batch without savepoints. If a handler raises, the batch is
+rolled back and run again with a savepoint per message, so that one bad message is retried
+or dead-lettered without undoing its neighbours.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.engine import Connection
+
+from contracts.envelope import AttachmentRef, Envelope, utcnow
+from contracts.hub import JobRunV1
+from contracts.registry import MessageType, type_of
+from hub import headers as H
+from hub.bus import Delivery, Disposition, Outgoing, QueueSpec, Subscription
+from hub.component import Component, Message, PermanentError
+from hub.context import Context
+from hub.metrics import HANDLE_SECONDS, MESSAGES
+from hub.outbox import envelope_for, stage
+from hub.tracing import current_correlation, current_message, current_trace, trace_id_of
+from storage.journal import JournalBatch
+from storage.models import dead_letters, inbox, schedules
+
+log = logging.getLogger(__name__)
+
+JOB_RUN = type_of(JobRunV1).key
+
+
+class Tx:
+    """What a handler method works with: the transaction and a way to send messages."""
+
+    def __init__(self, conn: Connection, cause: Envelope, component: str) -> None:
+        self.conn = conn
+        self.cause = cause
+        self.component = component
+        self.sent: list[Envelope] = []
+
+    def send(
+        self,
+        model: BaseModel,
+        *,
+        destination: str | None = None,
+        attachments: Sequence[AttachmentRef] = (),
+        headers: dict[str, str] | None = None,
+    ) -> Envelope:
+        """Send a message caused by the one being handled; it leaves when the batch commits."""
+        env = envelope_for(model, source=self.component, cause=self.cause,
+                           destination=destination, attachments=attachments, headers=headers)
+        self.sent.append(env)
+        return env
+
+
+@dataclass
+class _Item:
+    index: int
+    delivery: Delivery
+    env: Envelope
+    attempt: int
+    call: Callable[[Message[Any], Tx], Any] | None = None
+    mt: MessageType | None = None
+    payload: BaseModel | None = None
+    error: BaseException | None = None
+    sent: list[Envelope] = field(default_factory=list)
+
+
+class _HandlerRaised(Exception):
+    def __init__(self, item: _Item) -> None:
+        super().__init__(item.env.id)
+        self.item = item
+
+
+class Runner:
+    """Consumes one component's queue and dispatches to its ``@handles`` and ``@job`` methods."""
+
+    def __init__(self, component: Component, ctx: Context) -> None:
+        self.component = component
+        self.ctx = ctx
+        self.name = component.component_name()
+        self.queue = component.queue_name()
+        self.delays = tuple(ctx.settings.retry_delays)
+        self._methods: dict[str, tuple[Callable[..., Any], MessageType]] = {}
+        for sub in component.subscriptions():
+            for mt in sub.types:
+                self._methods[mt.key] = (getattr(component, sub.method), mt)
+        self._jobs = {spec.name: getattr(component, spec.method) for spec in component.jobs()}
+        self._sub: Subscription | None = None
+        self.handled = 0
+        self.failed = 0
+        self.last_error: str | None = None
+
+    def queue_spec(self) -> QueueSpec:
+        """The component queue with the configured delivery limit."""
+        return QueueSpec(self.queue, delivery_limit=self.ctx.settings.delivery_limit)
+
+    def start(self) -> None:
+        """Start consuming the component's queue."""
+        prefetch = self.component.prefetch or self.ctx.settings.prefetch
+        self._sub = self.ctx.bus.consume(self.queue, self.handle_batch, prefetch=prefetch)
+
+    def stop(self) -> None:
+        """Stop consuming; the batch in progress finishes first."""
+        if self._sub is not None:
+            self._sub.cancel()
+            self._sub = None
+
+    # -- a batch ---------------------------------------------------------------------------
+
+    def handle_batch(self, deliveries: list[Delivery]) -> list[Disposition]:
+        """Handle a batch; returns one disposition per delivery."""
+        started = time.perf_counter()
+        journal = JournalBatch(self.name)
+        items: list[_Item] = []
+        jobs: list[_Item] = []
+        broken: list[tuple[Delivery, str, str]] = []
+        for i, d in enumerate(deliveries):
+            try:
+                env = Envelope.from_bytes(d.body)
+            except ValidationError as exc:
+                broken.append((d, "MalformedEnvelope", _summary(exc)))
+                continue
+            item = _Item(i, d, env, int(d.headers.get(H.ATTEMPT, 0) or 0))
+            (jobs if env.routing_key == JOB_RUN else items).append(item)
+            self._bind(item)
+        retries = self._commit(items, broken, journal)
+        for item in jobs:
+            retries += self._run_job(item)
+        if retries:
+            self.ctx.bus.publish(retries)
+        self.ctx.relay.notify()
+        HANDLE_SECONDS.labels(self.name).observe(time.perf_counter() - started)
+        return [Disposition.ACK] * len(deliveries)
+
+    def _bind(self, item: _Item) -> None:
+        """Find the method and validate the payload; a failure here is permanent."""
+        entry = self._methods.get(item.env.routing_key)
+        if entry is None:
+            item.error = PermanentError(
+                f"{self.name} has no handler for message type {item.env.routing_key}"
+            )
+            return
+        item.call, item.mt = entry
+        try:
+            item.payload = item.mt.validate(item.env.payload)
+        except ValidationError as exc:
+            item.error = PermanentError(f"payload fails {item.mt.key}: {_summary(exc)}")
+
+    def _commit(
+        self, items: list[_Item], broken: list[tuple[Delivery, str, str]], journal: JournalBatch
+    ) -> list[Outgoing]:
+        """Run the handlers and commit everything; returns the retries to publish."""
+        try:
+            return self._transaction(items, broken, journal, savepoints=False)
+        except _HandlerRaised as exc:
+            log.info("handler failed on %s; re-running the batch message by message",
+                     exc.item.env.id)
+            for item in items:
+                if not isinstance(item.error, PermanentError):
+                    item.error = None
+                item.sent = []
+            journal.messages.clear()
+            journal.events.clear()
+            journal.statuses.clear()
+            return self._transaction(items, broken, journal, savepoints=True)
+
+    def _transaction(
+        self,
+        items: list[_Item],
+        broken: list[tuple[Delivery, str, str]],
+        journal: JournalBatch,
+        *,
+        savepoints: bool,
+    ) -> list[Outgoing]:
+        retries: list[Outgoing] = []
+        with self.ctx.db.transaction() as conn:
+            seen = self._seen(conn, [it.env.id for it in items])
+            done: list[_Item] = []
+            for item in items:
+                if item.env.id in seen:
+                    continue  # a redelivery of something already handled: no effect again
+                if item.error is None:
+                    self._call(conn, item, savepoints)
+                if item.error is None:
+                    done.append(item)
+                else:
+                    retries += self._fail(conn, journal, item)
+            now = utcnow()
+            if done:
+                conn.execute(
+                    inbox.insert(),
+                    [{"consumer": self.name, "message_id": it.env.id, "handled_at": now}
+                     for it in done],
+                )
+                for item in done:
+                    if item.attempt:
+                        journal.event(item.env.id, "retried", queue=self.queue,
+                                      attempt=item.attempt, detail=f"attempt {item.attempt + 1}")
+                    journal.event(item.env.id, "handled", queue=self.queue,
+                                  attempt=item.attempt)
+                sent = [(env, self._person(env), None) for it in done for env in it.sent]
+                stage(conn, journal, sent)
+            for d, cause_type, cause in broken:
+                self._dead_letter(conn, d, cause_type, cause, 1)
+            journal.write(conn)
+        self.handled += len(done)
+        MESSAGES.labels(self.name, "handled").inc(len(done))
+        return retries
+
+    def _call(self, conn: Connection, item: _Item, savepoints: bool) -> None:
+        assert item.call is not None and item.payload is not None
+        tx = Tx(conn, item.env, self.name)
+        tokens = (current_message.set(item.env.id),
+                  current_correlation.set(item.env.correlation_id),
+                  current_trace.set(trace_id_of(item.env.headers)))
+        try:
+            if savepoints:
+                try:
+                    with conn.begin_nested():
+                        item.call(Message(item.env, item.payload), tx)
+                except Exception as exc:  # noqa: BLE001 - any handler failure is data
+                    item.error = exc
+                    return
+            else:
+                try:
+                    item.call(Message(item.env, item.payload), tx)
+                except Exception as exc:  # noqa: BLE001
+                    item.error = exc
+                    raise _HandlerRaised(item) from exc
+            item.sent = tx.sent
+        finally:
+            current_message.reset(tokens[0])
+            current_correlation.reset(tokens[1])
+            current_trace.reset(tokens[2])
+
+    def _fail(self, conn: Connection, journal: JournalBatch, item: _Item) -> list[Outgoing]:
+        """Journal a failure; schedule a retry or dead-letter the message."""
+        exc = item.error
+        assert exc is not None
+        failures = item.attempt + 1
+        cause_type = type(exc).__name__
+        cause = f"{cause_type}: {exc}"
+        self.failed += 1
+        self.last_error = cause
+        MESSAGES.labels(self.name, "failed").inc()
+        permanent = isinstance(exc, PermanentError)
+        if permanent or failures > len(self.delays):
+            journal.event(item.env.id, "dead", queue=self.queue, attempt=failures,
+                          detail=cause, error=cause)
+            self._dead_letter(conn, item.delivery, cause_type, str(exc), failures,
+                              message_id=item.env.id)
+            log.warning("message %s dead-lettered after %d attempt(s): %s",
+                        item.env.id, failures, cause)
+            return []
+        delay = self.delays[failures - 1]
+        journal.event(item.env.id, "failed", queue=self.queue, attempt=failures,
+                      detail=f"{cause}; retry {failures} of {len(self.delays)} in {delay:g} s",
+                      error=cause)
+        hdrs = dict(item.delivery.headers)
+        hdrs[H.ATTEMPT] = failures
+        hdrs[H.ORIGIN_QUEUE] = self.queue
+        return [Outgoing(self.queue, item.delivery.body, item.env.id, hdrs, delay=delay)]
+
+    def _dead_letter(self, conn: Connection, d: Delivery, cause_type: str, cause: str,
+                     attempts: int, message_id: str | None = None) -> None:
+        conn.execute(
+            dead_letters.insert(),
+            {"message_id": message_id or d.message_id or "?", "queue": self.queue,
+             "component": self.name, "cause_type": cause_type, "cause_message": cause[:4000],
+             "attempts": attempts, "body": d.body, "at": utcnow(), "state": "open"},
+        )
+
+    def _seen(self, conn: Connection, ids: list[str]) -> set[str]:
+        if not ids:
+            return set()
+        c = inbox.c
+        rows = conn.execute(
+            sa.select(c.message_id).where(c.consumer == self.name, c.message_id.in_(ids))
+        )
+        return {r[0] for r in rows}
+
+    def _person(self, env: Envelope) -> str:
+        key = env.routing_key
+        return self.ctx.types.get(key).person_of(env.payload) if key in self.ctx.types else ""
+
+    # -- scheduled jobs ----------------------------------------------------------------------
+
+    def _run_job(self, item: _Item) -> list[Outgoing]:
+        """Run a job outside any transaction (jobs talk to the outside), then record it."""
+        request = JobRunV1.model_validate(item.env.payload)
+        with self.ctx.db.read() as conn:
+            if self._seen(conn, [item.env.id]):
+                return []
+        method = self._jobs.get(request.job)
+        try:
+            if method is None:
+                raise PermanentError(f"{self.name} has no job {request.job!r}")
+            method()
+        except Exception as exc:  # noqa: BLE001 - a failing job is journaled and retried
+            item.error = exc
+        journal = JournalBatch(self.name)
+        with self.ctx.db.transaction() as conn:
+            status = "ok" if item.error is None else "failed"
+            conn.execute(
+                schedules.update().where(schedules.c.name == request.schedule).values(
+                    last_run_at=utcnow(), last_status=status,
+                    last_error=None if item.error is None else f"{item.error}"[:4000])
+            )
+            retries: list[Outgoing] = []
+            if item.error is None:
+                conn.execute(inbox.insert(), {"consumer": self.name, "message_id": item.env.id,
+                                              "handled_at": utcnow()})
+                journal.event(item.env.id, "handled", queue=self.queue, attempt=item.attempt)
+            else:
+                retries = self._fail(conn, journal, item)
+            journal.write(conn)
+        return retries
+
+
+def _summary(exc: ValidationError) -> str:
+    """A one-line account of a pydantic validation error."""
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ())) or "(root)"
+        parts.append(f"{where}: {err.get('msg', '')}")
+    more = f" (+{exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
+    return "; ".join(parts) + more

@@ -1,0 +1,257 @@
+"""Running components: one process with several (embedded) or one each (production).
+
+:class:`HubProcess` owns what a process shares — the database engine, the bus connection,
+the outbox relay — and the lifecycle of its components: setup, declare queues, start
+consumers and the relay, heartbeat into the database, and stop gracefully on SIGTERM
+(stop taking work, finish the batch in hand, publish what was committed, disconnect).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from contracts.envelope import utcnow
+from hub.bus import Bus, connect
+from hub.component import Component
+from hub.context import Context
+from hub.metrics import COMPONENT_UP, QUEUE_DEPTH
+from hub.outbox import Relay
+from hub.plugins import Plugins, discover
+from hub.router import Router
+from hub.routing import RoutingTable
+from hub.runner import Runner
+from hub.scheduler import Scheduler
+from hub.settings import Settings
+from storage.db import Database
+from storage.migrate import current_revision, upgrade
+from storage.models import heartbeats
+
+log = logging.getLogger(__name__)
+
+ROUTER = Router.component_name()
+SCHEDULER = Scheduler.component_name()
+CONSOLE = "console"
+BUILTIN = (ROUTER, SCHEDULER, CONSOLE)
+
+
+def all_component_names(plugins: Plugins) -> list[str]:
+    """Every component this installation can run, built-in ones first."""
+    return [*BUILTIN, *sorted(plugins.components)]
+
+
+class HubProcess:
+    """The components of one OS process and what they share."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        names: Sequence[str] | None = None,
+        *,
+        plugins: Plugins | None = None,
+        migrate: bool = False,
+    ) -> None:
+        self.settings = settings
+        self.plugins = plugins or discover()
+        known = all_component_names(self.plugins)
+        self.names = list(names) if names else (settings.components or known)
+        for name in self.names:
+            if name not in BUILTIN:
+                self.plugins.component(name)  # raises with a suggestion on a typo
+        if not settings.database_url:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db = Database(settings.resolved_database_url())
+        if migrate:
+            upgrade(self.db, self._plugin_metadata())
+        elif current_revision(self.db) is None:
+            raise RuntimeError(
+                f"database {self.db.engine.url.render_as_string()} has no hub tables: "
+                "run `omshub migrate` first"
+            )
+        self.bus: Bus = connect(settings.broker_url)
+        self.table = RoutingTable.build(self.plugins.components.values(), settings.routes)
+        self.relay = Relay(self.db, self.bus)
+        self.components: dict[str, Component] = {}
+        self.runners: dict[str, Runner] = {}
+        self.console: Any = None
+        self.instance_host = socket.gethostname()
+        self.started_at = utcnow()
+        self._stop = threading.Event()
+        self._heartbeat: threading.Thread | None = None
+
+    def _plugin_metadata(self) -> list[sa.MetaData]:
+        return [c.metadata for c in self.plugins.components.values() if c.metadata is not None]
+
+    def _context(self, name: str) -> Context:
+        return Context(self.settings, self.db, self.bus, self.plugins.types, self.relay, name,
+                       logging.getLogger(f"omshub.{name}"))
+
+    def _build(self) -> None:
+        for name in self.names:
+            if name == CONSOLE:
+                continue
+            comp: Component
+            if name == ROUTER:
+                comp = Router(self.table)
+            elif name == SCHEDULER:
+                comp = Scheduler(self.plugins.components.values())
+            else:
+                comp = self.plugins.component(name)()
+            comp.setup(self._context(name))
+            self.components[name] = comp
+            if name not in (ROUTER, SCHEDULER):
+                self.runners[name] = Runner(comp, comp.ctx)
+
+    def start(self) -> None:
+        """Declare queues, start relay, consumers, components, console and heartbeats."""
+        self._build()
+        router = Router(self.table)
+        router.setup(self._context(ROUTER))
+        self.bus.declare(router.queue_specs())
+        self.relay.start()
+        for runner in self.runners.values():
+            runner.start()
+        for name, comp in self.components.items():
+            comp.start()
+            log.info("component %s started", name)
+        if CONSOLE in self.names:
+            self._start_console()
+        self._heartbeat = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
+        self._heartbeat.start()
+
+    def _start_console(self) -> None:
+        from hub.console import ConsoleServer
+
+        self.console = ConsoleServer(self)
+        self.console.start()
+
+    def stop(self) -> None:
+        """Graceful stop: stop producing, finish batches, flush the outbox, disconnect."""
+        if self._stop.is_set():
+            return
+        self._stop.set()
+        if self.console is not None:
+            self.console.stop()
+        for comp in reversed(list(self.components.values())):
+            comp.stop()
+        for runner in self.runners.values():
+            runner.stop()
+        try:
+            while self.relay.pass_once():
+                pass
+        except Exception:  # noqa: BLE001 - what stays in the outbox is sent on next start
+            log.warning("outbox not flushed at stop; it is published on next start")
+        self.relay.stop()
+        if self._heartbeat:
+            self._heartbeat.join(5)
+        self._forget_instances()
+        self.bus.close()
+        self.db.dispose()
+        log.info("stopped")
+
+    def health(self) -> dict[str, dict[str, Any]]:
+        """Health of each component of this process, plus the bus and the relay."""
+        report: dict[str, dict[str, Any]] = {}
+        for name, comp in self.components.items():
+            try:
+                h = dict(comp.health())
+            except Exception as exc:  # noqa: BLE001
+                h = {"status": "down", "detail": str(exc)}
+            runner = self.runners.get(name)
+            if runner is not None:
+                h.update(handled=runner.handled, failed=runner.failed,
+                         last_error=runner.last_error, queue=runner.queue)
+            report[name] = h
+        report["bus"] = {"status": "ok" if self.bus.healthy() else "down",
+                         "url": _redact(self.settings.broker_url)}
+        report["outbox-relay"] = {"status": "ok" if self.relay.last_error is None else "degraded",
+                                  "published": self.relay.published,
+                                  "last_error": self.relay.last_error}
+        for name, h in report.items():
+            COMPONENT_UP.labels(name).set(1 if h.get("status") == "ok" else 0)
+        return report
+
+    def queue_depths(self) -> dict[str, int | None]:
+        """Messages ready in each queue the hub uses."""
+        depths: dict[str, int | None] = {}
+        router = self.components.get(ROUTER)
+        queues = router.queue_specs() if isinstance(router, Router) else []
+        for spec in queues:
+            depth = self.bus.queue_depth(spec.name)
+            depths[spec.name] = depth
+            if depth is not None:
+                QUEUE_DEPTH.labels(spec.name).set(depth)
+        return depths
+
+    def _instance(self, name: str) -> str:
+        return f"{name}@{self.instance_host}:{os.getpid()}"
+
+    def _beat(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._write_heartbeats()
+            except Exception:  # noqa: BLE001 - health reporting must not kill the process
+                log.warning("heartbeat failed", exc_info=True)
+            self._stop.wait(self.settings.heartbeat_seconds)
+
+    def _write_heartbeats(self) -> None:
+        now = utcnow()
+        report = self.health()
+        with self.db.transaction() as conn:
+            for name in self.names:
+                h = report.get(name, {"status": "ok"})
+                instance = self._instance(name)
+                row = {"component": name, "host": self.instance_host, "pid": os.getpid(),
+                       "last_seen_at": now, "status": str(h.get("status", "ok")),
+                       "detail": json.dumps(h, default=str)}
+                updated = conn.execute(
+                    heartbeats.update().where(heartbeats.c.instance == instance).values(**row)
+                ).rowcount
+                if not updated:
+                    conn.execute(heartbeats.insert().values(instance=instance,
+                                                            started_at=self.started_at, **row))
+
+    def _forget_instances(self) -> None:
+        try:
+            with self.db.transaction() as conn:
+                conn.execute(heartbeats.delete().where(
+                    heartbeats.c.instance.in_([self._instance(n) for n in self.names])))
+        except Exception:  # noqa: BLE001
+            log.warning("could not remove heartbeats at stop", exc_info=True)
+
+    def wait(self) -> None:
+        """Block until SIGTERM or SIGINT, then stop gracefully."""
+        stop = threading.Event()
+
+        def on_signal(signum: int, _frame: Any) -> None:
+            log.info("signal %s: stopping", signal.Signals(signum).name)
+            stop.set()
+
+        previous: dict[int, Callable[..., Any] | int | None] = {}
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            previous[sig] = signal.signal(sig, on_signal)
+        try:
+            while not stop.wait(1.0):
+                pass
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            self.stop()
+
+
+def _redact(url: str) -> str:
+    """A URL without its password."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"

@@ -1,0 +1,96 @@
+"""Settings: environment variables ``OMSHUB_*`` over an optional TOML file over defaults.
+
+The embedded default needs no settings at all: SQLite under ``var/`` and the in-process
+broker. Production sets ``OMSHUB_BROKER_URL`` and ``OMSHUB_DATABASE_URL`` (or the same keys
+in the file named by ``OMSHUB_CONFIG``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+
+ENV_PREFIX = "OMSHUB_"
+
+
+class Settings(BaseModel):
+    """Every knob of a hub process."""
+
+    broker_url: str = Field(default="memory://", description="amqp://… (RabbitMQ) or memory://")
+    database_url: str = Field(default="", description="postgresql://… or sqlite:///…")
+    data_dir: Path = Field(default=Path("var"), description="Embedded database, secret key.")
+    schemas_dir: Path | None = Field(
+        default=None, description="Official XSDs and dictionaries, as the operator keeps them."
+    )
+    admin_host: str = "127.0.0.1"
+    admin_port: int = 8080
+    secret_key: str = Field(default="", description="Signs console sessions; generated if empty.")
+    secure_cookies: bool = False
+    prefetch: int = Field(default=200, ge=1, le=5000)
+    delivery_limit: int = Field(default=20, ge=1)
+    retry_delays: tuple[float, ...] = Field(
+        default=(1, 5, 30, 120, 600),
+        description="Wait before each retry; a message failing once more is dead-lettered.",
+    )
+    routes: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Extra subscriptions from config: message type key -> component names.",
+    )
+    components: list[str] = Field(
+        default_factory=list, description="Components `omshub up` runs (empty = all installed)."
+    )
+    log_level: str = "INFO"
+    log_format: str = Field(default="json", pattern="^(json|text)$")
+    heartbeat_seconds: float = 5.0
+
+    @field_validator("retry_delays", mode="before")
+    @classmethod
+    def _split_delays(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(float(v) for v in value.split(",") if v.strip())
+        return value
+
+    @property
+    def max_attempts(self) -> int:
+        """Handling attempts before a message is dead-lettered."""
+        return len(self.retry_delays) + 1
+
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to SQLite in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'omshub.db').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        """The console's signing key; generated once and kept in the data directory."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from the config file named by ``OMSHUB_CONFIG``, then ``OMSHUB_*`` variables."""
+    env = dict(os.environ if env is None else env)
+    values: dict[str, Any] = {}
+    config = env.get(ENV_PREFIX + "CONFIG")
+    if config:
+        with open(config, "rb") as fh:
+            values.update(tomllib.load(fh))
+    for name in Settings.model_fields:
+        raw = env.get(ENV_PREFIX + name.upper())
+        if raw is not None:
+            values[name] = raw
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings.model_validate(values)
