@@ -32,8 +32,7 @@ def health_from_heartbeats(db: Database, stale_after: float = 30.0) -> dict[str,
     with db.read() as conn:
         rows = conn.execute(sa.select(heartbeats).order_by(heartbeats.c.instance)).all()
     for row in rows:
-        seen = row.last_seen_at if row.last_seen_at.tzinfo else row.last_seen_at.replace(
-            tzinfo=now.tzinfo)
+        seen = row.last_seen_at
         stale = now - seen > timedelta(seconds=stale_after)
         detail = json.loads(row.detail or "{}")
         detail.update(instance=row.instance, last_seen_at=seen.isoformat(),

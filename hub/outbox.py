@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from contracts.envelope import AttachmentRef, Envelope, utcnow
 from contracts.registry import type_of
+from hub import headers as H
 from hub.bus import Bus, BusError, Outgoing
 from hub.tracing import continue_trace, new_traceparent
 from storage.db import Database
@@ -30,6 +31,7 @@ from storage.models import outbox
 log = logging.getLogger(__name__)
 
 ROUTER_QUEUE = "omshub.router"
+_JOURNALED = {H.JOURNALED: "1"}
 """Every new canonical message goes to the router first."""
 
 
@@ -88,7 +90,7 @@ def stage(
         journal.message(env, "received", person=person, raw_blob_id=raw_blob_id,
                         body=body.decode("utf-8"))
         journal.event(env.id, "received", queue=ROUTER_QUEUE, new=True)
-        rows.append(outbox_row(journal.component, env.id, body))
+        rows.append(outbox_row(journal.component, env.id, body, headers=_JOURNALED))
     if rows:
         conn.execute(outbox.insert(), rows)
 

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from contracts.envelope import Envelope, new_id
 from contracts.registry import UnknownMessageType
+from hub import headers as H
 from hub.bus import Delivery, Disposition, Outgoing, QueueSpec, Subscription
 from hub.component import Component
 from hub.metrics import HANDLE_SECONDS, MESSAGES
@@ -93,6 +94,11 @@ class Router(Component):
             except ValidationError as exc:
                 rejects.append((d, f"payload fails {key}: {_summary(exc)}", env))
                 continue
+            if not d.headers.get(H.JOURNALED):
+                # Published straight to the router, not through an outbox: journal it here.
+                journal.message(env, "received", person=self.ctx.types.get(key).person_of(
+                    env.payload), body=d.body.decode("utf-8"))
+                journal.event(env.id, "received", queue=ROUTER_QUEUE, new=True)
             queues = self.table.destinations(key, env.destination)
             if not queues:
                 whom = f"component {env.destination!r}" if env.destination else "subscriber"

@@ -134,8 +134,11 @@ class Runner:
                 broken.append((d, "MalformedEnvelope", _summary(exc)))
                 continue
             item = _Item(i, d, env, int(d.headers.get(H.ATTEMPT, 0) or 0))
-            (jobs if env.routing_key == JOB_RUN else items).append(item)
-            self._bind(item)
+            if env.routing_key == JOB_RUN:
+                jobs.append(item)
+            else:
+                self._bind(item)
+                items.append(item)
         retries = self._commit(items, broken, journal)
         for item in jobs:
             retries += self._run_job(item)
@@ -192,6 +195,7 @@ class Runner:
             for item in items:
                 if item.env.id in seen:
                     continue  # a redelivery of something already handled: no effect again
+                seen.add(item.env.id)  # and a second copy within this very batch
                 if item.error is None:
                     self._call(conn, item, savepoints)
                 if item.error is None:

@@ -90,6 +90,10 @@ class HubProcess:
     def _plugin_metadata(self) -> list[sa.MetaData]:
         return [c.metadata for c in self.plugins.components.values() if c.metadata is not None]
 
+    def components_context(self, name: str) -> Context:
+        """A context for publishing as component ``name`` (tools, tests, the CLI)."""
+        return self._context(name)
+
     def _context(self, name: str) -> Context:
         return Context(self.settings, self.db, self.bus, self.plugins.types, self.relay, name,
                        logging.getLogger(f"omshub.{name}"))

@@ -7,6 +7,8 @@ Handlers keep their own tables in their own packages, on their own ``MetaData``.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData(
@@ -17,7 +19,25 @@ metadata = sa.MetaData(
     }
 )
 
-TS = sa.DateTime(timezone=True)
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every database (SQLite hands back naive ones)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError(f"naive datetime {value} would be stored without its time zone")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect
+                             ) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+TS = UTCDateTime()
 ID = sa.String(64)
 BIGID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 

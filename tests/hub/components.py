@@ -1,0 +1,39 @@
+"""Components and types used by the hub's own tests (registered directly, not by entry point)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+
+from contracts import message_type
+from contracts.probe import ProbeV1
+from hub.component import Handler, Message, handles
+from hub.runner import Tx
+
+metadata = sa.MetaData()
+seen = sa.Table(
+    "test_counter_seen", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("message_id", sa.String(64), nullable=False),
+)
+
+
+class Counter(Handler):
+    """A second subscriber of probes: shows fan-out."""
+
+    name: ClassVar[str] = "counter"
+    metadata: ClassVar[sa.MetaData | None] = metadata
+
+    @handles(ProbeV1)
+    def on_probe(self, message: Message[ProbeV1], tx: Tx) -> None:
+        """Count the probe."""
+        tx.conn.execute(seen.insert().values(message_id=message.id))
+
+
+@message_type("test.orphan", 1)
+class OrphanV1(BaseModel):
+    """A registered type that no component subscribes to."""
+
+    n: int
