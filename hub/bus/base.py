@@ -126,7 +126,11 @@ class Bus(ABC):
 
     @abstractmethod
     def purge(self, queue: str) -> None:
-        """Drop every ready message of ``queue`` (tests and operators only)."""
+        """Drop every ready message of ``queue`` (tests and operators only; no-op if missing)."""
+
+    @abstractmethod
+    def delete(self, queue: str) -> None:
+        """Delete ``queue`` and its messages; no-op when it does not exist (tests, operators)."""
 
     @abstractmethod
     def healthy(self) -> bool:

@@ -1,28 +1,39 @@
 """The kombu backend: the in-process broker of the embedded default, and other transports.
 
 ``memory://`` keeps queues in this process (every component runs in it on the embedded
-default). The memory transport has no TTL or dead-lettering, so this backend emulates the
-two things the hub needs from them: delayed delivery (a timer) and the delivery limit
-(a per-message delivery counter, then the dead-letter queue). With a real broker transport
-(``kombu+amqp://``) the same code uses queue arguments instead.
+default). The memory transport has no TTL, dead-lettering or delivery counting, so this
+backend emulates what the hub needs from them the way a quorum queue behaves:
+
+* delayed delivery: a timer per message, held for the delay tier's time (as on RabbitMQ);
+* the delivery count: a requeued message is put back as a copy carrying
+  ``x-delivery-count`` one higher, so every consumer of the queue sees the same count;
+* the delivery limit and dead-lettering: a requeue past the limit, or a reject, moves the
+  message to the dead-letter queue with ``x-first-death-*`` headers.
+
+Publishing to a queue nobody declared is an error (as a mandatory publish is on RabbitMQ):
+the memory transport would otherwise create the queue on the fly and the message would sit
+there unseen. With a real broker (``kombu+amqp://``) the same queues, delay tiers and
+arguments as the pika backend are declared (see :mod:`hub.bus.topology`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import kombu
-from kombu import Exchange, Queue
+from kombu import connection, entity, messaging
+from kombu.transport import memory
 
+from hub.bus import tier_for, topology
 from hub.bus.base import (
-    DEAD_LETTER_EXCHANGE,
     DEAD_LETTER_QUEUE,
     BatchHandler,
     Bus,
+    BusError,
     Delivery,
     Disposition,
     Outgoing,
@@ -33,7 +44,15 @@ from hub.bus.base import (
 
 log = logging.getLogger(__name__)
 
-_DEFAULT_EXCHANGE = Exchange("", type="direct")
+# kombu's constructors are untyped; through Any, strict mypy accepts calling them.
+Connection: Any = connection.Connection
+Consumer: Any = messaging.Consumer
+Exchange: Any = entity.Exchange
+Queue: Any = entity.Queue
+Message = Any
+
+# The memory broker is one per process, so what was declared on it is too.
+_MEMORY_SPECS: dict[str, QueueSpec] = {}
 
 
 def _transport_url(url: str) -> str:
@@ -50,67 +69,119 @@ class KombuBus(Bus):
         self._options: dict[str, Any] = (
             {"polling_interval": 0.002} if self.in_memory else {"confirm_publish": True}
         )
-        self._conn = self._connection()
         self._lock = threading.Lock()
-        self._producer = self._conn.Producer(serializer=None)
-        self._specs: dict[str, QueueSpec] = {}
+        self._returned: list[str] = []
+        self._conn = self._connection()
+        self._producer = self._new_producer()
+        self._specs: dict[str, QueueSpec] = _MEMORY_SPECS if self.in_memory else {}
+        self._infra = False
         self._subs: list[_KombuSubscription] = []
         self._timers: set[threading.Timer] = set()
         self._closed = False
 
-    def _connection(self) -> kombu.Connection:
-        return kombu.Connection(self._target, transport_options=dict(self._options))
+    def _connection(self) -> Any:
+        return Connection(self._target, transport_options=dict(self._options))
 
-    def _queue(self, spec: QueueSpec) -> Queue:
-        args: dict[str, Any] = {}
-        if not self.in_memory:
-            args = {"x-queue-type": "quorum", "x-delivery-limit": spec.delivery_limit}
-            if spec.dead_letter_exchange:
-                args["x-dead-letter-exchange"] = spec.dead_letter_exchange
-        return Queue(spec.name, exchange=_DEFAULT_EXCHANGE, routing_key=spec.name,
-                     durable=True, queue_arguments=args or None, no_declare=False)
+    def _new_producer(self) -> Any:
+        on_return = None if self.in_memory else self._on_return
+        return self._conn.Producer(serializer=None, on_return=on_return)
+
+    def _on_return(self, _exc: Exception, _exchange: str, routing_key: str, _msg: Any) -> None:
+        # Called while the publish waits for its confirm: the return precedes the ack.
+        self._returned.append(routing_key)
+
+    def _reset(self) -> None:
+        # A broker error closes the channel (or the connection) under kombu's feet.
+        self._conn.release()
+        self._conn = self._connection()
+        self._producer = self._new_producer()
+
+    def _queue(self, spec: QueueSpec) -> Any:
+        args = None if self.in_memory else topology.queue_arguments(spec)
+        return Queue(spec.name, exchange=Exchange(""), routing_key=spec.name, durable=True,
+                     queue_arguments=args)
 
     def declare(self, queues: Sequence[QueueSpec]) -> None:
-        dead = QueueSpec(DEAD_LETTER_QUEUE, dead_letter_exchange=None)
+        specs = list(queues)
         with self._lock:
-            channel = self._conn.default_channel
-            if not self.in_memory:
-                Exchange(DEAD_LETTER_EXCHANGE, type="fanout", durable=True)(channel).declare()
-            for spec in (dead, *queues):
-                self._specs[spec.name] = spec
-                q = self._queue(spec)(channel)
-                q.declare()
-                if not self.in_memory and spec.name == DEAD_LETTER_QUEUE:
-                    q.bind_to(DEAD_LETTER_EXCHANGE, routing_key="")
+            try:
+                channel = self._conn.default_channel
+                if self.in_memory:
+                    for spec in (topology.DEAD_SPEC, *specs):
+                        self._queue(spec)(channel).declare()
+                else:
+                    for exchange, name, args in topology.infrastructure():
+                        ex = Exchange(name=exchange, type="fanout", durable=True)
+                        q = Queue(name, exchange=ex, routing_key="", durable=True,
+                                  queue_arguments=args)
+                        q(channel).declare()
+                    for spec in specs:
+                        self._queue(spec)(channel).declare()
+            except Exception as exc:  # noqa: BLE001
+                if not self.in_memory:
+                    self._reset()
+                raise BusError(f"declare failed: {exc}") from exc
+            self._infra = True
+            self._specs[topology.DEAD_SPEC.name] = topology.DEAD_SPEC
+            self._specs.update((spec.name, spec) for spec in specs)
 
     def spec(self, queue: str) -> QueueSpec:
         """The declared spec of ``queue`` (defaults when it was declared elsewhere)."""
         return self._specs.get(queue) or QueueSpec(queue)
 
     def publish(self, messages: Sequence[Outgoing], timeout: float = 30.0) -> None:
-        now = [m for m in messages if m.delay <= 0]
-        for m in messages:
-            if m.delay > 0:
-                self._later(m)
-        if not now:
+        if not messages:
             return
+        if self._closed:
+            raise PublishError("bus closed")
+        if self.in_memory:
+            for m in messages:
+                if m.queue not in memory.Channel.queues:
+                    raise PublishError(f"unroutable: no queue {m.queue!r}")
+            for m in messages:
+                if m.delay > 0:
+                    self._later(m)
+            messages = [m for m in messages if m.delay <= 0]
+        elif not self._infra and any(m.delay > 0 for m in messages):
+            self.declare([])
+        with self._lock:
+            for m in messages:
+                exchange = topology.delay_exchange(m.delay) if m.delay > 0 else ""
+                self._put(exchange, m.queue, m.body, m.message_id,
+                          topology.clean_headers(m.headers), timeout)
+
+    def _put(self, exchange: str, queue: str, body: bytes, message_id: str,
+             headers: Mapping[str, Any], timeout: float = 30.0) -> None:
+        # Under self._lock.
+        self._returned.clear()
         try:
-            with self._lock:
-                for m in now:
-                    self._producer.publish(
-                        m.body,
-                        exchange="",
-                        routing_key=m.queue,
-                        headers=dict(m.headers),
-                        message_id=m.message_id,
-                        delivery_mode=2,
-                        content_type="application/json",
-                        content_encoding="binary",
-                        retry=False,
-                        timeout=timeout,
-                    )
+            self._producer.publish(
+                body,
+                exchange=exchange,
+                routing_key=queue,
+                headers=dict(headers),
+                message_id=message_id,
+                delivery_mode=2,
+                content_type="application/json",
+                content_encoding="binary",
+                mandatory=not self.in_memory,
+                retry=False,
+                timeout=timeout,
+            )
         except Exception as exc:  # noqa: BLE001 - every transport failure means "not confirmed"
-            raise PublishError(f"publish to {now[0].queue} failed: {exc}") from exc
+            if not self.in_memory:
+                self._reset()
+            raise PublishError(f"publish to {queue} failed: {exc}") from exc
+        if self._returned:
+            raise PublishError(f"unroutable: no queue {queue!r}")
+
+    def requeue_copy(self, queue: str, delivery: Delivery, headers: dict[str, Any]) -> None:
+        """Put a copy of ``delivery`` back into ``queue`` (memory emulation; keeps headers)."""
+        if queue not in memory.Channel.queues:
+            log.error("queue %s is gone; dropping message %s", queue, delivery.message_id)
+            return
+        with self._lock:
+            self._put("", queue, delivery.body, delivery.message_id, headers)
 
     def _later(self, m: Outgoing) -> None:
         # Held in this process: on the embedded default the broker itself lives here too.
@@ -122,7 +193,7 @@ class KombuBus(Bus):
                 except Exception:
                     log.exception("delayed publish to %s failed", m.queue)
 
-        timer = threading.Timer(m.delay, fire)
+        timer = threading.Timer(tier_for(m.delay), fire)
         timer.daemon = True
         self._timers.add(timer)
         timer.start()
@@ -135,30 +206,59 @@ class KombuBus(Bus):
         prefetch: int = 200,
         max_wait: float = 0.02,
     ) -> Subscription:
+        if self._closed:
+            raise BusError("bus closed")
         sub = _KombuSubscription(self, queue, handler, prefetch, max_wait)
         self._subs.append(sub)
         sub.start()
         return sub
 
-    def queue_depth(self, queue: str) -> int | None:
+    def _with_channel(self, fn: Any) -> Any:
+        # Passive declares and the like close the channel they fail on: use a fresh one.
         with self._lock:
-            channel = self._conn.default_channel
-            try:
-                if self.in_memory:
-                    if queue not in channel.queues:  # type: ignore[attr-defined]
-                        return None
-                    return int(channel._size(queue))  # type: ignore[attr-defined]
-                ok = channel.queue_declare(queue=queue, passive=True)
-                return int(ok.message_count)
-            except Exception:  # noqa: BLE001
-                return None
+            if self.in_memory:
+                return fn(self._conn.default_channel)
+            with self._conn.channel() as channel:
+                return fn(channel)
+
+    def queue_depth(self, queue: str) -> int | None:
+        if self.in_memory:
+            q = memory.Channel.queues.get(queue)
+            return None if q is None else int(q.qsize())
+        try:
+            ok = self._with_channel(lambda ch: ch.queue_declare(queue=queue, passive=True))
+        except self._conn.channel_errors:
+            return None
+        return int(ok.message_count)
 
     def purge(self, queue: str) -> None:
-        with self._lock:
-            self._conn.default_channel.queue_purge(queue)
+        if self.in_memory:
+            q = memory.Channel.queues.get(queue)
+            if q is not None:
+                q.queue.clear()
+            return
+        with contextlib.suppress(*self._conn.channel_errors):  # no queue: nothing to purge
+            self._with_channel(lambda ch: ch.queue_purge(queue))
+
+    def delete(self, queue: str) -> None:
+        self._specs.pop(queue, None)
+        if self.in_memory:
+            memory.Channel.queues.pop(queue, None)
+            return
+        self._with_channel(lambda ch: ch.queue_delete(queue=queue))
 
     def healthy(self) -> bool:
-        return not self._closed and bool(self._conn.connected or self.in_memory)
+        if self._closed:
+            return False
+        if self.in_memory or self._conn.connected:
+            return True
+        # kombu connects lazily: a bus that only consumed has not connected yet.
+        with self._lock:
+            try:
+                self._conn.ensure_connection(max_retries=1)
+            except Exception:  # noqa: BLE001 - unreachable is the answer, not an error
+                return False
+            return bool(self._conn.connected)
 
     def close(self) -> None:
         self._closed = True
@@ -183,8 +283,6 @@ class _KombuSubscription(Subscription):
         self.max_wait = max_wait
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"consume:{queue}", daemon=True)
-        # The memory transport does not count deliveries; the delivery limit needs it.
-        self._counts: dict[str, int] = {}
 
     def start(self) -> None:
         self._thread.start()
@@ -193,6 +291,8 @@ class _KombuSubscription(Subscription):
         self._stop.set()
         if threading.current_thread() is not self._thread:
             self._thread.join(timeout)
+        if self in self.bus._subs:
+            self.bus._subs.remove(self)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -200,30 +300,30 @@ class _KombuSubscription(Subscription):
                 self._consume_loop()
             except Exception:
                 log.exception("consumer of %s lost its connection; reconnecting", self.queue)
-                time.sleep(1.0)
+                self._stop.wait(1.0)
 
     def _consume_loop(self) -> None:
         conn = self.bus._connection()
         try:
             channel = conn.channel()
             channel.basic_qos(0, self.prefetch, False)
-            pending: list[kombu.Message] = []
-            consumer = kombu.Consumer(
+            pending: list[Message] = []
+            consumer = Consumer(
                 channel,
-                queues=[self.bus._queue(self.bus.spec(self.queue))],
+                queues=[Queue(self.queue, no_declare=True)],
                 on_message=pending.append,
                 no_ack=False,
             )
             with consumer:
                 while not self._stop.is_set():
                     self._fill(conn, pending)
-                    if pending:
+                    if pending and not self._stop.is_set():
                         batch, pending[:] = list(pending), []
                         self._dispatch(batch)
         finally:
             conn.release()
 
-    def _fill(self, conn: kombu.Connection, pending: list[kombu.Message]) -> None:
+    def _fill(self, conn: Any, pending: list[Message]) -> None:
         deadline: float | None = None
         while len(pending) < self.prefetch and not self._stop.is_set():
             wait = 0.2 if deadline is None else deadline - time.monotonic()
@@ -238,54 +338,60 @@ class _KombuSubscription(Subscription):
             if pending and deadline is None:
                 deadline = time.monotonic() + self.max_wait
 
-    def _dispatch(self, batch: list[kombu.Message]) -> None:
+    def _dispatch(self, batch: list[Message]) -> None:
         deliveries = [self._delivery(m) for m in batch]
-        limit = self.bus.spec(self.queue).delivery_limit
-        live = [(m, d) for m, d in zip(batch, deliveries, strict=True)
-                if not (self.bus.in_memory and d.delivery_count > limit)]
-        for m, d in zip(batch, deliveries, strict=True):
-            if self.bus.in_memory and d.delivery_count > limit:
-                self._dead_letter(m, d, f"delivery limit {limit} exceeded")
-        if not live:
-            return
         try:
-            outcome = list(self.handler([d for _, d in live]))
+            outcome = list(self.handler(deliveries))
+            if len(outcome) != len(deliveries):
+                raise BusError(f"{len(outcome)} dispositions for {len(deliveries)} deliveries")
         except Exception:
-            log.exception("batch handler of %s raised; requeueing the batch", self.queue)
-            outcome = [Disposition.REQUEUE] * len(live)
-        for (m, d), disposition in zip(live, outcome, strict=True):
+            log.exception("batch handler of %s failed; requeueing the batch", self.queue)
+            outcome = [Disposition.REQUEUE] * len(deliveries)
+        for m, d, disposition in zip(batch, deliveries, outcome, strict=True):
             if disposition is Disposition.ACK:
-                self._counts.pop(d.message_id, None)
                 m.ack()
+            elif not self.bus.in_memory:
+                m.reject(requeue=disposition is Disposition.REQUEUE)
             elif disposition is Disposition.REQUEUE:
-                m.requeue()
-            elif self.bus.in_memory:
-                self._dead_letter(m, d, "rejected by consumer")
+                self._requeue(m, d)
             else:
-                m.reject(requeue=False)
+                self._dead_letter(m, d, "rejected")
 
-    def _delivery(self, m: kombu.Message) -> Delivery:
+    def _delivery(self, m: Message) -> Delivery:
         headers = dict(m.headers or {})
-        message_id = str(m.properties.get("message_id") or "")
-        if self.bus.in_memory:
-            count = self._counts.get(message_id, -1) + 1
-            self._counts[message_id] = count
-        else:
-            count = int(headers.get("x-delivery-count", 0))
+        count = int(headers.get("x-delivery-count") or 0)
         return Delivery(
             queue=self.queue,
             body=m.body if isinstance(m.body, bytes) else str(m.body).encode(),
-            message_id=message_id,
+            message_id=str(m.properties.get("message_id") or ""),
             headers=headers,
             redelivered=bool(m.delivery_info.get("redelivered")) or count > 0,
             delivery_count=count,
             tag=m.delivery_tag,
         )
 
-    def _dead_letter(self, m: kombu.Message, d: Delivery, reason: str) -> None:
-        headers = dict(d.headers)
-        headers["x-first-death-queue"] = self.queue
-        headers["x-first-death-reason"] = reason
-        self.bus.publish([Outgoing(DEAD_LETTER_QUEUE, d.body, d.message_id, headers)])
-        self._counts.pop(d.message_id, None)
+    def _requeue(self, m: Message, d: Delivery) -> None:
+        # Memory: a quorum queue counts returns and dead-letters past the limit; so do we.
+        count = d.delivery_count + 1
+        limit = topology.delivery_limit(self.bus.spec(self.queue))
+        if limit is not None and count > limit:
+            self._dead_letter(m, d, "delivery_limit")
+            return
+        self.bus.requeue_copy(self.queue, d, {**d.headers, "x-delivery-count": count})
+        m.ack()
+
+    def _dead_letter(self, m: Message, d: Delivery, reason: str) -> None:
+        spec = self.bus.spec(self.queue)
+        if spec.dead_letter_exchange is not None:
+            headers = topology.clean_headers(d.headers)
+            headers.update({"x-first-death-queue": self.queue,
+                            "x-first-death-reason": reason,
+                            "x-first-death-exchange": ""})
+            # The dead-letter exchange is a fanout to the queue of the same name.
+            target = spec.dead_letter_exchange or DEAD_LETTER_QUEUE
+            try:
+                self.bus.publish([Outgoing(target, d.body, d.message_id, headers)])
+            except PublishError:
+                log.exception("dead-lettering %s from %s failed; dropping it (as RabbitMQ "
+                              "does without a dead-letter queue)", d.message_id, self.queue)
         m.ack()

@@ -139,6 +139,9 @@ class PikaBus(Bus):
 
     # --- connection (IO thread) ------------------------------------------------------------
 
+    def _current(self, conn: Any) -> bool:
+        return conn is self._conn
+
     def _connect(self) -> None:
         self._reconnect = None
         if self._closing:
@@ -164,7 +167,7 @@ class PikaBus(Bus):
     def _on_redeclared(self, conn: Any, _results: list[Any], error: BusError | None) -> None:
         if error is not None:
             log.error("redeclaring the topology on %s failed: %s", self._where, error)
-        if conn is not self._conn or not conn.is_open:
+        if not self._current(conn) or not conn.is_open:
             return
         self.connection = conn
         self._connected.set()
@@ -328,8 +331,7 @@ class PikaBus(Bus):
             if self.connection is None:
                 waiter.fail(BusError(f"not connected to {self._where}"))
                 return
-            Steps(self.connection, steps,
-                  lambda results, error: waiter.fail(error) if error else waiter.succeed(results))
+            Steps(self.connection, steps, waiter.settle)
 
         try:
             self._submit(waiter, start, BusError("bus closed"))
@@ -358,7 +360,11 @@ class PikaBus(Bus):
         return int(frame.method.message_count)
 
     def purge(self, queue: str) -> None:
-        self._call([lambda ch, cb: ch.queue_purge(queue, callback=cb)])
+        try:
+            self._call([lambda ch, cb: ch.queue_purge(queue, callback=cb)])
+        except ChannelClosed as exc:
+            if exc.reply_code != 404:
+                raise
 
     def delete(self, queue: str) -> None:
         with self._lock:

@@ -39,6 +39,10 @@ class Waiter:
         """Provide the error; False when the waiter was already done."""
         return self._finish(None, error)
 
+    def settle(self, result: Any, error: BusError | None) -> None:
+        """Provide the error if there is one, else the result (a completion callback)."""
+        self._finish(None if error else result, error)
+
     def _finish(self, result: Any, error: BusError | None) -> bool:
         with self._lock:
             if self._event.is_set():

@@ -75,17 +75,21 @@ class PikaSubscription(Subscription):
 
     # --- IO thread -------------------------------------------------------------------------
 
+    def _current(self, channel: Channel) -> bool:
+        return channel is self._channel
+
     def open(self) -> None:
         """Open the channel and subscribe (IO thread; no-op when already open or stopping)."""
         self._retry = None
         connection = self.bus.connection
         if self._stopping.is_set() or self._channel is not None or connection is None:
             return
-        self._channel = connection.channel(on_open_callback=self._on_channel_open)
-        self._channel.add_on_close_callback(self._on_channel_closed)
+        channel = connection.channel(on_open_callback=self._on_channel_open)
+        channel.add_on_close_callback(self._on_channel_closed)
+        self._channel = channel
 
     def _on_channel_open(self, channel: Channel) -> None:
-        if channel is not self._channel or self._stopping.is_set():
+        if not self._current(channel) or self._stopping.is_set():
             channel.close()
             return
         channel.add_on_cancel_callback(self._on_broker_cancel)
@@ -94,14 +98,14 @@ class PikaSubscription(Subscription):
         )
 
     def _subscribe(self, channel: Channel) -> None:
-        if channel is self._channel and channel.is_open and not self._stopping.is_set():
+        if self._current(channel) and channel.is_open and not self._stopping.is_set():
             channel.basic_consume(self.queue, self._on_message, auto_ack=False)
             self._backoff = 0.0
 
     def _on_message(
         self, channel: Channel, method: Basic.Deliver, props: BasicProperties, body: bytes
     ) -> None:
-        if channel is not self._channel or self._stopping.is_set():
+        if not self._current(channel) or self._stopping.is_set():
             return  # not acknowledged: the broker requeues it with the channel
         headers = dict(props.headers or {})
         self._pending.append(Delivery(
@@ -131,7 +135,7 @@ class PikaSubscription(Subscription):
 
     def _settle(self, batch: _Batch, outcome: Sequence[Disposition]) -> None:
         channel = batch.channel
-        if channel is not self._channel or not channel.is_open:
+        if not self._current(channel) or not channel.is_open:
             return  # the broker requeued them when the channel went; it redelivers them
         runs: list[tuple[Disposition, int]] = []
         for delivery, disposition in sorted(
@@ -149,7 +153,7 @@ class PikaSubscription(Subscription):
                                    requeue=disposition is Disposition.REQUEUE)
 
     def _on_channel_closed(self, channel: Channel, reason: BaseException) -> None:
-        if channel is not self._channel:
+        if not self._current(channel):
             return
         self._channel = None
         self._cancel_timer()
