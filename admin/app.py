@@ -1,0 +1,144 @@
+"""The Starlette application of the admin console: pages, JSON API, health and metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from admin import api
+from admin.context import Console, HealthProbe, QueueDepths, error_page, make_templates
+from admin.monitoring import healthz, metrics_endpoint
+from admin.throttle import LoginThrottle
+from admin.views import accounts, components, dead_letters, journal, session
+from contracts.registry import TypeRegistry
+from storage.db import Database
+
+if TYPE_CHECKING:
+    from hub.operations import Operations
+
+STATIC = Path(__file__).parent / "static"
+SESSION_MAX_AGE = 8 * 3600
+"""An idle session ends after this many seconds (the cookie is renewed on every response)."""
+
+SECURITY_HEADERS = [
+    # No scripts at all, nothing from other origins, never inside a frame.
+    (b"content-security-policy",
+     b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+     b"frame-ancestors 'none'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Adds the security headers, and ``Cache-Control: no-store`` to every dynamic page."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope.get("path", "")).startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.extend(SECURITY_HEADERS)
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _routes(metrics: Callable[[Request], Awaitable[Response]]) -> list[BaseRoute]:
+    return [
+        Route("/", session.home),
+        Route("/login", session.login, methods=["GET", "POST"]),
+        Route("/logout", session.logout, methods=["POST"]),
+        Route("/journal", journal.journal_page),
+        Route("/journal/{message_id}", journal.message_page),
+        Route("/journal/{message_id}/replay", journal.replay_message, methods=["POST"]),
+        Route("/journal/{message_id}/blobs/{blob_id}", journal.blob_download),
+        Route("/dead-letters", dead_letters.groups_page),
+        Route("/dead-letters/replay", dead_letters.replay_filtered, methods=["POST"]),
+        Route("/dead-letters/groups/{key}", dead_letters.group_page),
+        Route("/dead-letters/groups/{key}/replay", dead_letters.replay_group,
+              methods=["POST"]),
+        Route("/dead-letters/{id:int}", dead_letters.letter_page),
+        Route("/dead-letters/{id:int}/replay", dead_letters.replay_letter, methods=["POST"]),
+        Route("/dead-letters/{id:int}/discard", dead_letters.discard_letter, methods=["POST"]),
+        Route("/components", components.components_page),
+        Route("/schedules/{name}/run", components.run_now, methods=["POST"]),
+        Route("/schedules/{name}/enabled", components.set_enabled, methods=["POST"]),
+        Route("/schedules/{name}/cron", components.set_cron, methods=["POST"]),
+        Route("/audit", accounts.audit_page),
+        Route("/users", accounts.users_page),
+        Route("/users/add", accounts.add_user, methods=["POST"]),
+        Route("/users/{username}", accounts.change_user, methods=["POST"]),
+        Route("/healthz", healthz),
+        Route("/metrics", metrics),
+        Mount("/api", routes=api.routes),
+        Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
+    ]
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if request.url.path.startswith("/api/"):
+        return api.reply({"error": exc.detail, "status": exc.status_code}, exc.status_code)
+    if exc.status_code == 405:
+        return PlainTextResponse("Method Not Allowed", status_code=405)
+    return error_page(request, exc.status_code, str(exc.detail))
+
+
+def create_app(
+    db: Database,
+    ops: Operations,
+    types: TypeRegistry,
+    *,
+    secret_key: str,
+    health: HealthProbe | None = None,
+    queue_depths: QueueDepths | None = None,
+    secure_cookies: bool = False,
+    timezone: str = "UTC",
+) -> Starlette:
+    """The console.
+
+    ``health`` returns each component's state (``{name: {"status": "ok", ...}}``) and
+    ``queue_depths`` the ready messages per queue; both are optional. ``secure_cookies``
+    marks the session cookie HTTPS-only (set it whenever the console is served over TLS).
+    ``timezone`` is the zone in which staff read and enter times (storage stays in UTC).
+    """
+    if len(secret_key) < 16:
+        raise ValueError("secret_key must have at least 16 characters")
+    tz = ZoneInfo(timezone)
+    c = Console(db=db, ops=ops, types=types, templates=make_templates(tz), tz=tz,
+                throttle=LoginThrottle(), health=health, queue_depths=queue_depths)
+    app = Starlette(
+        routes=_routes(metrics_endpoint(c)),
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(SessionMiddleware, secret_key=secret_key, session_cookie="omshub_session",
+                       max_age=SESSION_MAX_AGE, same_site="lax", https_only=secure_cookies),
+        ],
+        exception_handlers={HTTPException: _http_error},
+    )
+    app.state.console = c
+    return app

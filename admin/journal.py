@@ -1,0 +1,324 @@
+"""Reading the journal (ADM-1): search with filters, newest first, and one message's story.
+
+Pages are keyset-paginated on ``(first_seen_at, message_id)``: the journal grows by
+millions of rows a month and an OFFSET would scan everything it skips.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from admin.deadletters import envelope_fields
+from admin.privacy import Privacy
+from admin.times import as_utc, parse_when
+from admin.xmlview import DISPLAY_LIMIT, pretty
+from contracts.registry import MessageType, TypeRegistry
+from storage.db import Database
+from storage.models import blobs, dead_letters, journal_events, journal_messages
+
+STATUSES = (
+    "received", "routed", "parked", "rejected", "handled", "failed", "retried", "dead",
+    "replayed", "discarded", "published",
+)
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+CONVERSATION_LIMIT = 200
+
+jm = journal_messages.c
+
+
+@dataclass(frozen=True)
+class JournalFilter:
+    """The journal search form: every field optional, all given ones must match."""
+
+    type: str = ""
+    system: str = ""
+    status: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+    person: str = ""
+    correlation_id: str = ""
+    message_id: str = ""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str], tz: tzinfo) -> JournalFilter:
+        """Read the query string (``from``/``to`` in the console's zone); raises ValueError."""
+        status = params.get("status", "").strip()
+        if status and status not in STATUSES:
+            raise ValueError(f"unknown status {status!r} (valid: {', '.join(STATUSES)})")
+        return cls(
+            type=params.get("type", "").strip(),
+            system=params.get("system", "").strip(),
+            status=status,
+            since=parse_when(params.get("from"), tz),
+            until=parse_when(params.get("to"), tz),
+            person=params.get("person", "").strip(),
+            correlation_id=params.get("correlation_id", "").strip(),
+            message_id=params.get("message_id", "").strip(),
+        )
+
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
+        """SQL conditions for the given fields."""
+        where: list[sa.ColumnElement[bool]] = []
+        if self.type:
+            where.append(_type_condition(self.type))
+        if self.system:
+            where.append(sa.or_(jm.source == self.system, jm.destination == self.system))
+        if self.status:
+            where.append(jm.status == self.status)
+        if self.since is not None:
+            where.append(jm.first_seen_at >= self.since)
+        if self.until is not None:
+            where.append(jm.first_seen_at < self.until)
+        if self.person:
+            where.append(person_condition(self.person))
+        if self.correlation_id:
+            where.append(jm.correlation_id == self.correlation_id)
+        if self.message_id:
+            where.append(jm.message_id == self.message_id)
+        return where
+
+
+def _type_condition(value: str) -> sa.ColumnElement[bool]:
+    """``erz.person.changed`` exact, ``…changed.v2`` with version, ``erz.*`` by prefix."""
+    if value.endswith("*"):
+        return jm.type.startswith(value.rstrip("*"), autoescape=True)
+    m = re.fullmatch(r"(.+)\.v(\d+)", value)
+    if m:
+        return sa.and_(jm.type == m.group(1), jm.version == int(m.group(2)))
+    return jm.type == value
+
+
+def person_variants(query: str) -> list[str]:
+    """A SNILS as typed (``12345678901``) and as journaled (``123-456-789 01``), both ways."""
+    variants = [query]
+    digits = re.sub(r"\D", "", query)
+    if len(digits) == 11 and re.fullmatch(r"[\d\s-]+", query):
+        variants += [digits, f"{digits[:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"]
+    return list(dict.fromkeys(variants))
+
+
+def person_condition(query: str) -> sa.ColumnElement[bool]:
+    """The person column holds space-separated identifiers: match one exactly or by prefix."""
+    parts: list[sa.ColumnElement[bool]] = []
+    for v in person_variants(query):
+        parts.append(jm.person.startswith(v, autoescape=True))
+        parts.append(jm.person.contains(" " + v, autoescape=True))
+    return sa.or_(*parts)
+
+
+def encode_cursor(at: datetime, message_id: str) -> str:
+    """An opaque position in the journal: the last row of a page."""
+    raw = f"{as_utc(at).isoformat()}|{message_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """The position a cursor names; raises ValueError for a damaged one."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, _, message_id = raw.partition("|")
+        return as_utc(datetime.fromisoformat(at)), message_id
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError("invalid page cursor") from None
+
+
+@dataclass
+class Page:
+    """One page of journal rows, and the cursor of the next (older) page."""
+
+    rows: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+def _summary(row: sa.Row[Any], privacy: Privacy) -> dict[str, Any]:
+    m = row._mapping
+    error = privacy.text(m["last_error"])
+    return {
+        "message_id": m["message_id"],
+        "type": m["type"],
+        "version": m["version"],
+        "source": m["source"],
+        "destination": m["destination"],
+        "correlation_id": m["correlation_id"],
+        "causation_id": m["causation_id"],
+        "status": m["status"],
+        "person": privacy.person(m["person"]),
+        "created_at": as_utc(m["created_at"]),
+        "first_seen_at": as_utc(m["first_seen_at"]),
+        "last_at": as_utc(m["last_at"]),
+        "last_error": error[:500],
+    }
+
+
+_SUMMARY_COLUMNS = [c for c in journal_messages.c if c.name not in ("envelope", "raw_blob_id")]
+
+
+def search(
+    db: Database,
+    flt: JournalFilter,
+    privacy: Privacy,
+    *,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page:
+    """Messages matching ``flt``, newest first, ``limit`` per page."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    stmt = sa.select(*_SUMMARY_COLUMNS).where(*flt.conditions())
+    if cursor:
+        at, mid = decode_cursor(cursor)
+        stmt = stmt.where(
+            sa.or_(jm.first_seen_at < at, sa.and_(jm.first_seen_at == at, jm.message_id < mid))
+        )
+    stmt = stmt.order_by(jm.first_seen_at.desc(), jm.message_id.desc()).limit(limit + 1)
+    with db.read() as conn:
+        rows = conn.execute(stmt).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [_summary(r, privacy) for r in rows]
+    last = items[-1] if items and more else None
+    return Page(items, encode_cursor(last["first_seen_at"], last["message_id"]) if last else None)
+
+
+@dataclass
+class RawView:
+    """Stored bytes of a message, ready to show."""
+
+    blob_id: str
+    name: str
+    media_type: str
+    size: int
+    text: str
+    is_xml: bool
+    truncated: bool
+
+
+@dataclass
+class MessageDetail:
+    """One message: its envelope, payload, trail, conversation and raw bytes."""
+
+    summary: dict[str, Any]
+    envelope: dict[str, Any]
+    payload: dict[str, Any]
+    message_type: MessageType | None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    conversation: list[dict[str, Any]] = field(default_factory=list)
+    raw: list[RawView] = field(default_factory=list)
+    dead_letters: list[dict[str, Any]] = field(default_factory=list)
+    payload_edit: dict[str, Any] | None = None
+    """The payload for the edit-and-replay form: None when masking would alter it."""
+
+
+def _events(conn: Connection, message_id: str, privacy: Privacy) -> list[dict[str, Any]]:
+    je = journal_events.c
+    rows = conn.execute(
+        sa.select(journal_events).where(je.message_id == message_id).order_by(je.at, je.id)
+    ).all()
+    return [
+        {
+            "at": as_utc(r.at),
+            "status": r.status,
+            "component": r.component,
+            "queue": r.queue,
+            "attempt": r.attempt,
+            "detail": privacy.text(r.detail),
+        }
+        for r in rows
+    ]
+
+
+def _raw_view(conn: Connection, blob_id: str, name: str, privacy: Privacy) -> RawView | None:
+    b = blobs.c
+    head = conn.execute(
+        sa.select(b.media_type, b.size, sa.func.substr(b.data, 1, DISPLAY_LIMIT).label("data"))
+        .where(b.id == blob_id)
+    ).first()
+    if head is None:
+        return None
+    data = bytes(head.data)
+    truncated = int(head.size) > len(data)
+    text, is_xml = pretty(data) if not truncated else (data.decode("utf-8", "replace"), False)
+    return RawView(blob_id, name, head.media_type, int(head.size), privacy.text(text), is_xml,
+                   truncated)
+
+
+def blob_ids(detail: MessageDetail) -> set[str]:
+    """Blob ids a message references (its raw form and its attachments)."""
+    return {r.blob_id for r in detail.raw}
+
+
+def _message_type(types: TypeRegistry, type_name: str, version: int) -> MessageType | None:
+    key = f"{type_name}.v{version}"
+    return types.get(key) if key in types else None
+
+
+def detail(
+    db: Database, types: TypeRegistry, message_id: str, privacy: Privacy
+) -> MessageDetail | None:
+    """Everything about one message, or None when it is not in the journal."""
+    with db.read() as conn:
+        row = conn.execute(
+            sa.select(journal_messages).where(jm.message_id == message_id)
+        ).first()
+        if row is None:
+            return None
+        summary = _summary(row, privacy)
+        try:
+            envelope = json.loads(row.envelope)
+        except ValueError:
+            envelope = None
+        if not isinstance(envelope, dict):
+            envelope = {"unparsed": privacy.text(row.envelope)}
+        mt = _message_type(types, row.type, row.version)
+        payload = envelope.get("payload") if isinstance(envelope.get("payload"), dict) else {}
+        payload = payload or {}
+        masked = privacy.payload(payload, mt)
+        result = MessageDetail(summary, envelope_fields(envelope, privacy), masked, mt)
+        # Editing a masked payload would replay the asterisks: only an intact one is editable.
+        result.payload_edit = payload if privacy.unmasked or masked == payload else None
+        result.events = _events(conn, message_id, privacy)
+        conv = conn.execute(
+            sa.select(*_SUMMARY_COLUMNS)
+            .where(jm.correlation_id == row.correlation_id)
+            .order_by(jm.first_seen_at, jm.message_id)
+            .limit(CONVERSATION_LIMIT)
+        ).all()
+        result.conversation = [_summary(r, privacy) for r in conv]
+        refs: list[tuple[str, str]] = []
+        if row.raw_blob_id:
+            refs.append((row.raw_blob_id, "raw"))
+        for att in envelope.get("attachments") or []:
+            if isinstance(att, dict) and att.get("blob_id"):
+                refs.append((str(att["blob_id"]), str(att.get("name") or "attachment")))
+        for blob_id, name in dict(refs).items():
+            view = _raw_view(conn, blob_id, name, privacy)
+            if view is not None:
+                result.raw.append(view)
+        dl = dead_letters.c
+        result.dead_letters = [
+            dict(r._mapping)
+            for r in conn.execute(
+                sa.select(dl.id, dl.queue, dl.state, dl.at, dl.cause_type)
+                .where(dl.message_id == message_id)
+                .order_by(dl.at)
+            ).all()
+        ]
+    return result
+
+
+def blob_bytes(db: Database, blob_id: str) -> tuple[bytes, str] | None:
+    """The exact stored bytes and their media type."""
+    with db.read() as conn:
+        row = conn.execute(
+            sa.select(blobs.c.data, blobs.c.media_type).where(blobs.c.id == blob_id)
+        ).first()
+    return None if row is None else (bytes(row.data), str(row.media_type))

@@ -1,0 +1,114 @@
+"""Components (ADM-3): health, queue depths and schedules with their controls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from admin import schedules
+from admin.auth import page
+from admin.context import Console, console, flash, remote_addr, render
+from admin.users import Role, User
+
+HEALTHY = frozenset({"ok", "healthy", "up", "running", "pass"})
+
+
+def is_healthy(state: Any) -> bool:
+    """Whether a component's health entry reports it healthy."""
+    if isinstance(state, dict):
+        return str(state.get("status", "")).lower() in HEALTHY
+    return str(state).lower() in HEALTHY
+
+
+def read_health(c: Console) -> dict[str, dict[str, Any]]:
+    """Each component's health, a failing probe reported as such rather than raised."""
+    if c.health is None:
+        return {}
+    try:
+        raw = c.health()
+    except Exception as exc:  # noqa: BLE001 - the page must show the failure, not crash
+        return {"health": {"status": "error", "detail": f"health probe failed: {exc}"}}
+    return {
+        str(name): dict(state) if isinstance(state, dict) else {"status": str(state)}
+        for name, state in raw.items()
+    }
+
+
+def read_depths(c: Console) -> dict[str, int | None]:
+    """Ready messages per queue (None when a queue is missing or the probe failed)."""
+    if c.queue_depths is None:
+        return {}
+    try:
+        return dict(c.queue_depths())
+    except Exception:  # noqa: BLE001 - a broker outage shows as unknown depths
+        return {}
+
+
+@page()
+def components_page(request: Request, user: User, form: FormData) -> Response:
+    """Health of every component, queue depths and the schedules."""
+    c = console(request)
+    health = read_health(c)
+    return render(
+        request,
+        "components.html",
+        {
+            "health": {k: {**v, "healthy": is_healthy(v)} for k, v in sorted(health.items())},
+            "depths": sorted(read_depths(c).items()),
+            "schedules": schedules.all_schedules(c.db),
+            "has_health": c.health is not None,
+            "has_depths": c.queue_depths is not None,
+        },
+    )
+
+
+def _done(request: Request, text: str, level: str = "info") -> Response:
+    flash(request, text, level)
+    return RedirectResponse("/components#schedules", status_code=303)
+
+
+@page(Role.operator)
+def run_now(request: Request, user: User, form: FormData) -> Response:
+    """Ask the scheduler to run a job once, now."""
+    c = console(request)
+    name = request.path_params["name"]
+    try:
+        schedules.request_run(c.db, name, user=user.username)
+    except LookupError as exc:
+        return _done(request, str(exc), "error")
+    c.ops.audit(user.username, "schedule-run", target=name, remote_addr=remote_addr(request))
+    return _done(request, f"Запуск «{name}» запрошен.")
+
+
+@page(Role.administrator)
+def set_enabled(request: Request, user: User, form: FormData) -> Response:
+    """Enable or disable a schedule."""
+    c = console(request)
+    name = request.path_params["name"]
+    enabled = form.get("enabled") == "1"
+    try:
+        schedules.set_enabled(c.db, name, enabled, user=user.username)
+    except LookupError as exc:
+        return _done(request, str(exc), "error")
+    c.ops.audit(user.username, "schedule-enable" if enabled else "schedule-disable",
+                target=name, remote_addr=remote_addr(request))
+    return _done(request, f"Расписание «{name}» {'включено' if enabled else 'выключено'}.")
+
+
+@page(Role.administrator)
+def set_cron(request: Request, user: User, form: FormData) -> Response:
+    """Change a schedule's cron expression (validated)."""
+    c = console(request)
+    name = request.path_params["name"]
+    cron = str(form.get("cron", "")).strip()
+    before = schedules.get_schedule(c.db, name)
+    try:
+        schedules.set_cron(c.db, name, cron, user=user.username)
+    except (LookupError, ValueError) as exc:
+        return _done(request, str(exc), "error")
+    c.ops.audit(user.username, "schedule-cron", target=name, remote_addr=remote_addr(request),
+                details={"cron": cron, "previous": before["cron"] if before else None})
+    return _done(request, f"Расписание «{name}»: {cron}.")

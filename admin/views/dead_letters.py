@@ -1,0 +1,194 @@
+"""Failed messages (ADM-2): groups by cause, replay one or many, edit-and-replay, discard.
+
+Every action needs a reason; Operations audits it with the user and the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from admin import deadletters
+from admin.auth import page
+from admin.context import console, error_page, flash, privacy, remote_addr, render
+from admin.users import Role, User
+from admin.views.journal import parse_payload
+
+FILTER_FIELDS = ("state", "cause_type", "queue", "type", "from", "to")
+NO_REASON = "Укажите причину: она попадёт в журнал аудита."
+
+
+def _params(source: Any) -> dict[str, str]:
+    return {k: str(source.get(k)).strip() for k in FILTER_FIELDS if source.get(k)}
+
+
+@page()
+def groups_page(request: Request, user: User, form: FormData) -> Response:
+    """Dead letters grouped by cause, with the filter and bulk replay forms."""
+    c = console(request)
+    params = _params(request.query_params)
+    error = ""
+    groups: list[deadletters.CauseGroup] = []
+    cut = False
+    try:
+        flt = deadletters.DeadLetterFilter.from_params(params, c.tz)
+        groups, cut = deadletters.grouped(c.db, flt, privacy(request))
+    except ValueError as exc:
+        error = str(exc)
+    return render(
+        request,
+        "dead_letters.html",
+        {"params": params, "groups": groups, "cut": cut, "error": error,
+         "query": urlencode(params), "states": deadletters.STATES},
+        status_code=400 if error else 200,
+    )
+
+
+@page()
+def group_page(request: Request, user: User, form: FormData) -> Response:
+    """The dead letters of one cause group."""
+    c = console(request)
+    params = _params(request.query_params)
+    key = request.path_params["key"]
+    try:
+        flt = deadletters.DeadLetterFilter.from_params(params, c.tz)
+    except ValueError as exc:
+        return error_page(request, 400, str(exc))
+    letters = deadletters.listing(c.db, flt, privacy(request), group=key, limit=1000)
+    return render(request, "dead_group.html",
+                  {"key": key, "letters": letters, "params": params, "query": urlencode(params)})
+
+
+def _letter_or_404(request: Request) -> dict[str, Any] | Response:
+    c = console(request)
+    letter = deadletters.get(c.db, c.types, int(request.path_params["id"]), privacy(request))
+    if letter is None:
+        return error_page(request, 404, "Нет такого сообщения среди ошибок.")
+    return letter
+
+
+@page()
+def letter_page(request: Request, user: User, form: FormData) -> Response:
+    """One dead letter: its cause, its envelope and payload, and the action forms."""
+    letter = _letter_or_404(request)
+    if isinstance(letter, Response):
+        return letter
+    return render(request, "dead_letter.html", {"d": letter})
+
+
+def _reason(form: FormData) -> str:
+    return str(form.get("reason", "")).strip()
+
+
+@page(Role.operator)
+def replay_letter(request: Request, user: User, form: FormData) -> Response:
+    """Replay one dead letter as it is, or with the payload the operator edited."""
+    c = console(request)
+    letter = _letter_or_404(request)
+    if isinstance(letter, Response):
+        return letter
+    reason = _reason(form)
+    payload_text = str(form.get("payload", ""))
+    edited = form.get("edited") == "1"
+    try:
+        if letter["state"] != "open":
+            return error_page(request, 409, f"Сообщение уже обработано: {letter['state']}.")
+        if not reason:
+            raise ValueError(NO_REASON)
+        payload = parse_payload(payload_text) if edited else None
+        if edited and payload is None:
+            raise ValueError("Данные сообщения (payload) пусты: укажите JSON-объект.")
+        if payload is not None and letter["payload_edit"] is None:
+            raise ValueError("Редактирование недоступно: нет допуска к персональным данным.")
+        c.ops.replay_dead_letter(letter["id"], user=user.username, reason=reason,
+                                 payload=payload, remote_addr=remote_addr(request))
+    except LookupError as exc:
+        return error_page(request, 404, str(exc))
+    except ValueError as exc:
+        ctx = {"d": letter, "reason": reason, "payload_text": payload_text}
+        ctx["edit_error" if edited else "replay_error"] = str(exc)
+        return render(request, "dead_letter.html", ctx, status_code=400)
+    flash(request, f"Сообщение {letter['message_id']} отправлено повторно.")
+    return RedirectResponse(f"/dead-letters/{letter['id']}", status_code=303)
+
+
+@page(Role.operator)
+def discard_letter(request: Request, user: User, form: FormData) -> Response:
+    """Discard a dead letter for good, with a reason."""
+    c = console(request)
+    letter = _letter_or_404(request)
+    if isinstance(letter, Response):
+        return letter
+    reason = _reason(form)
+    if letter["state"] != "open":
+        return error_page(request, 409, f"Сообщение уже обработано: {letter['state']}.")
+    try:
+        if not reason:
+            raise ValueError(NO_REASON)
+        c.ops.discard_dead_letter(letter["id"], user=user.username, reason=reason,
+                                  remote_addr=remote_addr(request))
+    except LookupError as exc:
+        return error_page(request, 404, str(exc))
+    except ValueError as exc:
+        return render(request, "dead_letter.html",
+                      {"d": letter, "discard_error": str(exc), "reason": reason},
+                      status_code=400)
+    flash(request, f"Сообщение {letter['message_id']} отброшено.")
+    return RedirectResponse(f"/dead-letters/{letter['id']}", status_code=303)
+
+
+@page(Role.operator)
+def replay_group(request: Request, user: User, form: FormData) -> Response:
+    """Replay every open dead letter of one cause group (within the page's filter)."""
+    c = console(request)
+    key = request.path_params["key"]
+    params = _params(form)
+    back = f"/dead-letters/groups/{key}?" + urlencode(params)
+    reason = _reason(form)
+    if not reason:
+        flash(request, NO_REASON, "error")
+        return RedirectResponse(back, status_code=303)
+    try:
+        flt = deadletters.DeadLetterFilter.from_params({**params, "state": "open"}, c.tz)
+    except ValueError as exc:
+        return error_page(request, 400, str(exc))
+    letters = deadletters.listing(c.db, flt, privacy(request), group=key, limit=100_000)
+    done, failures = 0, []
+    for letter in letters:
+        try:
+            c.ops.replay_dead_letter(letter["id"], user=user.username, reason=reason,
+                                     remote_addr=remote_addr(request))
+            done += 1
+        except (LookupError, ValueError) as exc:
+            failures.append(f"#{letter['id']}: {exc}")
+    flash(request, f"Отправлено повторно: {done}.")
+    if failures:
+        flash(request, "Не удалось: " + "; ".join(failures[:5]), "error")
+    return RedirectResponse("/dead-letters?" + urlencode(params), status_code=303)
+
+
+@page(Role.operator)
+def replay_filtered(request: Request, user: User, form: FormData) -> Response:
+    """Replay every open dead letter matching the filter (at least one filter required)."""
+    c = console(request)
+    params = _params(form)
+    back = "/dead-letters?" + urlencode(params)
+    reason = _reason(form)
+    try:
+        flt = deadletters.DeadLetterFilter.from_params({**params, "state": "open"}, c.tz)
+        if not reason:
+            raise ValueError(NO_REASON)
+        if not flt.narrowed:
+            raise ValueError("Задайте хотя бы один фильтр (причина, очередь, тип или период).")
+        count = deadletters.replay_matching(c.db, c.ops, flt, user=user.username,
+                                            reason=reason, remote_addr=remote_addr(request))
+    except ValueError as exc:
+        flash(request, str(exc), "error")
+        return RedirectResponse(back, status_code=303)
+    flash(request, f"Отправлено повторно: {count}.")
+    return RedirectResponse(back, status_code=303)
+

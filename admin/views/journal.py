@@ -1,0 +1,139 @@
+"""Journal pages (ADM-1): search, message detail, replay of any journaled message."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from admin import journal
+from admin.auth import page
+from admin.context import console, error_page, flash, privacy, remote_addr, render
+from admin.users import Role, User
+
+FILTER_FIELDS = ("type", "system", "status", "from", "to", "person", "correlation_id",
+                 "message_id")
+
+
+def _params(request: Request) -> dict[str, str]:
+    return {k: request.query_params[k] for k in FILTER_FIELDS if request.query_params.get(k)}
+
+
+@page()
+def journal_page(request: Request, user: User, form: FormData) -> Response:
+    """The journal: search form and newest-first results."""
+    c = console(request)
+    params = _params(request)
+    error = ""
+    result = journal.Page([], None)
+    try:
+        flt = journal.JournalFilter.from_params(params, c.tz)
+        limit = int(request.query_params.get("limit", journal.DEFAULT_LIMIT))
+        result = journal.search(c.db, flt, privacy(request),
+                                cursor=request.query_params.get("cursor") or None, limit=limit)
+    except ValueError as exc:
+        error = str(exc)
+    next_url = ""
+    if result.next_cursor:
+        next_url = "/journal?" + urlencode({**params, "cursor": result.next_cursor})
+    return render(
+        request,
+        "journal.html",
+        {
+            "params": params,
+            "rows": result.rows,
+            "next_url": next_url,
+            "first_url": "/journal?" + urlencode(params) if request.query_params.get("cursor")
+            else "",
+            "error": error,
+            "statuses": journal.STATUSES,
+            "type_keys": [t.key for t in c.types],
+        },
+        status_code=400 if error else 200,
+    )
+
+
+def _detail_context(request: Request, message_id: str) -> dict[str, Any] | None:
+    c = console(request)
+    found = journal.detail(c.db, c.types, message_id, privacy(request))
+    return None if found is None else {"m": found}
+
+
+@page()
+def message_page(request: Request, user: User, form: FormData) -> Response:
+    """One message: envelope, payload, trail, conversation, raw bytes, replay form."""
+    ctx = _detail_context(request, request.path_params["message_id"])
+    if ctx is None:
+        return error_page(request, 404, "Сообщение не найдено в журнале.")
+    return render(request, "message.html", ctx)
+
+
+def parse_payload(text: str) -> dict[str, Any] | None:
+    """The payload an operator typed (None when left empty); raises ValueError."""
+    if not text.strip():
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"payload is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise ValueError("payload must be a JSON object ({…})")
+    return value
+
+
+@page(Role.operator)
+def replay_message(request: Request, user: User, form: FormData) -> Response:
+    """Send a copy of a journaled message through the router (optionally edited)."""
+    c = console(request)
+    message_id = request.path_params["message_id"]
+    ctx = _detail_context(request, message_id)
+    if ctx is None:
+        return error_page(request, 404, "Сообщение не найдено в журнале.")
+    reason = str(form.get("reason", "")).strip()
+    payload_text = str(form.get("payload", ""))
+    edited = form.get("edited") == "1"
+    try:
+        if not reason:
+            raise ValueError("Укажите причину повторной отправки: она попадёт в журнал аудита.")
+        payload = parse_payload(payload_text) if edited else None
+        if edited and payload is None:
+            raise ValueError("Данные сообщения (payload) пусты: укажите JSON-объект.")
+        if payload is not None and ctx["m"].payload_edit is None:
+            raise ValueError("Редактирование недоступно: нет допуска к персональным данным.")
+        new_id = c.ops.replay_message(message_id, user=user.username, reason=reason,
+                                      payload=payload, remote_addr=remote_addr(request))
+    except LookupError as exc:
+        return error_page(request, 404, str(exc))
+    except ValueError as exc:
+        ctx.update(reason=reason, payload_text=payload_text)
+        ctx["edit_error" if edited else "replay_error"] = str(exc)
+        return render(request, "message.html", ctx, status_code=400)
+    flash(request, f"Копия отправлена: {new_id}")
+    return RedirectResponse(f"/journal/{message_id}", status_code=303)
+
+
+@page()
+def blob_download(request: Request, user: User, form: FormData) -> Response:
+    """The exact stored bytes of a message's raw form or attachment (unmasked users only)."""
+    if not user.personal_data:
+        return error_page(request, 403, "Исходные данные без маскирования доступны только "
+                                        "пользователям с допуском к персональным данным.")
+    c = console(request)
+    message_id = request.path_params["message_id"]
+    blob_id = request.path_params["blob_id"]
+    found = journal.detail(c.db, c.types, message_id, privacy(request))
+    if found is None or blob_id not in journal.blob_ids(found):
+        return error_page(request, 404, "Нет таких данных у этого сообщения.")
+    data = journal.blob_bytes(c.db, blob_id)
+    if data is None:
+        return error_page(request, 404, "Данные не найдены.")
+    c.ops.audit(user.username, "blob-download", target=f"{message_id}/{blob_id}",
+                remote_addr=remote_addr(request))
+    name = next((r.name for r in found.raw if r.blob_id == blob_id), "raw")
+    safe = "".join(ch for ch in name if ch.isalnum() or ch in "._-") or "raw"
+    return Response(data[0], media_type=data[1],
+                    headers={"Content-Disposition": f'attachment; filename="{safe}"'})

@@ -1,0 +1,45 @@
+"""Raw external bytes for reading: XML pretty-printed by a hardened parser, else text."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+# Bytes shown at most; a registry file of hundreds of megabytes is downloaded, not shown.
+DISPLAY_LIMIT = 2 * 1024 * 1024
+
+
+def _parser() -> etree.XMLParser:
+    # No entity expansion (billion laughs, XXE), no network, no DTD loading, and lxml's
+    # default limits on depth and text size (huge_tree=False).
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        dtd_validation=False,
+        remove_blank_text=True,
+    )
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes as text: UTF-8, else Windows-1251 (the usual encoding of ФОМС files)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1251", errors="replace")
+
+
+def pretty(data: bytes) -> tuple[str, bool]:
+    """``(text, is_xml)``: indented XML when ``data`` parses as XML, else decoded text."""
+    stripped = data.lstrip()
+    if stripped.startswith(b"<"):
+        try:
+            root = etree.fromstring(stripped, parser=_parser())
+        except (etree.XMLSyntaxError, ValueError):
+            pass
+        else:
+            text = etree.tostring(root, pretty_print=True, encoding="unicode")
+            return str(text).rstrip("\n"), True
+    return decode_text(data), False
