@@ -25,6 +25,7 @@ from hub import headers as H
 from hub.bus import Bus, BusError, Outgoing
 from hub.tracing import continue_trace, new_traceparent
 from storage.db import Database
+from storage.bulk import insert_rows
 from storage.journal import JournalBatch
 from storage.models import outbox
 
@@ -88,11 +89,10 @@ def stage(
     for env, person, raw_blob_id in envelopes:
         body = env.to_bytes()
         journal.message(env, "received", person=person, raw_blob_id=raw_blob_id,
-                        body=body.decode("utf-8"))
+                        body=body.decode("utf-8"), fresh=True)
         journal.event(env.id, "received", queue=ROUTER_QUEUE, new=True)
         rows.append(outbox_row(journal.component, env.id, body, headers=_JOURNALED))
-    if rows:
-        conn.execute(outbox.insert(), rows)
+    insert_rows(conn, outbox, rows)
 
 
 class Relay:

@@ -33,6 +33,7 @@ from hub.context import Context
 from hub.metrics import HANDLE_SECONDS, MESSAGES
 from hub.outbox import envelope_for, stage
 from hub.tracing import current_correlation, current_message, current_trace, trace_id_of
+from storage.bulk import insert_rows
 from storage.journal import JournalBatch
 from storage.models import dead_letters, inbox, schedules
 
@@ -204,11 +205,9 @@ class Runner:
                     retries += self._fail(conn, journal, item)
             now = utcnow()
             if done:
-                conn.execute(
-                    inbox.insert(),
-                    [{"consumer": self.name, "message_id": it.env.id, "handled_at": now}
-                     for it in done],
-                )
+                insert_rows(conn, inbox, [
+                    {"consumer": self.name, "message_id": it.env.id, "handled_at": now}
+                    for it in done])
                 for item in done:
                     if item.attempt:
                         journal.event(item.env.id, "retried", queue=self.queue,

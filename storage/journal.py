@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from contracts.envelope import Envelope, utcnow
+from storage.bulk import insert_rows
 from storage.models import blobs, journal_events, journal_messages
 
 # A dead message's row keeps its status until an operator acts on it.
@@ -63,11 +64,17 @@ class JournalBatch:
         person: str = "",
         raw_blob_id: str | None = None,
         body: str | None = None,
+        fresh: bool = False,
     ) -> None:
-        """Record a message the first time the hub sees it (ignored if already journaled)."""
+        """Record a message the first time the hub sees it (ignored if already journaled).
+
+        ``fresh``: the id was made in this very transaction, so no row can exist yet and the
+        row is written without a conflict check (COPY on PostgreSQL).
+        """
         now = utcnow()
         self.messages.append(
             {
+                "fresh": fresh,
                 "message_id": env.id,
                 "type": env.type,
                 "version": env.version,
@@ -109,10 +116,14 @@ class JournalBatch:
 
     def write(self, conn: Connection) -> None:
         """Insert the collected rows and move each message's status."""
-        if self.messages:
-            conn.execute(_insert_ignore(conn, journal_messages), self.messages)
-        if self.events:
-            conn.execute(journal_events.insert(), self.events)
+        fresh: list[dict[str, Any]] = []
+        known: list[dict[str, Any]] = []
+        for m in self.messages:
+            (fresh if m.pop("fresh") else known).append(m)
+        insert_rows(conn, journal_messages, fresh)
+        if known:
+            conn.execute(_insert_ignore(conn, journal_messages), known)
+        insert_rows(conn, journal_events, self.events)
         if self.statuses:
             update_statuses(conn, self.statuses.items())
         self.messages.clear()
@@ -123,24 +134,24 @@ class JournalBatch:
 def update_statuses(
     conn: Connection, changes: Iterable[tuple[str, tuple[str, datetime, str | None]]]
 ) -> None:
-    """Set each message's latest status; a dead message stays dead until an operator acts."""
+    """Set each message's latest status; a dead message stays dead until an operator acts.
+
+    Messages moving to the same status together are updated by one statement.
+    """
+    groups: dict[tuple[str, str | None], tuple[datetime, list[str]]] = {}
+    for mid, (status, at, error) in changes:
+        last, ids = groups.setdefault((status, error), (at, []))
+        ids.append(mid)
+        groups[(status, error)] = (max(last, at), ids)
     jm = journal_messages.c
-    stmt = (
-        journal_messages.update()
-        .where(jm.message_id == sa.bindparam("mid"))
-        .where(sa.or_(jm.status != STICKY, sa.bindparam("operator", sa.Boolean)))
-        .values(
-            status=sa.bindparam("st"),
-            last_at=sa.bindparam("at"),
-            last_error=sa.func.coalesce(sa.bindparam("err", sa.Text), jm.last_error),
-        )
-    )
-    rows = [
-        {"mid": mid, "st": st, "at": at, "err": err, "operator": st in OPERATOR_STATES}
-        for mid, (st, at, err) in changes
-    ]
-    if rows:
-        conn.execute(stmt, rows)
+    for (status, error), (at, ids) in groups.items():
+        stmt = journal_messages.update().where(jm.message_id.in_(ids))
+        if status not in OPERATOR_STATES:
+            stmt = stmt.where(jm.status != STICKY)
+        values: dict[str, Any] = {"status": status, "last_at": at}
+        if error is not None:
+            values["last_error"] = error
+        conn.execute(stmt.values(**values))
 
 
 def trail(conn: Connection, message_id: str) -> Sequence[sa.Row[Any]]:
