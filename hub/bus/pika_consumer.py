@@ -161,7 +161,7 @@ class PikaSubscription(Subscription):
         if self._stopping.is_set():
             self._stopped.set()
             return
-        if self.bus.connection is None:
+        if self.bus.connection is None or not self.bus.connection.is_open:
             return  # the bus resubscribes every consumer when it reconnects
         self._backoff = min(max(self._backoff * 2, 0.2), _MAX_BACKOFF)
         log.warning("consumer of %s lost its channel (%s); resubscribing in %.1f s",
@@ -177,8 +177,7 @@ class PikaSubscription(Subscription):
     def connection_lost(self) -> None:
         """The connection went (IO thread): forget the channel and what it delivered."""
         self._channel = None
-        self._cancel_timer()
-        self._pending = []
+        self._stop_io()
         if self._stopping.is_set():
             self._stopped.set()
 

@@ -93,6 +93,43 @@ def amqp_url() -> Iterator[str]:
         yield BROKER_URL
 
 
+class Broker:
+    """The local RabbitMQ, for tests that restart it (they must leave it running)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def stop(self) -> None:
+        """Stop the RabbitMQ application (the node stays up): every connection drops."""
+        assert rabbitmqctl("stop_app"), "rabbitmqctl stop_app failed"
+
+    def start(self) -> None:
+        """Start it again and wait until it serves."""
+        assert rabbitmqctl("start_app"), "rabbitmqctl start_app failed"
+        rabbitmqctl("await_startup")
+
+    def ensure_running(self) -> None:
+        """Start RabbitMQ if a test left it stopped (other people's tests use it)."""
+        if broker_reachable(self.url):
+            return
+        rabbitmqctl("start_app")
+        if not broker_reachable(self.url) and shutil.which("rabbitmq-server"):
+            subprocess.run(["rabbitmq-server", "-detached"], check=False, timeout=60)
+        rabbitmqctl("await_startup", timeout=180)
+
+
+@pytest.fixture
+def broker(amqp_url: str) -> Iterator[Broker]:
+    """Control of the local broker (skips without ``rabbitmqctl``); left running after."""
+    if shutil.which("rabbitmqctl") is None:
+        pytest.skip("restarting RabbitMQ needs rabbitmqctl on this machine")
+    control = Broker(amqp_url)
+    try:
+        yield control
+    finally:
+        control.ensure_running()
+
+
 @pytest.fixture(params=BACKENDS)
 def bus_url(request: pytest.FixtureRequest) -> str:
     """The URL of one backend: memory, kombu over AMQP, pika."""
