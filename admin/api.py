@@ -127,16 +127,7 @@ def endpoint(role: Role = Role.viewer) -> Callable[[Handler], Endpoint]:
         async def run(request: Request) -> Response:
             body: dict[str, Any] = {}
             try:
-                if request.method == "POST":
-                    raw = await request.body()
-                    if raw.strip():
-                        try:
-                            parsed = json.loads(raw)
-                        except ValueError as exc:
-                            raise ApiError(400, f"body is not valid JSON: {exc}") from None
-                        if not isinstance(parsed, dict):
-                            raise ApiError(400, "body must be a JSON object")
-                        body = parsed
+                raw = await request.body() if request.method == "POST" else b""
                 user, from_session = await run_in_threadpool(_authenticate, request)
                 if (
                     from_session
@@ -146,6 +137,8 @@ def endpoint(role: Role = Role.viewer) -> Callable[[Handler], Endpoint]:
                     raise ApiError(403, f"missing or wrong {HEADER} header")
                 if not user.can(role):
                     raise ApiError(403, f"role {role.name} or higher required")
+                if raw.strip():
+                    body = _json_object(raw)
                 return await run_in_threadpool(handler, request, user, body)
             except ApiError as exc:
                 return _error(exc.status, exc.message)
@@ -153,6 +146,16 @@ def endpoint(role: Role = Role.viewer) -> Callable[[Handler], Endpoint]:
         return run
 
     return wrap
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        parsed = json.loads(raw)
+    except ValueError as exc:
+        raise ApiError(400, f"body is not valid JSON: {exc}") from None
+    if not isinstance(parsed, dict):
+        raise ApiError(400, "body must be a JSON object")
+    return parsed
 
 
 def _reason(body: dict[str, Any]) -> str:

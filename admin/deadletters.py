@@ -36,7 +36,7 @@ jm = journal_messages.c
 _VARYING = [
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I), "<id>"),
     (re.compile(r"'[^']*'|\"[^\"]*\"|«[^»]*»"), "<…>"),
-    (re.compile(r"\b[0-9a-f]{16,}\b", re.I), "<hex>"),
+    (re.compile(r"\b(?=[0-9a-f]*[a-f])[0-9a-f]{16,}\b", re.I), "<hex>"),
     (re.compile(r"\d+(?:[.,:-]\d+)*"), "<n>"),
     (re.compile(r"\s+"), " "),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import socket
 import urllib.parse
 import uuid
@@ -189,10 +190,10 @@ def accounts(db: Database) -> None:
 
 
 def form_token(html: str) -> str:
-    """The CSRF token in a rendered form."""
-    marker = 'name="csrf_token" value="'
-    start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
+    """The CSRF token of the forms on a page (every form must carry the same one)."""
+    tokens = set(re.findall(r'name="csrf_token" value="([^"]*)"', html))
+    assert len(tokens) == 1 and "" not in tokens, f"forms carry tokens {tokens}"
+    return tokens.pop()
 
 
 @pytest.fixture
