@@ -45,11 +45,25 @@ JOB_RUN = type_of(JobRunV1).key
 class Tx:
     """What a handler method works with: the transaction and a way to send messages."""
 
-    def __init__(self, conn: Connection, cause: Envelope, component: str) -> None:
+    def __init__(self, conn: Connection, cause: Envelope, component: str,
+                 deferred: dict[sa.Table, list[dict[str, Any]]] | None = None) -> None:
         self.conn = conn
         self.cause = cause
         self.component = component
         self.sent: list[Envelope] = []
+        self._deferred = deferred
+
+    def insert(self, table: sa.Table, **row: Any) -> None:
+        """Insert a row as part of this message's effect, written with the batch's rows.
+
+        Rows are written in bulk at the end of the batch, in the same transaction (so a
+        handler must not expect to read them back before then; use ``conn`` for that).
+        Every call for one table must give the same columns.
+        """
+        if self._deferred is None:
+            self.conn.execute(table.insert(), row)
+        else:
+            self._deferred.setdefault(table, []).append(row)
 
     def send(
         self,
@@ -190,6 +204,8 @@ class Runner:
         savepoints: bool,
     ) -> list[Outgoing]:
         retries: list[Outgoing] = []
+        # Fast path: effects written through tx.insert wait here and go in bulk.
+        deferred: dict[sa.Table, list[dict[str, Any]]] | None = None if savepoints else {}
         with self.ctx.db.transaction() as conn:
             seen = self._seen(conn, [it.env.id for it in items])
             done: list[_Item] = []
@@ -198,11 +214,13 @@ class Runner:
                     continue  # a redelivery of something already handled: no effect again
                 seen.add(item.env.id)  # and a second copy within this very batch
                 if item.error is None:
-                    self._call(conn, item, savepoints)
+                    self._call(conn, item, deferred)
                 if item.error is None:
                     done.append(item)
                 else:
                     retries += self._fail(conn, journal, item)
+            if deferred:
+                self._flush(conn, deferred, done)
             now = utcnow()
             if done:
                 insert_rows(conn, inbox, [
@@ -223,9 +241,24 @@ class Runner:
         MESSAGES.labels(self.name, "handled").inc(len(done))
         return retries
 
-    def _call(self, conn: Connection, item: _Item, savepoints: bool) -> None:
+    def _flush(self, conn: Connection, deferred: dict[sa.Table, list[dict[str, Any]]],
+               done: list[_Item]) -> None:
+        """Write the batch's deferred effects; a failure re-runs the batch message by message."""
+        try:
+            with conn.begin_nested():
+                for table, rows in deferred.items():
+                    insert_rows(conn, table, rows)
+        except sa.exc.DBAPIError as exc:
+            if not done:
+                raise
+            done[0].error = exc
+            raise _HandlerRaised(done[0]) from exc
+
+    def _call(self, conn: Connection, item: _Item,
+              deferred: dict[sa.Table, list[dict[str, Any]]] | None) -> None:
         assert item.call is not None and item.payload is not None
-        tx = Tx(conn, item.env, self.name)
+        savepoints = deferred is None
+        tx = Tx(conn, item.env, self.name, deferred)
         tokens = (current_message.set(item.env.id),
                   current_correlation.set(item.env.correlation_id),
                   current_trace.set(trace_id_of(item.env.headers)))

@@ -24,9 +24,8 @@ class ProbeHandler(Handler):
         """Record the probe and how long it took from the adapter to here."""
         now = utcnow()
         latency = (now - message.payload.sent_at).total_seconds() * 1000
-        tx.conn.execute(probe_receipts.insert().values(
-            message_id=message.id, seq=message.payload.seq, sent_at=message.payload.sent_at,
-            received_at=now, latency_ms=latency))
+        tx.insert(probe_receipts, message_id=message.id, seq=message.payload.seq,
+                  sent_at=message.payload.sent_at, received_at=now, latency_ms=latency)
 
     def health(self) -> dict[str, Any]:
         """The latest probe's latency."""

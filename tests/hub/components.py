@@ -37,3 +37,22 @@ class OrphanV1(BaseModel):
     """A registered type that no component subscribes to."""
 
     n: int
+
+
+ledger = sa.Table(
+    "test_ledger", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("seq", sa.Integer, nullable=False, unique=True),
+)
+
+
+class Ledger(Handler):
+    """Writes its effect in bulk (tx.insert) into a table with a unique constraint."""
+
+    name: ClassVar[str] = "ledger"
+    metadata: ClassVar[sa.MetaData | None] = metadata
+
+    @handles(ProbeV1)
+    def on_probe(self, message: Message[ProbeV1], tx: Tx) -> None:
+        """One ledger row per probe sequence number."""
+        tx.insert(ledger, seq=message.payload.seq)

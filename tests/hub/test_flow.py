@@ -212,3 +212,15 @@ def test_catalogue_lists_every_installed_type_with_its_schema(capsys: pytest.Cap
     catalogue = {t["key"]: t for t in json.loads(capsys.readouterr().out)}
     assert {"hub.probe.v1", "hub.job.run.v1", "sample.greeting.v1"} <= set(catalogue)
     assert catalogue["sample.greeting.v1"]["schema"]["properties"]["snils"]["pattern"]
+
+
+def test_a_failing_bulk_effect_fails_only_its_own_message(footprint: Footprint, tmp_path: Path):
+    from tests.hub.components import Ledger, ledger
+
+    with running_hub(footprint.settings(tmp_path, retry_delays=()), ["hub.router"],
+                     extra=[Ledger]) as hub:
+        envs = hub.publish_many([ProbeV1(seq=s, sent_at=utcnow()) for s in (1, 2, 2, 3)])
+        wait_for(lambda: len(hub.dead_letters()) == 1 and hub.count(ledger) == 3)
+        statuses = sorted(hub.status_of(e.id) or "" for e in envs)
+        assert statuses == ["dead", "handled", "handled", "handled"]
+        assert hub.dead_letters()[0].cause_type == "IntegrityError"
