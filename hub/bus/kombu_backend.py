@@ -47,7 +47,6 @@ log = logging.getLogger(__name__)
 # kombu's constructors are untyped; through Any, strict mypy accepts calling them.
 Connection: Any = connection.Connection
 Consumer: Any = messaging.Consumer
-Exchange: Any = entity.Exchange
 Queue: Any = entity.Queue
 Message = Any
 
@@ -96,11 +95,6 @@ class KombuBus(Bus):
         self._conn = self._connection()
         self._producer = self._new_producer()
 
-    def _queue(self, spec: QueueSpec) -> Any:
-        args = None if self.in_memory else topology.queue_arguments(spec)
-        return Queue(spec.name, exchange=Exchange(""), routing_key=spec.name, durable=True,
-                     queue_arguments=args)
-
     def declare(self, queues: Sequence[QueueSpec]) -> None:
         specs = list(queues)
         with self._lock:
@@ -108,15 +102,10 @@ class KombuBus(Bus):
                 channel = self._conn.default_channel
                 if self.in_memory:
                     for spec in (topology.DEAD_SPEC, *specs):
-                        self._queue(spec)(channel).declare()
+                        channel.queue_declare(queue=spec.name, durable=True, auto_delete=False)
                 else:
-                    for exchange, name, args in topology.infrastructure():
-                        ex = Exchange(name=exchange, type="fanout", durable=True)
-                        q = Queue(name, exchange=ex, routing_key="", durable=True,
-                                  queue_arguments=args)
-                        q(channel).declare()
-                    for spec in specs:
-                        self._queue(spec)(channel).declare()
+                    for decl in topology.declarations(specs, infra=True):
+                        _declare(channel, decl)
             except Exception as exc:  # noqa: BLE001
                 if not self.in_memory:
                     self._reset()
@@ -187,11 +176,20 @@ class KombuBus(Bus):
         # Held in this process: on the embedded default the broker itself lives here too.
         def fire() -> None:
             self._timers.discard(timer)
-            if not self._closed:
+            if self._closed:
+                return
+            try:
+                self.publish([Outgoing(m.queue, m.body, m.message_id, m.headers)])
+            except PublishError:
+                # The queue went meanwhile: dead-letter it, as RabbitMQ's return exchange does.
+                tier = topology.delay_exchange(m.delay)
+                headers = {**topology.clean_headers(m.headers), "x-first-death-queue": tier,
+                           "x-first-death-reason": "expired", "x-first-death-exchange": tier}
                 try:
-                    self.publish([Outgoing(m.queue, m.body, m.message_id, m.headers)])
-                except Exception:
-                    log.exception("delayed publish to %s failed", m.queue)
+                    self.publish([Outgoing(DEAD_LETTER_QUEUE, m.body, m.message_id, headers)])
+                except PublishError:
+                    log.exception("delayed message %s for the deleted queue %s is lost",
+                                  m.message_id, m.queue)
 
         timer = threading.Timer(tier_for(m.delay), fire)
         timer.daemon = True
@@ -268,6 +266,18 @@ class KombuBus(Bus):
             timer.cancel()
         with self._lock:
             self._conn.release()
+
+
+def _declare(channel: Any, decl: topology.Declaration) -> None:
+    if isinstance(decl, topology.Exchange):
+        channel.exchange_declare(exchange=decl.name, type=decl.type, durable=True,
+                                 auto_delete=False, arguments=decl.arguments or None)
+    elif isinstance(decl, topology.Queue):
+        channel.queue_declare(queue=decl.name, durable=True, auto_delete=False,
+                              arguments=decl.arguments)
+    else:
+        channel.queue_bind(queue=decl.queue, exchange=decl.exchange,
+                           routing_key=decl.routing_key)
 
 
 class _KombuSubscription(Subscription):

@@ -200,7 +200,10 @@ class PikaBus(Bus):
         with self._lock:
             steps = steps_for(list(self._specs.values()), infra=self._infra)
         if steps:
-            Steps(conn, steps, functools.partial(self._on_redeclared, conn))
+            try:
+                Steps(conn, steps, functools.partial(self._on_redeclared, conn))
+            except Exception as exc:  # noqa: BLE001 - the connection went again at once
+                self._on_redeclared(conn, [], BusError(str(exc)))
         else:
             self._on_redeclared(conn, [], None)
 
@@ -215,7 +218,7 @@ class PikaBus(Bus):
         with self._lock:
             subs = list(self._subs)
         for sub in subs:
-            sub.open()
+            self._guarded(sub.open)
 
     def _open_publisher(self) -> None:
         self._publisher = None
@@ -375,10 +378,12 @@ class PikaBus(Bus):
         waiter = Waiter()
 
         def start() -> None:
-            if self.connection is None:
-                waiter.fail(BusError(f"not connected to {self._where}"))
-                return
-            Steps(self.connection, steps, waiter.settle)
+            try:
+                if self.connection is None:
+                    raise BusError(f"not connected to {self._where}")
+                Steps(self.connection, steps, waiter.settle)
+            except Exception as exc:  # noqa: BLE001 - e.g. the connection is closing
+                waiter.fail(exc if isinstance(exc, BusError) else BusError(str(exc)))
 
         try:
             self._submit(waiter, start, BusError("bus closed"))

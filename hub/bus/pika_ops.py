@@ -68,24 +68,18 @@ class Steps:
         self._done(self._results, error)
 
 
-def _exchange(name: str) -> Step:
-    return lambda ch, cb: ch.exchange_declare(name, "fanout", durable=True, callback=cb)
-
-
-def _queue(name: str, arguments: dict[str, Any]) -> Step:
-    return lambda ch, cb: ch.queue_declare(name, durable=True, arguments=arguments,
-                                           callback=cb)
-
-
-def _bind(queue: str, exchange: str) -> Step:
-    return lambda ch, cb: ch.queue_bind(queue, exchange, routing_key="", callback=cb)
+def step(decl: topology.Declaration) -> Step:
+    """The step declaring ``decl``."""
+    if isinstance(decl, topology.Exchange):
+        return lambda ch, cb: ch.exchange_declare(decl.name, decl.type, durable=True,
+                                                  arguments=decl.arguments or None, callback=cb)
+    if isinstance(decl, topology.Queue):
+        return lambda ch, cb: ch.queue_declare(decl.name, durable=True,
+                                               arguments=decl.arguments, callback=cb)
+    return lambda ch, cb: ch.queue_bind(decl.queue, decl.exchange,
+                                        routing_key=decl.routing_key, callback=cb)
 
 
 def steps_for(specs: Sequence[QueueSpec], *, infra: bool) -> list[Step]:
     """Steps declaring ``specs``, preceded by the dead-letter and delay machinery if asked."""
-    steps: list[Step] = []
-    if infra:
-        for exchange, queue, arguments in topology.infrastructure():
-            steps += [_exchange(exchange), _queue(queue, arguments), _bind(queue, exchange)]
-    steps += [_queue(spec.name, topology.queue_arguments(spec)) for spec in specs]
-    return steps
+    return [step(decl) for decl in topology.declarations(list(specs), infra=infra)]

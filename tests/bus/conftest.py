@@ -176,7 +176,7 @@ class Harness:
                               else Disposition.REQUEUE)
         # A quorum queue puts a requeued message back at its head: take in everything
         # ready at once, so that other tests' dead letters cannot hide ours.
-        sub = self.bus.consume(DEAD_LETTER_QUEUE, collector, prefetch=depth + 50,
+        sub = self.bus.consume(DEAD_LETTER_QUEUE, collector, prefetch=min(depth + 50, 65535),
                                max_wait=0.2)
         try:
             deadline = time.monotonic() + timeout

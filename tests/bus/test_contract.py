@@ -198,3 +198,25 @@ def test_publish_is_thread_safe(harness: Harness) -> None:
     assert not errors
     harness.consume(q, collector := Collector(), prefetch=100)
     assert sorted(d.message_id for d in collector.wait_for(400)) == sorted(ids)
+
+
+def test_a_large_batch_is_confirmed_whole(harness: Harness) -> None:
+    q = harness.queue()
+    ids = _ids(1500)
+    harness.bus.publish([Outgoing(q, b"x" * 1024, mid) for mid in ids])
+    assert wait_until(lambda: harness.bus.queue_depth(q) == 1500)
+    harness.consume(q, collector := Collector(), prefetch=500)
+    assert [d.message_id for d in collector.wait_for(1500)] == ids
+
+
+def test_a_delayed_message_whose_queue_went_is_dead_lettered(harness: Harness) -> None:
+    gone, kept = harness.queue(), harness.queue()
+    lost, arrived = _ids(2)
+    harness.bus.publish([Outgoing(gone, b'{"lost": 1}', lost, delay=1.0)])
+    harness.bus.delete(gone)
+    harness.consume(kept, collector := Collector())
+    harness.bus.publish([Outgoing(kept, b"{}", arrived, delay=1.0)])
+    assert [d.message_id for d in collector.wait_for(1)] == [arrived]
+    (dead,) = harness.dead_letters([lost])
+    assert dead.body == b'{"lost": 1}'
+    assert dead.headers["x-first-death-reason"] == "expired"
