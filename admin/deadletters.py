@@ -212,8 +212,9 @@ def listing(
 ) -> list[dict[str, Any]]:
     """Dead letters matching the filter (and the cause group, when given), newest first."""
     stmt = flt.select().order_by(dl.at.desc(), dl.id.desc())
-    if not group:
-        stmt = stmt.limit(limit).offset(offset)
+    # A group is found by its normalised cause, computed here, not in SQL: read as many rows
+    # as the grouping page does and pick the group's.
+    stmt = stmt.limit(GROUPING_LIMIT) if group else stmt.limit(limit).offset(offset)
     with db.read() as conn:
         rows = conn.execute(stmt).all()
     letters = [_letter(r, privacy) for r in rows]

@@ -67,9 +67,10 @@ def _user(row: sa.Row[tuple[object, ...]] | None) -> User | None:
     if row is None:
         return None
     m = row._mapping
+    role = Role.__members__.get(str(m["role"]), Role.viewer)  # an unknown role grants least
     return User(
         username=str(m["username"]),
-        role=Role.parse(str(m["role"])),
+        role=role,
         personal_data=bool(m["personal_data"]),
         disabled=bool(m["disabled"]),
     )

@@ -192,3 +192,20 @@ def test_edit_and_replay_of_a_message_with_an_invalid_payload_shows_the_error(
     assert 'id="edit-error"' in r.text and "seq" in r.text
     assert "-5" in r.text  # the operator's text is kept in the form
     assert seed.audit("replay-message") == []
+
+
+def test_times_are_shown_and_entered_in_the_console_time_zone(
+    db: Any, ops: Any, types: Any, accounts: None, seed: Any, token: Any
+) -> None:
+    from admin.app import create_app
+
+    app = create_app(db, ops, types, secret_key="another-secret-key-0123456789",
+                     timezone="Europe/Moscow")
+    message_id = seed.message(at=T0)  # 12:00 UTC = 15:00 in Moscow
+    with TestClient(app) as client:
+        client.post("/login", data={"username": "viewer", "password": seed.password,
+                                    "csrf_token": token(client, "/login")})
+        page = client.get("/journal").text
+        assert "2024-05-01 15:00:00" in page and "Europe/Moscow" in page
+        assert ids_on(client.get("/journal?from=2024-05-01T15:00&to=2024-05-01T15:01").text) \
+            == [message_id]
