@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from admin import api
+from admin.apiplumbing import error
 from admin.context import Console, HealthProbe, QueueDepths, error_page, make_templates
 from admin.monitoring import healthz, metrics_endpoint
 from admin.throttle import LoginThrottle
@@ -102,7 +103,7 @@ def _routes(metrics: Callable[[Request], Awaitable[Response]]) -> list[BaseRoute
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if request.url.path.startswith("/api/"):
-        return api.reply({"error": exc.detail, "status": exc.status_code}, exc.status_code)
+        return error(exc.status_code, str(exc.detail))
     if exc.status_code == 405:
         return PlainTextResponse("Method Not Allowed", status_code=405)
     return error_page(request, exc.status_code, str(exc.detail))

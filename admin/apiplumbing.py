@@ -1,0 +1,138 @@
+"""The API's plumbing: JSON replies and errors, Basic or session authentication, roles.
+
+See :mod:`admin.api` for what clients must send.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import json
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from admin.auth import resolve_user
+from admin.context import console, remote_addr
+from admin.csrf import HEADER, csrf_ok
+from admin.users import Role, User, verify
+
+Handler = Callable[[Request, User, dict[str, Any]], Response]
+
+
+class ApiError(Exception):
+    """An error answered as JSON with its status code."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def reply(data: Any, status: int = 200) -> Response:
+    """A JSON response (datetimes as ISO 8601)."""
+    body = json.dumps(data, ensure_ascii=False, default=_default)
+    return Response(body, status_code=status, media_type="application/json")
+
+
+def error(status: int, message: str) -> Response:
+    """A JSON error: ``{"error": message, "status": status}``."""
+    return reply({"error": message, "status": status}, status)
+
+
+def _basic_credentials(request: Request) -> tuple[str, str] | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "basic" or not token:
+        return None
+    try:
+        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise ApiError(401, "malformed Basic credentials") from None
+    username, sep, password = decoded.partition(":")
+    if not sep:
+        raise ApiError(401, "malformed Basic credentials")
+    return username, password
+
+
+def _authenticate(request: Request) -> tuple[User, bool]:
+    """The account and whether it came from the session (then CSRF applies)."""
+    creds = _basic_credentials(request)
+    if creds is None:
+        user = resolve_user(request)
+        if user is None:
+            raise ApiError(401, "authentication required: log in or use HTTP Basic auth")
+        return user, True
+    c = console(request)
+    username, password = creds
+    addr = remote_addr(request)
+    wait = c.throttle.retry_after(username, addr)
+    if wait > 0:
+        raise ApiError(429, f"too many failed logins; retry in {int(wait) + 1} s")
+    found = verify(c.db, username, password)
+    if found is None:
+        c.throttle.failed(username, addr)
+        c.ops.audit(username[:100] or "-", "login-failed", target=username[:300],
+                    details={"via": "api"}, remote_addr=addr)
+        raise ApiError(401, "wrong user name or password")
+    c.throttle.succeeded(username, addr)
+    request.state.user = found
+    return found, False
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def endpoint(role: Role = Role.viewer) -> Callable[[Handler], Endpoint]:
+    """Decorate an API handler: authentication, role, CSRF for session POSTs, JSON body.
+
+    The handler runs in the thread pool and gets the request, the user and the body.
+    """
+
+    def wrap(handler: Handler) -> Endpoint:
+        @functools.wraps(handler)
+        async def run(request: Request) -> Response:
+            body: dict[str, Any] = {}
+            try:
+                raw = await request.body() if request.method == "POST" else b""
+                user, from_session = await run_in_threadpool(_authenticate, request)
+                if (
+                    from_session
+                    and request.method == "POST"
+                    and not csrf_ok(request, request.headers.get(HEADER))
+                ):
+                    raise ApiError(403, f"missing or wrong {HEADER} header")
+                if not user.can(role):
+                    raise ApiError(403, f"role {role.name} or higher required")
+                if raw.strip():
+                    body = _json_object(raw)
+                return await run_in_threadpool(handler, request, user, body)
+            except ApiError as exc:
+                return error(exc.status, exc.message)
+
+        return run
+
+    return wrap
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        parsed = json.loads(raw)
+    except ValueError as exc:
+        raise ApiError(400, f"body is not valid JSON: {exc}") from None
+    if not isinstance(parsed, dict):
+        raise ApiError(400, "body must be a JSON object")
+    return parsed
