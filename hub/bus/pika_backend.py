@@ -2,7 +2,7 @@
 
 One IO thread runs a pika ``SelectConnection`` on one IO loop for the life of the bus; every
 other thread hands work to it with ``add_callback_threadsafe`` and waits on a
-:class:`~hub.bus.pika_confirms.Waiter`. That keeps pika (which is not thread-safe) on one
+:class:`~hub.bus.pika_publisher.Waiter`. That keeps pika (which is not thread-safe) on one
 thread and lets a whole batch be published before waiting for its confirms: the broker
 confirms many messages per frame, which is what makes >10,000 confirmed publishes a second
 possible from Python.
@@ -27,11 +27,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pika
-from pika.adapters.select_connection import IOLoop, SelectConnection
-from pika.channel import Channel
-from pika.spec import Basic
+from pika.adapters.select_connection import IOLoop
 
-from hub.bus import topology
 from hub.bus.base import (
     BatchHandler,
     Bus,
@@ -41,59 +38,17 @@ from hub.bus.base import (
     QueueSpec,
     Subscription,
 )
-from hub.bus.pika_confirms import Confirms, PublishBatch, Waiter
 from hub.bus.pika_consumer import PikaSubscription
 from hub.bus.pika_ops import ChannelClosed, Step, Steps, steps_for
+from hub.bus.pika_publisher import CoalescingConnection, PublishBatch, Publisher, Waiter
 
 log = logging.getLogger(__name__)
 
 _MAX_BACKOFF = 5.0
-_CHUNK = 500
-"""Messages published per IO-loop turn, so that big batches let confirms and deliveries in."""
 
 
 class _NotSent(PublishError):
     """Nothing of the batch went out (not connected yet): safe to try again at once."""
-
-
-class _Connection(SelectConnection):  # type: ignore[misc]  # pika is untyped here
-    """A ``SelectConnection`` that can write many published messages in one piece.
-
-    pika hands every frame (method, header, body: three per message) to the socket as a
-    write of its own, a system call each; that was the largest single cost of a publish.
-    Between :meth:`hold` and :meth:`flush` frames are gathered and written joined instead.
-    pika marshals all frames of a message before it outputs any, so a message is never
-    split by an error; ``bytes_sent`` (heartbeats read it) stays exact.
-    """
-
-    _held: list[bytes] | None = None
-    _FLUSH_BYTES = 256 * 1024
-
-    def hold(self) -> None:
-        """Gather output frames until :meth:`flush`."""
-        self._held = []
-
-    def flush(self) -> None:
-        """Write what was gathered, joined into a few large writes."""
-        held, self._held = self._held, None
-        if not held:
-            return
-        piece: list[bytes] = []
-        size = 0
-        for frame in held:
-            piece.append(frame)
-            size += len(frame)
-            if size >= self._FLUSH_BYTES:
-                super()._output_marshaled_frames([b"".join(piece)])
-                piece, size = [], 0
-        if piece:
-            super()._output_marshaled_frames([b"".join(piece)])
-
-    def _output_marshaled_frames(self, marshaled_frames: Sequence[bytes]) -> None:
-        if self._held is not None:
-            self._held.extend(marshaled_frames)
-        else:
-            super()._output_marshaled_frames(marshaled_frames)
 
 
 class PikaBus(Bus):
@@ -117,11 +72,10 @@ class PikaBus(Bus):
         self.ioloop = IOLoop()
         self._io_alive = True
         # IO-thread state.
-        self.connection: _Connection | None = None
+        self.connection: CoalescingConnection | None = None
         """The open, ready connection (None while connecting); IO thread only."""
-        self._conn: _Connection | None = None
-        self._publisher: Channel | None = None
-        self._confirms = Confirms()
+        self._conn: CoalescingConnection | None = None
+        self._publisher: Publisher | None = None
         self._backoff = 0.0
         self._reconnect: Any = None
         self._closing = False
@@ -186,7 +140,7 @@ class PikaBus(Bus):
         self._reconnect = None
         if self._closing:
             return
-        self._conn = _Connection(
+        self._conn = CoalescingConnection(
             self._params,
             on_open_callback=self._on_open,
             on_open_error_callback=self._on_open_error,
@@ -222,34 +176,25 @@ class PikaBus(Bus):
 
     def _open_publisher(self) -> None:
         self._publisher = None
-        if self.connection is None or self._closing:
+        if self.connection is None or not self.connection.is_open or self._closing:
             return
-        channel = self.connection.channel(on_open_callback=self._on_publisher_open)
-        channel.add_on_close_callback(self._on_publisher_closed)
-        self._publisher = channel
+        self._publisher = Publisher(self.connection, self._on_publisher_ready,
+                                    self._on_publisher_closed)
 
-    def _on_publisher_open(self, channel: Channel) -> None:
-        channel.add_on_return_callback(self._on_return)
-        channel.confirm_delivery(
-            self._on_confirm, callback=lambda _frame: self._on_publisher_ready(channel)
-        )
-
-    def _on_publisher_ready(self, channel: Channel) -> None:
-        if channel is self._publisher:
+    def _on_publisher_ready(self, publisher: Publisher) -> None:
+        if publisher is self._publisher:
             if self._backoff:
                 log.warning("reconnected to %s", self._where)
             self._backoff = 0.0
             self._ready.set()
 
-    def _on_publisher_closed(self, channel: Channel, reason: BaseException) -> None:
-        if channel is not self._publisher:
+    def _on_publisher_closed(self, publisher: Publisher, reason: BaseException) -> None:
+        if publisher is not self._publisher:
             return
         self._ready.clear()
         self._publisher = None
-        self._confirms.fail_all(PublishError(f"publisher channel closed: {reason}"))
-        self._confirms = Confirms()
         if self.connection is not None and self.connection.is_open and not self._closing:
-            log.warning("publisher channel closed (%s); reopening it", reason)
+            log.warning("publisher channel closed (%r); reopening it", reason)
             self.ioloop.call_later(0.05, self._open_publisher)
 
     def _on_open_error(self, conn: pika.BaseConnection, error: BaseException) -> None:
@@ -259,12 +204,12 @@ class PikaBus(Bus):
                    lost: str | None = None) -> None:
         if not self._current(conn):
             return
+        if self._publisher is not None:
+            self._publisher.lost(reason)  # pika closes its channels first; this is a backstop
         self._conn = self.connection = self._publisher = None
         self._connected.clear()
         self._ready.clear()
         lost = lost or f"connection to {self._where} lost: {reason!r}"
-        self._confirms.fail_all(PublishError(lost))
-        self._confirms = Confirms()
         with self._lock:
             subs, waiters = list(self._subs), list(self._waiters)
         for sub in subs:
@@ -327,45 +272,14 @@ class PikaBus(Bus):
     def _send(self, batch: PublishBatch, start: int) -> None:
         if batch.done:
             return  # timed out, or already failed (returned, nacked, channel lost)
-        channel = self._publisher
-        if channel is None or not channel.is_open or not self._ready.is_set():
-            batch.fail(_NotSent("not connected") if start == 0 else
+        publisher = self._publisher
+        if publisher is None or not publisher.ready:
+            batch.fail(_NotSent(f"not connected to {self._where}") if start == 0 else
                        PublishError("publisher channel lost during the publish"))
             return
-        end = min(start + _CHUNK, len(batch.messages))
-        conn = self.connection
-        if conn is not None:
-            conn.hold()
-        try:
-            for m in batch.messages[start:end]:
-                exchange = topology.delay_exchange(m.delay) if m.delay > 0 else ""
-                props = pika.BasicProperties(
-                    delivery_mode=2,
-                    content_type="application/json",
-                    message_id=m.message_id,
-                    headers=topology.clean_headers(m.headers) or None,
-                )
-                channel.basic_publish(exchange, m.queue, m.body, props, mandatory=True)
-                self._confirms.sent(batch)
-        except Exception as exc:  # noqa: BLE001 - e.g. a header type AMQP cannot carry
-            batch.fail(PublishError(f"publish to {batch.messages[start].queue} failed: {exc}"))
-            return
-        finally:
-            if conn is not None:
-                conn.flush()
-        if end < len(batch.messages):
+        end = publisher.send(batch, start)
+        if end < len(batch.messages) and not batch.done:
             self.call_soon(functools.partial(self._send, batch, end))
-
-    def _on_confirm(self, frame: Any) -> None:
-        method = frame.method
-        error = None if isinstance(method, Basic.Ack) else PublishError("broker nacked")
-        self._confirms.settle(method.delivery_tag, method.multiple, error)
-
-    def _on_return(self, _channel: Channel, method: Basic.Return,
-                   props: pika.BasicProperties, _body: bytes) -> None:
-        self._confirms.returned(method.exchange, method.routing_key, props.message_id,
-                                PublishError(f"unroutable: no queue {method.routing_key!r} "
-                                             f"({method.reply_text})"))
 
     # --- operations on short-lived channels ------------------------------------------------
 
