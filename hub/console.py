@@ -15,7 +15,6 @@ from contracts.envelope import utcnow
 from hub.bus import DEAD_LETTER_QUEUE
 from hub.operations import Operations
 from hub.outbox import ROUTER_QUEUE
-from hub.router import PARKED_QUEUE
 from storage.db import Database
 from storage.models import heartbeats
 
@@ -25,12 +24,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def health_from_heartbeats(db: Database, stale_after: float = 30.0) -> dict[str, dict[str, Any]]:
-    """Health of every running component instance in every process, from their heartbeats."""
+def health_from_heartbeats(db: Database, stale_after: float = 30.0,
+                           forget_after: float = 900.0) -> dict[str, dict[str, Any]]:
+    """Health of every running component instance in every process, from their heartbeats.
+
+    An instance silent for ``stale_after`` seconds is reported down; one silent for
+    ``forget_after`` seconds is gone (a crashed process replaced by a new one) and left out.
+    """
     now = utcnow()
     report: dict[str, dict[str, Any]] = {}
     with db.read() as conn:
-        rows = conn.execute(sa.select(heartbeats).order_by(heartbeats.c.instance)).all()
+        rows = conn.execute(
+            sa.select(heartbeats)
+            .where(heartbeats.c.last_seen_at > now - timedelta(seconds=forget_after))
+            .order_by(heartbeats.c.instance)).all()
     for row in rows:
         seen = row.last_seen_at
         stale = now - seen > timedelta(seconds=stale_after)
@@ -51,7 +58,7 @@ class ConsoleServer:
 
         settings = process.settings
         ops = Operations(process.db, process.bus, process.plugins.types, relay=process.relay)
-        queues = sorted({ROUTER_QUEUE, PARKED_QUEUE, DEAD_LETTER_QUEUE, *process.table.queues()})
+        queues = sorted({ROUTER_QUEUE, DEAD_LETTER_QUEUE, *process.table.queues()})
 
         def queue_depths() -> dict[str, int | None]:
             return {q: process.bus.queue_depth(q) for q in queues}

@@ -4,10 +4,13 @@ It reads ``omshub.router``, checks the envelope and the payload against the mess
 journals the outcome and publishes one copy to each subscriber queue with confirms, and
 only then acknowledges. Bad input never stops it:
 
-* a malformed envelope or a payload failing its schema is **rejected**: journaled with the
-  cause and the exact bytes, and parked;
-* a message of an unknown type, or of a type nobody subscribes to, is **parked**: kept in
-  ``omshub.parked`` and visible in the journal, to be replayed when a subscriber exists.
+* a malformed envelope, a message of an unknown type, or a payload failing its schema is
+  **rejected**: journaled with the cause and the exact bytes received;
+* a valid message that no component subscribes to (or addressed to a component that does
+  not exist) is **parked**: journaled with its envelope and the reason, to be replayed from
+  the console once a subscriber exists.
+
+The router process also keeps ``omshub.dead`` (see :mod:`hub.dead_letters`).
 """
 
 from __future__ import annotations
@@ -22,18 +25,18 @@ from sqlalchemy.engine import Connection
 from contracts.envelope import Envelope, new_id
 from contracts.registry import UnknownMessageType
 from hub import headers as H
-from hub.bus import Delivery, Disposition, Outgoing, QueueSpec, Subscription
+from hub.bus import DEAD_LETTER_QUEUE, Delivery, Disposition, Outgoing, QueueSpec, Subscription
 from hub.component import Component
+from hub.context import Context
+from hub.dead_letters import DeadLetterKeeper
 from hub.metrics import HANDLE_SECONDS, MESSAGES
 from hub.outbox import ROUTER_QUEUE
+from hub.resilience import Steadfast
 from hub.routing import RoutingTable
 from hub.runner import _summary
 from storage.journal import JournalBatch, store_blob
 
 log = logging.getLogger(__name__)
-
-PARKED_QUEUE = "omshub.parked"
-
 
 class Router(Component):
     """The central router; run one or several (competing consumers on one queue)."""
@@ -45,33 +48,48 @@ class Router(Component):
         super().__init__()
         self.table = table or RoutingTable()
         self._sub: Subscription | None = None
+        self._dead_sub: Subscription | None = None
+        self._steadfast: Steadfast | None = None
         self.routed = 0
         self.parked = 0
         self.rejected = 0
 
+    def setup(self, ctx: Context) -> None:
+        """Also prepare the keeper of the broker's dead letters."""
+        super().setup(ctx)
+        self.keeper = DeadLetterKeeper(ctx.db)
+
     def queue_specs(self) -> list[QueueSpec]:
-        """The router's queue, the parking queue and every subscriber queue."""
+        """The router's queue and every subscriber queue."""
         limit = self.ctx.settings.delivery_limit
-        names = [ROUTER_QUEUE, PARKED_QUEUE, *self.table.queues()]
+        names = [ROUTER_QUEUE, *self.table.queues()]
         return [QueueSpec(n, delivery_limit=limit) for n in names]
 
     def start(self) -> None:
         """Consume the router queue."""
+        steadfast = Steadfast(self.component_name(), self._stopping)
+        self._steadfast = steadfast
         self._sub = self.ctx.bus.consume(
-            ROUTER_QUEUE, self.route_batch, prefetch=self.ctx.settings.prefetch
+            ROUTER_QUEUE, steadfast.wrap(self.route_batch), prefetch=self.ctx.settings.prefetch
+        )
+        self._dead_sub = self.ctx.bus.consume(
+            DEAD_LETTER_QUEUE, steadfast.wrap(self.keeper.keep_batch), prefetch=50
         )
 
     def stop(self) -> None:
         """Stop consuming; the batch in progress finishes first."""
         super().stop()
-        if self._sub is not None:
-            self._sub.cancel()
-            self._sub = None
+        for sub in (self._sub, self._dead_sub):
+            if sub is not None:
+                sub.cancel()
+        self._sub = self._dead_sub = None
 
     def health(self) -> dict[str, object]:
         """Counts since start."""
-        return {"status": "ok", "routed": self.routed, "parked": self.parked,
-                "rejected": self.rejected}
+        outage = self._steadfast.outage if self._steadfast else None
+        return {"status": "degraded" if outage else "ok", "outage": outage,
+                "routed": self.routed, "parked": self.parked, "rejected": self.rejected,
+                "dead_letters_kept": self.keeper.kept}
 
     def route_batch(self, deliveries: list[Delivery]) -> list[Disposition]:
         """Validate, journal and forward a batch; ack only after the copies are confirmed."""
@@ -102,9 +120,8 @@ class Router(Component):
             queues = self.table.destinations(key, env.destination)
             if not queues:
                 whom = f"component {env.destination!r}" if env.destination else "subscriber"
-                journal.event(env.id, "parked", queue=PARKED_QUEUE,
-                              detail=f"no {whom} for {key}", error=f"unroutable: {key}")
-                out.append(Outgoing(PARKED_QUEUE, d.body, env.id, d.headers))
+                journal.event(env.id, "parked", detail=f"no {whom} for {key}",
+                              error=f"unroutable: {key}")
                 self.parked += 1
                 continue
             journal.event(env.id, "routed", detail=" ".join(queues))
@@ -112,8 +129,7 @@ class Router(Component):
             self.routed += 1
         with self.ctx.db.transaction() as conn:
             for d, cause, env in rejects:
-                message_id = self._reject(conn, journal, d, cause, env)
-                out.append(Outgoing(PARKED_QUEUE, d.body, message_id, d.headers))
+                self._reject(conn, journal, d, cause, env)
             journal.write(conn)
         # Journal first, then forward: a message is never handled before it is journaled.
         self.ctx.bus.publish(out)

@@ -14,6 +14,7 @@ or dead-lettered without undoing its neighbours.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from hub.component import Component, Message, PermanentError
 from hub.context import Context
 from hub.metrics import HANDLE_SECONDS, MESSAGES
 from hub.outbox import envelope_for, stage
+from hub.resilience import Steadfast
 from hub.tracing import current_correlation, current_message, current_trace, trace_id_of
 from storage.bulk import insert_rows
 from storage.journal import JournalBatch
@@ -114,9 +116,16 @@ class Runner:
                 self._methods[mt.key] = (getattr(component, sub.method), mt)
         self._jobs = {spec.name: getattr(component, spec.method) for spec in component.jobs()}
         self._sub: Subscription | None = None
+        self._stopping = threading.Event()
+        self._steadfast = Steadfast(self.name, self._stopping)
         self.handled = 0
         self.failed = 0
         self.last_error: str | None = None
+
+    @property
+    def outage(self) -> str | None:
+        """The database or broker error the runner is waiting out, if any."""
+        return self._steadfast.outage
 
     def queue_spec(self) -> QueueSpec:
         """The component queue with the configured delivery limit."""
@@ -125,10 +134,12 @@ class Runner:
     def start(self) -> None:
         """Start consuming the component's queue."""
         prefetch = self.component.prefetch or self.ctx.settings.prefetch
-        self._sub = self.ctx.bus.consume(self.queue, self.handle_batch, prefetch=prefetch)
+        self._sub = self.ctx.bus.consume(self.queue, self._steadfast.wrap(self.handle_batch),
+                                         prefetch=prefetch)
 
     def stop(self) -> None:
         """Stop consuming; the batch in progress finishes first."""
+        self._stopping.set()
         if self._sub is not None:
             self._sub.cancel()
             self._sub = None

@@ -20,20 +20,23 @@ from typing import Any
 import sqlalchemy as sa
 
 from contracts.envelope import utcnow
+from hub import headers as H
 from hub.bus import Bus, connect
 from hub.component import Component
 from hub.context import Context
 from hub.metrics import COMPONENT_UP, QUEUE_DEPTH
-from hub.outbox import Relay
+from hub.outbox import ROUTER_QUEUE, Relay, outbox_row
 from hub.plugins import Plugins, discover
 from hub.router import Router
 from hub.routing import RoutingTable
 from hub.runner import Runner
 from hub.scheduler import Scheduler
 from hub.settings import Settings
+from storage.bulk import insert_rows
 from storage.db import Database
+from storage.journal import JournalBatch
 from storage.migrate import current_revision, upgrade
-from storage.models import heartbeats
+from storage.models import heartbeats, journal_messages, outbox
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +131,9 @@ class HubProcess:
             log.info("component %s started", name)
         if CONSOLE in self.names:
             self._start_console()
+        self._forget_dead_instances()
+        if self.bus.url.startswith("memory://"):
+            recover_in_flight(self.db, self.relay)
         self._heartbeat = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
         self._heartbeat.start()
 
@@ -173,6 +179,8 @@ class HubProcess:
             if runner is not None:
                 h.update(handled=runner.handled, failed=runner.failed,
                          last_error=runner.last_error, queue=runner.queue)
+                if runner.outage:
+                    h.update(status="degraded", outage=runner.outage)
             report[name] = h
         report["bus"] = {"status": "ok" if self.bus.healthy() else "down",
                          "url": _redact(self.settings.broker_url)}
@@ -205,6 +213,15 @@ class HubProcess:
             except Exception:  # noqa: BLE001 - health reporting must not kill the process
                 log.warning("heartbeat failed", exc_info=True)
             self._stop.wait(self.settings.heartbeat_seconds)
+
+    def _forget_dead_instances(self) -> None:
+        """Drop heartbeats of this host's earlier processes that are no longer running."""
+        with self.db.transaction() as conn:
+            rows = conn.execute(sa.select(heartbeats.c.instance, heartbeats.c.pid).where(
+                heartbeats.c.host == self.instance_host)).all()
+            gone = [r.instance for r in rows if r.pid != os.getpid() and not _alive(r.pid)]
+            if gone:
+                conn.execute(heartbeats.delete().where(heartbeats.c.instance.in_(gone)))
 
     def _write_heartbeats(self) -> None:
         now = utcnow()
@@ -249,6 +266,45 @@ class HubProcess:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             self.stop()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+IN_FLIGHT = ("received", "routed", "failed")
+
+
+def recover_in_flight(db: Database, relay: Relay) -> int:
+    """Embedded footprint: send again what the in-process broker held when it last stopped.
+
+    The in-process broker keeps nothing across restarts; the journal does. Messages that
+    were taken in but not yet handled are sent through the router once more; subscribers
+    that had handled them already skip them (inbox).
+    """
+    jm = journal_messages.c
+    journal = JournalBatch("hub.recovery")
+    with db.transaction() as conn:
+        rows = conn.execute(sa.select(jm.message_id, jm.envelope)
+                            .where(jm.status.in_(IN_FLIGHT))).all()
+        for row in rows:
+            journal.event(row.message_id, "received", queue=ROUTER_QUEUE,
+                          detail="sent again: the embedded hub restarted before it was handled")
+        insert_rows(conn, outbox, [
+            outbox_row("hub.recovery", r.message_id, r.envelope.encode("utf-8"),
+                       headers={H.JOURNALED: "1"}) for r in rows])
+        journal.write(conn)
+    if rows:
+        log.warning("re-sent %d message(s) that were in flight when the hub last stopped",
+                    len(rows))
+        relay.notify()
+    return len(rows)
 
 
 def _redact(url: str) -> str:

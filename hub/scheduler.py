@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ from contracts.hub import JobRunV1
 from hub.component import Component
 from hub.outbox import envelope_for, stage
 from storage.journal import JournalBatch
-from storage.models import schedules
+from storage.models import inbox, schedules
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +80,24 @@ class Scheduler(Component):
             self._thread.join(10)
 
     def _loop(self) -> None:
+        last_pruned = 0.0
         while not self._stopping.wait(self.tick):
             try:
                 self.fire_due()
+                if time.monotonic() - last_pruned > 3600:
+                    self.prune_inbox()
+                    last_pruned = time.monotonic()
             except Exception:
                 log.exception("scheduler tick failed")
+
+    def prune_inbox(self) -> int:
+        """Forget inbox records older than the retention: no redelivery comes that late."""
+        cutoff = utcnow() - timedelta(days=self.ctx.settings.inbox_retention_days)
+        with self.ctx.db.transaction() as conn:
+            n = conn.execute(inbox.delete().where(inbox.c.handled_at < cutoff)).rowcount
+        if n:
+            log.info("pruned %d inbox record(s) older than %s", n, cutoff.date())
+        return int(n)
 
     def fire_due(self, now: datetime | None = None) -> int:
         """Fire every due or requested schedule once; returns how many fired."""

@@ -7,6 +7,7 @@ in the file named by ``OMSHUB_CONFIG``).
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import tomllib
@@ -47,12 +48,30 @@ class Settings(BaseModel):
     log_level: str = "INFO"
     log_format: str = Field(default="json", pattern="^(json|text)$")
     heartbeat_seconds: float = 5.0
+    inbox_retention_days: int = Field(
+        default=30, ge=1, description="Inbox records older than this are pruned."
+    )
 
     @field_validator("retry_delays", mode="before")
     @classmethod
     def _split_delays(cls, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(float(v) for v in value.split(",") if v.strip())
+        return value
+
+    @field_validator("components", mode="before")
+    @classmethod
+    def _split_components(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @field_validator("routes", mode="before")
+    @classmethod
+    def _parse_routes(cls, value: Any) -> Any:
+        # From the environment: JSON, e.g. {"erz.person.changed.v1": ["handler.pump"]}.
+        if isinstance(value, str):
+            return json.loads(value) if value.strip() else {}
         return value
 
     @property
