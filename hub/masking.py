@@ -62,9 +62,11 @@ _XML_ELEMENT = re.compile(
     rf"(<(?P<tag>(?:[\w.-]+:)?(?P<local>(?i:{_ALL_NAMES})))(?:\s[^<>]*)?>)"
     r"(?P<text>[^<]*)(</(?P=tag)\s*>)"
 )
-# An XML attribute or a JSON member with a personal name: FAM="…", "snils": "…".
+# An XML attribute or a JSON member: FAM="…", "snils": "…". Any name matches here and the
+# callback keeps only personal ones: one generic pattern scans a log line several times
+# faster than an alternation of every personal name tried at every position.
 _KEY_VALUE = re.compile(
-    rf"(?<![\w.-])(?P<q1>[\"']?)(?:[\w.-]+:)?(?P<local>(?i:{_ALL_NAMES}))(?P=q1)"
+    r"(?<![\w.-])(?P<q1>[\"']?)(?:[\w.-]+:)?(?P<local>[A-Za-z_][\w-]*)(?P=q1)"
     r"(?P<sep>\s*[:=]\s*)(?P<q>[\"'])(?P<text>[^\"'<>]*)(?P=q)"
 )
 # SNILS (formatted or 11 digits) and ЕНП / policy numbers (16 digits), not inside longer
@@ -149,6 +151,8 @@ def _element(m: re.Match[str]) -> str:
 
 
 def _key_value(m: re.Match[str]) -> str:
+    if not m.group("text") or not _PERSONAL_KEY.match(m.group("local")):
+        return m.group(0)
     start, end = m.span("text")
     base = m.start()
     whole = m.group(0)
