@@ -123,6 +123,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     from storage.migrate import upgrade
 
     settings = _settings(args)
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.resolved_database_url())
     upgrade(db)
     if args.password_stdin:
