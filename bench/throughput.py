@@ -45,10 +45,8 @@ def _raw_consume(url: str, queue: str, n: int, ready: mp.Event, done: mp.Queue) 
     conn = pika.BlockingConnection(_params(url))
     ch = conn.channel()
     ch.basic_qos(prefetch_count=200)
-    got = 0
     ready.set()
-    for method, _props, _body in ch.consume(queue, auto_ack=False):
-        got += 1
+    for got, (method, _props, _body) in enumerate(ch.consume(queue, auto_ack=False), 1):
         if got % 100 == 0 or got == n:
             ch.basic_ack(method.delivery_tag, multiple=True)
         if got == n:

@@ -58,7 +58,8 @@ class DeadLetterKeeper:
     def keep_batch(self, deliveries: list[Delivery]) -> list[Disposition]:
         """Record a batch (idempotent through the inbox) and acknowledge it."""
         journal = JournalBatch(KEEPER)
-        rows, keys = [], []
+        rows: list[dict[str, Any]] = []
+        keys: list[str] = []
         for d in deliveries:
             queue, reason, count = _death(d.headers)
             key = hashlib.sha1(

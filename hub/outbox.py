@@ -24,8 +24,8 @@ from contracts.registry import type_of
 from hub import headers as H
 from hub.bus import Bus, BusError, Outgoing
 from hub.tracing import continue_trace, new_traceparent
-from storage.db import Database
 from storage.bulk import insert_rows
+from storage.db import Database
 from storage.journal import JournalBatch
 from storage.models import outbox
 
@@ -167,7 +167,7 @@ class Relay:
         self.published += len(rows)
         return len(rows)
 
-    def _publish(self, rows: Sequence[sa.Row[Any]]) -> None:
+    def _publish(self, rows: Sequence[Any]) -> None:
         self.bus.publish(
             [Outgoing(r.queue, r.body, r.message_id, json.loads(r.headers)) for r in rows]
         )

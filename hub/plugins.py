@@ -72,7 +72,8 @@ class Plugins:
 
 def _models_in(module: ModuleType) -> list[type[BaseModel]]:
     return [obj for _, obj in inspect.getmembers(module, inspect.isclass)
-            if hasattr(obj, "__omshub_type__") and obj.__module__ == module.__name__]
+            if issubclass(obj, BaseModel) and hasattr(obj, "__omshub_type__")
+            and obj.__module__ == module.__name__]
 
 
 def _load(ep: EntryPoint, plugins: Plugins) -> list[str]:

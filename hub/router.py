@@ -128,8 +128,8 @@ class Router(Component):
             out.extend(Outgoing(q, d.body, env.id, d.headers) for q in queues)
             self.routed += 1
         with self.ctx.db.transaction() as conn:
-            for d, cause, env in rejects:
-                self._reject(conn, journal, d, cause, env)
+            for d, cause, maybe_env in rejects:
+                self._reject(conn, journal, d, cause, maybe_env)
             journal.write(conn)
         # Journal first, then forward: a message is never handled before it is journaled.
         self.ctx.bus.publish(out)

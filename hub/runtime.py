@@ -256,15 +256,15 @@ class HubProcess:
             log.info("signal %s: stopping", signal.Signals(signum).name)
             stop.set()
 
-        previous: dict[int, Callable[..., Any] | int | None] = {}
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            previous[sig] = signal.signal(sig, on_signal)
+        previous: dict[signal.Signals, Callable[..., Any] | int | None] = {}
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, on_signal)
         try:
             while not stop.wait(1.0):
                 pass
         finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
             self.stop()
 
 

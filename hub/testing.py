@@ -50,7 +50,7 @@ def reset_memory_broker() -> None:
 
     memory.Channel.queues.clear()
     memory.Channel.events.clear()
-    memory.Transport.global_state.clear()
+    memory.Transport.global_state.clear()  # type: ignore[no-untyped-call]
 
 
 class TestHub:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import select
 import socket
 import threading
@@ -64,10 +65,8 @@ class Proxy:
         with self._lock:
             for a, b in self._pairs:
                 for s in (a, b):
-                    try:
+                    with contextlib.suppress(OSError):
                         s.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
             self._pairs.clear()
 
     def restore(self) -> None:

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from omshub_sample.messages import GreetingV1
+from omshub_sample.service import FAULT_FILE_ENV
 
 from admin.users import add_user
 from hub.testing import TestHub, reset_memory_broker, running_hub, wait_for
-from omshub_sample.messages import GreetingV1
-from omshub_sample.service import FAULT_FILE_ENV
 from tests.conftest import Footprint, unavailable
 
 pytestmark = pytest.mark.browser

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from omshub_sample.messages import GreetingV1
+from omshub_sample.service import FAULT_FILE_ENV, greetings
 
 from contracts.envelope import Envelope, utcnow
 from contracts.probe import ProbeV1
@@ -17,8 +19,6 @@ from hub.operations import Operations
 from hub.outbox import ROUTER_QUEUE
 from hub.plugins import discover
 from hub.testing import TestHub, running_hub, wait_for
-from omshub_sample.messages import GreetingV1
-from omshub_sample.service import FAULT_FILE_ENV, greetings
 from storage.models import audit_log, blobs, journal_messages
 from tests.conftest import Footprint
 from tests.hub.components import Counter, OrphanV1, seen
@@ -71,7 +71,7 @@ def test_poison_message_is_retried_dead_lettered_and_replayed(
 
         failures = [e for e in hub.events(env.id) if e.status in ("failed", "dead")]
         assert [e.attempt for e in failures] == [1, 2, 3]
-        gaps = [(b.at - a.at).total_seconds() for a, b in zip(failures, failures[1:])]
+        gaps = [(b.at - a.at).total_seconds() for a, b in zip(failures, failures[1:], strict=False)]
         assert gaps[0] >= 0.9 and gaps[1] >= 4.5 and gaps[1] > gaps[0]  # growing delay
         (dead,) = hub.dead_letters()
         assert dead.cause_type == "GreeterOutOfOrder"
