@@ -71,6 +71,7 @@ class ConsoleServer:
             health=lambda: health_from_heartbeats(process.db),
             queue_depths=queue_depths,
             secure_cookies=settings.secure_cookies,
+            timezone=settings.timezone,
         )
         config = uvicorn.Config(self.app, host=settings.admin_host, port=settings.admin_port,
                                 log_config=None, access_log=False, lifespan="off")

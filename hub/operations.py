@@ -104,8 +104,11 @@ class Operations:
         if until:
             query = query.where(dl.at < until)
         if type:
-            query = query.where(dl.message_id.in_(
-                sa.select(journal_messages.c.message_id).where(journal_messages.c.type == type)))
+            jm = journal_messages.c
+            name, _, version = type.rpartition(".v")
+            by_type = (sa.and_(jm.type == name, jm.version == int(version))
+                       if name and version.isdigit() else jm.type == type)
+            query = query.where(dl.message_id.in_(sa.select(jm.message_id).where(by_type)))
         with self.db.transaction() as conn:
             rows = conn.execute(query).all()
             for row in rows:

@@ -32,6 +32,9 @@ class Settings(BaseModel):
     admin_port: int = 8080
     secret_key: str = Field(default="", description="Signs console sessions; generated if empty.")
     secure_cookies: bool = False
+    timezone: str = Field(
+        default="UTC", description="Time zone the console shows and takes times in, "
+        "e.g. Europe/Moscow.")
     prefetch: int = Field(default=200, ge=1, le=5000)
     delivery_limit: int = Field(default=20, ge=1)
     retry_delays: tuple[float, ...] = Field(
