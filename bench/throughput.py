@@ -19,6 +19,7 @@ Prints msgs/s for both, the ratio, p50/p99 latency and peak memory (RSS high-wat
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing as mp
 import os
 import resource
@@ -96,10 +97,8 @@ def _cpu_snapshot(named: dict[str, list[int]]) -> dict[str, float]:
     for name, pids in named.items():
         total = 0.0
         for pid in pids:
-            try:
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):
                 total += _cpu_seconds(pid)
-            except (FileNotFoundError, ProcessLookupError):
-                pass
         snap[name] = total
     return snap
 

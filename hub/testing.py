@@ -12,7 +12,6 @@ the settings name; nothing of the hub is replaced.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -21,6 +20,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 
 from contracts.envelope import Envelope
+from hub.bus.testing import wait_until
 from hub.component import Component
 from hub.context import Inbound
 from hub.plugins import Plugins, discover
@@ -31,17 +31,10 @@ from storage.models import dead_letters, journal_events, journal_messages
 T = TypeVar("T")
 
 
-def wait_for(predicate: Callable[[], T], timeout: float = 30.0, interval: float = 0.05,
+def wait_for(predicate: Callable[[], T], timeout: float = 30.0,
              message: str = "condition") -> T:
-    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{message} not met within {timeout} s (last: {value!r})")
-        time.sleep(interval)
+    """Poll ``predicate`` until it returns something truthy; TimeoutError after ``timeout``."""
+    return wait_until(predicate, timeout, what=message)
 
 
 def reset_memory_broker() -> None:
