@@ -226,3 +226,14 @@ def test_a_failing_bulk_effect_fails_only_its_own_message(footprint: Footprint, 
         statuses = sorted(hub.status_of(e.id) or "" for e in envs)
         assert statuses == ["dead", "handled", "handled", "handled"]
         assert hub.dead_letters()[0].cause_type == "IntegrityError"
+
+
+def test_catalogue_writes_a_markdown_document(tmp_path: Path):
+    from hub.cli import main
+
+    out = tmp_path / "catalogue.md"
+    assert main(["catalogue", "--markdown", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Catalogue of message types")
+    assert "| `hub.probe.v1` | contracts |" in text
+    assert "## `sample.greeting.v1`" in text and "Person identifiers: snils" in text
