@@ -69,9 +69,10 @@ class Router(Component):
         """Consume the router queue."""
         steadfast = Steadfast(self.component_name(), self._stopping)
         self._steadfast = steadfast
+        batch = self.ctx.settings.prefetch
         self._sub = self.ctx.bus.consume(
-            ROUTER_QUEUE, steadfast.wrap(self.route_batch), prefetch=self.ctx.settings.prefetch
-        )
+            ROUTER_QUEUE, steadfast.wrap(self.route_batch), prefetch=2 * batch,
+            batch_size=batch)
         self._dead_sub = self.ctx.bus.consume(
             DEAD_LETTER_QUEUE, steadfast.wrap(self.keeper.keep_batch), prefetch=50
         )

@@ -133,9 +133,10 @@ class Runner:
 
     def start(self) -> None:
         """Start consuming the component's queue."""
-        prefetch = self.component.prefetch or self.ctx.settings.prefetch
+        batch = self.component.prefetch or self.ctx.settings.prefetch
+        # A window of two batches: the next one arrives while this one commits.
         self._sub = self.ctx.bus.consume(self.queue, self._steadfast.wrap(self.handle_batch),
-                                         prefetch=prefetch)
+                                         prefetch=2 * batch, batch_size=batch)
 
     def stop(self) -> None:
         """Stop consuming; the batch in progress finishes first."""

@@ -35,7 +35,9 @@ class Settings(BaseModel):
     timezone: str = Field(
         default="UTC", description="Time zone the console shows and takes times in, "
         "e.g. Europe/Moscow.")
-    prefetch: int = Field(default=500, ge=1, le=5000)
+    prefetch: int = Field(
+        default=500, ge=1, le=5000,
+        description="Messages per batch (one transaction); the broker window is twice that.")
     delivery_limit: int = Field(default=20, ge=1)
     retry_delays: tuple[float, ...] = Field(
         default=(1, 5, 30, 120, 600),

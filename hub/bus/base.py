@@ -113,11 +113,14 @@ class Bus(ABC):
         *,
         prefetch: int = 200,
         max_wait: float = 0.02,
+        batch_size: int | None = None,
     ) -> Subscription:
         """Start delivering batches from ``queue`` to ``handler`` on a worker thread.
 
-        A batch holds what arrived within ``max_wait`` seconds of its first delivery, up to
-        ``prefetch`` deliveries. The handler returns one disposition per delivery.
+        At most ``prefetch`` deliveries are unacknowledged at once (basic.qos). A batch holds
+        what arrived within ``max_wait`` seconds of its first delivery, up to ``batch_size``
+        deliveries (default: ``prefetch``). A window larger than a batch lets the next batch
+        arrive while one is being handled. The handler returns one disposition per delivery.
         """
 
     @abstractmethod

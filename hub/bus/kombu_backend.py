@@ -203,10 +203,12 @@ class KombuBus(Bus):
         *,
         prefetch: int = 200,
         max_wait: float = 0.02,
+        batch_size: int | None = None,
     ) -> Subscription:
         if self._closed:
             raise BusError("bus closed")
-        sub = _KombuSubscription(self, queue, handler, prefetch, max_wait)
+        sub = _KombuSubscription(self, queue, handler, prefetch, max_wait,
+                                 batch_size or prefetch)
         self._subs.append(sub)
         sub.start()
         return sub
@@ -284,12 +286,14 @@ class _KombuSubscription(Subscription):
     """A consumer thread: drains deliveries into batches and applies dispositions."""
 
     def __init__(
-        self, bus: KombuBus, queue: str, handler: BatchHandler, prefetch: int, max_wait: float
+        self, bus: KombuBus, queue: str, handler: BatchHandler, prefetch: int, max_wait: float,
+        batch_size: int,
     ) -> None:
         self.bus = bus
         self.queue = queue
         self.handler = handler
         self.prefetch = prefetch
+        self.batch_size = max(1, min(batch_size, prefetch))
         self.max_wait = max_wait
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"consume:{queue}", daemon=True)
@@ -328,14 +332,15 @@ class _KombuSubscription(Subscription):
                 while not self._stop.is_set():
                     self._fill(conn, pending)
                     if pending and not self._stop.is_set():
-                        batch, pending[:] = list(pending), []
+                        n = self.batch_size
+                        batch, pending[:] = pending[:n], pending[n:]
                         self._dispatch(batch)
         finally:
             conn.release()
 
     def _fill(self, conn: Any, pending: list[Message]) -> None:
         deadline: float | None = None
-        while len(pending) < self.prefetch and not self._stop.is_set():
+        while len(pending) < self.batch_size and not self._stop.is_set():
             wait = 0.2 if deadline is None else deadline - time.monotonic()
             if wait <= 0:
                 return

@@ -346,10 +346,12 @@ class PikaBus(Bus):
         *,
         prefetch: int = 200,
         max_wait: float = 0.02,
+        batch_size: int | None = None,
     ) -> Subscription:
         if self._closed:
             raise BusError("bus closed")
-        sub = PikaSubscription(self, queue, handler, prefetch, max_wait)
+        sub = PikaSubscription(self, queue, handler, prefetch, max_wait,
+                               batch_size or prefetch)
         with self._lock:
             self._subs.add(sub)
         sub.start()

@@ -46,7 +46,7 @@ class PikaSubscription(Subscription):
 
     def __init__(
         self, bus: PikaBus, queue_name: str, handler: BatchHandler, prefetch: int,
-        max_wait: float,
+        max_wait: float, batch_size: int,
     ) -> None:
         if prefetch < 1:
             raise ValueError("prefetch must be at least 1")
@@ -54,6 +54,7 @@ class PikaSubscription(Subscription):
         self.queue = queue_name
         self.handler = handler
         self.prefetch = prefetch
+        self.batch_size = max(1, min(batch_size, prefetch))
         self.max_wait = max_wait
         self._stopping = threading.Event()
         self._stopped = threading.Event()
@@ -117,7 +118,7 @@ class PikaSubscription(Subscription):
             delivery_count=int(headers.get("x-delivery-count") or 0),
             tag=method.delivery_tag,
         ))
-        if len(self._pending) >= self.prefetch:
+        if len(self._pending) >= self.batch_size:
             self._flush()
         elif self._timer is None:
             self._timer = self.bus.ioloop.call_later(self.max_wait, self._flush)

@@ -48,6 +48,17 @@ def test_batches_never_exceed_prefetch(harness: Harness) -> None:
     assert len({d.message_id for d in got}) == 60
 
 
+def test_batches_are_cut_at_batch_size_inside_a_larger_window(harness: Harness) -> None:
+    q = harness.queue()
+    harness.bus.publish([Outgoing(q, b"{}", mid) for mid in _ids(60)])
+    collector = Collector(delay=0.05)
+    harness.consume(q, collector, prefetch=20, batch_size=5, max_wait=0.2)
+    got = collector.wait_for(60)
+    sizes = [len(b) for b in collector.batches]
+    assert max(sizes) == 5, "a full window is handed over five at a time"
+    assert len({d.message_id for d in got}) == 60
+
+
 def test_requeue_redelivers_with_a_higher_delivery_count(harness: Harness) -> None:
     q = harness.queue()
     (mid,) = _ids(1)
