@@ -37,15 +37,25 @@ _CAUSES = {
 }
 
 
+BROKER_DEATH_HEADERS = ("x-death", "x-first-death-queue", "x-first-death-reason",
+                        "x-first-death-exchange", "x-last-death-queue", "x-last-death-reason",
+                        "x-last-death-exchange")
+"""Headers the broker writes when it dead-letters; a copy sent on again must not carry them."""
+
+
 def _death(headers: dict[str, Any]) -> tuple[str, str, int]:
-    """(queue, reason, count) of the first death the broker recorded."""
-    queue = str(headers.get("x-first-death-queue") or headers.get(H.ORIGIN_QUEUE) or "")
-    reason = str(headers.get("x-first-death-reason") or "")
-    count = 0
+    """(queue, reason, count) of the latest death the broker recorded.
+
+    ``x-death`` lists the most recent death first; a retried message may have passed
+    through a delay tier (an earlier, harmless "expired" death) before it died for good.
+    """
     deaths = headers.get("x-death") or []
     if isinstance(deaths, list) and deaths and isinstance(deaths[0], dict):
-        count = int(deaths[0].get("count", 0) or 0)
-    return queue, reason, count
+        latest = deaths[0]
+        return (str(latest.get("queue") or ""), str(latest.get("reason") or ""),
+                int(latest.get("count", 0) or 0))
+    queue = str(headers.get("x-first-death-queue") or headers.get(H.ORIGIN_QUEUE) or "")
+    return queue, str(headers.get("x-first-death-reason") or ""), 0
 
 
 class DeadLetterKeeper:
@@ -62,9 +72,11 @@ class DeadLetterKeeper:
         keys: list[str] = []
         for d in deliveries:
             queue, reason, count = _death(d.headers)
+            # The same death delivered again (after a crash) has the same key; a new death of
+            # the same message (after a replay) has a new replay id or a higher count.
+            replay = d.headers.get(H.REPLAY, "")
             key = hashlib.sha1(
-                f"{d.message_id}|{queue}|{reason}|{count}|{d.delivery_count}".encode()
-            ).hexdigest()
+                f"{d.message_id}|{queue}|{reason}|{count}|{replay}".encode()).hexdigest()
             try:
                 message_id = Envelope.from_bytes(d.body).id
             except ValidationError:

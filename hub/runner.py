@@ -31,6 +31,7 @@ from hub import headers as H
 from hub.bus import Delivery, Disposition, Outgoing, QueueSpec, Subscription
 from hub.component import Component, Message, PermanentError
 from hub.context import Context
+from hub.dead_letters import BROKER_DEATH_HEADERS
 from hub.metrics import HANDLE_SECONDS, MESSAGES
 from hub.outbox import envelope_for, stage
 from hub.resilience import Steadfast
@@ -317,7 +318,8 @@ class Runner:
         journal.event(item.env.id, "failed", queue=self.queue, attempt=failures,
                       detail=f"{cause}; retry {failures} of {len(self.delays)} in {delay:g} s",
                       error=cause)
-        hdrs = dict(item.delivery.headers)
+        hdrs = {k: v for k, v in item.delivery.headers.items()
+                if k not in BROKER_DEATH_HEADERS}
         hdrs[H.ATTEMPT] = failures
         hdrs[H.ORIGIN_QUEUE] = self.queue
         return [Outgoing(self.queue, item.delivery.body, item.env.id, hdrs, delay=delay)]

@@ -15,6 +15,7 @@ import signal
 import socket
 import threading
 from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,7 +37,14 @@ from storage.bulk import insert_rows
 from storage.db import Database
 from storage.journal import JournalBatch
 from storage.migrate import current_revision, upgrade
-from storage.models import heartbeats, journal_messages, outbox
+from storage.models import (
+    dead_letters,
+    heartbeats,
+    inbox,
+    journal_events,
+    journal_messages,
+    outbox,
+)
 
 log = logging.getLogger(__name__)
 
@@ -278,21 +286,47 @@ def _alive(pid: int) -> bool:
     return True
 
 
-IN_FLIGHT = ("received", "routed", "failed")
+RECOVERY_WINDOW = timedelta(days=7)
+
+
+def _unfinished(conn: sa.Connection, since: datetime) -> list[str]:
+    """Ids of messages taken in since ``since`` that some subscriber has not finished.
+
+    A message is unfinished when it was never routed, or when one of the queues it was
+    routed to has neither handled it (inbox) nor dead-lettered it. Its latest status alone
+    cannot tell: with several subscribers it reads "handled" once the first one is done.
+    """
+    jm, je = journal_messages.c, journal_events.c
+    pending = set(conn.execute(sa.select(jm.message_id).where(
+        jm.first_seen_at >= since, jm.status == "received")).scalars())
+    done = {(r.consumer, r.message_id) for r in conn.execute(
+        sa.select(inbox.c.consumer, inbox.c.message_id).where(inbox.c.handled_at >= since))}
+    dead = {(r.queue, r.message_id) for r in conn.execute(
+        sa.select(dead_letters.c.queue, dead_letters.c.message_id).where(
+            dead_letters.c.at >= since))}
+    routed = conn.execute(sa.select(je.message_id, je.detail).where(
+        je.status == "routed", je.at >= since))
+    for mid, detail in routed:
+        for queue in detail.split():
+            if (queue.removeprefix("omshub."), mid) not in done and (queue, mid) not in dead:
+                pending.add(mid)
+                break
+    return sorted(pending)
 
 
 def recover_in_flight(db: Database, relay: Relay) -> int:
     """Embedded footprint: send again what the in-process broker held when it last stopped.
 
     The in-process broker keeps nothing across restarts; the journal does. Messages that
-    were taken in but not yet handled are sent through the router once more; subscribers
+    some subscriber had not finished are sent through the router once more; subscribers
     that had handled them already skip them (inbox).
     """
-    jm = journal_messages.c
     journal = JournalBatch("hub.recovery")
     with db.transaction() as conn:
-        rows = conn.execute(sa.select(jm.message_id, jm.envelope)
-                            .where(jm.status.in_(IN_FLIGHT))).all()
+        ids = _unfinished(conn, utcnow() - RECOVERY_WINDOW)
+        rows = conn.execute(sa.select(journal_messages.c.message_id,
+                                      journal_messages.c.envelope)
+                            .where(journal_messages.c.message_id.in_(ids))).all() if ids else []
         for row in rows:
             journal.event(row.message_id, "received", queue=ROUTER_QUEUE,
                           detail="sent again: the embedded hub restarted before it was handled")

@@ -122,3 +122,38 @@ def test_list_and_map_settings_come_from_the_environment():
     assert settings.retry_delays == (1, 5, 30) and settings.max_attempts == 4
     with pytest.raises(ValueError):
         load_settings(env={"OMSHUB_ROUTES": "handler.audit"})
+
+
+def test_recovery_resends_a_copy_one_subscriber_had_not_handled(tmp_path: Path):
+    from hub.plugins import discover
+    from hub.testing import reset_memory_broker
+    from tests.hub.components import Counter, seen
+
+    reset_memory_broker()
+    settings = Footprint("embedded", "memory://",
+                         f"sqlite:///{tmp_path / 'hub.db'}").settings(tmp_path)
+    plugins = discover()
+    plugins.add_component(Counter)  # subscribed, but not running this time
+    with running_hub(settings, CORE, plugins=plugins) as hub:
+        env = hub.publish(ProbeV1(seq=1, sent_at=utcnow()))
+        wait_for(lambda: hub.status_of(env.id) == "handled")  # by handler.probe only
+    reset_memory_broker()  # handler.counter's copy is lost with the in-process broker
+    with running_hub(settings, [*CORE, "handler.counter"], plugins=plugins) as hub:
+        wait_for(lambda: hub.count(seen) == 1, message="the counter got its copy after all")
+        time.sleep(0.5)
+        assert hub.count(probe_receipts) == 1  # handler.probe did not handle it twice
+    reset_memory_broker()
+
+
+def test_the_keeper_records_the_latest_death_not_an_earlier_delay():
+    from hub.dead_letters import _death
+
+    headers = {
+        "x-first-death-queue": "omshub.delay.1s", "x-first-death-reason": "expired",
+        "x-death": [
+            {"queue": "omshub.handler.erz", "reason": "delivery_limit", "count": 1},
+            {"queue": "omshub.delay.1s", "reason": "expired", "count": 2},
+        ],
+    }
+    assert _death(headers) == ("omshub.handler.erz", "delivery_limit", 1)
+    assert _death({"x-omshub-queue": "omshub.handler.erz"}) == ("omshub.handler.erz", "", 0)
