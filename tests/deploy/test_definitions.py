@@ -3,8 +3,8 @@
 * ``deploy/rabbitmq/definitions.json`` pre-declares exactly what ``hub/bus/topology.py`` and
   the router declare (RabbitMQ refuses a redeclaration with other arguments), and is what
   ``check_definitions.py --write`` generates.
-* ``deploy/compose.yaml`` is YAML (PyYAML is a test dependency) and each hub service runs a command ``omshub`` accepts, with a component name
-  this installation knows.
+* ``deploy/compose.yaml`` is YAML (PyYAML is a test dependency) and each hub service
+  runs a command ``omshub`` accepts, with a component name this installation knows.
 """
 
 from __future__ import annotations
