@@ -256,11 +256,13 @@ class Runner:
 
     def _flush(self, conn: Connection, deferred: dict[sa.Table, list[dict[str, Any]]],
                done: list[_Item]) -> None:
-        """Write the batch's deferred effects; a failure re-runs the batch message by message."""
+        """Write the batch's deferred effects; a failure re-runs the batch message by message.
+
+        No savepoint: a failure here rolls the whole batch back before the re-run anyway.
+        """
         try:
-            with conn.begin_nested():
-                for table, rows in deferred.items():
-                    insert_rows(conn, table, rows)
+            for table, rows in deferred.items():
+                insert_rows(conn, table, rows)
         except sa.exc.DBAPIError as exc:
             if not done:
                 raise
