@@ -222,6 +222,7 @@ class Runner:
         with self.ctx.db.transaction() as conn:
             seen = self._seen(conn, [it.env.id for it in items])
             done: list[_Item] = []
+            failed: list[_Item] = []
             for item in items:
                 if item.env.id in seen:
                     continue  # a redelivery of something already handled: no effect again
@@ -231,6 +232,7 @@ class Runner:
                 if item.error is None:
                     done.append(item)
                 else:
+                    failed.append(item)
                     retries += self._fail(conn, journal, item)
             if deferred:
                 self._flush(conn, deferred, done)
@@ -250,9 +252,17 @@ class Runner:
             for d, cause_type, cause in broken:
                 self._dead_letter(conn, d, cause_type, cause, 1)
             journal.write(conn)
-        self.handled += len(done)
-        MESSAGES.labels(self.name, "handled").inc(len(done))
+        # Counted only once committed: a rolled-back fast path must not count twice.
+        self._count(len(done), failed)
         return retries
+
+    def _count(self, handled: int, failed: list[_Item]) -> None:
+        self.handled += handled
+        MESSAGES.labels(self.name, "handled").inc(handled)
+        if failed:
+            self.failed += len(failed)
+            self.last_error = f"{type(failed[-1].error).__name__}: {failed[-1].error}"
+            MESSAGES.labels(self.name, "failed").inc(len(failed))
 
     def _flush(self, conn: Connection, deferred: dict[sa.Table, list[dict[str, Any]]],
                done: list[_Item]) -> None:
@@ -304,9 +314,6 @@ class Runner:
         failures = item.attempt + 1
         cause_type = type(exc).__name__
         cause = f"{cause_type}: {exc}"
-        self.failed += 1
-        self.last_error = cause
-        MESSAGES.labels(self.name, "failed").inc()
         permanent = isinstance(exc, PermanentError)
         if permanent or failures > len(self.delays):
             journal.event(item.env.id, "dead", queue=self.queue, attempt=failures,
@@ -379,6 +386,7 @@ class Runner:
             else:
                 retries = self._fail(conn, journal, item)
             journal.write(conn)
+        self._count(1 if item.error is None else 0, [] if item.error is None else [item])
         return retries
 
 

@@ -226,6 +226,10 @@ def test_a_failing_bulk_effect_fails_only_its_own_message(footprint: Footprint, 
         statuses = sorted(hub.status_of(e.id) or "" for e in envs)
         assert statuses == ["dead", "handled", "handled", "handled"]
         assert hub.dead_letters()[0].cause_type == "IntegrityError"
+        # Counted once, although the batch ran twice (in bulk, then message by message).
+        health = hub.process.health()["handler.ledger"]
+        assert (health["handled"], health["failed"]) == (3, 1)
+        assert "IntegrityError" in health["last_error"]
 
 
 def test_catalogue_writes_a_markdown_document(tmp_path: Path):
