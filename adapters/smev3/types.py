@@ -1,0 +1,121 @@
+"""Information types (виды сведений) of СМЭВ 3 as plug-ins (SMEV-5).
+
+Each type is its own package exposing an :class:`InformationType` under the entry point
+group ``omshub.smev3.types``. It names its official schemas (file names looked up under the
+operator's schema directory, never vendored), its canonical message types and its mapping
+between the XML СМЭВ carries and the canonical payloads. Adding a type touches no file of
+the adapter.
+
+Roles: a *consumer* type is one the fund requests from another agency (ЗАГС death records:
+we send the request, we receive the answer); a *provider* type is one the fund answers
+(ФОМС medical services: the agency sends the request, we send the answer).
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import ClassVar, Literal
+
+from lxml import etree
+from pydantic import BaseModel
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "omshub.smev3.types"
+
+Role = Literal["consumer", "provider"]
+ProtocolVersion = Literal["1.1", "1.2", "1.3"]
+
+
+class MappingError(ValueError):
+    """The XML does not map to the canonical payload (or back): a clear, journaled cause."""
+
+
+class InformationType(ABC):
+    """One СМЭВ 3 information type: schemas, role, protocol version and mapping."""
+
+    key: ClassVar[str]
+    """Short stable name, e.g. ``zags.fatal``; also the plug-in's entry point name."""
+    title: ClassVar[str]
+    """Human title in Russian, as the registry of types names it."""
+    role: ClassVar[Role]
+    protocol: ClassVar[ProtocolVersion] = "1.3"
+    request_namespace: ClassVar[str]
+    """Namespace of the request's root element (the MessageTypeSelector of polling)."""
+    response_namespace: ClassVar[str]
+    request_schema: ClassVar[str]
+    """File name (or path tail) of the request's XSD under the schema directory."""
+    response_schema: ClassVar[str]
+    request_model: ClassVar[type[BaseModel]]
+    """The canonical message type of a request (a ``@message_type`` model)."""
+    response_model: ClassVar[type[BaseModel]]
+
+    @abstractmethod
+    def request_to_xml(self, request: BaseModel) -> etree._Element:
+        """The request's MessagePrimaryContent element."""
+
+    @abstractmethod
+    def request_from_xml(self, element: etree._Element) -> BaseModel:
+        """The canonical request from the MessagePrimaryContent element."""
+
+    @abstractmethod
+    def response_to_xml(self, response: BaseModel) -> etree._Element:
+        """The response's MessagePrimaryContent element."""
+
+    @abstractmethod
+    def response_from_xml(self, element: etree._Element) -> BaseModel:
+        """The canonical response from the MessagePrimaryContent element."""
+
+
+@dataclass
+class TypeCatalogue:
+    """The information types installed, by key and by request/response namespace."""
+
+    types: dict[str, InformationType] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def add(self, info: InformationType) -> None:
+        """Register a type; keys and namespaces must be unique."""
+        if info.key in self.types:
+            raise ValueError(f"information type {info.key} is installed twice")
+        for ns in (info.request_namespace, info.response_namespace):
+            other = self.by_namespace(ns)
+            if other is not None:
+                raise ValueError(f"namespace {ns} is claimed by {other.key} and {info.key}")
+        self.types[info.key] = info
+
+    def get(self, key: str) -> InformationType:
+        """A type by key, with a suggestion on a typo."""
+        try:
+            return self.types[key]
+        except KeyError:
+            close = difflib.get_close_matches(key, list(self.types), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise LookupError(f"no information type {key!r}{hint}") from None
+
+    def by_namespace(self, namespace: str) -> InformationType | None:
+        """The type whose request or response root lives in ``namespace``."""
+        for info in self.types.values():
+            if namespace in (info.request_namespace, info.response_namespace):
+                return info
+        return None
+
+
+def discover() -> TypeCatalogue:
+    """Every installed information type; a broken plug-in is logged and left out."""
+    catalogue = TypeCatalogue()
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            cls = ep.load()
+            info = cls() if isinstance(cls, type) else cls
+            if not isinstance(info, InformationType):
+                raise TypeError(f"{ep.value} is not an InformationType")
+            catalogue.add(info)
+        except Exception as exc:  # noqa: BLE001 - one broken type must not stop the adapter
+            catalogue.errors[ep.name] = f"{type(exc).__name__}: {exc}"
+            log.error("information type %s failed to load: %s", ep.name, exc)
+    return catalogue
