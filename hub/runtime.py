@@ -36,7 +36,7 @@ from hub.settings import Settings
 from storage.bulk import insert_rows
 from storage.db import Database
 from storage.journal import JournalBatch
-from storage.migrate import current_revision, upgrade
+from storage.migrate import current_revision, head_revision, upgrade
 from storage.models import (
     dead_letters,
     heartbeats,
@@ -82,11 +82,12 @@ class HubProcess:
         self.db = Database(settings.resolved_database_url())
         if migrate:
             upgrade(self.db, self._plugin_metadata())
-        elif current_revision(self.db) is None:
-            raise RuntimeError(
-                f"database {self.db.engine.url.render_as_string()} has no hub tables: "
-                "run `omshub migrate` first"
-            )
+        else:
+            at, head = current_revision(self.db), head_revision()
+            if at != head:
+                state = "has no hub tables" if at is None else f"is at revision {at}, not {head}"
+                raise RuntimeError(f"database {self.db.engine.url.render_as_string()} {state}: "
+                                   "run `omshub migrate` first")
         self.bus: Bus = connect(settings.broker_url)
         self.table = RoutingTable.build(self.plugins.components.values(), settings.routes)
         self.relay = Relay(self.db, self.bus)

@@ -33,6 +33,15 @@ def upgrade(db: Database, plugin_metadata: Iterable[sa.MetaData] = ()) -> None:
         md.create_all(db.engine, checkfirst=True)
 
 
+def head_revision() -> str:
+    """The newest revision of the hub's migrations."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
 def current_revision(db: Database) -> str | None:
     """The revision the database is at, or None before the first migration."""
     with db.engine.connect() as conn:

@@ -157,3 +157,22 @@ def test_the_keeper_records_the_latest_death_not_an_earlier_delay():
     }
     assert _death(headers) == ("omshub.handler.erz", "delivery_limit", 1)
     assert _death({"x-omshub-queue": "omshub.handler.erz"}) == ("omshub.handler.erz", "", 0)
+
+
+def test_a_component_refuses_a_database_that_is_not_migrated(tmp_path: Path):
+    from hub.runtime import HubProcess
+    from storage.db import Database
+    from storage.migrate import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    settings = Footprint("embedded", "memory://", url).settings(tmp_path)
+    with pytest.raises(RuntimeError, match="has no hub tables: run `omshub migrate` first"):
+        HubProcess(settings, ["hub.router"])
+    from alembic import command
+
+    db = Database(url)
+    with db.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0002")
+    with pytest.raises(RuntimeError, match="is at revision 0002, not 0004"):
+        HubProcess(settings, ["hub.router"])
+    db.dispose()
