@@ -9,9 +9,13 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from hub import logs
 from hub.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from storage.db import Database
 
 log = logging.getLogger("omshub")
 
@@ -37,19 +41,31 @@ def cmd_up(args: argparse.Namespace) -> int:
     url = f"http://{settings.admin_host}:{settings.admin_port}"
     log.info("OMS Hub is up: %s (broker %s, database %s)", url, settings.broker_url,
              process.db.engine.url.render_as_string())
-    if not _has_users(process):
-        log.warning("no console users yet: create one with `omshub user add NAME --role "
-                    "administrator`")
+    if not _has_users(process.db):
+        _first_administrator(process.db)
     process.wait()
     return 0
 
 
-def _has_users(process: object) -> bool:
+def _first_administrator(db: Database) -> None:
+    """A newcomer's first login: an administrator with a one-time password, printed once."""
+    import secrets
+
+    from admin.users import add_user
+
+    password = secrets.token_urlsafe(12)
+    add_user(db, "admin", password, "administrator")
+    print(f"\n  First start: console user 'admin' created with password {password}\n"
+          "  (shown only now; change it under Users, or add your own with "
+          "`omshub user add`)\n", flush=True)
+
+
+def _has_users(db: Database) -> bool:
     import sqlalchemy as sa
 
     from storage.models import users
 
-    with process.db.read() as conn:  # type: ignore[attr-defined]
+    with db.read() as conn:
         return bool(conn.execute(sa.select(sa.func.count()).select_from(users)).scalar())
 
 
