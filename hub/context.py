@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
+from sqlalchemy.engine import Connection
 
 from contracts.envelope import AttachmentRef, Envelope
 from contracts.registry import TypeRegistry, type_of
@@ -48,29 +49,37 @@ class Context:
 
     def publish_many(self, items: Sequence[Inbound]) -> list[Envelope]:
         """Take many messages in within one transaction; returns their envelopes."""
+        with self.db.transaction() as conn:
+            envelopes = self.publish_in(conn, items)
+        self.relay.notify()
+        return envelopes
+
+    def publish_in(self, conn: Connection, items: Sequence[Inbound]) -> list[Envelope]:
+        """Take messages in inside the caller's transaction (with the caller's own writes).
+
+        The relay is not nudged: call ``ctx.relay.notify()`` after the commit.
+        """
         journal = JournalBatch(self.component)
         staged: list[tuple[Envelope, str, str | None]] = []
-        with self.db.transaction() as conn:
-            for item in items:
-                mt = type_of(type(item.model))
-                attachments: list[AttachmentRef] = []
-                blob_id = None
-                if item.raw is not None:
-                    blob_id = store_blob(conn, item.raw, item.raw_media_type)
-                    attachments.append(
-                        AttachmentRef(blob_id=blob_id, name=item.raw_name or "raw",
-                                      media_type=item.raw_media_type, size=len(item.raw))
-                    )
-                env = envelope_for(
-                    item.model,
-                    source=self.component,
-                    cause=item.cause,
-                    destination=item.destination,
-                    attachments=attachments,
-                    correlation_id=item.correlation_id,
+        for item in items:
+            mt = type_of(type(item.model))
+            attachments: list[AttachmentRef] = []
+            blob_id = None
+            if item.raw is not None:
+                blob_id = store_blob(conn, item.raw, item.raw_media_type)
+                attachments.append(
+                    AttachmentRef(blob_id=blob_id, name=item.raw_name or "raw",
+                                  media_type=item.raw_media_type, size=len(item.raw))
                 )
-                staged.append((env, mt.person_of(env.payload), blob_id))
-            stage(conn, journal, staged)
-            journal.write(conn)
-        self.relay.notify()
+            env = envelope_for(
+                item.model,
+                source=self.component,
+                cause=item.cause,
+                destination=item.destination,
+                attachments=attachments,
+                correlation_id=item.correlation_id,
+            )
+            staged.append((env, mt.person_of(env.payload), blob_id))
+        stage(conn, journal, staged)
+        journal.write(conn)
         return [env for env, _, _ in staged]

@@ -50,6 +50,11 @@ class Settings(BaseModel):
     components: list[str] = Field(
         default_factory=list, description="Components `omshub up` runs (empty = all installed)."
     )
+    plugins: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Settings of each plug-in by name: [plugins.NAME] tables of the config "
+        "file, or OMSHUB_PLUGINS as JSON.",
+    )
     log_level: str = "INFO"
     log_format: str = Field(default="json", pattern="^(json|text)$")
     heartbeat_seconds: float = 5.0
@@ -69,6 +74,13 @@ class Settings(BaseModel):
     def _split_components(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @field_validator("plugins", mode="before")
+    @classmethod
+    def _parse_plugins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return json.loads(value) if value.strip() else {}
         return value
 
     @field_validator("routes", mode="before")
