@@ -1,0 +1,42 @@
+"""An information type whose canonical models are bound models: the mapping is the binding."""
+
+from __future__ import annotations
+
+from typing import ClassVar, TypeVar
+
+from lxml import etree
+from pydantic import BaseModel
+
+from adapters.smev3.types import InformationType, MappingError
+from adapters.smev3.vs.binding import XmlModel, from_xml, to_xml
+
+M = TypeVar("M", bound=XmlModel)
+
+
+def _expect(payload: BaseModel, model: type[M]) -> M:
+    if not isinstance(payload, model):
+        raise MappingError(f"expected a {model.__qualname__}, got {type(payload).__qualname__}")
+    return payload
+
+
+class BoundInformationType(InformationType):
+    """Maps both directions through :mod:`adapters.smev3.vs.binding`."""
+
+    request_model: ClassVar[type[XmlModel]]
+    response_model: ClassVar[type[XmlModel]]
+
+    def request_to_xml(self, request: BaseModel) -> etree._Element:
+        """The request's MessagePrimaryContent element."""
+        return to_xml(_expect(request, self.request_model))
+
+    def request_from_xml(self, element: etree._Element) -> BaseModel:
+        """The canonical request from the MessagePrimaryContent element."""
+        return from_xml(self.request_model, element)
+
+    def response_to_xml(self, response: BaseModel) -> etree._Element:
+        """The response's MessagePrimaryContent element."""
+        return to_xml(_expect(response, self.response_model))
+
+    def response_from_xml(self, element: etree._Element) -> BaseModel:
+        """The canonical response from the MessagePrimaryContent element."""
+        return from_xml(self.response_model, element)

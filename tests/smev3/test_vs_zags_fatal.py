@@ -1,0 +1,164 @@
+"""ЕГР ЗАГС death records 112-04 v4.0.2: samples, schema validity, round trip, bad input."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from lxml import etree
+
+from adapters.smev3.types import MappingError
+from adapters.smev3.vs.zags_fatal.messages import (
+    NS,
+    Certificate,
+    DeathCause,
+    DeathDocument,
+    DeathRecord,
+    Deceased,
+    FatalRequestV1,
+    FiasAddress,
+    FullName,
+    IdentityDocument,
+    Place,
+    RecordStatus,
+    Registered,
+    RegistryOffice,
+    RussianResidence,
+)
+from contracts.registry import type_of
+from hub.schemas import SchemaStore
+from hub.xmlsafe import parse
+from tests.smev3.vs_helpers import (
+    assert_valid,
+    drop_element,
+    fill_attributes,
+    installed,
+    rename_namespace,
+    round_trip_request,
+    sample,
+    schema_store,
+)
+
+SAMPLES = "zags-fatal-112-04-4.0.2/samples/"
+# The samples are IDE skeletons with empty values; these fill them in.
+VALUES = {
+    "ИдСвед": "5f0c7a52-1d3e-4c1b-9a54-0e6f1b2c3d4e", "НомерЗапис": "170219590001200001",
+    "КодЗАГС": "R0200001", "НаимЗАГС": "Отдел ЗАГС Кировского района г. Уфы",
+    "НаимСтатус": "запись акта первичная", "НомерСвидет": "654321", "СерияСвидет": "IV-АР",
+    "НаимСтраны": "Российская Федерация", "ОКСМ": "643", "Фамилия": "Петров", "Имя": "Пётр",
+    "Отчество": "Петрович", "Город": "Уфа", "КодСтраны": "643",
+    "МестоТекст": "Российская Федерация, Республика Башкортостан, г. Уфа",
+    "НаимСубъект": "Республика Башкортостан", "НаселПункт": "Уфа", "Район": "Кировский",
+    "Регион": "02",
+}
+
+
+@pytest.fixture(scope="module")
+def store() -> SchemaStore:
+    return schema_store()
+
+
+def full_record() -> FatalRequestV1:
+    """A request using every part of the schema at least once."""
+    name = FullName(family="Сидорова", given="Анна", patronymic="Ивановна")
+    place = Place(description="г. Уфа, ул. Ленина, д. 1", country_code="643", region="02",
+                  city="Уфа")
+    return FatalRequestV1(id="a1", as_of=date(2024, 3, 1), records=[DeathRecord(
+        number="170219590001200001", recorded_on=date(2024, 2, 27),
+        registry_office=RegistryOffice(name="Отдел ЗАГС", code="R0200001"),
+        status=RecordStatus(since=date(2024, 2, 27), code="01", name="первичная"),
+        certificate=Certificate(series="IV-АР", number="123456", issued_on=date(2024, 2, 27)),
+        registered=Registered(
+            deceased=Deceased(
+                sex="2", citizenship_code="643", citizenship_name="Российская Федерация",
+                causes=[DeathCause(code="I21.9", name="острый инфаркт миокарда")],
+                name=name, birth_date=date(1941, 5, 9), birth_place=place,
+                residence_russia=RussianResidence(
+                    address_text="г. Уфа, ул. Ленина, д. 1",
+                    fias=FiasAddress.model_validate({
+                        "fias_id": "0c5b2444-70a0-4932-980c-b4dc0d3f02b5", "region": "02",
+                        "municipal_district": {"kind": "2", "name": "г.о. город Уфа"},
+                        "buildings": [{"type": "д.", "number": "1"}]})),
+                identity_document=IdentityDocument(kind_code="21", name="Паспорт",
+                                                   series_number="8003 123456"),
+                death_date=date(2024, 2, 26), death_place=place),
+            death_document=DeathDocument(code="17002", name="Медицинское свидетельство",
+                                         organisation="ГБУЗ РКБ")),
+    )])
+
+
+def test_installed_through_the_entry_point() -> None:
+    info = installed("zags.fatal")
+    assert info.role == "consumer" and info.request_namespace == NS
+    assert info.request_schema == "zags-fatal-ru-root.xsd"
+    assert type_of(FatalRequestV1).key == "smev3.zags.fatal.request.v1"
+    personal = FullName.model_json_schema()["properties"]["family"]
+    assert personal.get("personal") is True
+
+
+@pytest.mark.parametrize("name", ["zags-fatal-ru-root.xml", "zags-fatal-ru-root1.xml"])
+def test_skeleton_samples_are_refused_as_the_schema_refuses_them(
+        store: SchemaStore, name: str) -> None:
+    element = parse(sample(SAMPLES + name))
+    assert store.validate("zags-fatal-ru-root.xsd", element)  # empty values: invalid
+    with pytest.raises(MappingError, match="String should have at least 1 character"):
+        installed("zags.fatal").request_from_xml(element)
+
+
+def test_sample_with_values_parses(store: SchemaStore) -> None:
+    element = parse(fill_attributes(sample(SAMPLES + "zags-fatal-ru-root.xml"), VALUES))
+    assert_valid(store, "zags-fatal-ru-root.xsd", element)
+    request = installed("zags.fatal").request_from_xml(element)
+    assert isinstance(request, FatalRequestV1)
+    assert request.as_of == date(2001, 1, 1) and request.id == VALUES["ИдСвед"]
+    record = request.records[0]
+    assert record.registry_office.code == "R0200001" and record.status.code == "01"
+    assert record.certificate is not None and record.certificate.series == "IV-АР"
+    deceased = record.registered.deceased
+    assert (deceased.name.family, deceased.name.given, deceased.name.patronymic) == (
+        "Петров", "Пётр", "Петрович")
+    assert deceased.sex == "1" and deceased.citizenship_code == "643"
+    assert deceased.death_date == date(2001, 1, 1) and deceased.death_place.region == "02"
+    round_trip_request(store, installed("zags.fatal"), request)
+
+
+def test_minimal_sample_with_values_parses(store: SchemaStore) -> None:
+    element = parse(fill_attributes(sample(SAMPLES + "zags-fatal-ru-root1.xml"), VALUES))
+    request = installed("zags.fatal").request_from_xml(element)
+    assert isinstance(request, FatalRequestV1)
+    deceased = request.records[0].registered.deceased
+    assert deceased.name.patronymic is None and deceased.sex is None
+    assert request.records[0].certificate is None
+    round_trip_request(store, installed("zags.fatal"), request)
+
+
+def test_every_part_validates_and_round_trips(store: SchemaStore) -> None:
+    round_trip_request(store, installed("zags.fatal"), full_record())
+
+
+def test_alternatives_are_exclusive_and_death_date_required() -> None:
+    with pytest.raises(ValueError, match="alternatives"):
+        Deceased(name=FullName(family="А", given="Б"), birth_date=date(1950, 1, 1),
+                 birth_year="1950", death_date=date(2020, 1, 1),
+                 death_place=Place(description="x"))
+    with pytest.raises(ValueError, match="is required"):
+        Deceased(name=FullName(family="А", given="Б"), death_place=Place(description="x"))
+
+
+def test_missing_required_element_is_a_clear_mapping_error() -> None:
+    info = installed("zags.fatal")
+    element = drop_element(info.request_to_xml(full_record()), "ОрганЗАГС")
+    with pytest.raises(MappingError, match="СведРегСмерт: required element ОрганЗАГС"):
+        info.request_from_xml(element)
+
+
+def test_wrong_namespace_is_a_clear_mapping_error() -> None:
+    info = installed("zags.fatal")
+    xml = etree.tostring(info.request_to_xml(full_record()), encoding="utf-8")
+    with pytest.raises(MappingError, match="FATALRequest is in namespace 'urn:other'"):
+        info.request_from_xml(parse(rename_namespace(xml, NS, "urn:other")))
+
+
+def test_there_is_no_answer_to_map() -> None:
+    with pytest.raises(MappingError, match="no answer element"):
+        installed("zags.fatal").response_to_xml(full_record())
