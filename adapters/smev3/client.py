@@ -1,0 +1,75 @@
+"""What the adapter needs from СМЭВ, as Python calls: the seam between logic and SOAP.
+
+:class:`SoapClient` implements it over HTTP with the protocol package; the service
+(:mod:`adapters.smev3.service`) is written against this interface only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from lxml import etree
+
+from adapters.smev3.types import InformationType
+
+Kind = Literal["request", "response", "status", "reject"]
+
+
+class SmevError(Exception):
+    """A fault or failure of a СМЭВ call, with what to do about it."""
+
+    def __init__(self, code: str, message: str, *, retry: bool) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.retry = retry
+
+
+@dataclass(frozen=True)
+class Sent:
+    """СМЭВ's answer to SendRequest/SendResponse."""
+
+    message_id: str
+    status: str = "sent"
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Received:
+    """One message taken from a СМЭВ queue (GetRequest/GetResponse)."""
+
+    kind: Kind
+    message_id: str
+    raw: bytes
+    """The whole SOAP response as received: kept byte for byte (signatures)."""
+    content: etree._Element | None = None
+    """The MessagePrimaryContent's root element (requests and responses)."""
+    reference_message_id: str | None = None
+    """What it answers or reports on (responses, statuses, rejects)."""
+    status: str = ""
+    """For statuses and rejects: the journal state (see the protocol's policy table)."""
+    final: bool = False
+    detail: str = ""
+    signature_problems: list[str] = field(default_factory=list)
+    """Why the signatures on it do not verify (empty when they do)."""
+
+
+class SmevClient(Protocol):
+    """The operations of the СМЭВ 3 message exchange the adapter uses."""
+
+    def send_request(self, info: InformationType, message_id: str,
+                     content: etree._Element, *, test: bool = False) -> Sent:
+        """SendRequest; raises :class:`SmevError`."""
+
+    def send_response(self, info: InformationType, message_id: str,
+                      reference_message_id: str, content: etree._Element) -> Sent:
+        """SendResponse; raises :class:`SmevError`."""
+
+    def get_request(self, info: InformationType) -> Received | None:
+        """GetRequest for the type's requests; None when the queue is empty."""
+
+    def get_response(self, info: InformationType) -> Received | None:
+        """GetResponse for the type's responses and statuses; None when empty."""
+
+    def ack(self, message_id: str, *, accepted: bool = True) -> None:
+        """Ack a received message so that СМЭВ removes it from the queue."""

@@ -1,0 +1,299 @@
+"""The СМЭВ 3 adapter component: canonical messages out to СМЭВ, СМЭВ messages in to the hub.
+
+Out: a canonical request of a *consumer* type (or a canonical response of a *provider*
+type) becomes a row of ``smev3_outgoing`` inside the hub's batch transaction; the sender
+thread sends due rows, resends after retryable faults with growing pauses, and journals
+every outcome on the canonical message's trail.
+
+In: the ``poll`` job (cron, editable in the console; "run now" for a forced poll) drains
+each type's queue: a message is verified, mapped to its canonical type and taken in —
+journal with the exact bytes, hub outbox and ``smev3_received`` in one transaction — and
+only then acknowledged to СМЭВ. A crash between the two makes СМЭВ deliver it again; the
+received table recognises it and it is only acknowledged again.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import timedelta
+from functools import cache
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from lxml import etree
+from sqlalchemy.engine import Connection
+
+from adapters.smev3.client import Received, SmevClient, SmevError
+from adapters.smev3.models import metadata, outgoing, received
+from adapters.smev3.settings import Smev3Settings
+from adapters.smev3.types import InformationType, MappingError, TypeCatalogue, discover
+from contracts.envelope import Envelope, utcnow
+from contracts.registry import type_of
+from hub.component import Adapter, Message, PermanentError, Subscription, job
+from hub.context import Context, Inbound
+from hub.runner import Tx
+from storage.journal import JournalBatch, store_blob
+from storage.models import journal_messages
+
+PLUGIN = "smev3"
+
+
+@cache
+def catalogue() -> TypeCatalogue:
+    """The installed information types (loaded once per process)."""
+    return discover()
+
+
+class Smev3Adapter(Adapter):
+    """СМЭВ 3: sends what handlers ask for, takes in what other agencies send."""
+
+    name: ClassVar[str] = PLUGIN
+    metadata: ClassVar[sa.MetaData | None] = metadata
+
+    client: SmevClient
+
+    @classmethod
+    def subscriptions(cls) -> list[Subscription]:
+        """Requests of the types we consume, responses of the types we provide."""
+        types = catalogue().types.values()
+        subs = super().subscriptions()
+        asks = tuple(type_of(t.request_model) for t in types if t.role == "consumer")
+        answers = tuple(type_of(t.response_model) for t in types if t.role == "provider")
+        if asks:
+            subs.append(Subscription("on_request", asks))
+        if answers:
+            subs.append(Subscription("on_response", answers))
+        return subs
+
+    def setup(self, ctx: Context) -> None:
+        """Read ``[plugins.smev3]`` and the installed types."""
+        super().setup(ctx)
+        self.settings = Smev3Settings.model_validate(ctx.settings.plugins.get(PLUGIN, {}))
+        self.types = catalogue()
+        self._wake = threading.Event()
+        self._sender: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Connect the client and start the sender."""
+        if not hasattr(self, "client"):
+            from adapters.smev3.soap import SoapClient
+
+            self.client = SoapClient.from_settings(self.settings, self.ctx.settings)
+        self._sender = threading.Thread(target=self._send_loop, name="smev3-sender",
+                                        daemon=True)
+        self._sender.start()
+
+    def stop(self) -> None:
+        """Stop the sender after the call in progress."""
+        super().stop()
+        self._wake.set()
+        if self._sender:
+            self._sender.join(10)
+
+    def health(self) -> dict[str, Any]:
+        """Rows waiting to be sent, and types that failed to load."""
+        with self.ctx.db.read() as conn:
+            waiting = conn.execute(sa.select(sa.func.count()).select_from(outgoing).where(
+                outgoing.c.status == "pending")).scalar()
+        status = "degraded" if self.types.errors else "ok"
+        return {"status": status, "waiting": waiting, "types": sorted(self.types.types),
+                "type_errors": self.types.errors}
+
+    def polled_types(self) -> list[InformationType]:
+        """The types this installation polls."""
+        keys = self.settings.types or sorted(self.types.types)
+        return [self.types.get(k) for k in keys]
+
+    # -- out ------------------------------------------------------------------------------
+
+    def _info_for(self, message: Message[Any], role: str) -> InformationType:
+        for info in self.types.types.values():
+            model = info.request_model if role == "consumer" else info.response_model
+            if info.role == role and type_of(model).key == message.envelope.routing_key:
+                return info
+        raise PermanentError(f"no information type sends {message.envelope.routing_key}")
+
+    def _queue(self, tx: Tx, kind: str, info: InformationType, content: etree._Element,
+               reference: str | None) -> None:
+        now = utcnow()
+        tx.conn.execute(outgoing.insert().values(
+            kind=kind, type_key=info.key, envelope_id=tx.cause.id,
+            message_id=str(uuid.uuid1()), reference_message_id=reference,
+            content=etree.tostring(content, encoding="utf-8"), status="pending",
+            attempts=0, next_attempt_at=now, created_at=now, updated_at=now))
+        self._wake.set()
+
+    def on_request(self, message: Message[Any], tx: Tx) -> None:
+        """A handler asks another agency: queue a SendRequest."""
+        info = self._info_for(message, "consumer")
+        try:
+            content = info.request_to_xml(message.payload)
+        except MappingError as exc:
+            raise PermanentError(f"{info.key}: {exc}") from exc
+        self._queue(tx, "request", info, content, None)
+
+    def on_response(self, message: Message[Any], tx: Tx) -> None:
+        """A handler answers a request we received: queue a SendResponse."""
+        info = self._info_for(message, "provider")
+        cause = message.envelope.causation_id
+        row = tx.conn.execute(sa.select(received.c.message_id).where(
+            received.c.envelope_id == cause)).first() if cause else None
+        if row is None:
+            raise PermanentError(f"{info.key}: the response is not caused by a request "
+                                 f"received from СМЭВ (causation {cause!r})")
+        try:
+            content = info.response_to_xml(message.payload)
+        except MappingError as exc:
+            raise PermanentError(f"{info.key}: {exc}") from exc
+        self._queue(tx, "response", info, content, row.message_id)
+
+    def _send_loop(self) -> None:
+        while not self.stopping:
+            try:
+                self.send_due()
+            except Exception:
+                self.ctx.log.exception("СМЭВ sender pass failed")
+            self._wake.wait(1.0)
+            self._wake.clear()
+
+    def send_due(self, limit: int = 50) -> int:
+        """Send the rows that are due; returns how many were tried."""
+        o = outgoing.c
+        with self.ctx.db.read() as conn:
+            rows = conn.execute(sa.select(outgoing).where(
+                o.status == "pending", o.next_attempt_at <= utcnow())
+                .order_by(o.id).limit(limit)).all()
+        for row in rows:
+            self._send(row)
+        return len(rows)
+
+    def _send(self, row: sa.Row[Any]) -> None:
+        info = self.types.get(row.type_key)
+        content = etree.fromstring(row.content)
+        journal = JournalBatch(self.component_name())
+        values: dict[str, Any] = {"attempts": row.attempts + 1, "updated_at": utcnow()}
+        try:
+            if row.kind == "request":
+                sent = self.client.send_request(info, row.message_id, content,
+                                                test=self.settings.test_messages)
+            else:
+                sent = self.client.send_response(info, row.message_id,
+                                                 row.reference_message_id, content)
+        except SmevError as exc:
+            delays = self.settings.retry_delays
+            if exc.retry and row.attempts < len(delays):
+                wait = delays[row.attempts]
+                values.update(next_attempt_at=utcnow() + timedelta(seconds=wait),
+                              last_error=str(exc))
+                journal.event(row.envelope_id, "failed", attempt=row.attempts + 1,
+                              detail=f"СМЭВ {row.kind} {row.message_id}: {exc}; "
+                                     f"resent in {wait:g} s")
+            else:
+                values.update(status="failed", last_error=str(exc))
+                journal.event(row.envelope_id, "failed", attempt=row.attempts + 1,
+                              detail=f"СМЭВ {row.kind} {row.message_id}: {exc}; not resent",
+                              error=str(exc))
+        else:
+            values.update(status=sent.status, last_error=None)
+            journal.event(row.envelope_id, "sent", attempt=row.attempts + 1,
+                          detail=f"to СМЭВ as {row.kind} {row.message_id}: {sent.status}"
+                                 + (f" ({sent.detail})" if sent.detail else ""))
+        with self.ctx.db.transaction() as conn:
+            conn.execute(outgoing.update().where(outgoing.c.id == row.id).values(**values))
+            journal.write(conn)
+
+    # -- in -------------------------------------------------------------------------------
+
+    @job("* * * * *")
+    def poll(self) -> None:
+        """Fetch what waits for us in СМЭВ for every type (each minute by default)."""
+        for info in self.polled_types():
+            for _ in range(self.settings.poll_batch):
+                if self.stopping:
+                    return
+                got = (self.client.get_response(info) if info.role == "consumer"
+                       else self.client.get_request(info))
+                if got is None:
+                    break
+                self.take_in(info, got)
+
+    def take_in(self, info: InformationType, got: Received) -> None:
+        """Commit a received message to the hub, then acknowledge it to СМЭВ."""
+        with self.ctx.db.transaction() as conn:
+            already = conn.execute(sa.select(received.c.outcome).where(
+                received.c.message_id == got.message_id)).scalar()
+            outcome = already or self._record(conn, info, got)
+        self.ctx.relay.notify()
+        self.client.ack(got.message_id, accepted=outcome != "rejected")
+        with self.ctx.db.transaction() as conn:
+            conn.execute(received.update().where(received.c.message_id == got.message_id)
+                         .values(acked_at=utcnow()))
+
+    def _record(self, conn: Connection, info: InformationType, got: Received) -> str:
+        """Take one message in (inside the caller's transaction); returns its outcome."""
+        request = self._request_row(conn, got.reference_message_id)
+        journal = JournalBatch(self.component_name())
+        envelope_id = None
+        if got.kind in ("status", "reject"):
+            outcome = got.status or got.kind
+            if request is not None:
+                conn.execute(outgoing.update().where(outgoing.c.id == request.id).values(
+                    status=outcome, updated_at=utcnow()))
+                journal.event(request.envelope_id, outcome,
+                              detail=f"СМЭВ {got.kind} on {got.reference_message_id}: "
+                                     f"{got.detail}", error=got.detail if got.final else None)
+        elif got.signature_problems:
+            outcome = "rejected"
+            self._reject(conn, journal, request, got, "signature: " + "; ".join(
+                got.signature_problems))
+        else:
+            try:
+                assert got.content is not None
+                model = (info.response_from_xml(got.content) if got.kind == "response"
+                         else info.request_from_xml(got.content))
+            except (MappingError, AssertionError) as exc:
+                outcome = "rejected"
+                self._reject(conn, journal, request, got, f"content: {exc}")
+            else:
+                cause = self._envelope(conn, request.envelope_id) if request else None
+                (env,) = self.ctx.publish_in(conn, [Inbound(
+                    model, raw=got.raw, raw_media_type="text/xml",
+                    raw_name=f"smev3-{got.kind}-{got.message_id}.xml", cause=cause)])
+                envelope_id, outcome = env.id, "taken"
+                if request is not None:
+                    conn.execute(outgoing.update().where(outgoing.c.id == request.id)
+                                 .values(status="answered", updated_at=utcnow()))
+        conn.execute(received.insert().values(
+            message_id=got.message_id, kind=got.kind, type_key=info.key,
+            envelope_id=envelope_id, reference_message_id=got.reference_message_id,
+            outcome=outcome, received_at=utcnow()))
+        journal.write(conn)
+        return outcome
+
+    def _reject(self, conn: Connection, journal: JournalBatch, request: sa.Row[Any] | None,
+                got: Received, why: str) -> None:
+        """Journal a refused message with its exact bytes (and on our request's trail)."""
+        self.ctx.log.warning("СМЭВ %s %s rejected: %s", got.kind, got.message_id, why)
+        stub = Envelope(type="smev3.refused", version=1, source=self.component_name(),
+                        payload={"smev_message_id": got.message_id, "kind": got.kind,
+                                 "reason": why})
+        blob = store_blob(conn, got.raw, "text/xml")
+        journal.message(stub, "rejected", raw_blob_id=blob, fresh=True)
+        journal.event(stub.id, "rejected", detail=why, error=why, new=True)
+        if request is not None:
+            journal.event(request.envelope_id, "rejected", error=why,
+                          detail=f"СМЭВ {got.kind} {got.message_id} refused: {why}")
+
+    @staticmethod
+    def _request_row(conn: Connection, message_id: str | None) -> sa.Row[Any] | None:
+        if not message_id:
+            return None
+        return conn.execute(sa.select(outgoing).where(
+            outgoing.c.message_id == message_id)).first()
+
+    @staticmethod
+    def _envelope(conn: Connection, envelope_id: str) -> Envelope | None:
+        text = conn.execute(sa.select(journal_messages.c.envelope).where(
+            journal_messages.c.message_id == envelope_id)).scalar()
+        return Envelope.model_validate_json(text) if text else None
