@@ -70,6 +70,17 @@ class InformationType(ABC):
     def response_from_xml(self, element: etree._Element) -> BaseModel:
         """The canonical response from the MessagePrimaryContent element."""
 
+    # The simulator plays the other agency with these; a type without them is simulated
+    # by a rejection saying so.
+
+    def sample_request(self) -> BaseModel | None:
+        """A realistic test request (the simulator sends it when it plays the consumer)."""
+        return None
+
+    def sample_response(self, request: BaseModel) -> BaseModel | None:
+        """A realistic test answer to ``request`` (when the simulator plays the provider)."""
+        return None
+
 
 @dataclass
 class TypeCatalogue:
