@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
+from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 from hub import logs
@@ -235,6 +236,13 @@ def parser() -> argparse.ArgumentParser:
     parts = sub.add_parser("journal-partitions", help="create monthly journal partitions")
     parts.add_argument("--months", type=int, default=3, help="months ahead (default 3)")
     parts.set_defaults(func=cmd_partitions)
+
+    # Plug-ins add subcommands: entry point group omshub.cli, each a callable register(sub).
+    for ep in sorted(entry_points(group="omshub.cli"), key=lambda e: e.name):
+        try:
+            ep.load()(sub)
+        except Exception as exc:  # a broken plug-in must not take the whole CLI down
+            print(f"omshub: plug-in commands {ep.name!r} not loaded: {exc}", file=sys.stderr)
     return p
 
 

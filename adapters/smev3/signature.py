@@ -1,0 +1,323 @@
+"""Detached XMLDSig signatures as СМЭВ 3 uses them: made for an element with an Id, verified.
+
+A СМЭВ signature (ЭП-ОВ in CallerInformationSystemSignature, ЭП-СП in PersonalSignature, the
+СМЭВ's own in SMEVSignature) is a ds:Signature with one Reference to ``#Id`` of a sibling or
+nearby element, transforms exc-c14n then ``urn://smev-gov-ru/xmldsig/transform``, a compact
+SignedInfo (no whitespace: it is signed as exc-c14n of what is written) and the signer's
+certificate in KeyInfo.
+
+Verification reports every signature separately, with a reason a person can act on. It is
+strict where strictness protects: an Id present on several elements is refused (signature
+wrapping), a reformatted SignedInfo does not verify (but is named as the likely cause), an
+expired certificate makes the signature invalid unless the caller checks an archive.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from lxml import etree
+
+from adapters.smev3 import transform
+from adapters.smev3.crypto import (
+    Certificate,
+    CryptoError,
+    CryptoProvider,
+    KeyFormatError,
+    PrivateKey,
+    UnsupportedAlgorithm,
+    algorithms,
+    load_certificate,
+)
+
+DS = "http://www.w3.org/2000/09/xmldsig#"
+_TRANSFORMS = (transform.EXC_C14N, transform.ALGORITHM)
+
+
+def _ds(name: str) -> str:
+    return f"{{{DS}}}{name}"
+
+
+class SigningError(ValueError):
+    """The element cannot be signed as asked (no such Id, several, signature inside it)."""
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs: a private key, its certificate, the backend and (optionally) the algorithm."""
+
+    key: PrivateKey
+    certificate: Certificate
+    provider: CryptoProvider
+    algorithm: str = ""
+    """SignatureMethod URI; by default the one the key's algorithm signs with."""
+
+    @property
+    def scheme(self) -> algorithms.SignatureAlgorithm:
+        """The signature algorithm in use."""
+        if self.algorithm:
+            return algorithms.signature_algorithm(self.algorithm)
+        return algorithms.for_key(self.key.algorithm)
+
+
+def find_by_id(root: etree._Element, element_id: str) -> list[etree._Element]:
+    """Every element whose ``Id`` attribute is ``element_id`` (more than one is an attack)."""
+    found: list[etree._Element] = root.xpath("//*[@Id=$id]", id=element_id)
+    return found
+
+
+def _one_by_id(root: etree._Element, element_id: str) -> etree._Element:
+    found = find_by_id(root, element_id)
+    if len(found) != 1:
+        raise SigningError(f"{len(found)} elements have Id={element_id!r}; exactly one must")
+    return found[0]
+
+
+def default_container(element: etree._Element) -> etree._Element:
+    """Where СМЭВ expects the signature of this element, created if absent.
+
+    The element right under MessagePrimaryContent gets a PersonalSignature (ЭП-СП) after
+    MessagePrimaryContent; anything else a CallerInformationSystemSignature (ЭП-ОВ) after the
+    element. Both are in the namespace of the enclosing message element; an existing empty
+    container is reused.
+    """
+    parent = element.getparent()
+    if parent is None:
+        raise SigningError("the root element cannot be signed detached: it has no siblings")
+    anchor, name = element, "CallerInformationSystemSignature"
+    if etree.QName(parent).localname == "MessagePrimaryContent":
+        anchor, name = parent, "PersonalSignature"
+    holder = anchor.getparent()
+    if holder is None:
+        raise SigningError(f"no element encloses {etree.QName(anchor).localname}")
+    namespace = etree.QName(holder).namespace
+    tag = f"{{{namespace}}}{name}" if namespace else name
+    for sibling in anchor.itersiblings():
+        if sibling.tag == tag and len(sibling) == 0:
+            return sibling
+    container = etree.Element(tag)
+    anchor.addnext(container)
+    return container
+
+
+def sign(root: etree._Element, element_id: str, signer: Signer,
+         container: etree._Element | None = None) -> etree._Element:
+    """Sign the element with ``Id=element_id``; append the ds:Signature to ``container``.
+
+    ``container`` defaults to :func:`default_container`. Returns the new ds:Signature.
+    """
+    element = _one_by_id(root, element_id)
+    scheme = signer.scheme
+    digest = signer.provider.digest(transform.digest_input(element), scheme.digest.uri)
+    holder = default_container(element) if container is None else container
+    if holder is element or element in holder.iterancestors():
+        raise SigningError("the signature would be inside the signed element (enveloped "
+                           "signatures are not what СМЭВ uses)")
+    signature = etree.SubElement(holder, _ds("Signature"), nsmap={"ds": DS})
+    info = etree.SubElement(signature, _ds("SignedInfo"))
+    etree.SubElement(info, _ds("CanonicalizationMethod"), Algorithm=transform.EXC_C14N)
+    etree.SubElement(info, _ds("SignatureMethod"), Algorithm=scheme.uri)
+    reference = etree.SubElement(info, _ds("Reference"), URI=f"#{element_id}")
+    transforms = etree.SubElement(reference, _ds("Transforms"))
+    for algorithm in _TRANSFORMS:
+        etree.SubElement(transforms, _ds("Transform"), Algorithm=algorithm)
+    etree.SubElement(reference, _ds("DigestMethod"), Algorithm=scheme.digest.uri)
+    etree.SubElement(reference, _ds("DigestValue")).text = base64.b64encode(digest).decode()
+    value = etree.SubElement(signature, _ds("SignatureValue"))
+    x509 = etree.SubElement(etree.SubElement(signature, _ds("KeyInfo")), _ds("X509Data"))
+    etree.SubElement(x509, _ds("X509Certificate")).text = signer.certificate.base64()
+    # SignedInfo is signed where it stands: exc-c14n keeps only the ds namespace it uses.
+    raw = signer.provider.sign(transform.exc_c14n(info), signer.key, scheme.uri)
+    value.text = base64.b64encode(raw).decode()
+    return signature
+
+
+@dataclass
+class SignatureReport:
+    """The verdict on one ds:Signature, with what a person needs to judge it."""
+
+    location: str
+    """Path of local names from the root to the ds:Signature."""
+    reference: str = ""
+    signed_element: str = ""
+    algorithm: str = ""
+    signer: str = ""
+    issuer: str = ""
+    not_before: datetime | None = None
+    not_after: datetime | None = None
+    certificate_current: bool | None = None
+    digest_ok: bool | None = None
+    signature_ok: bool | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        """Digest and signature check out and nothing else is wrong."""
+        return bool(self.digest_ok and self.signature_ok and not self.problems)
+
+    @property
+    def reason(self) -> str:
+        """One line: ``valid`` or every cause found."""
+        text = "; ".join(self.problems) if self.problems else "valid"
+        return f"{text} ({'; '.join(self.notes)})" if self.notes else text
+
+
+def _where(element: etree._Element) -> str:
+    names = [etree.QName(e).localname for e in (*reversed(list(element.iterancestors())),
+                                                element)]
+    return "/".join(names)
+
+
+def _text(parent: etree._Element, path: str) -> str | None:
+    found = parent.find(path, {"ds": DS})
+    return None if found is None else (found.text or "").strip()
+
+
+def _strip_whitespace(info: etree._Element) -> etree._Element:
+    """A copy of SignedInfo without whitespace-only text (as it was before pretty-printing)."""
+    clean = copy.deepcopy(info)
+    for node in clean.iter():
+        if node.text is not None and not node.text.strip():
+            node.text = None
+        if node.tail is not None and not node.tail.strip():
+            node.tail = None
+    return clean
+
+
+class _Check:
+    """Verification of one signature, filling its report step by step."""
+
+    def __init__(self, root: etree._Element, signature: etree._Element,
+                 provider: CryptoProvider) -> None:
+        self.root, self.signature, self.provider = root, signature, provider
+        self.report = SignatureReport(_where(signature))
+
+    def fail(self, problem: str) -> SignatureReport:
+        self.report.problems.append(problem)
+        return self.report
+
+    def run(self, at: datetime, ignore_expiry: bool) -> SignatureReport:
+        info = self.signature.find(_ds("SignedInfo"))
+        if info is None:
+            return self.fail("no ds:SignedInfo")
+        c14n = info.find(_ds("CanonicalizationMethod"))
+        if c14n is None or c14n.get("Algorithm") != transform.EXC_C14N:
+            return self.fail("SignedInfo canonicalization is not exc-c14n (unsupported)")
+        method = info.find(_ds("SignatureMethod"))
+        self.report.algorithm = "" if method is None else method.get("Algorithm", "")
+        references = info.findall(_ds("Reference"))
+        if len(references) != 1:
+            return self.fail(f"{len(references)} ds:Reference elements; СМЭВ uses exactly one")
+        certificate = self.certificate()
+        self.check_time(certificate, at, ignore_expiry)
+        self.check_reference(references[0])
+        self.check_signature(info, certificate)
+        return self.report
+
+    def certificate(self) -> Certificate | None:
+        encoded = _text(self.signature, "ds:KeyInfo/ds:X509Data/ds:X509Certificate")
+        if not encoded:
+            self.fail("no X509Certificate in KeyInfo")
+            return None
+        try:
+            certificate = load_certificate(encoded.encode("ascii"))
+        except (KeyFormatError, UnicodeEncodeError) as exc:
+            self.fail(f"unreadable certificate: {exc}")
+            return None
+        report = self.report
+        report.signer, report.issuer = certificate.subject, certificate.issuer
+        report.not_before, report.not_after = certificate.not_before, certificate.not_after
+        return certificate
+
+    def check_time(self, certificate: Certificate | None, at: datetime,
+                   ignore_expiry: bool) -> None:
+        if certificate is None:
+            return
+        if at < certificate.not_before:
+            problem = f"certificate not valid before {certificate.not_before:%Y-%m-%d %H:%M}Z"
+        elif at > certificate.not_after:
+            problem = f"certificate expired on {certificate.not_after:%Y-%m-%d %H:%M}Z"
+        else:
+            self.report.certificate_current = True
+            return
+        self.report.certificate_current = False
+        if ignore_expiry:
+            self.report.notes.append(f"{problem}, ignored for an archived message")
+        else:
+            self.report.problems.append(problem)
+
+    def check_reference(self, reference: etree._Element) -> None:
+        uri = reference.get("URI", "")
+        self.report.reference = uri
+        if not uri.startswith("#") or len(uri) < 2:
+            self.fail(f"Reference URI {uri!r} is not a same-document #Id")
+            return
+        algorithms_used = tuple(t.get("Algorithm", "") for t in reference.iterfind(
+            "ds:Transforms/ds:Transform", {"ds": DS}))
+        if algorithms_used not in (_TRANSFORMS, _TRANSFORMS[:1]):
+            self.fail(f"unsupported transforms {list(algorithms_used)}")
+            return
+        targets = find_by_id(self.root, uri[1:])
+        if len(targets) != 1:
+            self.fail(f"Reference {uri} matches {len(targets)} elements" +
+                      ("; several elements with one Id are refused" if targets else ""))
+            return
+        target = targets[0]
+        self.report.signed_element = etree.QName(target).localname
+        if target is self.signature or target in self.signature.iterancestors():
+            self.fail("the signature is inside the element it signs (enveloped: unsupported)")
+            return
+        method = reference.find(_ds("DigestMethod"))
+        try:
+            expected = base64.b64decode(_text(reference, "ds:DigestValue") or "", validate=True)
+            octets = transform.exc_c14n(target)
+            if len(algorithms_used) == 2:
+                octets = transform.smev_transform(octets)
+            digest = self.provider.digest(octets, "" if method is None else
+                                          method.get("Algorithm", ""))
+        except (binascii.Error, UnsupportedAlgorithm, transform.TransformError,
+                CryptoError) as exc:
+            self.fail(f"digest not computed: {exc}")
+            return
+        self.report.digest_ok = digest == expected
+        if not self.report.digest_ok:
+            self.fail(f"digest mismatch: {self.report.signed_element} was changed after signing")
+
+    def check_signature(self, info: etree._Element, certificate: Certificate | None) -> None:
+        if certificate is None:
+            return
+        try:
+            value = base64.b64decode(_text(self.signature, "ds:SignatureValue") or "",
+                                     validate=True)
+            signed = transform.exc_c14n(info)
+            ok = self.provider.verify(signed, value, certificate, self.report.algorithm)
+            compact = transform.exc_c14n(_strip_whitespace(info))
+            if not ok and compact != signed and self.provider.verify(
+                    compact, value, certificate, self.report.algorithm):
+                self.fail("SignatureValue matches SignedInfo only with its whitespace removed: "
+                          "the document was reformatted (pretty-printed) after signing")
+                self.report.signature_ok = False
+                return
+        except (binascii.Error, UnsupportedAlgorithm, CryptoError) as exc:
+            self.fail(f"signature not checked: {exc}")
+            return
+        self.report.signature_ok = ok
+        if not ok:
+            self.fail("SignatureValue does not verify with the certificate in KeyInfo")
+
+
+def verify(root: etree._Element, provider: CryptoProvider, *, at: datetime | None = None,
+           ignore_expiry: bool = False) -> list[SignatureReport]:
+    """Check every ds:Signature in the document; one report each, in document order.
+
+    ``at`` is the moment certificates must be valid at (now by default); ``ignore_expiry``
+    reports an expired certificate as a note instead of a cause (archived messages).
+    """
+    moment = at or datetime.now(UTC)
+    return [_Check(root, signature, provider).run(moment, ignore_expiry)
+            for signature in root.iter(_ds("Signature"))]

@@ -1,0 +1,74 @@
+"""Throwaway GOST test keys and self-signed certificates, made with OpenSSL's GOST engine.
+
+Nothing is committed: every session generates its own into a temporary directory (see
+README.md). Keys are test material for tests only.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from adapters.smev3.crypto import algorithms
+from adapters.smev3.crypto.openssl import OpenSSLProvider
+from adapters.smev3.crypto.provider import ProviderUnavailable
+from tests.conftest import unavailable
+
+# (OpenSSL algorithm, its -pkeyopt paramset, digest option, signature URI)
+KINDS = {
+    "256-A": ("gost2012_256", "A", "-md_gost12_256", algorithms.SIGNATURE_2012_256),
+    "256-B": ("gost2012_256", "B", "-md_gost12_256", algorithms.SIGNATURE_2012_256),
+    "256-C": ("gost2012_256", "C", "-md_gost12_256", algorithms.SIGNATURE_2012_256),
+    "256-XA": ("gost2012_256", "XA", "-md_gost12_256", algorithms.SIGNATURE_2012_256),
+    "256-TCA": ("gost2012_256", "TCA", "-md_gost12_256", algorithms.SIGNATURE_2012_256),
+    "512-A": ("gost2012_512", "A", "-md_gost12_512", algorithms.SIGNATURE_2012_512),
+    "512-B": ("gost2012_512", "B", "-md_gost12_512", algorithms.SIGNATURE_2012_512),
+    "512-C": ("gost2012_512", "C", "-md_gost12_512", algorithms.SIGNATURE_2012_512),
+}
+
+
+@dataclass(frozen=True)
+class TestKey:
+    """Paths of one generated key pair and its certificate, with its signature URI."""
+
+    __test__ = False  # not a test class, despite the name
+
+    kind: str
+    key: Path
+    cert: Path
+    public: Path
+    algorithm: str
+
+
+def require_engine() -> None:
+    """Skip (fail under CI) unless ``openssl`` with the GOST engine is here."""
+    try:
+        OpenSSLProvider().check()
+    except ProviderUnavailable as exc:
+        unavailable(str(exc))
+
+
+def _openssl(*args: str) -> None:
+    done = subprocess.run(["openssl", *args], capture_output=True, text=True, timeout=60,
+                          check=False)
+    if done.returncode != 0:
+        pytest.fail(f"openssl {' '.join(args)} failed: {done.stderr}")
+
+
+def make(directory: Path, kind: str, days: int = 3) -> TestKey:
+    """Generate a key pair of a kind (``256-A``, ``512-C`` …) and a self-signed certificate."""
+    require_engine()
+    algorithm, paramset, digest, uri = KINDS[kind]
+    directory.mkdir(parents=True, exist_ok=True)
+    key, cert, public = (directory / f"test-{kind}-{name}.pem"
+                         for name in ("key", "cert", "pub"))
+    _openssl("genpkey", "-engine", "gost", "-algorithm", algorithm, "-pkeyopt",
+             f"paramset:{paramset}", "-out", str(key))
+    _openssl("req", "-engine", "gost", "-x509", "-new", "-key", str(key), digest, "-utf8",
+             "-subj", f"/CN=OMS Hub test key {kind}/O=ТФОМС (test material)/C=RU",
+             "-days", str(days), "-out", str(cert))
+    _openssl("pkey", "-engine", "gost", "-in", str(key), "-pubout", "-out", str(public))
+    return TestKey(kind, key, cert, public, uri)
