@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from lxml import etree
 from pydantic import ValidationError
 
 from adapters.smev3.types import MappingError
+from adapters.smev3.vs.ffoms_services import samples
 from adapters.smev3.vs.ffoms_services.messages import (
     COMMONS_NS,
     NS,
-    RenderedService,
     ServicesRequestV1,
     ServicesResponseV1,
 )
@@ -36,24 +35,11 @@ def store() -> SchemaStore:
 
 
 def request() -> ServicesRequestV1:
-    return ServicesRequestV1(
-        region_okato="80000", family_name="Иванова", first_name="Мария", patronymic="Петровна",
-        birth_date=date(1980, 4, 12), policy_number="0254310845000123",
-        date_from=date(2024, 1, 1), date_to=date(2024, 6, 30))
+    return samples.request()
 
 
 def response() -> ServicesResponseV1:
-    return ServicesResponseV1(services=[
-        RenderedService(date_from=date(2024, 2, 5), date_to=date(2024, 2, 14),
-                        care_regimen="стационарно", care_type="специализированная",
-                        name="Лечение пневмонии", cost=Decimal("48210.50"),
-                        clinic_name="ГБУЗ РБ ГКБ № 21 г. Уфа",
-                        region_name="Республика Башкортостан"),
-        RenderedService(date_from=date(2024, 3, 1), care_regimen="амбулаторно",
-                        care_type="первичная медико-санитарная", name="Приём терапевта",
-                        cost=Decimal("612"), clinic_name="ГБУЗ РБ Поликлиника № 43",
-                        region_name="Республика Башкортостан"),
-    ])
+    return samples.answer()
 
 
 def test_installed_as_a_provider_type() -> None:
@@ -63,6 +49,7 @@ def test_installed_as_a_provider_type() -> None:
     assert info.request_schema == "GetInsuredRenderedMedicalServices.xsd"
     assert type_of(ServicesRequestV1).person_fields[0] == "policy_number"
     assert type_of(ServicesResponseV1).key == "smev3.ffoms.services.response.v1"
+    assert info.sample_response(request()) == response()
 
 
 def test_request_validates_and_round_trips(store: SchemaStore) -> None:

@@ -8,22 +8,13 @@ import pytest
 from lxml import etree
 
 from adapters.smev3.types import MappingError
+from adapters.smev3.vs.zags_fatal import samples
 from adapters.smev3.vs.zags_fatal.messages import (
     NS,
-    Certificate,
-    DeathCause,
-    DeathDocument,
-    DeathRecord,
     Deceased,
     FatalRequestV1,
-    FiasAddress,
     FullName,
-    IdentityDocument,
     Place,
-    RecordStatus,
-    Registered,
-    RegistryOffice,
-    RussianResidence,
 )
 from contracts.registry import type_of
 from hub.schemas import SchemaStore
@@ -60,31 +51,7 @@ def store() -> SchemaStore:
 
 def full_record() -> FatalRequestV1:
     """A request using every part of the schema at least once."""
-    name = FullName(family="Сидорова", given="Анна", patronymic="Ивановна")
-    place = Place(description="г. Уфа, ул. Ленина, д. 1", country_code="643", region="02",
-                  city="Уфа")
-    return FatalRequestV1(id="a1", as_of=date(2024, 3, 1), records=[DeathRecord(
-        number="170219590001200001", recorded_on=date(2024, 2, 27),
-        registry_office=RegistryOffice(name="Отдел ЗАГС", code="R0200001"),
-        status=RecordStatus(since=date(2024, 2, 27), code="01", name="первичная"),
-        certificate=Certificate(series="IV-АР", number="123456", issued_on=date(2024, 2, 27)),
-        registered=Registered(
-            deceased=Deceased(
-                sex="2", citizenship_code="643", citizenship_name="Российская Федерация",
-                causes=[DeathCause(code="I21.9", name="острый инфаркт миокарда")],
-                name=name, birth_date=date(1941, 5, 9), birth_place=place,
-                residence_russia=RussianResidence(
-                    address_text="г. Уфа, ул. Ленина, д. 1",
-                    fias=FiasAddress.model_validate({
-                        "fias_id": "0c5b2444-70a0-4932-980c-b4dc0d3f02b5", "region": "02",
-                        "municipal_district": {"kind": "2", "name": "г.о. город Уфа"},
-                        "buildings": [{"type": "д.", "number": "1"}]})),
-                identity_document=IdentityDocument(kind_code="21", name="Паспорт",
-                                                   series_number="8003 123456"),
-                death_date=date(2024, 2, 26), death_place=place),
-            death_document=DeathDocument(code="17002", name="Медицинское свидетельство",
-                                         organisation="ГБУЗ РКБ")),
-    )])
+    return samples.delivery()
 
 
 def test_installed_through_the_entry_point() -> None:
@@ -94,6 +61,8 @@ def test_installed_through_the_entry_point() -> None:
     assert type_of(FatalRequestV1).key == "smev3.zags.fatal.request.v1"
     personal = FullName.model_json_schema()["properties"]["family"]
     assert personal.get("personal") is True
+    assert info.sample_request() == samples.delivery()
+    assert info.sample_response(samples.delivery()) is None
 
 
 @pytest.mark.parametrize("name", ["zags-fatal-ru-root.xml", "zags-fatal-ru-root1.xml"])

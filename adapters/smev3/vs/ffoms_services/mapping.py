@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import BaseModel
+
 from adapters.smev3.types import ProtocolVersion, Role
 from adapters.smev3.vs.base import BoundInformationType
 from adapters.smev3.vs.binding import XmlModel
+from adapters.smev3.vs.ffoms_services import samples
 from adapters.smev3.vs.ffoms_services.messages import (
     NS,
     SCHEMA,
@@ -34,3 +37,11 @@ class FfomsServices(BoundInformationType):
     response_schema: ClassVar[str] = SCHEMA
     request_model: ClassVar[type[XmlModel]] = ServicesRequestV1
     response_model: ClassVar[type[XmlModel]] = ServicesResponseV1
+
+    def sample_request(self) -> BaseModel | None:
+        """A request about a fictitious insured person."""
+        return samples.request()
+
+    def sample_response(self, request: BaseModel) -> BaseModel | None:
+        """Two services rendered (the same whatever the request)."""
+        return samples.answer()

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from adapters.smev3.types import MappingError, ProtocolVersion, Role
 from adapters.smev3.vs.base import BoundInformationType
 from adapters.smev3.vs.binding import XmlModel
+from adapters.smev3.vs.zags_fatal import samples
 from adapters.smev3.vs.zags_fatal.messages import NS, SCHEMA, FatalRequestV1
 
 NO_ANSWER = ("ЗАГС 112-04 v4.0.2 defines no answer element (FATALRequest is a one-way "
@@ -43,3 +44,7 @@ class ZagsFatal(BoundInformationType):
     def response_from_xml(self, element: etree._Element) -> BaseModel:
         """Refused: the schema has no answer element."""
         raise MappingError(NO_ANSWER)
+
+    def sample_request(self) -> BaseModel | None:
+        """A delivery of one death record (fictitious person)."""
+        return samples.delivery()

@@ -206,7 +206,7 @@ class RegistryOffice(XmlModel):
 
 
 class RecordStatus(XmlModel):
-    """Status of the death record (СтатусЗаписи): 01 primary, 02 corrected, … 07."""
+    """Status of the death record (СтатусЗаписи): code and name as ЗАГС gives them."""
 
     since: Annotated[date, Attr("ДатаНачСтатус")]
     code: Annotated[Literal["01", "02", "03", "04", "07"], Attr("КодСтатус")]

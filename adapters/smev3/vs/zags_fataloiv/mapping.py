@@ -1,0 +1,73 @@
+"""The information type: ЗАГС death records for executive authorities 112-41 v4.0.0.
+
+The registry offices deliver ``FATALOIVRequest`` and the receiver, the fund here, answers
+``FATALOIVResponse`` with a processing code. A delivery may come wrapped as the schema's
+``Request`` element holding a СМЭВ 1.3 directive ``Registry`` whose records each carry one
+``FATALOIVRequest`` (and a signature of the record): :func:`registry_contents` lists them,
+and :meth:`ZagsFatalOiv.request_from_xml` reads a wrapper of one record directly.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from lxml import etree
+from pydantic import BaseModel
+
+from adapters.smev3.types import MappingError, ProtocolVersion, Role
+from adapters.smev3.vs.base import BoundInformationType
+from adapters.smev3.vs.binding import XmlModel
+from adapters.smev3.vs.zags_fataloiv import samples
+from adapters.smev3.vs.zags_fataloiv.messages import (
+    NS,
+    SCHEMA,
+    FatalOivRequestV1,
+    FatalOivResponseV1,
+)
+
+DIRECTIVE_NS = "urn://x-artefacts-smev-gov-ru/services/message-exchange/types/directive/1.3"
+WRAPPER = f"{{{NS}}}Request"
+
+
+def registry_contents(element: etree._Element) -> list[etree._Element]:
+    """The FATALOIVRequest of each record of a ``Request`` wrapper, in order."""
+    if element.tag != WRAPPER:
+        raise MappingError(f"expected the Request wrapper ({NS}), got {element.tag}")
+    path = ("d:Registry/d:RegistryRecord/d:Record/d:RecordContent/t:FATALOIVRequest")
+    found: list[etree._Element] = element.xpath(path, namespaces={"d": DIRECTIVE_NS, "t": NS})
+    return found
+
+
+class ZagsFatalOiv(BoundInformationType):
+    """Death records for executive authorities from ЗАГС (сведения о смерти), 112-41 v4.0.0."""
+
+    key: ClassVar[str] = "zags.fataloiv"
+    title: ClassVar[str] = "ЗАГС: сведения о смерти для органов исполнительной власти (112-41)"
+    role: ClassVar[Role] = "consumer"
+    protocol: ClassVar[ProtocolVersion] = "1.3"
+    request_namespace: ClassVar[str] = NS
+    response_namespace: ClassVar[str] = NS
+    request_schema: ClassVar[str] = SCHEMA
+    response_schema: ClassVar[str] = SCHEMA
+    request_model: ClassVar[type[XmlModel]] = FatalOivRequestV1
+    response_model: ClassVar[type[XmlModel]] = FatalOivResponseV1
+
+    def request_from_xml(self, element: etree._Element) -> BaseModel:
+        """The records, from FATALOIVRequest or from a Request wrapper of one record."""
+        if element.tag == WRAPPER:
+            contents = registry_contents(element)
+            if len(contents) != 1:
+                raise MappingError(f"the Request wrapper holds {len(contents)} records: read "
+                                   "each with registry_contents()")
+            element = contents[0]
+        return super().request_from_xml(element)
+
+    def sample_request(self) -> BaseModel | None:
+        """A delivery of one death record (fictitious person)."""
+        return samples.delivery()
+
+    def sample_response(self, request: BaseModel) -> BaseModel | None:
+        """Processing code 01 for the delivery."""
+        if not isinstance(request, FatalOivRequestV1):
+            return None
+        return FatalOivResponseV1(id=request.id, code="01")
