@@ -28,6 +28,7 @@ from adapters.smev3.crypto import (
     load_private_key,
     provider_names,
 )
+from adapters.smev3.scaffold import add_new_type_command
 from hub import xmlsafe
 
 
@@ -180,3 +181,5 @@ def register(subparsers: Any) -> None:
                            "PersonalSignature or CallerInformationSystemSignature, created)")
     sign.add_argument("-o", "--output", help="write the document here instead of stdout")
     sign.set_defaults(func=_guarded(cmd_sign))
+
+    add_new_type_command(sub)  # `omshub smev3 new-type` (adapters/smev3/scaffold.py)

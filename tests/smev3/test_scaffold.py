@@ -3,7 +3,6 @@ own generated tests, and ``omshub plugins`` lists it — with no edit to the ada
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -13,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from adapters.smev3.codegen import identifier, sample_text
-from adapters.smev3.scaffold import ScaffoldError, add_new_type_command, scaffold
+from adapters.smev3.scaffold import ScaffoldError, scaffold
 from adapters.smev3.xsdtree import Schema
+from hub.cli import main
 from tests.smev3.vs_helpers import FIXTURES, schema_store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,11 +35,8 @@ def _run(args: list[str], cwd: Path, pythonpath: list[Path]) -> subprocess.Compl
 
 
 def test_cli_scaffolds_installs_passes_its_tests_and_is_listed(tmp_path: Path) -> None:
-    parser = argparse.ArgumentParser(prog="omshub smev3")
-    add_new_type_command(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["new-type", "--xsd", str(_xsd(FFOMS)), "--role", "provider",
-                              "--name", "ffoms.scaffolded", "--out", str(tmp_path / "src")])
-    assert args.func(args) == 0
+    assert main(["smev3", "new-type", "--xsd", str(_xsd(FFOMS)), "--role", "provider",
+                 "--name", "ffoms.scaffolded", "--out", str(tmp_path / "src")]) == 0
     package = tmp_path / "src" / "omshub-vs-ffoms-scaffolded"
     assert (package / "pyproject.toml").is_file()
     assert (package / "tests" / "test_ffoms_scaffolded.py").is_file()
