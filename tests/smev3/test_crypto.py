@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -191,3 +192,13 @@ def test_registry_by_name_with_a_suggestion() -> None:
         get_provider("opensll")
     with pytest.raises(UnknownProvider, match="known: "):
         get_provider("cryptopro")
+
+
+def test_damaged_certificates_fail_cleanly(keys: dict[str, TestKey]) -> None:
+    """Every single-byte change or truncation either still parses or is a KeyFormatError."""
+    der = load_certificate(keys["256-A"].cert.read_bytes()).der
+    damaged = [der[:cut] for cut in range(0, len(der), 7)]
+    damaged += [der[:i] + bytes([der[i] ^ 0xA5]) + der[i + 1:] for i in range(len(der))]
+    for data in damaged:
+        with contextlib.suppress(KeyFormatError):  # anything else fails the test
+            load_certificate(data)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -95,6 +97,17 @@ class Certificate:
         return base64.b64encode(self.der).decode("ascii")
 
 
+@contextmanager
+def _reading(what: str) -> Iterator[None]:
+    """Any failure to read the structure becomes a KeyFormatError naming what was expected."""
+    try:
+        yield
+    except KeyFormatError:
+        raise
+    except (IndexError, ValueError) as exc:  # DerError, bad dates and short sequences alike
+        raise KeyFormatError(f"not {what}: {exc}") from exc
+
+
 def _algorithm(node: der.Node) -> tuple[str, str]:
     parts = node.expect(der.SEQUENCE).children
     algorithm = parts[0].oid()
@@ -105,12 +118,10 @@ def _algorithm(node: der.Node) -> tuple[str, str]:
 
 def public_key_from_spki(spki: bytes) -> PublicKey:
     """A public key from SubjectPublicKeyInfo DER."""
-    try:
+    with _reading("a GOST public key"):
         algorithm_node, key_bits = der.parse(spki).expect(der.SEQUENCE).children[:2]
         algorithm, curve = _algorithm(algorithm_node)
         point = der.parse(key_bits.bits()).expect(der.OCTET_STRING).data
-    except (der.DerError, IndexError) as exc:
-        raise KeyFormatError(f"not a GOST public key: {exc}") from exc
     if len(point) not in (64, 128):
         raise KeyFormatError(f"GOST public key of {len(point)} bytes")
     half = len(point) // 2
@@ -144,7 +155,7 @@ def _der_or_pem(data: bytes, *labels: str) -> bytes:
 
 def load_certificate(data: bytes) -> Certificate:
     """A certificate from PEM, DER or bare base64."""
-    try:
+    with _reading("an X.509 certificate"):
         raw = _der_or_pem(data, "CERTIFICATE")
         tbs = der.parse(raw).expect(der.SEQUENCE).children[0].children
         if tbs[0].tag == 0xA0:  # explicit version
@@ -153,36 +164,28 @@ def load_certificate(data: bytes) -> Certificate:
         not_before, not_after = (n.time() for n in validity.children[:2])
         return Certificate(raw, _name(subject), _name(issuer), serial.integer(), not_before,
                            not_after, public_key_from_spki(spki.raw))
-    except (der.DerError, IndexError, ValueError) as exc:
-        if isinstance(exc, KeyFormatError):
-            raise
-        raise KeyFormatError(f"not an X.509 certificate: {exc}") from exc
 
 
 def load_public_key(data: bytes) -> PublicKey:
     """A public key from PEM ``PUBLIC KEY`` or SubjectPublicKeyInfo DER."""
-    try:
+    with _reading("a public key"):
         return public_key_from_spki(_der_or_pem(data, "PUBLIC KEY"))
-    except der.DerError as exc:
-        raise KeyFormatError(str(exc)) from exc
 
 
 def load_private_key(data: bytes) -> PrivateKey:
     """A private key from PEM ``PRIVATE KEY`` or PKCS#8 DER (unencrypted)."""
-    try:
+    with _reading("a PKCS#8 GOST private key"):
         raw = _der_or_pem(data, "PRIVATE KEY")
         _, algorithm_node, key = der.parse(raw).expect(der.SEQUENCE).children[:3]
         algorithm, curve = _algorithm(algorithm_node)
         value = key.expect(der.OCTET_STRING).data
-    except (der.DerError, IndexError) as exc:
-        raise KeyFormatError(f"not a PKCS#8 GOST private key: {exc}") from exc
-    size = 64 if algorithm == "1.2.643.7.1.1.1.2" else 32
-    if len(value) == size:
-        scalar = int.from_bytes(value, "little")
-    else:
-        inner = der.parse(value)
-        if inner.tag == der.INTEGER:
-            scalar = inner.integer()
+        size = 64 if algorithm == "1.2.643.7.1.1.1.2" else 32
+        if len(value) == size:
+            scalar = int.from_bytes(value, "little")
         else:
-            scalar = int.from_bytes(inner.expect(der.OCTET_STRING).data, "little")
-    return PrivateKey(algorithm, curve, scalar, raw)
+            inner = der.parse(value)
+            if inner.tag == der.INTEGER:
+                scalar = inner.integer()
+            else:
+                scalar = int.from_bytes(inner.expect(der.OCTET_STRING).data, "little")
+        return PrivateKey(algorithm, curve, scalar, raw)

@@ -1,0 +1,212 @@
+"""СМЭВ 3 signing throughput: our pipeline per crypto backend against the ``openssl`` command.
+
+Crypto part (this file so far; an envelope part may join it as more ``*_rows`` functions):
+
+- *transform*: exc-c14n + the СМЭВ transform of SenderProvidedRequestData (no crypto);
+- *digest*: Streebog-256 of the transform's output per backend;
+- *transform+digest+sign*: :func:`adapters.smev3.signature.sign` on a fresh copy of the
+  envelope — exc-c14n, transform, Streebog of the result, SignedInfo built, exc-c14n of it,
+  Streebog and GOST R 34.10-2012 signature of that — per backend;
+- *verify*: :func:`adapters.smev3.signature.verify` of the signed envelope per backend;
+- baseline *openssl dgst -sign*: the OpenSSL GOST engine hashing and signing the same octets
+  (the transform's output), one ``openssl`` process per signature, started from Python with
+  the data on stdin — and, to take Python out of it, N runs in one shell loop. The OpenSSL
+  3.0 command line has no way to make N GOST signatures in one process (``openssl speed``
+  knows no GOST signatures, the interactive prompt does not read commands from a pipe), so
+  every openssl figure includes a process start, engine load and key parse per signature.
+
+    python bench/smev3.py [--seconds 1] [--rounds 3] [--records 40]
+
+Prints operations per second, milliseconds per operation and the ratio to the baseline: the
+median of ``--rounds`` rounds per line.
+Needs ``openssl`` with the GOST engine (test keys are generated with it into a temporary
+directory and removed afterwards).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from adapters.smev3 import signature  # noqa: E402
+from adapters.smev3.crypto import (  # noqa: E402
+    ProviderUnavailable,
+    algorithms,
+    get_provider,
+    load_certificate,
+    load_private_key,
+)
+from adapters.smev3.transform import digest_input  # noqa: E402
+from hub import xmlsafe  # noqa: E402
+
+T13 = "urn://x-artefacts-smev-gov-ru/services/message-exchange/types/1.3"
+BASIC13 = "urn://x-artefacts-smev-gov-ru/services/message-exchange/types/basic/1.3"
+DIGEST_2012_256 = algorithms.DIGEST_2012_256
+KEYS = {"256": ("gost2012_256", "A", "-md_gost12_256"),
+        "512": ("gost2012_512", "A", "-md_gost12_512")}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One measured line of the table."""
+
+    operation: str
+    backend: str
+    per_second: float
+    baseline: bool = False
+
+
+def envelope(records: int) -> bytes:
+    """A SendRequestRequest 1.3 whose payload has ``records`` Cyrillic person records."""
+    people = "".join(
+        f'<r:Person n="{i}"><r:Family>Иванов-{i}</r:Family><r:Given>Пётр</r:Given>'
+        f"<r:Birth>1970-01-{i % 28 + 1:02d}</r:Birth><r:Policy>77{i:014d}</r:Policy>"
+        f"<r:Note>адрес: г. Москва, ул. Тверская, д. {i} &amp; кв. &lt;{i}&gt;</r:Note>"
+        "</r:Person>" for i in range(records))
+    return (f'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+            f'<ns:SendRequestRequest xmlns:ns="{T13}"><ns:SenderProvidedRequestData Id="SIGNED">'
+            f"<ns:MessageID>0b0a4b5e-0000-11ee-8000-000000000001</ns:MessageID>"
+            f'<b:MessagePrimaryContent xmlns:b="{BASIC13}"><r:Request xmlns:r="urn://bench/r">'
+            f"{people}</r:Request></b:MessagePrimaryContent></ns:SenderProvidedRequestData>"
+            f"</ns:SendRequestRequest></soap:Body></soap:Envelope>").encode()
+
+
+def rate(operation: Callable[[], object], seconds: float, minimum: int = 3) -> float:
+    """Operations per second over at least ``seconds`` and ``minimum`` runs, after a warm-up."""
+    operation()
+    runs, start = 0, time.perf_counter()
+    while runs < minimum or time.perf_counter() - start < seconds:
+        operation()
+        runs += 1
+    return runs / (time.perf_counter() - start)
+
+
+def _openssl(*args: str, data: bytes | None = None) -> bytes:
+    done = subprocess.run(["openssl", *args], input=data, capture_output=True, check=True)
+    return done.stdout
+
+
+def make_keys(directory: Path) -> dict[str, tuple[Path, Path]]:
+    """Throwaway GOST key pairs and self-signed certificates (bench material only)."""
+    made = {}
+    for size, (algorithm, paramset, digest) in KEYS.items():
+        key, cert = directory / f"bench-{size}-key.pem", directory / f"bench-{size}-cert.pem"
+        _openssl("genpkey", "-engine", "gost", "-algorithm", algorithm, "-pkeyopt",
+                 f"paramset:{paramset}", "-out", str(key))
+        _openssl("req", "-engine", "gost", "-x509", "-new", "-key", str(key), digest, "-subj",
+                 f"/CN=OMS Hub bench key {size}", "-days", "1", "-out", str(cert))
+        made[size] = (key, cert)
+    return made
+
+
+def _openssl_sign(md: str, key_file: Path, octets: bytes) -> Callable[[], object]:
+    return lambda: _openssl("dgst", "-engine", "gost", md, "-sign", str(key_file), "-binary",
+                            data=octets)
+
+
+def _shell_loop(md: str, key_file: Path, data_file: Path, loop: int) -> float:
+    script = (f"for i in $(seq {loop}); do openssl dgst -engine gost {md} -sign "
+              f'"{key_file}" -binary -out /dev/null "{data_file}" 2>/dev/null; done')
+    start = time.perf_counter()
+    subprocess.run(["sh", "-c", script], check=True)
+    return loop / (time.perf_counter() - start)
+
+
+def _backend_rows(size: str, name: str, root: etree._Element, signer: signature.Signer,
+                  seconds: float) -> list[Row]:
+    def sign_copy() -> None:
+        signature.sign(copy.deepcopy(root), "SIGNED", signer)
+
+    signed = copy.deepcopy(root)
+    signature.sign(signed, "SIGNED", signer)
+    return [Row(f"transform+digest+sign {size}", name, rate(sign_copy, seconds)),
+            Row(f"verify {size}", name,
+                rate(lambda: signature.verify(signed, signer.provider), seconds))]
+
+
+def crypto_rows(keys: dict[str, tuple[Path, Path]], records: int, seconds: float,
+                directory: Path) -> list[Row]:
+    """The crypto part: transform, sign and verify per backend, and the openssl baselines."""
+    document = envelope(records)
+    root = xmlsafe.parse(document)
+    target = signature.find_by_id(root, "SIGNED")[0]
+    octets = digest_input(target)
+    data_file = directory / "octets.bin"
+    data_file.write_bytes(octets)
+    rows = [Row(f"transform ({len(document) // 1024} KB envelope)", "-",
+                rate(lambda: digest_input(target), seconds))]
+    for name in ("gostcrypto", "openssl"):
+        provider = get_provider(name)
+        rows.append(Row(f"digest Streebog-256 of the transform output ({len(octets)} B)", name,
+                        rate(partial(provider.digest, octets, DIGEST_2012_256), seconds)))
+    for size, (key_file, cert_file) in keys.items():
+        md = KEYS[size][2]
+        rows.append(Row(f"openssl dgst -sign {size}, process per signature", "openssl CLI",
+                        rate(_openssl_sign(md, key_file, octets), seconds),
+                        baseline=size == "256"))
+        rows.append(Row(f"openssl dgst -sign {size}, 50 in one shell loop", "openssl CLI",
+                        _shell_loop(md, key_file, data_file, 50)))
+        key = load_private_key(key_file.read_bytes())
+        cert = load_certificate(cert_file.read_bytes())
+        for name in ("gostcrypto", "openssl"):
+            signer = signature.Signer(key, cert, get_provider(name))
+            rows.extend(_backend_rows(size, name, root, signer, seconds))
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    """Operations per second, ms per operation and the ratio to the baseline row."""
+    base = next((r.per_second for r in rows if r.baseline), None)
+    print(f"{'operation':<62}{'backend':<13}{'ops/s':>10}{'ms/op':>10}{'vs base':>9}")
+    for row in rows:
+        ratio = f"{row.per_second / base:.2f}x" if base else "-"
+        mark = " (baseline)" if row.baseline else ""
+        print(f"{row.operation:<62}{row.backend:<13}{row.per_second:>10.1f}"
+              f"{1000 / row.per_second:>10.2f}{ratio:>9}{mark}")
+
+
+def median_rows(rounds: list[list[Row]]) -> list[Row]:
+    """Per line, the median rate over the rounds (a shared machine is noisy)."""
+    return [Row(first.operation, first.backend,
+                statistics.median(r[i].per_second for r in rounds), first.baseline)
+            for i, first in enumerate(rounds[0])]
+
+
+def main() -> None:
+    """Run the crypto part ``--rounds`` times and print the medians."""
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=1.0, help="per measurement (default 1)")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds; medians are printed")
+    ap.add_argument("--records", type=int, default=40, help="person records in the payload")
+    args = ap.parse_args()
+    try:
+        get_provider("openssl").check()
+    except ProviderUnavailable as exc:
+        sys.exit(f"bench/smev3.py needs openssl with the GOST engine: {exc}")
+    with tempfile.TemporaryDirectory(prefix="omshub-bench-") as tmp:
+        directory = Path(tmp)
+        keys = make_keys(directory)
+        rounds = [crypto_rows(keys, args.records, args.seconds, directory)
+                  for _ in range(args.rounds)]
+    print_table(median_rows(rounds))
+    print(f"\nmedians of {args.rounds} rounds of {args.seconds:g} s per line; "
+          f"{os.cpu_count()} CPUs; ratios against the 256-bit openssl process per signature")
+
+
+if __name__ == "__main__":
+    main()
