@@ -15,7 +15,10 @@ from adapters.smev3.vs.zags_fataloiv.messages import (
     TYPES_NS,
     FatalOivRequestV1,
     FatalOivResponseV1,
+    FiasAddressOiv,
     PartialDate,
+    Residence,
+    RussianAddress,
 )
 from hub.schemas import SchemaStore
 from hub.xmlsafe import parse
@@ -105,6 +108,14 @@ def test_no_data_flags_are_written_and_read(store: SchemaStore) -> None:
     deceased.nationality = None
     deceased.birth_date = None
     deceased.birth_date_partial = PartialDate(year="1940")
+    record = request.records[0]
+    assert record.applicant_person is not None
+    record.applicant_person.residence = Residence(russia=RussianAddress(
+        address_text="г. Уфа, ул. Ленина, д. 15", kind="1", fias=FiasAddressOiv.model_validate({
+            "fias_id": "0c5b2444-70a0-4932-980c-b4dc0d3f02b5", "region": "02",
+            "municipal_district": {"kind": "2", "name": "г.о. город Уфа"},
+            "street": {"type": "ул.", "name": "Ленина"},
+            "buildings": [{"type": "д.", "number": "15"}]})))
     element = installed("zags.fataloiv").request_to_xml(request)
     flags = {etree.QName(e).localname for e in element.iter() if isinstance(e.tag, str)
              and etree.QName(e).localname.startswith("Пр") and e.text == "1"}
