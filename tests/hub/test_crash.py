@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from contracts.probe import ProbeV1
 from handlers.probe.models import probe_receipts
 from hub.testing import TestHub, running_hub, wait_for
 from storage.models import journal_events
-from tests.conftest import Footprint
+from tests.conftest import CI, Footprint, unavailable
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres, pytest.mark.slow]
 
@@ -79,9 +80,13 @@ def _rabbitmqctl(*args: str) -> None:
 
 
 def test_broker_restart_mid_stream_loses_nothing(production: Footprint, tmp_path: Path):
-    if not Path("/usr/sbin/rabbitmqctl").exists() and not os.path.exists(
-            "/usr/lib/rabbitmq/bin/rabbitmqctl"):
-        pytest.skip("rabbitmqctl is needed to restart the broker")
+    # Restarting the shared broker disturbs everyone else's tests on it: outside CI this
+    # runs only when asked for (as the bus's own restart test).
+    if not (CI or os.environ.get("OMSHUB_TEST_RESTART_BROKER") == "1"):
+        pytest.skip("restarts the shared RabbitMQ: set OMSHUB_TEST_RESTART_BROKER=1 "
+                    "(always runs under CI=true)")
+    if shutil.which("rabbitmqctl") is None:
+        unavailable("rabbitmqctl is needed to restart the broker")
     settings = production.settings(tmp_path)
     with running_hub(settings, ["hub.router", "handler.probe", "adapter.probe"]) as hub:
         ids = [e.id for e in hub.publish_many(
