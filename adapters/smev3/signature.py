@@ -63,6 +63,10 @@ class Signer:
             return algorithms.signature_algorithm(self.algorithm)
         return algorithms.for_key(self.key.algorithm)
 
+    def __call__(self, target: etree._Element) -> etree._Element:
+        """The protocol builders' signer shape: element in place → its ds:Signature."""
+        return detached(target, self)
+
 
 def find_by_id(root: etree._Element, element_id: str) -> list[etree._Element]:
     """Every element whose ``Id`` attribute is ``element_id`` (more than one is an attack)."""
@@ -104,20 +108,20 @@ def default_container(element: etree._Element) -> etree._Element:
     return container
 
 
-def sign(root: etree._Element, element_id: str, signer: Signer,
-         container: etree._Element | None = None) -> etree._Element:
-    """Sign the element with ``Id=element_id``; append the ds:Signature to ``container``.
+def detached(target: etree._Element, signer: Signer) -> etree._Element:
+    """A ds:Signature over ``target`` (in its final place, with a unique ``Id``), unplaced.
 
-    ``container`` defaults to :func:`default_container`. Returns the new ds:Signature.
+    SignedInfo is signed as exc-c14n, which keeps only the ds namespace it uses, so the
+    signature verifies wherever the caller then puts it (outside ``target``).
     """
-    element = _one_by_id(root, element_id)
+    element_id = target.get("Id")
+    if not element_id:
+        raise SigningError(f"{etree.QName(target).localname} has no Id attribute to reference")
+    if _one_by_id(target.getroottree().getroot(), element_id) is not target:
+        raise SigningError(f"Id={element_id!r} belongs to another element")
     scheme = signer.scheme
-    digest = signer.provider.digest(transform.digest_input(element), scheme.digest.uri)
-    holder = default_container(element) if container is None else container
-    if holder is element or element in holder.iterancestors():
-        raise SigningError("the signature would be inside the signed element (enveloped "
-                           "signatures are not what СМЭВ uses)")
-    signature = etree.SubElement(holder, _ds("Signature"), nsmap={"ds": DS})
+    digest = signer.provider.digest(transform.digest_input(target), scheme.digest.uri)
+    signature = etree.Element(_ds("Signature"), nsmap={"ds": DS})
     info = etree.SubElement(signature, _ds("SignedInfo"))
     etree.SubElement(info, _ds("CanonicalizationMethod"), Algorithm=transform.EXC_C14N)
     etree.SubElement(info, _ds("SignatureMethod"), Algorithm=scheme.uri)
@@ -130,9 +134,24 @@ def sign(root: etree._Element, element_id: str, signer: Signer,
     value = etree.SubElement(signature, _ds("SignatureValue"))
     x509 = etree.SubElement(etree.SubElement(signature, _ds("KeyInfo")), _ds("X509Data"))
     etree.SubElement(x509, _ds("X509Certificate")).text = signer.certificate.base64()
-    # SignedInfo is signed where it stands: exc-c14n keeps only the ds namespace it uses.
     raw = signer.provider.sign(transform.exc_c14n(info), signer.key, scheme.uri)
     value.text = base64.b64encode(raw).decode()
+    return signature
+
+
+def sign(root: etree._Element, element_id: str, signer: Signer,
+         container: etree._Element | None = None) -> etree._Element:
+    """Sign the element with ``Id=element_id``; append the ds:Signature to ``container``.
+
+    ``container`` defaults to :func:`default_container`. Returns the new ds:Signature.
+    """
+    element = _one_by_id(root, element_id)
+    if container is not None and (container is element or element in
+                                  container.iterancestors()):
+        raise SigningError("the signature would be inside the signed element (enveloped "
+                           "signatures are not what СМЭВ uses)")
+    signature = detached(element, signer)
+    (default_container(element) if container is None else container).append(signature)
     return signature
 
 

@@ -215,11 +215,35 @@ def test_duplicate_id_is_refused(keys: dict[str, TestKey]) -> None:
         signature.sign(root, "NO_SUCH_ID", _signer(keys["256-A"], "gostcrypto"))
 
 
+def test_detached_needs_an_id(keys: dict[str, TestKey]) -> None:
+    root = xmlsafe.parse(ENVELOPE)
+    snils = root.find(".//{urn://omshub/test/request}Snils")
+    with pytest.raises(signature.SigningError, match="Snils has no Id attribute"):
+        _signer(keys["256-A"], "gostcrypto")(snils)
+
+
 def test_signature_inside_the_signed_element_is_refused(keys: dict[str, TestKey]) -> None:
     root = xmlsafe.parse(ENVELOPE)
     inside = root.find(f".//{{{T13}}}SenderProvidedRequestData")
     with pytest.raises(signature.SigningError, match="inside the signed element"):
         signature.sign(root, "SIGNED_BY_CONSUMER", _signer(keys["256-A"], "gostcrypto"), inside)
+
+
+def test_protocol_builders_take_our_signer(keys: dict[str, TestKey],
+                                           envelope_validator: Any) -> None:
+    """A Signer is the protocol's signer shape: the built request validates and verifies."""
+    from adapters.smev3 import protocol
+
+    content = etree.fromstring('<r:Request xmlns:r="urn://omshub/test/request" Id="PERSONAL">'
+                               "<r:Snils>123-456-789 01</r:Snils></r:Request>")
+    call = protocol.SendRequestCall(protocol.RequestData(content=content))
+    envelope = protocol.build_request("1.3", call, signer=_signer(keys["256-A"], "gostcrypto"),
+                                      personal_signer=_signer(keys["512-A"], "gostcrypto"))
+    data = protocol.to_bytes(envelope)
+    assert envelope_validator.errors(data) == []
+    reports = signature.verify(xmlsafe.parse(data), _provider("openssl"))
+    assert [(r.signed_element, r.valid) for r in reports] == [
+        ("Request", True), ("SenderProvidedRequestData", True)]
 
 
 # --- the command line -------------------------------------------------------------------
