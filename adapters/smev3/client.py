@@ -45,7 +45,9 @@ class Received:
     content: etree._Element | None = None
     """The MessagePrimaryContent's root element (requests and responses)."""
     reference_message_id: str | None = None
-    """What it answers or reports on (responses, statuses, rejects)."""
+    """What it answers or reports on (responses, statuses, rejects): our MessageID."""
+    reply_to: str | None = None
+    """A request's opaque return address: our answer goes there."""
     status: str = ""
     """For statuses and rejects: the journal state (see the protocol's policy table)."""
     final: bool = False
@@ -62,7 +64,7 @@ class SmevClient(Protocol):
         """SendRequest; raises :class:`SmevError`."""
 
     def send_response(self, info: InformationType, message_id: str,
-                      reference_message_id: str, content: etree._Element) -> Sent:
+                      reply_to: str, content: etree._Element) -> Sent:
         """SendResponse; raises :class:`SmevError`."""
 
     def get_request(self, info: InformationType) -> Received | None:

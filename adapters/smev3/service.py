@@ -115,11 +115,11 @@ class Smev3Adapter(Adapter):
         raise PermanentError(f"no information type sends {message.envelope.routing_key}")
 
     def _queue(self, tx: Tx, kind: str, info: InformationType, content: etree._Element,
-               reference: str | None) -> None:
+               reply_to: str | None) -> None:
         now = utcnow()
         tx.conn.execute(outgoing.insert().values(
             kind=kind, type_key=info.key, envelope_id=tx.cause.id,
-            message_id=str(uuid.uuid1()), reference_message_id=reference,
+            message_id=str(uuid.uuid1()), reply_to=reply_to,
             content=etree.tostring(content, encoding="utf-8"), status="pending",
             attempts=0, next_attempt_at=now, created_at=now, updated_at=now))
         self._wake.set()
@@ -137,7 +137,7 @@ class Smev3Adapter(Adapter):
         """A handler answers a request we received: queue a SendResponse."""
         info = self._info_for(message, "provider")
         cause = message.envelope.causation_id
-        row = tx.conn.execute(sa.select(received.c.message_id).where(
+        row = tx.conn.execute(sa.select(received.c.message_id, received.c.reply_to).where(
             received.c.envelope_id == cause)).first() if cause else None
         if row is None:
             raise PermanentError(f"{info.key}: the response is not caused by a request "
@@ -146,7 +146,8 @@ class Smev3Adapter(Adapter):
             content = info.response_to_xml(message.payload)
         except MappingError as exc:
             raise PermanentError(f"{info.key}: {exc}") from exc
-        self._queue(tx, "response", info, content, row.message_id)
+        # Addressed to the request's ReplyTo, kept when it was taken in.
+        self._queue(tx, "response", info, content, row.reply_to or row.message_id)
 
     def _send_loop(self) -> None:
         while not self.stopping:
@@ -178,8 +179,7 @@ class Smev3Adapter(Adapter):
                 sent = self.client.send_request(info, row.message_id, content,
                                                 test=self.settings.test_messages)
             else:
-                sent = self.client.send_response(info, row.message_id,
-                                                 row.reference_message_id, content)
+                sent = self.client.send_response(info, row.message_id, row.reply_to, content)
         except SmevError as exc:
             delays = self.settings.retry_delays
             if exc.retry and row.attempts < len(delays):
@@ -267,6 +267,7 @@ class Smev3Adapter(Adapter):
         conn.execute(received.insert().values(
             message_id=got.message_id, kind=got.kind, type_key=info.key,
             envelope_id=envelope_id, reference_message_id=got.reference_message_id,
+            reply_to=got.reply_to,
             outcome=outcome, received_at=utcnow()))
         journal.write(conn)
         return outcome

@@ -1,0 +1,135 @@
+"""The adapter, through the hub, against the simulator over HTTP (SOAP on the wire).
+
+A handler asks for a ФНС ЕГРЮЛ extract: the canonical request crosses the hub to the
+adapter, which sends SendRequest; the simulated ФНС queues a status and the answer; a
+forced poll fetches both, the answer is taken in (journal with the exact SOAP bytes, hub
+outbox) before it is acknowledged, and the handler receives the canonical answer.
+A provider type is answered the other way round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+import sqlalchemy as sa
+
+from adapters.smev3.models import outgoing, received
+from adapters.smev3.service import catalogue
+from adapters.smev3.simulator import SimulatedSmev, SimulatorServer
+from adapters.smev3.vs.ffoms_services.mapping import FfomsServices
+from adapters.smev3.vs.fns_egrul.messages import EgrulResponseV1
+from contracts.envelope import utcnow
+from hub.component import Handler, Message, handles
+from hub.runner import Tx
+from hub.schemas import SchemaStore
+from hub.testing import TestHub, running_hub, wait_for
+from storage.models import blobs, journal_messages, schedules
+from tests.conftest import SHARED, Footprint, unavailable
+
+SMEV3_FIXTURES = SHARED / "fixtures" / "smev3"
+
+answers = sa.Table("test_egrul_answers", sa.MetaData(),
+                   sa.Column("message_id", sa.String(64), primary_key=True),
+                   sa.Column("causation_id", sa.String(64)),
+                   sa.Column("found", sa.Boolean))
+
+
+class EgrulAsker(Handler):
+    """A subsystem that asked ФНС for an extract and now receives the answer."""
+
+    name: ClassVar[str] = "egrul-asker"
+    metadata: ClassVar[sa.MetaData | None] = answers.metadata
+
+    @handles(EgrulResponseV1)
+    def on_answer(self, message: Message[EgrulResponseV1], tx: Tx) -> None:
+        """Keep the answer."""
+        tx.insert(answers, message_id=message.id, causation_id=message.envelope.causation_id,
+                  found=message.payload.entity is not None)
+
+
+class ServicesProvider(Handler):
+    """The fund's subsystem that answers ФОМС medical-services requests."""
+
+    name: ClassVar[str] = "services-provider"
+
+    @handles(FfomsServices.request_model)
+    def on_request(self, message: Message[object], tx: Tx) -> None:
+        """Answer with the type's sample answer."""
+        info = FfomsServices()
+        answer = info.sample_response(message.payload)  # type: ignore[arg-type]
+        assert answer is not None
+        tx.send(answer)
+
+
+@pytest.fixture
+def simulator() -> Iterator[SimulatorServer]:
+    if not SMEV3_FIXTURES.is_dir():
+        unavailable(f"СМЭВ 3 schemas are not at {SMEV3_FIXTURES}")
+    smev = SimulatedSmev(catalogue(), schemas=SchemaStore(SMEV3_FIXTURES))
+    server = SimulatorServer(smev, port=0)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _settings(footprint: Footprint, tmp_path: Path, server: SimulatorServer) -> object:
+    return footprint.settings(tmp_path, schemas_dir=SMEV3_FIXTURES, plugins={
+        "smev3": {"url": server.url, "types": ["fns.egrul", "ffoms.services"],
+                  "retry_delays": [1, 1]}})
+
+
+def _poll_now(hub: TestHub) -> None:
+    with hub.db.transaction() as conn:
+        conn.execute(schedules.update().where(schedules.c.name == "adapter.smev3:poll")
+                     .values(run_requested_at=utcnow(), updated_by="olga"))
+
+
+def test_a_consumer_request_completes_through_the_hub(
+    footprint: Footprint, tmp_path: Path, simulator: SimulatorServer
+):
+    info = catalogue().get("fns.egrul")
+    settings = _settings(footprint, tmp_path, simulator)
+    with running_hub(settings, ["hub.router", "hub.scheduler", "adapter.smev3"],  # type: ignore[arg-type]
+                     extra=[EgrulAsker]) as hub:
+        request = hub.publish(info.sample_request())
+        # The adapter sends SendRequest; the simulated ФНС accepts it and queues its answer.
+        wait_for(lambda: "sent" in hub.trail(request.id), message="SendRequest sent")
+        _poll_now(hub)
+        wait_for(lambda: hub.count(answers) == 1, message="the answer reached the handler")
+        with hub.db.read() as conn:
+            row = conn.execute(sa.select(answers)).one()
+            sent = conn.execute(sa.select(outgoing)).one()
+            taken = conn.execute(sa.select(received).order_by(received.c.received_at)).all()
+            raw = conn.execute(sa.select(blobs.c.data).join(
+                journal_messages, journal_messages.c.raw_blob_id == blobs.c.id).where(
+                journal_messages.c.message_id == row.message_id)).scalar()
+        assert row.causation_id == request.id and row.found
+        assert sent.status == "answered" and sent.envelope_id == request.id
+        assert [t.kind for t in taken] == ["status", "response"]
+        assert all(t.acked_at is not None for t in taken), "acknowledged after the commit"
+        assert b"GetResponseResponse" in raw and b"FNSVipULResponse" in raw
+        trail = hub.trail(request.id)
+        assert "sent" in trail and any("accepted" in s or "queued" in s for s in trail)
+        assert simulator.smev.depth() and all(
+            q["waiting"] == 0 and q["delivered"] == 0 for q in simulator.smev.depth().values())
+
+
+def test_a_provider_request_is_answered_through_the_hub(
+    footprint: Footprint, tmp_path: Path, simulator: SimulatorServer
+):
+    info = catalogue().get("ffoms.services")
+    request_id = simulator.smev.offer_request(info)
+    settings = _settings(footprint, tmp_path, simulator)
+    with running_hub(settings, ["hub.router", "hub.scheduler", "adapter.smev3"],  # type: ignore[arg-type]
+                     extra=[ServicesProvider]) as hub:
+        _poll_now(hub)
+        wait_for(lambda: f"sim:{request_id}" in simulator.smev.answers, timeout=30,
+                 message="our answer reached the simulated ФОМС")
+        answer = simulator.smev.answers[f"sim:{request_id}"]
+        assert answer.tag.startswith("{" + info.response_namespace)
+        with hub.db.read() as conn:
+            sent = conn.execute(sa.select(outgoing)).one()
+        assert sent.kind == "response" and sent.reply_to == f"sim:{request_id}"
