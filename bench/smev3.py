@@ -1,6 +1,7 @@
 """СМЭВ 3 signing throughput: our pipeline per crypto backend against the ``openssl`` command.
 
-Crypto part (this file so far; an envelope part may join it as more ``*_rows`` functions):
+Crypto part (this file), then the envelope part of ``bench/smev3_envelopes.py`` in the same
+run (our build+validate against lxml parse+validate; described there):
 
 - *transform*: exc-c14n + the СМЭВ transform of SenderProvidedRequestData (no crypto);
 - *digest*: Streebog-256 of the transform's output per backend;
@@ -15,7 +16,7 @@ Crypto part (this file so far; an envelope part may join it as more ``*_rows`` f
   knows no GOST signatures, the interactive prompt does not read commands from a pipe), so
   every openssl figure includes a process start, engine load and key parse per signature.
 
-    python bench/smev3.py [--seconds 1] [--rounds 3] [--records 40]
+    python bench/smev3.py [--seconds 1] [--rounds 3] [--records 40] [--schemas DIR]
 
 Prints operations per second, milliseconds per operation and the ratio to the baseline: the
 median of ``--rounds`` rounds per line.
@@ -187,12 +188,32 @@ def median_rows(rounds: list[list[Row]]) -> list[Row]:
             for i, first in enumerate(rounds[0])]
 
 
+def envelope_part(schemas: Path, records: int, seconds: float, rounds: int) -> None:
+    """The envelope part (bench/smev3_envelopes.py, its own engineer's), in the same run."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import smev3_envelopes as envelopes  # type: ignore[import-not-found,unused-ignore]
+
+    if not schemas.is_dir():
+        print(f"\nenvelope part skipped: the СМЭВ 3 schemas are not at {schemas}")
+        return
+    from adapters.smev3 import protocol
+    from hub.schemas import SchemaStore
+
+    validator = protocol.EnvelopeValidator(SchemaStore(schemas),
+                                           repairs=[protocol.repair_rnip_1_2])
+    print()
+    envelopes.print_figures(envelopes.median(
+        [envelopes.figures(validator, records, seconds) for _ in range(rounds)]))
+
+
 def main() -> None:
-    """Run the crypto part ``--rounds`` times and print the medians."""
+    """Run the crypto part ``--rounds`` times and print the medians, then the envelope part."""
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--seconds", type=float, default=1.0, help="per measurement (default 1)")
     ap.add_argument("--rounds", type=int, default=3, help="rounds; medians are printed")
     ap.add_argument("--records", type=int, default=40, help="person records in the payload")
+    ap.add_argument("--schemas", type=Path, default=ROOT.parent / "shared" / "fixtures" / "smev3",
+                    help="message-exchange XSDs for the envelope part")
     args = ap.parse_args()
     try:
         get_provider("openssl").check()
@@ -206,6 +227,7 @@ def main() -> None:
     print_table(median_rows(rounds))
     print(f"\nmedians of {args.rounds} rounds of {args.seconds:g} s per line; "
           f"{os.cpu_count()} CPUs; ratios against the 256-bit openssl process per signature")
+    envelope_part(args.schemas, args.records, args.seconds, args.rounds)
 
 
 if __name__ == "__main__":
