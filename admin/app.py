@@ -20,14 +20,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from admin import api
 from admin.apiplumbing import error
 from admin.context import Console, HealthProbe, QueueDepths, error_page, make_templates
+from admin.extensions import ConsoleContext, Extension, install_templates, load
 from admin.monitoring import healthz, metrics_endpoint
 from admin.throttle import LoginThrottle
 from admin.views import accounts, components, dead_letters, journal, session
 from contracts.registry import TypeRegistry
+from hub.settings import Settings
 from storage.db import Database
 
 if TYPE_CHECKING:
     from hub.operations import Operations
+    from hub.outbox import Relay
 
 STATIC = Path(__file__).parent / "static"
 SESSION_MAX_AGE = 8 * 3600
@@ -68,7 +71,8 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def _routes(metrics: Callable[[Request], Awaitable[Response]]) -> list[BaseRoute]:
+def _routes(metrics: Callable[[Request], Awaitable[Response]],
+            extra: list[BaseRoute]) -> list[BaseRoute]:
     return [
         Route("/", session.home),
         Route("/login", session.login, methods=["GET", "POST"]),
@@ -95,6 +99,7 @@ def _routes(metrics: Callable[[Request], Awaitable[Response]]) -> list[BaseRoute
         Route("/users/{username}", accounts.change_user, methods=["POST"]),
         Route("/healthz", healthz),
         Route("/metrics", metrics),
+        *extra,  # extensions: after the built-in pages, before /api's catch-all
         Mount("/api", routes=api.routes),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
@@ -119,6 +124,9 @@ def create_app(
     queue_depths: QueueDepths | None = None,
     secure_cookies: bool = False,
     timezone: str = "UTC",
+    settings: Settings | None = None,
+    relay: Relay | None = None,
+    extensions: list[tuple[str, Extension]] | None = None,
 ) -> Starlette:
     """The console.
 
@@ -126,14 +134,19 @@ def create_app(
     ``queue_depths`` the ready messages per queue; both are optional. ``secure_cookies``
     marks the session cookie HTTPS-only (set it whenever the console is served over TLS).
     ``timezone`` is the zone in which staff read and enter times (storage stays in UTC).
+    ``settings`` and ``relay`` (the process's) are handed to console extensions, which are
+    the installed ``omshub.console`` entry points unless ``extensions`` names them.
     """
     if len(secret_key) < 16:
         raise ValueError("secret_key must have at least 16 characters")
     tz = ZoneInfo(timezone)
-    c = Console(db=db, ops=ops, types=types, templates=make_templates(tz), tz=tz,
+    loaded = load(ConsoleContext(db, ops, types, settings or Settings(), tz, relay), extensions)
+    templates = make_templates(tz)
+    install_templates(templates, loaded)
+    c = Console(db=db, ops=ops, types=types, templates=templates, tz=tz,
                 throttle=LoginThrottle(), health=health, queue_depths=queue_depths)
     app = Starlette(
-        routes=_routes(metrics_endpoint(c)),
+        routes=_routes(metrics_endpoint(c), loaded.routes),
         middleware=[
             Middleware(SecurityHeaders),
             Middleware(SessionMiddleware, secret_key=secret_key, session_cookie="omshub_session",
@@ -142,4 +155,5 @@ def create_app(
         exception_handlers={HTTPException: _http_error},
     )
     app.state.console = c
+    app.state.extension_errors = loaded.errors
     return app

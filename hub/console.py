@@ -72,6 +72,8 @@ class ConsoleServer:
             queue_depths=queue_depths,
             secure_cookies=settings.secure_cookies,
             timezone=settings.timezone,
+            settings=settings,
+            relay=process.relay,
         )
         config = uvicorn.Config(self.app, host=settings.admin_host, port=settings.admin_port,
                                 log_config=None, access_log=False, lifespan="off")
