@@ -235,7 +235,11 @@ class Smev3Adapter(Adapter):
         request = self._request_row(conn, got.reference_message_id)
         journal = JournalBatch(self.component_name())
         envelope_id = None
-        if got.kind in ("status", "reject"):
+        if got.signature_problems:
+            outcome = "rejected"
+            self._reject(conn, journal, request, got, "signature: " + "; ".join(
+                got.signature_problems))
+        elif got.kind in ("status", "reject"):
             outcome = got.status or got.kind
             if request is not None:
                 conn.execute(outgoing.update().where(outgoing.c.id == request.id).values(
@@ -243,10 +247,6 @@ class Smev3Adapter(Adapter):
                 journal.event(request.envelope_id, outcome,
                               detail=f"СМЭВ {got.kind} on {got.reference_message_id}: "
                                      f"{got.detail}", error=got.detail if got.final else None)
-        elif got.signature_problems:
-            outcome = "rejected"
-            self._reject(conn, journal, request, got, "signature: " + "; ".join(
-                got.signature_problems))
         else:
             try:
                 assert got.content is not None

@@ -119,13 +119,14 @@ class SimulatedSmev:
             data=data, metadata=self._metadata("REQUEST", data.message_id), reply_to=reply_to))
         return data.message_id
 
-    def _metadata(self, kind: str, message_id: str, status: str | None = None
-                  ) -> p.MessageMetadata:
+    def _metadata(self, kind: str, message_id: str, status: str | None = None,
+                  signed_id: str | None = None) -> p.MessageMetadata:
         now = p.values.now()
         return p.MessageMetadata(message_type=kind, sending_timestamp=now,
                                  message_id=message_id, sender=SIM, recipient=SIM,
                                  delivery_timestamp=now, status=status,
-                                 destination_name="unknown", interaction_type="NotDetected")
+                                 destination_name="unknown", interaction_type="NotDetected",
+                                 id=signed_id)
 
     def _answer(self, info: InformationType, request: p.RequestData) -> None:
         """What the simulated provider sends back for a request: a status, then the answer."""
@@ -158,6 +159,11 @@ class SimulatedSmev:
         version = p.version("1.3")
         try:
             incoming = p.parse_request(p.http.unpack(body, content_type).envelope)
+        except p.ProtocolError as exc:
+            unreadable = p.FAULTS["SMEVFailure"](f"unreadable request: {exc}",
+                                                  faultcode="Client")
+            return p.http.response(p.fault_envelope(version, unreadable))
+        try:
             version = incoming.version
             if self.verifier and (problems := self.verifier(body)):
                 raise p.FAULTS["SignatureVerificationFault"]("; ".join(problems))
@@ -168,9 +174,9 @@ class SimulatedSmev:
             log.info("simulator refuses: %s %s", fault.kind, fault.message)
             return p.http.response(p.fault_envelope(version, fault))
         except p.ProtocolError as exc:
-            unreadable = p.FAULTS["SMEVFailure"](f"unreadable request: {exc}",
-                                                  faultcode="Client")
-            return p.http.response(p.fault_envelope(version, unreadable))
+            log.exception("the simulator could not build its reply")
+            failure = p.FAULTS["SMEVFailure"](f"simulator failure: {exc}")
+            return p.http.response(p.fault_envelope(version, failure))
 
     def _operation(self, incoming: p.Incoming) -> p.Reply | None:
         call = incoming.call
@@ -180,7 +186,7 @@ class SimulatedSmev:
             self.requests_seen[call.data.message_id] = info.key
             self._answer(info, call.data)
             return p.SendResult(self._metadata("REQUEST", call.data.message_id,
-                                               "requestIsQueued"))
+                                               "requestIsQueued", "SIGNED_BY_SMEV"))
         if isinstance(call, p.SendResponseCall):
             content = call.data.content
             if content is not None:
@@ -188,7 +194,7 @@ class SimulatedSmev:
                 self._validate(info.response_schema, content)
                 self.answers[call.data.to] = content
             return p.SendResult(self._metadata("RESPONSE", call.data.message_id,
-                                               "responseIsDelivered"))
+                                               "responseIsDelivered", "SIGNED_BY_SMEV"))
         if isinstance(call, p.GetRequestCall | p.GetResponseCall):
             message: p.Reply | None = self._take(_key(call.selector))
             return message

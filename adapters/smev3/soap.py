@@ -136,21 +136,24 @@ class SoapClient:
             return None
         d = message.data
         reference = message.original_message_id or message.reference_message_id
+        problems = self._verify(data)  # statuses and rejections are checked like answers
         if d.async_status is not None:
             policy = d.async_status.policy
             return Received("status", d.message_id, data, reference_message_id=reference,
                             status=policy.state, final=policy.final,
-                            detail=d.async_status.details or d.async_status.category)
+                            detail=d.async_status.details or d.async_status.category,
+                            signature_problems=problems)
         if d.rejections:
             why = "; ".join(f"{r.code}: {r.description}" for r in d.rejections)
             return Received("reject", d.message_id, data, reference_message_id=reference,
-                            status=d.rejections[0].policy.state, final=True, detail=why)
+                            status=d.rejections[0].policy.state, final=True, detail=why,
+                            signature_problems=problems)
         if d.request_status is not None:
             return Received("status", d.message_id, data, reference_message_id=reference,
-                            status="in-progress", detail=d.request_status.description)
+                            status="in-progress", detail=d.request_status.description,
+                            signature_problems=problems)
         return Received("response", d.message_id, data, content=d.content,
-                        reference_message_id=reference,
-                        signature_problems=self._verify(data))
+                        reference_message_id=reference, signature_problems=problems)
 
     def ack(self, message_id: str, *, accepted: bool = True) -> None:
         """Ack (accepted or not) in the newest protocol: Ack is the same in every version."""
