@@ -38,16 +38,25 @@ MASK = "*"
 # by kind, so that each value is masked in its own shape. Exact names come from the ФОМС and
 # ФЕРЗЛ formats (FAM, IM, OT, DR, DOCSER…, with the representative's "_P" variants);
 # suffixes catch СМЭВ-style compound names (legalRepSnils, applicantBirthDate).
-_SNILS_NAMES = r"[\w-]*?snils(?:_p)?"
+_SNILS_NAMES = r"[\w-]*?snils(?:_p)?|снилс\w*"
 _POLICY_NAMES = r"npolis|spolis|[\w-]*?policynumber|[\w-]*?enp(?:_p)?"
-_DATE_NAMES = r"dr(?:_p)?|[\w-]*?(?:birthdate|birthday|dateofbirth|birth_date)"
+_DATE_NAMES = (
+    r"dr(?:_p)?|[\w-]*?(?:birthdate|birthday|dateofbirth|birth_date)"
+    # ФНС and ЗАГС formats: ДатаРожд, ДатаРождДок, ГодРожд, МесГодРожд, ДатаСмерт…
+    r"|датарожд\w*|(?:мес)?годрожд|датасмерт\w*|(?:мес)?годсмерт"
+)
 _NAME_NAMES = (
     r"fam(?:_p)?|im(?:_p)?|ot(?:_p)?|fio|"
     r"[\w-]*?(?:surname|lastname|last_name|firstname|first_name|middlename|middle_name|"
     r"patronymic|familyname|family_name|givenname|given_name)"
+    r"|фамилия|имя|отчество|фио\w*"
 )
 _OTHER_NAMES = (
     r"mr|docser|docnum|ul|dom|korp?|kv|[\w-]*?(?:birthplace|address|phone|email|passport)"
+    # ФНС and ЗАГС: personal ИНН, identity documents, addresses as text, places and causes
+    # of death (health data), phones and e-mail.
+    r"|иннфл|(?:сер)?номдок|серия\w*|адр\w*текст|месторожден\w*|\w*причсмерт\w*"
+    r"|времясмерт|местосмерт|местонастсмерт|обстоятсмерт|телефон\w*|эл\w*почт\w*"
 )
 _ALL_NAMES = "|".join((_SNILS_NAMES, _POLICY_NAMES, _DATE_NAMES, _NAME_NAMES, _OTHER_NAMES))
 
@@ -66,7 +75,7 @@ _XML_ELEMENT = re.compile(
 # callback keeps only personal ones: one generic pattern scans a log line several times
 # faster than an alternation of every personal name tried at every position.
 _KEY_VALUE = re.compile(
-    r"(?<![\w.-])(?P<q1>[\"']?)(?:[\w.-]+:)?(?P<local>[A-Za-z_][\w-]*)(?P=q1)"
+    r"(?<![\w.-])(?P<q1>[\"']?)(?:[\w.-]+:)?(?P<local>[^\W\d][\w-]*)(?P=q1)"
     r"(?P<sep>\s*[:=]\s*)(?P<q>[\"'])(?P<text>[^\"'<>]*)(?P=q)"
 )
 # SNILS (formatted or 11 digits) and ЕНП / policy numbers (16 digits), not inside longer

@@ -117,3 +117,18 @@ def test_payload_masks_person_fields_declared_fields_nested_and_free_text() -> N
 def test_payload_of_unknown_type_still_masks_personal_keys() -> None:
     masked = mask_payload({"snils": "123-456-789 01", "FAM": "Иванов", "x": 1}, None)
     assert masked == {"snils": "***-***-*** 01", "FAM": "И*****", "x": 1}
+
+
+def test_russian_names_of_the_fns_and_zags_formats_are_masked():
+    # ФНС ЕГРИП / ЗАГС death records name their personal data in Russian.
+    from hub.masking import mask_text
+
+    xml = ('<fnst:ФИОРус Фамилия="Иванов" Имя="Пётр" Отчество="Сидорович"/>'
+           '<ДатаРожд>1980-05-12</ДатаРожд><ИННФЛ>500100732259</ИННФЛ>'
+           '<СвПричСмерт ПричСмерт="инфаркт миокарда"/><АдрРФТекст>Тверь, ул. Советская, 1'
+           '</АдрРФТекст><ОГРН>1027700132195</ОГРН>')
+    masked = mask_text(xml)
+    for secret in ("Иванов", "Пётр", "Сидорович", "1980-05-12", "500100732259",
+                   "инфаркт", "Советская"):
+        assert secret not in masked, secret
+    assert "1027700132195" in masked  # an organisation's ОГРН is not personal data
