@@ -186,6 +186,22 @@ def cmd_partitions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sim(args: argparse.Namespace) -> int:
+    """A counterpart's simulator alone, e.g. `omshub sim smev3` (an adapter's plug-in)."""
+    from hub.runtime import HubProcess
+
+    settings = _settings(args)
+    if args.port:
+        name = f"{args.name}-simulator"
+        conf = dict(settings.plugins.get(name, {}), port=args.port)
+        settings = settings.model_copy(update={"plugins": {**settings.plugins, name: conf}})
+    logs.configure(settings.log_level, args.log_format or "text", f"{args.name}-simulator")
+    process = HubProcess(settings, [f"adapter.{args.name}-simulator"], migrate=True)
+    process.start()
+    process.wait()
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of ``omshub``."""
     p = argparse.ArgumentParser(prog="omshub", description="OMS Hub: integration hub of a ТФОМС")
@@ -232,6 +248,12 @@ def parser() -> argparse.ArgumentParser:
     probe.add_argument("--count", type=int, default=1)
     probe.add_argument("--note", default="")
     probe.set_defaults(func=cmd_probe)
+
+    sim = sub.add_parser("sim", help="run an adapter's simulator of its counterpart alone")
+    sim.add_argument("name", help="e.g. smev3 (runs component adapter.smev3-simulator)")
+    sim.add_argument("--port", type=int, help="where it listens")
+    sim.add_argument("--log-format", choices=("json", "text"))
+    sim.set_defaults(func=cmd_sim)
 
     parts = sub.add_parser("journal-partitions", help="create monthly journal partitions")
     parts.add_argument("--months", type=int, default=3, help="months ahead (default 3)")

@@ -12,7 +12,7 @@ import difflib
 import inspect
 import logging
 from dataclasses import dataclass, field
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint, distributions, entry_points
 from types import ModuleType
 
 from pydantic import BaseModel
@@ -106,4 +106,17 @@ def discover() -> Plugins:
                 plugin.error = f"{type(exc).__name__}: {exc}"
                 log.error("plug-in %s (%s) failed to load: %s", ep.name, dist, plugin.error)
             plugins.found.append(plugin)
+    plugins.found += _other_groups()
     return plugins
+
+
+def _other_groups() -> list[Plugin]:
+    """Entry points of the other ``omshub.*`` groups, listed, not loaded: their owners
+    (the СМЭВ adapter's information types, console extensions, CLI commands) load them."""
+    found = {}
+    for dist in distributions():
+        for ep in dist.entry_points:
+            if ep.group.startswith("omshub.") and ep.group not in GROUPS:
+                found[(ep.group, ep.name)] = Plugin(ep.group, ep.name, ep.value,
+                                                    dist.name, provides=[ep.value])
+    return [found[k] for k in sorted(found)]

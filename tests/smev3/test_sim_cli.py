@@ -1,0 +1,47 @@
+"""`omshub sim smev3`: the simulator alone, as a process the adapter talks to over HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from adapters.smev3.service import catalogue
+from adapters.smev3.soap import SoapClient
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_the_simulator_runs_on_its_own(tmp_path: Path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OMSHUB_")}
+    sim = subprocess.Popen([sys.executable, "-m", "hub.cli", "sim", "smev3", "--port",
+                            str(port)], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the simulator did not start listening"
+                time.sleep(0.2)
+        client = SoapClient(f"http://127.0.0.1:{port}/smev3")
+        # It plays the consumer of the types we provide: a sample request waits for us.
+        got = client.get_request(catalogue().get("ffoms.services"))
+        assert got is not None and got.kind == "request" and got.content is not None
+        client.ack(got.message_id)
+        assert client.get_request(catalogue().get("ffoms.services")) is None
+    finally:
+        sim.send_signal(signal.SIGTERM)
+        assert sim.wait(30) == 0
