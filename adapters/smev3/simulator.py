@@ -288,6 +288,13 @@ class Smev3Simulator(Adapter):
     """
 
     name: ClassVar[str] = "smev3-simulator"
+    error: str | None = None
+
+    def health(self) -> dict[str, Any]:
+        """Where it listens, or why it does not."""
+        if self.error:
+            return {"status": "down", "detail": self.error}
+        return {"status": "ok", "url": self.server.url, "queues": self.server.smev.depth()}
 
     def start(self) -> None:
         """Serve, and offer one sample request of each type we provide."""
@@ -297,8 +304,14 @@ class Smev3Simulator(Adapter):
         schemas_dir = self.ctx.settings.schemas_dir
         smev = SimulatedSmev(catalogue(), schemas=SchemaStore(schemas_dir) if schemas_dir
                              else None)
-        self.server = SimulatorServer(smev, conf.get("host", "127.0.0.1"),
-                                      int(conf.get("port", 8181)))
+        host, port = conf.get("host", "127.0.0.1"), int(conf.get("port", 8181))
+        try:
+            self.server = SimulatorServer(smev, host, port)
+        except OSError as exc:
+            # A busy port must not take the hub down: the simulator is a convenience.
+            self.error = f"cannot listen on {host}:{port}: {exc}"
+            log.error("СМЭВ 3 simulator not started: %s", self.error)
+            return
         self.server.start()
         for info in catalogue().types.values():
             if info.role == "provider" and info.sample_request() is not None:

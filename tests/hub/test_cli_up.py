@@ -24,6 +24,7 @@ def _free_port() -> int:
 def test_up_serves_the_console_and_the_first_administrator_can_log_in(tmp_path: Path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMSHUB_")}
+    env["OMSHUB_PLUGINS"] = '{"smev3-simulator": {"port": 0}}'  # any free port
     up = subprocess.Popen([sys.executable, "-m", "hub.cli", "up", "--port", str(port)],
                           cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True)
