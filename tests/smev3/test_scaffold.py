@@ -57,7 +57,9 @@ def test_cli_scaffolds_installs_passes_its_tests_and_is_listed(tmp_path: Path) -
     done = _run([sys.executable, "-m", "hub.cli", "plugins", "--json"], tmp_path, [target, REPO])
     assert done.returncode == 0, done.stderr
     found = [p for p in json.loads(done.stdout) if p["distribution"] == package.name]
-    assert [(p["group"], p["error"]) for p in found] == [("omshub.message_types", None)]
+    # Listed as its canonical message types and as a СМЭВ information type.
+    assert sorted((p["group"], p["error"]) for p in found) == [
+        ("omshub.message_types", None), ("omshub.smev3.types", None)]
     assert found[0]["provides"] == ["smev3.ffoms.scaffolded.request.v1",
                                     "smev3.ffoms.scaffolded.response.v1"]
     done = _run([sys.executable, "-c", "from importlib.metadata import entry_points as e; "
