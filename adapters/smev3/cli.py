@@ -29,6 +29,7 @@ from adapters.smev3.crypto import (
     provider_names,
 )
 from adapters.smev3.scaffold import add_new_type_command
+from adapters.smev3.send import add_send_command
 from hub import xmlsafe
 
 
@@ -183,3 +184,4 @@ def register(subparsers: Any) -> None:
     sign.set_defaults(func=_guarded(cmd_sign))
 
     add_new_type_command(sub)  # `omshub smev3 new-type` (adapters/smev3/scaffold.py)
+    add_send_command(sub)  # `omshub smev3 send` (adapters/smev3/send.py)

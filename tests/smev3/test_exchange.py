@@ -133,3 +133,46 @@ def test_a_provider_request_is_answered_through_the_hub(
         with hub.db.read() as conn:
             sent = conn.execute(sa.select(outgoing)).one()
         assert sent.kind == "response" and sent.reply_to == f"sim:{request_id}"
+
+
+def test_omshub_smev3_send_hands_a_checked_request_to_a_running_hub(
+    tmp_path: Path, simulator: SimulatorServer
+):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from hub.testing import reset_memory_broker
+    from storage.models import audit_log
+
+    reset_memory_broker()
+    embedded = Footprint("embedded", "memory://", f"sqlite:///{tmp_path / 'hub.db'}")
+    settings = _settings(embedded, tmp_path, simulator)
+    info = catalogue().get("fns.egrul")
+    good = tmp_path / "request.json"
+    good.write_text(json.dumps(info.sample_request().model_dump(mode="json")))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"id": "1", "query": {}}))
+    env = {**os.environ, "OMSHUB_DATABASE_URL": embedded.database_url,
+           "OMSHUB_SCHEMAS_DIR": str(SMEV3_FIXTURES)}
+
+    def send(path: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "hub.cli", "smev3", "send", "fns.egrul",
+                               "--payload", str(path), "--reason", "проверка ИНН",
+                               "--user", "olga"], env=env, capture_output=True, text=True,
+                              timeout=60)
+
+    with running_hub(settings, ["hub.router", "adapter.smev3"]) as hub:  # type: ignore[arg-type]
+        refused = send(bad)
+        assert refused.returncode == 1 and "refused" in refused.stderr
+        done = send(good)
+        assert done.returncode == 0, done.stderr
+        message_id = done.stdout.strip()
+        # The running hub's relay publishes what the command committed to the outbox.
+        wait_for(lambda: "sent" in hub.trail(message_id), message="sent to СМЭВ")
+        with hub.db.read() as conn:
+            audit = conn.execute(sa.select(audit_log)).one()
+        assert (audit.username, audit.action, audit.target) == ("olga", "smev3-request",
+                                                                message_id)
+    reset_memory_broker()
