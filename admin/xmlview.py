@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from lxml import etree
 
+from hub import xmlsafe
+
 # Bytes shown at most; a registry file of hundreds of megabytes is downloaded, not shown.
 DISPLAY_LIMIT = 2 * 1024 * 1024
-
-
-def _parser() -> etree.XMLParser:
-    # No entity expansion (billion laughs, XXE), no network, no DTD loading, and lxml's
-    # default limits on depth and text size (huge_tree=False).
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        dtd_validation=False,
-        remove_blank_text=True,
-    )
 
 
 def decode_text(data: bytes) -> str:
@@ -36,7 +25,7 @@ def pretty(data: bytes) -> tuple[str, bool]:
     stripped = data.lstrip()
     if stripped.startswith(b"<"):
         try:
-            root = etree.fromstring(stripped, parser=_parser())
+            root = etree.fromstring(stripped, parser=xmlsafe.parser(remove_blank_text=True))
         except (etree.XMLSyntaxError, ValueError):
             pass
         else:
