@@ -43,6 +43,10 @@ from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import smev3_envelopes as envelopes  # type: ignore[import-not-found,unused-ignore]  # noqa: E402
+from smev3_envelopes import rate  # type: ignore[import-not-found,unused-ignore]  # noqa: E402
 
 from adapters.smev3 import signature  # noqa: E402
 from adapters.smev3.crypto import (  # noqa: E402
@@ -85,16 +89,6 @@ def envelope(records: int) -> bytes:
             f'<b:MessagePrimaryContent xmlns:b="{BASIC13}"><r:Request xmlns:r="urn://bench/r">'
             f"{people}</r:Request></b:MessagePrimaryContent></ns:SenderProvidedRequestData>"
             f"</ns:SendRequestRequest></soap:Body></soap:Envelope>").encode()
-
-
-def rate(operation: Callable[[], object], seconds: float, minimum: int = 3) -> float:
-    """Operations per second over at least ``seconds`` and ``minimum`` runs, after a warm-up."""
-    operation()
-    runs, start = 0, time.perf_counter()
-    while runs < minimum or time.perf_counter() - start < seconds:
-        operation()
-        runs += 1
-    return runs / (time.perf_counter() - start)
 
 
 def _openssl(*args: str, data: bytes | None = None) -> bytes:
@@ -189,10 +183,7 @@ def median_rows(rounds: list[list[Row]]) -> list[Row]:
 
 
 def envelope_part(schemas: Path, records: int, seconds: float, rounds: int) -> None:
-    """The envelope part (bench/smev3_envelopes.py, its own engineer's), in the same run."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import smev3_envelopes as envelopes  # type: ignore[import-not-found,unused-ignore]
-
+    """The envelope part (bench/smev3_envelopes.py), in the same run."""
     if not schemas.is_dir():
         print(f"\nenvelope part skipped: the СМЭВ 3 schemas are not at {schemas}")
         return
