@@ -39,6 +39,13 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def _reachable(url: str, default_port: int) -> bool:
     parts = urllib.parse.urlsplit(url)
     try:

@@ -16,6 +16,7 @@ import socket
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -208,9 +209,9 @@ def token() -> Callable[[TestClient, str], str]:
     return of
 
 
-@pytest.fixture
-def login(app: Any, accounts: None) -> Iterator[Callable[[str], TestClient]]:
-    """A client logged in through the form as the named account."""
+@contextmanager
+def form_logins(app: Any) -> Iterator[Callable[[str], TestClient]]:
+    """Make clients logged in through the form as named accounts; closed at the end."""
     clients: list[TestClient] = []
 
     def make(username: str) -> TestClient:
@@ -222,9 +223,18 @@ def login(app: Any, accounts: None) -> Iterator[Callable[[str], TestClient]]:
         assert r.status_code == 303, r.text
         return client
 
-    yield make
-    for c in clients:
-        c.close()
+    try:
+        yield make
+    finally:
+        for c in clients:
+            c.close()
+
+
+@pytest.fixture
+def login(app: Any, accounts: None) -> Iterator[Callable[[str], TestClient]]:
+    """A client logged in through the form as the named account."""
+    with form_logins(app) as make:
+        yield make
 
 
 # -- journal builders --------------------------------------------------------------------------

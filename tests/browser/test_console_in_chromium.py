@@ -8,7 +8,6 @@ the replay in the audit log and the personal data masked along the way.
 from __future__ import annotations
 
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,17 +17,11 @@ from omshub_sample.service import FAULT_FILE_ENV
 
 from admin.users import add_user
 from hub.testing import TestHub, reset_memory_broker, running_hub, wait_for
-from tests.conftest import Footprint, unavailable
+from tests.conftest import Footprint, free_port, unavailable
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -38,7 +31,7 @@ def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestH
     flag.touch()
     monkeypatch.setenv(FAULT_FILE_ENV, str(flag))
     reset_memory_broker()
-    port = _free_port()
+    port = free_port()
     settings = Footprint("embedded", "memory://", f"sqlite:///{tmp_path / 'hub.db'}").settings(
         tmp_path, retry_delays=(1,), admin_port=port, secret_key="browser-test-key")
     with running_hub(settings, ["hub.router", "handler.greeter", "console"]) as h:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,15 +13,11 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.conftest import free_port
 
 
 def test_up_serves_the_console_and_the_first_administrator_can_log_in(tmp_path: Path):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMSHUB_")}
     env["OMSHUB_PLUGINS"] = '{"smev3-simulator": {"port": 0}}'  # any free port
     up = subprocess.Popen([sys.executable, "-m", "hub.cli", "up", "--port", str(port)],

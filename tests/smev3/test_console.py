@@ -42,7 +42,7 @@ from hub.testing import reset_memory_broker
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import audit_log, journal_messages, schedules
-from tests.admin.conftest import PASSWORD, SECRET, form_token, seed_user
+from tests.admin.conftest import PASSWORD, SECRET, form_logins, form_token, seed_user
 from tests.smev3.vs_helpers import FIXTURES, installed, schema_store
 
 SNILS = "123-456-789 01"
@@ -122,20 +122,8 @@ def login(app: Any, db: Database) -> Iterator[Login]:
     seed_user(db, "viewer", "viewer")
     seed_user(db, "oper", "operator")
     seed_user(db, "pd", "operator", personal_data=True)
-    clients: list[TestClient] = []
-
-    def make(username: str) -> TestClient:
-        client = TestClient(app)
-        clients.append(client)
-        token = form_token(client.get("/login").text)
-        r = client.post("/login", data={"username": username, "password": PASSWORD,
-                                        "csrf_token": token}, follow_redirects=False)
-        assert r.status_code == 303, r.text
-        return client
-
-    yield make
-    for c in clients:
-        c.close()
+    with form_logins(app) as make:
+        yield make
 
 
 def basic(username: str) -> dict[str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,16 +12,11 @@ from pathlib import Path
 
 from adapters.smev3.service import catalogue
 from adapters.smev3.soap import SoapClient
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.conftest import free_port
 
 
 def test_the_simulator_runs_on_its_own(tmp_path: Path):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMSHUB_")}
     sim = subprocess.Popen([sys.executable, "-m", "hub.cli", "sim", "smev3", "--port",
                             str(port)], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
