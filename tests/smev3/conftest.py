@@ -61,3 +61,11 @@ def dummy_signature(target: etree._Element) -> etree._Element:
     certificate = sub(sub(sub(signature, "KeyInfo"), "X509Data"), "X509Certificate")
     certificate.text = base64.b64encode(b"not a certificate").decode()
     return signature
+
+
+@pytest.fixture(scope="module")
+def store() -> SchemaStore:
+    """The schema store over the fixture XSDs (what an operator's schema directory holds)."""
+    from tests.smev3.vs_helpers import schema_store
+
+    return schema_store()

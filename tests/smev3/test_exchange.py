@@ -27,9 +27,8 @@ from hub.runner import Tx
 from hub.schemas import SchemaStore
 from hub.testing import TestHub, running_hub, wait_for
 from storage.models import blobs, journal_messages, schedules
-from tests.conftest import SHARED, Footprint, unavailable
-
-SMEV3_FIXTURES = SHARED / "fixtures" / "smev3"
+from tests.conftest import Footprint, unavailable
+from tests.smev3.conftest import SMEV3_FIXTURES
 
 answers = sa.Table("test_egrul_answers", sa.MetaData(),
                    sa.Column("message_id", sa.String(64), primary_key=True),

@@ -25,13 +25,7 @@ from tests.smev3.vs_helpers import (
     rename_namespace,
     round_trip_request,
     round_trip_response,
-    schema_store,
 )
-
-
-@pytest.fixture(scope="module")
-def store() -> SchemaStore:
-    return schema_store()
 
 
 def request() -> ServicesRequestV1:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from lxml import etree
@@ -23,27 +20,13 @@ from tests.smev3.vs_helpers import (
     assert_valid,
     drop_element,
     installed,
+    load_module,
     rename_namespace,
     round_trip_request,
     round_trip_response,
-    schema_store,
 )
 
 SCHEMA = "fns-vipip-tosmv-ru.xsd"
-
-
-@pytest.fixture(scope="module")
-def store() -> SchemaStore:
-    return schema_store()
-
-
-def _load(path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, name, module)  # pydantic resolves annotations there
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_installed_as_a_consumer_type() -> None:
@@ -83,8 +66,8 @@ def test_a_full_extract_reads_into_the_subset(store: SchemaStore, tmp_path: Path
     made = scaffold(FIXTURES / "vs" / "fns-egrip-vipip-311-15-4.0.5" / SCHEMA, "consumer",
                     "fns.fullip", tmp_path)
     package = made.directory / made.package
-    models = _load(package / "messages.py", "fns_fullip_messages", monkeypatch)
-    data = _load(package / "samples.py", "fns_fullip_samples", monkeypatch).RESPONSE
+    models = load_module(package / "messages.py", "fns_fullip_messages", monkeypatch)
+    data = load_module(package / "samples.py", "fns_fullip_samples", monkeypatch).RESPONSE
     full = to_xml(models.FnsFullipResponseV1.model_validate(data))
     assert_valid(store, SCHEMA, full)
     assert len(full[0]) > 12  # a rich extract: more parts than the subset maps

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from lxml import etree
@@ -23,27 +20,13 @@ from tests.smev3.vs_helpers import (
     assert_valid,
     drop_element,
     installed,
+    load_module,
     rename_namespace,
     round_trip_request,
     round_trip_response,
-    schema_store,
 )
 
 SCHEMA = "fns-vipul-tosmv-ru.xsd"
-
-
-@pytest.fixture(scope="module")
-def store() -> SchemaStore:
-    return schema_store()
-
-
-def _load(path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, name, module)  # pydantic resolves annotations there
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_installed_as_a_consumer_type() -> None:
@@ -79,8 +62,8 @@ def test_a_full_extract_reads_into_the_subset(store: SchemaStore, tmp_path: Path
     made = scaffold(FIXTURES / "vs" / "fns-egrul-vipul-311-14-4.0.6" / SCHEMA, "consumer",
                     "fns.full", tmp_path)
     package = made.directory / made.package
-    models = _load(package / "messages.py", "fns_full_messages", monkeypatch)
-    data = _load(package / "samples.py", "fns_full_samples", monkeypatch).RESPONSE
+    models = load_module(package / "messages.py", "fns_full_messages", monkeypatch)
+    data = load_module(package / "samples.py", "fns_full_samples", monkeypatch).RESPONSE
     full = to_xml(models.FnsFullResponseV1.model_validate(data))
     assert_valid(store, SCHEMA, full)
     assert len(full[0]) > 20  # a rich extract: far more parts than the subset maps

@@ -27,7 +27,6 @@ from tests.smev3.vs_helpers import (
     rename_namespace,
     round_trip_request,
     sample,
-    schema_store,
 )
 
 SAMPLES = "zags-fatal-112-04-4.0.2/samples/"
@@ -42,11 +41,6 @@ VALUES = {
     "НаимСубъект": "Республика Башкортостан", "НаселПункт": "Уфа", "Район": "Кировский",
     "Регион": "02",
 }
-
-
-@pytest.fixture(scope="module")
-def store() -> SchemaStore:
-    return schema_store()
 
 
 def full_record() -> FatalRequestV1:

@@ -29,16 +29,10 @@ from tests.smev3.vs_helpers import (
     round_trip_request,
     round_trip_response,
     sample,
-    schema_store,
 )
 
 SAMPLES = "zags-fataloiv-112-41-4.0.0/samples/"
 SCHEMA = "zags-fataloiv-ru-root.xsd"
-
-
-@pytest.fixture(scope="module")
-def store() -> SchemaStore:
-    return schema_store()
 
 
 def test_installed() -> None:

@@ -6,8 +6,13 @@ The fixture XSDs are used in place, through :class:`~hub.schemas.SchemaStore` ro
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
+from pathlib import Path
+from types import ModuleType
 
+import pytest
 from lxml import etree
 from pydantic import BaseModel
 
@@ -86,3 +91,13 @@ def drop_element(element: etree._Element, local_name: str) -> etree._Element:
     parent.remove(victim)
     return copy
 
+
+
+def load_module(path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """Import a generated module from a file, registered under ``name`` for the test."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, name, module)  # pydantic resolves annotations there
+    spec.loader.exec_module(module)
+    return module
