@@ -1,6 +1,6 @@
 """Python source of bound models from an XSD tree, for the ``new-type`` scaffold.
 
-Each complex type becomes an :class:`~adapters.smev3.vs.binding.XmlModel` subclass, each
+Each complex type becomes an :class:`~contracts.xmlbind.binding.XmlModel` subclass, each
 attribute and child element a field with its type and facets (lengths, anchored patterns,
 code lists as ``Literal``). ``xs:choice`` becomes a choice group; a choice between a value
 and a ``Пр…`` flag element becomes an ``absent=`` flag. Names are transliterated from the
@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.smev3.vs.binding import XmlModel
 from adapters.smev3.xsdtree import Complex, Facets, Node
+from contracts.xmlbind.binding import XmlModel
 
 _CYRILLIC = dict(zip(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from lxml import etree
 from pydantic import BaseModel, ValidationError
 
-from adapters.smev3.types import InformationType, MappingError
+from adapters.smev3.types import InformationType
 from hub.schemas import SchemaNotFound, SchemaStore
 from hub.xmlsafe import parse
 
@@ -87,7 +87,8 @@ def check(info: InformationType, payload: Mapping[str, Any],
                        for e in exc.errors(include_url=False)]) from None
     try:
         element = info.request_to_xml(model)
-    except MappingError as exc:
+    except ValueError as exc:
+        # A MappingError, or lxml refusing what XML cannot hold (a control character, say).
         raise Refused([Problem("mapping", "", str(exc))]) from None
     # Re-read the indented text so that the schema's line numbers point into what is shown.
     text = pretty(element)

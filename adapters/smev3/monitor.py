@@ -134,7 +134,8 @@ def overview(db: Database, catalogue: TypeCatalogue, schemas: SchemaStore | None
             "key": key, "title": info.title, "role": info.role, "protocol": info.protocol,
             "request_namespace": info.request_namespace,
             "request_type": type_of(info.request_model).key,
-            "response_type": type_of(info.response_model).key,
+            "response_type": (type_of(info.response_model).key
+                              if info.response_model is not None else None),
             "schemas": [_schema_state(schemas, n) for n in schema_names],
             "outgoing": out_counts.get(key, {}), "received": in_counts.get(key, {}),
             "last_received_at": as_utc(last) if last is not None else None,
@@ -222,9 +223,9 @@ def _received_row(m: sa.RowMapping, privacy: Privacy) -> dict[str, Any]:
 
 
 def _model_type(info: InformationType | None, kind: str) -> MessageType | None:
-    if info is None:
-        return None
-    return type_of(info.response_model if kind == "response" else info.request_model)
+    model = None if info is None else (
+        info.response_model if kind == "response" else info.request_model)
+    return None if model is None else type_of(model)
 
 
 @dataclass(frozen=True)

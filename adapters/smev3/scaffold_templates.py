@@ -67,9 +67,9 @@ from typing import Annotated, ClassVar, Literal  # noqa: F401
 
 from pydantic import Field, StringConstraints  # noqa: F401
 
-from adapters.smev3.vs.binding import Attr, Elem, XmlModel  # noqa: F401
-from adapters.smev3.vs.fields import PERSONAL  # noqa: F401
 from contracts import message_type
+from contracts.xmlbind.binding import Attr, Elem, XmlModel  # noqa: F401
+from contracts.xmlbind.fields import PERSONAL  # noqa: F401
 
 SCHEMA = "{{schema}}"
 REQUEST_NS = "{{request_ns}}"
@@ -102,7 +102,7 @@ from pydantic import BaseModel
 
 from adapters.smev3.types import ProtocolVersion, Role
 from adapters.smev3.vs.base import BoundInformationType
-from adapters.smev3.vs.binding import XmlModel
+from contracts.xmlbind.binding import XmlModel
 from {{package}} import samples
 from {{package}}.messages import (
     REQUEST_NS,

@@ -24,16 +24,18 @@ import sqlalchemy as sa
 from lxml import etree
 from sqlalchemy.engine import Connection
 
+from adapters.smev3.attachments import AttachmentTooLarge, Limits, check_sizes
 from adapters.smev3.client import Received, SmevClient, SmevError
 from adapters.smev3.models import metadata, outgoing, received
 from adapters.smev3.settings import Smev3Settings
-from adapters.smev3.types import InformationType, MappingError, TypeCatalogue, discover
-from contracts.envelope import Envelope, utcnow
+from adapters.smev3.types import InformationType, TypeCatalogue, discover
+from contracts.envelope import AttachmentRef, Envelope, utcnow
 from contracts.registry import type_of
+from contracts.xmlbind.binding import MappingError
 from hub.component import Adapter, Message, PermanentError, Subscription, job
-from hub.context import Context, Inbound
+from hub.context import Attachment, Context, Inbound
 from hub.runner import Tx
-from storage.journal import JournalBatch, store_blob
+from storage.journal import JournalBatch, load_blob, store_blob
 from storage.models import journal_messages
 
 PLUGIN = "smev3"
@@ -59,7 +61,8 @@ class Smev3Adapter(Adapter):
         types = catalogue().types.values()
         subs = super().subscriptions()
         asks = tuple(type_of(t.request_model) for t in types if t.role == "consumer")
-        answers = tuple(type_of(t.response_model) for t in types if t.role == "provider")
+        answers = tuple(type_of(t.response_model) for t in types
+                        if t.role == "provider" and t.response_model is not None)
         if asks:
             subs.append(Subscription("on_request", asks))
         if answers:
@@ -110,12 +113,18 @@ class Smev3Adapter(Adapter):
     def _info_for(self, message: Message[Any], role: str) -> InformationType:
         for info in self.types.types.values():
             model = info.request_model if role == "consumer" else info.response_model
-            if info.role == role and type_of(model).key == message.envelope.routing_key:
+            if (info.role == role and model is not None
+                    and type_of(model).key == message.envelope.routing_key):
                 return info
         raise PermanentError(f"no information type sends {message.envelope.routing_key}")
 
     def _queue(self, tx: Tx, kind: str, info: InformationType, content: etree._Element,
                reply_to: str | None) -> None:
+        try:  # a file too large for СМЭВ fails now, not at every attempt to send it
+            check_sizes(((a.name, a.size) for a in _files(tx.conn, tx.cause)),
+                        Limits(max_size=self.settings.attachments_max_size))
+        except AttachmentTooLarge as exc:
+            raise PermanentError(f"{info.key}: {exc}") from exc
         now = utcnow()
         tx.conn.execute(outgoing.insert().values(
             kind=kind, type_key=info.key, envelope_id=tx.cause.id,
@@ -175,11 +184,15 @@ class Smev3Adapter(Adapter):
         journal = JournalBatch(self.component_name())
         values: dict[str, Any] = {"attempts": row.attempts + 1, "updated_at": utcnow()}
         try:
+            with self.ctx.db.read() as conn:
+                files = _load_files(conn, row.envelope_id)
             if row.kind == "request":
                 sent = self.client.send_request(info, row.message_id, content,
-                                                test=self.settings.test_messages)
+                                                test=self.settings.test_messages,
+                                                attachments=files)
             else:
-                sent = self.client.send_response(info, row.message_id, row.reply_to, content)
+                sent = self.client.send_response(info, row.message_id, row.reply_to, content,
+                                                 attachments=files)
         except SmevError as exc:
             delays = self.settings.retry_delays
             if exc.retry and row.attempts < len(delays):
@@ -207,8 +220,10 @@ class Smev3Adapter(Adapter):
 
     @job("* * * * *")
     def poll(self) -> None:
-        """Fetch what waits for us in СМЭВ for every type (each minute by default)."""
-        for info in self.polled_types():
+        """Fetch what waits for us in СМЭВ for every type, then the statuses of what we sent
+        (each minute by default)."""
+        types = self.polled_types()
+        for info in types:
             for _ in range(self.settings.poll_batch):
                 if self.stopping:
                     return
@@ -216,7 +231,44 @@ class Smev3Adapter(Adapter):
                        else self.client.get_request(info))
                 if got is None:
                     break
+                if got.kind == "unreadable" and not got.message_id:
+                    # Nothing to acknowledge it with: it would come first again and again.
+                    self.keep_unreadable(info, got)
+                    break
                 self.take_in(info, got)
+        newest = max((info.protocol for info in types), default="1.3")
+        for _ in range(self.settings.poll_batch * max(len(types), 1)):
+            if self.stopping:
+                return
+            status = self.client.get_status(newest)
+            if status is None:
+                break
+            self.take_status(status)
+
+    def take_status(self, got: Received) -> None:
+        """Record a status from GetStatus on the trail of the message it reports on."""
+        journal = JournalBatch(self.component_name())
+        with self.ctx.db.transaction() as conn:
+            sent = self._request_row(conn, got.reference_message_id)
+            if got.signature_problems:
+                self._reject(conn, journal, sent, got, "signature: " + "; ".join(
+                    got.signature_problems))
+            elif sent is None:
+                self.ctx.log.warning("СМЭВ status %s on %s: no message of ours has that id",
+                                     got.status, got.reference_message_id)
+            else:
+                self._note_status(conn, journal, sent, got)
+            journal.write(conn)
+
+    def keep_unreadable(self, info: InformationType, got: Received) -> None:
+        """Journal a reply that cannot be read nor acknowledged; the type's polling stops
+        for this run and an operator sees why (it heads the queue until СМЭВ drops it)."""
+        self.ctx.log.error("СМЭВ %s: unreadable reply without a MessageID; polling of this "
+                           "type stops for this run: %s", info.key, got.detail)
+        journal = JournalBatch(self.component_name())
+        with self.ctx.db.transaction() as conn:
+            self._reject(conn, journal, None, got, f"{info.key}: {got.detail}")
+            journal.write(conn)
 
     def take_in(self, info: InformationType, got: Received) -> None:
         """Commit a received message to the hub, then acknowledge it to СМЭВ."""
@@ -235,18 +287,21 @@ class Smev3Adapter(Adapter):
         request = self._request_row(conn, got.reference_message_id)
         journal = JournalBatch(self.component_name())
         envelope_id = None
-        if got.signature_problems:
+        if got.kind == "unreadable":
+            outcome = "rejected"
+            self._reject(conn, journal, request, got, got.detail)
+        elif got.signature_problems:
             outcome = "rejected"
             self._reject(conn, journal, request, got, "signature: " + "; ".join(
                 got.signature_problems))
+        elif got.attachment_problems:
+            outcome = "rejected"
+            self._reject(conn, journal, request, got, "attachments: " + "; ".join(
+                got.attachment_problems))
         elif got.kind in ("status", "reject"):
             outcome = got.status or got.kind
             if request is not None:
-                conn.execute(outgoing.update().where(outgoing.c.id == request.id).values(
-                    status=outcome, updated_at=utcnow()))
-                journal.event(request.envelope_id, outcome,
-                              detail=f"СМЭВ {got.kind} on {got.reference_message_id}: "
-                                     f"{got.detail}", error=got.detail if got.final else None)
+                self._note_status(conn, journal, request, got)
         else:
             try:
                 assert got.content is not None
@@ -259,7 +314,8 @@ class Smev3Adapter(Adapter):
                 cause = self._envelope(conn, request.envelope_id) if request else None
                 (env,) = self.ctx.publish_in(conn, [Inbound(
                     model, raw=got.raw, raw_media_type="text/xml",
-                    raw_name=f"smev3-{got.kind}-{got.message_id}.xml", cause=cause)])
+                    raw_name=f"smev3-{got.kind}-{got.message_id}.xml", cause=cause,
+                    attachments=got.attachments)])
                 envelope_id, outcome = env.id, "taken"
                 if request is not None:
                     conn.execute(outgoing.update().where(outgoing.c.id == request.id)
@@ -272,6 +328,22 @@ class Smev3Adapter(Adapter):
         journal.write(conn)
         return outcome
 
+    @staticmethod
+    def _note_status(conn: Connection, journal: JournalBatch, sent: sa.Row[Any],
+                     got: Received) -> None:
+        """A status or rejection on one of our messages: its row and its trail.
+
+        Statuses may arrive after the answer (they travel in another queue): only a failure
+        changes the state of an answered request; every status stays on the trail.
+        """
+        state = got.status or got.kind
+        if sent.status != "answered" or got.failed:
+            conn.execute(outgoing.update().where(outgoing.c.id == sent.id).values(
+                status=state, updated_at=utcnow()))
+        error = got.detail if got.failed else None
+        journal.event(sent.envelope_id, state, error=error,
+                      detail=f"СМЭВ {got.kind} on {got.reference_message_id}: {got.detail}")
+
     def _reject(self, conn: Connection, journal: JournalBatch, request: sa.Row[Any] | None,
                 got: Received, why: str) -> None:
         """Journal a refused message with its exact bytes (and on our request's trail)."""
@@ -280,7 +352,7 @@ class Smev3Adapter(Adapter):
                         payload={"smev_message_id": got.message_id, "kind": got.kind,
                                  "reason": why})
         blob = store_blob(conn, got.raw, "text/xml")
-        journal.message(stub, "rejected", raw_blob_id=blob, fresh=True)
+        journal.message(stub, "rejected", raw_blob_id=blob, fresh=True, error=why)
         journal.event(stub.id, "rejected", detail=why, error=why, new=True)
         if request is not None:
             journal.event(request.envelope_id, "rejected", error=why,
@@ -298,3 +370,26 @@ class Smev3Adapter(Adapter):
         text = conn.execute(sa.select(journal_messages.c.envelope).where(
             journal_messages.c.message_id == envelope_id)).scalar()
         return Envelope.model_validate_json(text) if text else None
+
+
+def _files(conn: Connection, envelope: Envelope) -> list[AttachmentRef]:
+    """The files a canonical message carries to СМЭВ: its attachments but its raw bytes."""
+    raw = conn.execute(sa.select(journal_messages.c.raw_blob_id).where(
+        journal_messages.c.message_id == envelope.id)).scalar()
+    return [a for a in envelope.attachments if a.blob_id != raw]
+
+
+def _load_files(conn: Connection, envelope_id: str) -> list[Attachment]:
+    """The files of the canonical message ``envelope_id``, read from the blob store."""
+    text = conn.execute(sa.select(journal_messages.c.envelope).where(
+        journal_messages.c.message_id == envelope_id)).scalar()
+    if not text:
+        return []
+    files = []
+    for ref in _files(conn, Envelope.model_validate_json(text)):
+        data = load_blob(conn, ref.blob_id)
+        if data is None:
+            raise SmevError("Attachment", f"attachment {ref.name!r}: blob {ref.blob_id} is not "
+                            "stored", retry=False)
+        files.append(Attachment(ref.name, ref.media_type, data))
+    return files

@@ -5,9 +5,24 @@ a schema directory is configured), verifies client signatures when it has a veri
 keeps per-type queues, answers SendRequest with the metadata СМЭВ gives, returns
 statuses, and plays the other agency: for a type we *consume* it answers each request
 with the type's sample answer (or a rejection saying there is no test data); for a type
-we *provide* it puts the type's sample request in our queue and keeps our answers.
+we *provide* it puts the type's sample request — or one a test or the demo offers, such as
+a ЗАГС death record of a given person — in our queue and keeps our answers.
 A message fetched but not acknowledged comes back after ``redeliver_after`` seconds, as
-in СМЭВ. Everything goes through :mod:`adapters.smev3.protocol`, the code the adapter uses.
+in СМЭВ.
+
+Statuses (AsyncProcessingStatus) of what the client sent — its requests accepted, its
+answers delivered — wait in the client's status queue, read with GetStatus. GetStatus must
+be signed (its signature is required by the XSD), so a simulator that does not verify
+signatures, whose clients may well not sign, puts them in the GetResponse queue of the
+type instead, where СМЭВ 1.1/1.2 clients read them too. The XSD gives a status message no
+MessageID to acknowledge, so GetStatus hands each status out once. Everything goes through
+:mod:`adapters.smev3.protocol`, the code the adapter uses.
+
+Attachments: the simulator takes them inline (MTOM) and through its file exchange (an FTP
+server on loopback, :mod:`adapters.smev3.simulator_files`), checks headers against contents
+and hashes against files as СМЭВ does (faults otherwise), and keeps what it received in
+``received_files``; the simulated agency attaches ``answer_files`` of a type to its answers
+— inline up to the limit, larger ones through the FTP server.
 """
 
 from __future__ import annotations
@@ -17,17 +32,23 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 
 from lxml import etree
+from pydantic import BaseModel
 
 from adapters.smev3 import protocol as p
+from adapters.smev3.attachments import Attachment, AttachmentTransfer, Limits, streebog
 from adapters.smev3.protocol.faults import InvalidContent
+from adapters.smev3.simulator_files import SimulatedFileExchange, accept, offer
 from adapters.smev3.soap import Verifier
 from adapters.smev3.types import InformationType, TypeCatalogue
 from hub.component import Adapter
+from hub.httpserve import BackgroundServer
 from hub.schemas import SchemaNotFound, SchemaStore
 
 log = logging.getLogger(__name__)
@@ -40,9 +61,12 @@ def _key(selector: p.MessageTypeSelector) -> Key:
     return selector.namespace_uri, selector.root_element_local_name
 
 
-def _root_key(element: etree._Element) -> Key:
-    name = etree.QName(element)
-    return name.namespace, name.localname
+@dataclass(frozen=True)
+class RawReply:
+    """A reply served as it is (tests of what the adapter does with hostile input)."""
+
+    body: bytes
+    message_id: str = ""
 
 
 @dataclass
@@ -56,8 +80,14 @@ class SimulatedSmev:
 
     def __init__(self, types: TypeCatalogue, *, schemas: SchemaStore | None = None,
                  signer: p.Signer | None = None, verifier: Verifier | None = None,
-                 redeliver_after: float = 60.0) -> None:
+                 redeliver_after: float = 60.0,
+                 statuses_via_get_status: bool | None = None,
+                 files: SimulatedFileExchange | None = None, limits: Limits | None = None
+                 ) -> None:
         self.types = types
+        self.statuses_via_get_status = (verifier is not None if statuses_via_get_status is None
+                                        else statuses_via_get_status)
+        self._statuses: deque[p.StatusMessage] = deque()
         self.schemas = schemas
         self.signer = signer
         self.verifier = verifier
@@ -68,6 +98,13 @@ class SimulatedSmev:
         """MessageID of each request received → type key."""
         self.answers: dict[str, etree._Element] = {}
         """Our answers to the simulated consumer's requests, by the request's ReplyTo."""
+        self.files = files
+        """The file exchange (FTP) large attachments go through; None: inline only."""
+        self.transfer = AttachmentTransfer(limits or Limits(), files, streebog())
+        self.answer_files: dict[str, list[Attachment]] = {}
+        """Files the simulated agency attaches to its answers, by type key."""
+        self.received_files: dict[str, list[Attachment]] = {}
+        """Files the client sent: by its request's MessageID, by its answer's To."""
 
     # -- queues ---------------------------------------------------------------------------
 
@@ -107,17 +144,41 @@ class SimulatedSmev:
 
     # -- the simulated other side --------------------------------------------------------
 
-    def offer_request(self, info: InformationType) -> str:
-        """Put the type's sample request in our GetRequest queue (we are the provider)."""
-        request = info.sample_request()
+    def offer_request(self, info: InformationType, request: BaseModel | None = None,
+                      attachments: Sequence[Attachment] = ()) -> str:
+        """Put a request in our GetRequest queue (we are the provider); returns its MessageID.
+
+        ``request`` is the canonical request to send (a death record of a chosen person, say);
+        the type's sample request by default. ``attachments`` go with it.
+        """
+        request = request if request is not None else info.sample_request()
         if request is None:
             raise LookupError(f"{info.key} has no sample request to simulate")
-        content = info.request_to_xml(request)
-        data = p.RequestData(content=content, message_id=p.new_message_id())
+        return self.offer_content(info, info.request_to_xml(request), attachments)
+
+    def offer_content(self, info: InformationType, content: etree._Element,
+                      attachments: Sequence[Attachment] = ()) -> str:
+        """Put any business element in ``info``'s GetRequest queue — even one of another
+        type, as a misrouted delivery would be; returns its MessageID."""
+        out, fs = offer(self.transfer, attachments, self.files)
+        data = p.RequestData(content=content, message_id=p.new_message_id(),
+                             attachment_headers=out.headers, ref_attachment_headers=out.refs)
         reply_to = f"sim:{data.message_id}"
-        self._put(_root_key(content), p.RequestMessage(
-            data=data, metadata=self._metadata("REQUEST", data.message_id), reply_to=reply_to))
+        key: Key = (info.request_namespace, getattr(info.request_model, "xml_root", None))
+        self._put(key, p.RequestMessage(
+            data=data, metadata=self._metadata("REQUEST", data.message_id), reply_to=reply_to,
+            attachments=out.contents, fs_attachments=fs))
         return data.message_id
+
+    def offer_raw(self, info: InformationType, body: bytes, message_id: str = "") -> None:
+        """Put a reply that is not what СМЭВ should send — malformed XML, a DTD with entities —
+        in the type's queue (GetRequest for a type we provide, GetResponse for one we
+        consume), to be served exactly as given. ``message_id`` is what its Ack must name."""
+        if info.role == "provider":
+            key: Key = (info.request_namespace, getattr(info.request_model, "xml_root", None))
+        else:
+            key = self._response_key(info)
+        self._put(key, RawReply(body, message_id))
 
     def _metadata(self, kind: str, message_id: str, status: str | None = None,
                   signed_id: str | None = None) -> p.MessageMetadata:
@@ -128,29 +189,50 @@ class SimulatedSmev:
                                  destination_name="unknown", interaction_type="NotDetected",
                                  id=signed_id)
 
+    def _status(self, info: InformationType, original_message_id: str, category: str,
+                details: str) -> None:
+        """Tell the client what became of a message it sent (GetStatus, else GetResponse)."""
+        status = p.AsyncProcessingStatus(original_message_id=original_message_id,
+                                         category=category, details=details)
+        if self.statuses_via_get_status:
+            with self._lock:
+                self._statuses.append(p.StatusMessage(status))
+            return
+        data = p.ResponseData(to=f"sim:{original_message_id}", async_status=status)
+        self._put(self._response_key(info), p.ResponseMessage(
+            data=data, metadata=self._metadata("RESPONSE", data.message_id),
+            original_message_id=original_message_id))
+
+    @staticmethod
+    def _response_key(info: InformationType) -> Key:
+        model = info.response_model or info.request_model
+        return info.response_namespace, getattr(model, "xml_root", None)
+
     def _answer(self, info: InformationType, request: p.RequestData) -> None:
         """What the simulated provider sends back for a request: a status, then the answer."""
         mid = request.message_id
-        out_key: Key = (info.response_namespace,
-                        getattr(info.response_model, "xml_root", None))
+        out_key = self._response_key(info)
         to = f"sim:{mid}"
-        status = p.ResponseData(to=to, async_status=p.AsyncProcessingStatus(
-            original_message_id=mid, category="requestIsAcceptedBySmev",
-            details="принят СМЭВ (симулятор)"))
-        self._put(out_key, p.ResponseMessage(data=status, metadata=self._metadata(
-            "RESPONSE", status.message_id), original_message_id=mid))
+        self._status(info, mid, "requestIsAcceptedBySmev", "принят СМЭВ (симулятор)")
+        if info.one_way:
+            return  # a delivery: the recipient acknowledges it, nothing comes back
         try:
             answer = info.sample_response(info.request_from_xml(request.content))
         except Exception as exc:  # noqa: BLE001 - a bad request is answered with a rejection
             answer, why = None, f"запрос не разобран: {exc}"
         else:
             why = "у симулятора нет тестовых данных для этого вида сведений"
+        out, fs = offer(self.transfer, self.answer_files.get(info.key, ())
+                        if answer is not None else (), self.files)
         if answer is None:
             data = p.ResponseData(to=to, rejections=(p.Rejection("NO_DATA", why),))
         else:
-            data = p.ResponseData(to=to, content=info.response_to_xml(answer))
+            data = p.ResponseData(to=to, content=info.response_to_xml(answer),
+                                  attachment_headers=out.headers,
+                                  ref_attachment_headers=out.refs)
         self._put(out_key, p.ResponseMessage(data=data, metadata=self._metadata(
-            "RESPONSE", data.message_id), original_message_id=mid))
+            "RESPONSE", data.message_id), original_message_id=mid, attachments=out.contents,
+            fs_attachments=fs))
 
     # -- the operations ------------------------------------------------------------------
 
@@ -158,7 +240,8 @@ class SimulatedSmev:
         """Answer one HTTP request; SOAP faults for everything refused."""
         version = p.version("1.3")
         try:
-            incoming = p.parse_request(p.http.unpack(body, content_type).envelope)
+            unpacked = p.http.unpack(body, content_type)
+            incoming = p.parse_request(unpacked.envelope)
         except p.ProtocolError as exc:
             unreadable = p.FAULTS["SMEVFailure"](f"unreadable request: {exc}",
                                                   faultcode="Client")
@@ -167,7 +250,13 @@ class SimulatedSmev:
             version = incoming.version
             if self.verifier and (problems := self.verifier(body)):
                 raise p.FAULTS["SignatureVerificationFault"]("; ".join(problems))
-            reply = self._operation(incoming)
+            call = incoming.call
+            if isinstance(call, p.GetRequestCall | p.GetResponseCall):
+                reply = self._take(_key(call.selector))
+                if isinstance(reply, RawReply):  # broken on purpose: sent byte for byte
+                    return 200, {"Content-Type": p.http.CONTENT_TYPE}, reply.body
+            else:
+                reply = self._operation(incoming, unpacked.parts)
             return p.http.response(p.build_reply(version, incoming.operation, reply,
                                                  signer=self.signer))
         except p.SmevFault as fault:
@@ -178,11 +267,21 @@ class SimulatedSmev:
             failure = p.FAULTS["SMEVFailure"](f"simulator failure: {exc}")
             return p.http.response(p.fault_envelope(version, failure))
 
-    def _operation(self, incoming: p.Incoming) -> p.Reply | None:
+    def _accept(self, call: p.SendRequestCall | p.SendResponseCall,
+                parts: Mapping[str, bytes]) -> list[Attachment]:
+        """The files a message carries, checked as СМЭВ checks them (a fault otherwise)."""
+        d = call.data
+        return accept(self.transfer, d.attachment_headers, d.ref_attachment_headers,
+                      call.attachments, parts, self.files)
+
+    def _operation(self, incoming: p.Incoming,
+                   parts: Mapping[str, bytes] | None = None) -> p.Reply | None:
+        """Every operation but GetRequest/GetResponse (served from the queues by handle)."""
         call = incoming.call
         if isinstance(call, p.SendRequestCall):
             info = self._type_of(call.data.content)
             self._validate(info.request_schema, call.data.content)
+            self.received_files[call.data.message_id] = self._accept(call, parts or {})
             self.requests_seen[call.data.message_id] = info.key
             self._answer(info, call.data)
             return p.SendResult(self._metadata("REQUEST", call.data.message_id,
@@ -191,19 +290,28 @@ class SimulatedSmev:
             content = call.data.content
             if content is not None:
                 info = self._type_of(content)
+                if info.one_way:
+                    raise p.FAULTS["IncorrectResponseContentType"](
+                        f"{info.key} is a one-way type: its schema defines no answer")
                 self._validate(info.response_schema, content)
+                self.received_files[call.data.to] = self._accept(call, parts or {})
                 self.answers[call.data.to] = content
+                # The simulated consumer takes the answer at once.
+                delivered = ("responseIsDelivered" if incoming.version.number == "1.1"
+                             else "messageIsDelivered")
+                self._status(info, call.data.message_id, delivered,
+                             "ответ доставлен получателю (симулятор)")
             return p.SendResult(self._metadata("RESPONSE", call.data.message_id,
-                                               "responseIsDelivered", "SIGNED_BY_SMEV"))
-        if isinstance(call, p.GetRequestCall | p.GetResponseCall):
-            message: p.Reply | None = self._take(_key(call.selector))
-            return message
+                                               "responseIsAcceptedBySmev", "SIGNED_BY_SMEV"))
         if isinstance(call, p.AckCall):
             if not self._ack(call.message_id):
                 raise p.FAULTS["TargetMessageIsNotFound"](
                     f"no delivered message {call.message_id} waits for an Ack")
             return None
-        return None  # GetStatus: statuses travel with GetResponse here
+        if isinstance(call, p.GetStatusCall):
+            with self._lock:
+                return self._statuses.popleft() if self._statuses else None
+        return None
 
     def _type_of(self, content: etree._Element) -> InformationType:
         namespace = etree.QName(content).namespace or ""
@@ -231,7 +339,7 @@ def _message_id(message: Any) -> str:
     return str(getattr(data, "message_id", "") or getattr(message, "message_id", ""))
 
 
-class SimulatorServer:
+class SimulatorServer(BackgroundServer):
     """:class:`SimulatedSmev` served over HTTP on a thread (``POST`` any path)."""
 
     def __init__(self, smev: SimulatedSmev, host: str = "127.0.0.1", port: int = 8181) -> None:
@@ -259,32 +367,27 @@ class SimulatorServer:
             def log_message(self, format: str, *args: Any) -> None:
                 log.debug("simulator: " + format, *args)
 
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
-        self.port = int(self.httpd.server_address[1])
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="smev3-sim",
-                                        daemon=True)
+        super().__init__(ThreadingHTTPServer((host, port), _Handler), "smev3-sim")
 
     @property
     def url(self) -> str:
         """Where the adapter should point."""
         return f"http://127.0.0.1:{self.port}/smev3"
 
-    def start(self) -> None:
-        """Serve in the background."""
-        self._thread.start()
 
-    def stop(self) -> None:
-        """Stop serving."""
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self._thread.join(5)
+DEMO_EXTRACT = Attachment("выписка.pdf", "application/pdf",
+                          b"%PDF-1.4\n% \xd0\x92\xd1\x8b\xd0\xbf\xd0\xb8\xd1\x81\xd0\xba"
+                          b"\xd0\xb0 (simulator)\n%%EOF\n")
+"""What the simulated ФНС attaches to an ЕГРЮЛ extract in ``omshub up``."""
 
 
 class Smev3Simulator(Adapter):
     """The simulator as a component, so that ``omshub up`` shows СМЭВ traffic flowing.
 
     ``[plugins.smev3-simulator]``: ``host``, ``port`` (8181, where the adapter points by
-    default). The schema directory is the hub's ``schemas_dir``.
+    default), ``ftp_port`` (2121, the file exchange; files kept under the hub's data
+    directory, ``smev3-simulator-files``). The schema directory is the hub's ``schemas_dir``.
+    The simulated ФНС attaches a small PDF to its ЕГРЮЛ extracts.
     """
 
     name: ClassVar[str] = "smev3-simulator"
@@ -294,7 +397,9 @@ class Smev3Simulator(Adapter):
         """Where it listens, or why it does not."""
         if self.error:
             return {"status": "down", "detail": self.error}
-        return {"status": "ok", "url": self.server.url, "queues": self.server.smev.depth()}
+        files = self.server.smev.files
+        return {"status": "ok", "url": self.server.url, "queues": self.server.smev.depth(),
+                "ftp": f"ftp://{files.host}:{files.port}/" if files else None}
 
     def start(self) -> None:
         """Serve, and offer one sample request of each type we provide."""
@@ -302,16 +407,27 @@ class Smev3Simulator(Adapter):
 
         conf = self.ctx.settings.plugins.get(self.name, {})
         schemas_dir = self.ctx.settings.schemas_dir
-        smev = SimulatedSmev(catalogue(), schemas=SchemaStore(schemas_dir) if schemas_dir
-                             else None)
         host, port = conf.get("host", "127.0.0.1"), int(conf.get("port", 8181))
+        ftp_port = int(conf.get("ftp_port", 2121))
+        root = Path(self.ctx.settings.data_dir) / "smev3-simulator-files"
+        try:
+            files = SimulatedFileExchange(root, host, ftp_port)
+        except OSError as exc:
+            # A busy port must not take the hub down: the simulator is a convenience.
+            self.error = f"cannot listen on {host}:{ftp_port} (FTP): {exc}"
+            log.error("СМЭВ 3 simulator not started: %s", self.error)
+            return
+        smev = SimulatedSmev(catalogue(), schemas=SchemaStore(schemas_dir) if schemas_dir
+                             else None, files=files)
+        smev.answer_files["fns.egrul"] = [DEMO_EXTRACT]
         try:
             self.server = SimulatorServer(smev, host, port)
         except OSError as exc:
-            # A busy port must not take the hub down: the simulator is a convenience.
+            files.stop()
             self.error = f"cannot listen on {host}:{port}: {exc}"
             log.error("СМЭВ 3 simulator not started: %s", self.error)
             return
+        files.start()
         self.server.start()
         for info in catalogue().types.values():
             if info.role == "provider" and info.sample_request() is not None:
@@ -323,3 +439,5 @@ class Smev3Simulator(Adapter):
         super().stop()
         if hasattr(self, "server"):
             self.server.stop()
+            if self.server.smev.files is not None:
+                self.server.smev.files.stop()

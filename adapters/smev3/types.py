@@ -6,9 +6,14 @@ operator's schema directory, never vendored), its canonical message types and it
 between the XML СМЭВ carries and the canonical payloads. Adding a type touches no file of
 the adapter.
 
-Roles: a *consumer* type is one the fund requests from another agency (ЗАГС death records:
-we send the request, we receive the answer); a *provider* type is one the fund answers
-(ФОМС medical services: the agency sends the request, we send the answer).
+Roles are the fund's side of the СМЭВ exchange. A *consumer* type is one the fund requests
+from another agency (ФНС ЕГРЮЛ extracts: we send the request, we receive the answer). A
+*provider* type is one whose requests come to the fund (ФОМС medical services: the agency
+sends the request, we send the answer). The ЗАГС death records are provider types too: the
+registry offices *send* them (``FATALRequest``, ``FATALOIVRequest``) to their subscribers
+and the fund takes them in with GetRequest, as the official schemas define; 112-41 is
+answered with ``FATALOIVResponse``, while 112-04 defines no answer at all — a *one-way*
+type (``response_model = None``): the adapter acknowledges it and sends nothing back.
 """
 
 from __future__ import annotations
@@ -31,10 +36,6 @@ Role = Literal["consumer", "provider"]
 ProtocolVersion = Literal["1.1", "1.2", "1.3"]
 
 
-class MappingError(ValueError):
-    """The XML does not map to the canonical payload (or back): a clear, journaled cause."""
-
-
 class InformationType(ABC):
     """One СМЭВ 3 information type: schemas, role, protocol version and mapping."""
 
@@ -52,7 +53,13 @@ class InformationType(ABC):
     response_schema: ClassVar[str]
     request_model: ClassVar[type[BaseModel]]
     """The canonical message type of a request (a ``@message_type`` model)."""
-    response_model: ClassVar[type[BaseModel]]
+    response_model: ClassVar[type[BaseModel] | None]
+    """The canonical message type of a response; ``None`` for a one-way type."""
+
+    @property
+    def one_way(self) -> bool:
+        """True when the type's schema defines no answer (a delivery, acknowledged only)."""
+        return self.response_model is None
 
     @abstractmethod
     def request_to_xml(self, request: BaseModel) -> etree._Element:

@@ -8,12 +8,15 @@ and fail under ``CI=true``.
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from adapters.smev3.protocol import EnvelopeValidator, repair_rnip_1_2
+from adapters.smev3.service import catalogue
+from adapters.smev3.simulator import SimulatedSmev, SimulatorServer
 from hub.schemas import SchemaStore
 from tests.conftest import SHARED, unavailable
 
@@ -69,3 +72,15 @@ def store() -> SchemaStore:
     from tests.smev3.vs_helpers import schema_store
 
     return schema_store()
+
+
+@pytest.fixture
+def simulator() -> Iterator[SimulatorServer]:
+    """The СМЭВ 3 simulator over HTTP on a free port, unsigned, with the fixture schemas."""
+    if not SMEV3_FIXTURES.is_dir():
+        unavailable(f"СМЭВ 3 schemas are not at {SMEV3_FIXTURES}")
+    smev = SimulatedSmev(catalogue(), schemas=SchemaStore(SMEV3_FIXTURES))
+    server = SimulatorServer(smev, port=0)
+    server.start()
+    yield server
+    server.stop()

@@ -9,25 +9,22 @@ A provider type is answered the other way round.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
-import pytest
 import sqlalchemy as sa
 
 from adapters.smev3.models import outgoing, received
 from adapters.smev3.service import catalogue
-from adapters.smev3.simulator import SimulatedSmev, SimulatorServer
+from adapters.smev3.simulator import SimulatorServer
 from adapters.smev3.vs.ffoms_services.mapping import FfomsServices
 from adapters.smev3.vs.fns_egrul.messages import EgrulResponseV1
 from contracts.envelope import utcnow
 from hub.component import Handler, Message, handles
 from hub.runner import Tx
-from hub.schemas import SchemaStore
 from hub.testing import TestHub, running_hub, wait_for
 from storage.models import blobs, journal_messages, schedules
-from tests.conftest import Footprint, unavailable
+from tests.conftest import Footprint
 from tests.smev3.conftest import SMEV3_FIXTURES
 
 answers = sa.Table("test_egrul_answers", sa.MetaData(),
@@ -61,17 +58,6 @@ class ServicesProvider(Handler):
         answer = info.sample_response(message.payload)  # type: ignore[arg-type]
         assert answer is not None
         tx.send(answer)
-
-
-@pytest.fixture
-def simulator() -> Iterator[SimulatorServer]:
-    if not SMEV3_FIXTURES.is_dir():
-        unavailable(f"СМЭВ 3 schemas are not at {SMEV3_FIXTURES}")
-    smev = SimulatedSmev(catalogue(), schemas=SchemaStore(SMEV3_FIXTURES))
-    server = SimulatorServer(smev, port=0)
-    server.start()
-    yield server
-    server.stop()
 
 
 def _settings(footprint: Footprint, tmp_path: Path, server: SimulatorServer) -> object:

@@ -630,9 +630,12 @@ def test_multipart_bodies_with_headers_and_xop_references() -> None:
     assert message is not None
     assert message.attachments == (p.AttachmentContent("att1", xop_href="cid:att1@example"),)
     assert p.http.unpack(root, "text/xml; charset=utf-8") == p.http.Unpacked(root)
-    with pytest.raises(NotImplementedError, match="MTOM"):
+    assert p.mtom.resolve(message.attachments, unpacked.parts) == (
+        p.AttachmentContent("att1", b"%PDF\x00"),)
+    # An xop:Include has no bytes behind it: MTOM is made from inline contents only.
+    with pytest.raises(p.ProtocolError, match="without its bytes"):
         p.http.request("GetResponse", envelope)
-    with pytest.raises(NotImplementedError, match="MTOM"):
+    with pytest.raises(p.ProtocolError, match="give its bytes"):
         p.build_request("1.3", p.SendRequestCall(p.RequestData(content=xml(CONTENT)),
                                                  (p.AttachmentContent("a", xop_href="cid:a"),)))
 

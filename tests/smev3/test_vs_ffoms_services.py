@@ -8,7 +8,6 @@ import pytest
 from lxml import etree
 from pydantic import ValidationError
 
-from adapters.smev3.types import MappingError
 from adapters.smev3.vs.ffoms_services import samples
 from adapters.smev3.vs.ffoms_services.messages import (
     COMMONS_NS,
@@ -17,6 +16,7 @@ from adapters.smev3.vs.ffoms_services.messages import (
     ServicesResponseV1,
 )
 from contracts.registry import type_of
+from contracts.xmlbind.binding import MappingError
 from hub.schemas import SchemaStore
 from hub.xmlsafe import parse
 from tests.smev3.vs_helpers import (

@@ -9,10 +9,9 @@ import pytest
 from lxml import etree
 
 from adapters.smev3.scaffold import scaffold
-from adapters.smev3.types import MappingError
-from adapters.smev3.vs.binding import to_xml
 from adapters.smev3.vs.fns_egrul import samples
 from adapters.smev3.vs.fns_egrul.messages import NS, EgrulRequestV1, EgrulResponseV1
+from contracts.xmlbind.binding import MappingError, to_xml
 from hub.schemas import SchemaStore
 from hub.xmlsafe import parse
 from tests.smev3.vs_helpers import (

@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from lxml import etree
 
-from adapters.smev3.types import MappingError
 from adapters.smev3.vs.zags_fatal import samples
 from adapters.smev3.vs.zags_fatal.messages import (
     NS,
@@ -17,6 +16,7 @@ from adapters.smev3.vs.zags_fatal.messages import (
     Place,
 )
 from contracts.registry import type_of
+from contracts.xmlbind.binding import MappingError
 from hub.schemas import SchemaStore
 from hub.xmlsafe import parse
 from tests.smev3.vs_helpers import (
@@ -50,7 +50,9 @@ def full_record() -> FatalRequestV1:
 
 def test_installed_through_the_entry_point() -> None:
     info = installed("zags.fatal")
-    assert info.role == "consumer" and info.request_namespace == NS
+    # ЗАГС sends the records; the fund takes them in (GetRequest) and answers nothing.
+    assert info.role == "provider" and info.request_namespace == NS
+    assert info.one_way and info.response_model is None
     assert info.request_schema == "zags-fatal-ru-root.xsd"
     assert type_of(FatalRequestV1).key == "smev3.zags.fatal.request.v1"
     personal = FullName.model_json_schema()["properties"]["family"]
@@ -123,5 +125,8 @@ def test_wrong_namespace_is_a_clear_mapping_error() -> None:
 
 
 def test_there_is_no_answer_to_map() -> None:
-    with pytest.raises(MappingError, match="no answer element"):
-        installed("zags.fatal").response_to_xml(full_record())
+    info = installed("zags.fatal")
+    with pytest.raises(MappingError, match="one-way type: its schema defines no answer"):
+        info.response_to_xml(full_record())
+    with pytest.raises(MappingError, match="one-way type"):
+        info.response_from_xml(info.request_to_xml(full_record()))

@@ -7,7 +7,6 @@ from datetime import date, time
 import pytest
 from lxml import etree
 
-from adapters.smev3.types import MappingError
 from adapters.smev3.vs.zags_fataloiv import samples
 from adapters.smev3.vs.zags_fataloiv.mapping import registry_contents
 from adapters.smev3.vs.zags_fataloiv.messages import (
@@ -20,6 +19,7 @@ from adapters.smev3.vs.zags_fataloiv.messages import (
     Residence,
     RussianAddress,
 )
+from contracts.xmlbind.binding import MappingError
 from hub.schemas import SchemaStore
 from hub.xmlsafe import parse
 from tests.smev3.vs_helpers import (
@@ -37,7 +37,9 @@ SCHEMA = "zags-fataloiv-ru-root.xsd"
 
 def test_installed() -> None:
     info = installed("zags.fataloiv")
-    assert info.role == "consumer" and info.request_namespace == NS
+    # ЗАГС sends the records; the fund takes them in and answers FATALOIVResponse.
+    assert info.role == "provider" and info.request_namespace == NS
+    assert not info.one_way
     assert info.request_schema == SCHEMA
 
 

@@ -26,10 +26,11 @@ Modules, each one idea:
 - :mod:`.faults`, :mod:`.soapfault` — typed faults and their XML;
 - :mod:`.policy` — journal state and retry policy of every fault, status and rejection;
 - :mod:`.validation` — envelopes against the official XSDs (and the 1.2 repair);
-- :mod:`.http` — Content-Type, SOAPAction, multipart bodies (the MTOM seam).
+- :mod:`.http` — Content-Type, SOAPAction, plain and multipart bodies;
+- :mod:`.mtom` — attachment contents as XOP/MIME parts, both ways.
 """
 
-from adapters.smev3.protocol import http
+from adapters.smev3.protocol import http, mtom
 from adapters.smev3.protocol.envelope import Signer, open_envelope, to_bytes
 from adapters.smev3.protocol.errors import ProtocolError, UnknownVersion
 from adapters.smev3.protocol.faults import FAULTS, SmevFault, ValidationError
@@ -85,6 +86,6 @@ __all__ = [
     "SendRequestCall", "SendResponseCall", "SendResult", "Signer", "SmevFault",
     "StatusMessage", "UnknownVersion", "ValidationError", "Version", "build_reply",
     "build_request", "fault_envelope", "http", "is_message_id", "message_id_time",
-    "new_message_id", "open_envelope", "operation_of", "parse_reply", "parse_request",
+    "mtom", "new_message_id", "open_envelope", "operation_of", "parse_reply", "parse_request",
     "repair_rnip_1_2", "to_bytes", "version",
 ]

@@ -243,10 +243,9 @@ def write_attachments(parent: Element, v: Version,
     listing = sub(parent, v.basic, "AttachmentContentList")
     for attachment in attachments:
         if attachment.content is None:
-            # MTOM SEAM: sending a xop:Include needs multipart/related packaging, which
-            # adapters/smev3/protocol/http.py does not do yet.
-            raise NotImplementedError(f"attachment {attachment.id}: MTOM (xop:Include) "
-                                      "sending is not implemented; give the bytes inline")
+            # Bytes are written inline (the XOP infoset); http.request packs them as MTOM.
+            raise ProtocolError(f"attachment {attachment.id}: give its bytes (content), "
+                                "not an xop:Include; MTOM packaging happens on the wire")
         item = sub(listing, v.basic, "AttachmentContent")
         sub(item, v.basic, "Id", attachment.id)
         sub(item, v.basic, "Content", _b64(attachment.content))

@@ -3,12 +3,12 @@
 Requests go out as ``text/xml; charset=utf-8`` with the ``SOAPAction`` of the WSDL binding
 (quoted, as SOAP 1.1 §6.1.1 writes it). SOAP 1.1 sends faults with HTTP status 500.
 
-MTOM SEAM. СМЭВ answers in ``multipart/related`` (XOP) when it carries attachments, and
-its CXF front end sometimes does so even without (the real sample
-GetResponseResponce_MultipartEmptyQueue.xml). :func:`unpack` reads such a body: it returns
-the root SOAP part and the other MIME parts by Content-ID, untouched. Turning
-``xop:Include`` references into bytes, and *sending* MTOM, belong to the attachments module
-(not written yet); :func:`request` refuses attachments that are not inline.
+MTOM. A message that carries attachment contents goes as ``multipart/related`` (XOP), both
+ways: :func:`request` and :func:`response` pack it with :mod:`.mtom` (the contents become
+binary MIME parts). СМЭВ's CXF front end sometimes answers multipart even without
+attachments (the real sample GetResponseResponce_MultipartEmptyQueue.xml). :func:`unpack`
+reads either: it returns the root SOAP part and the other MIME parts by Content-ID,
+untouched; :func:`.mtom.resolve` turns the parsed ``xop:Include`` references into bytes.
 """
 
 from __future__ import annotations
@@ -16,28 +16,35 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from adapters.smev3.protocol import mtom
 from adapters.smev3.protocol.envelope import Element, to_bytes
 from adapters.smev3.protocol.errors import ProtocolError
-from adapters.smev3.protocol.versions import SOAP_ACTIONS, SOAP_ENV, XOP, Operation
+from adapters.smev3.protocol.versions import SOAP_ACTIONS, SOAP_ENV, Operation
 
 CONTENT_TYPE = "text/xml; charset=utf-8"
 """Content-Type of SOAP 1.1 messages the adapter and the simulator send."""
 
 
 def request(operation: Operation, envelope: Element) -> tuple[dict[str, str], bytes]:
-    """Headers and body of an HTTP POST carrying ``envelope`` for ``operation``."""
-    if envelope.find(f".//{{{XOP}}}Include") is not None:
-        raise NotImplementedError("MTOM (multipart/related with XOP) sending is not "
-                                  "implemented yet; see the MTOM seam in this module")
-    return ({"Content-Type": CONTENT_TYPE, "SOAPAction": f'"{SOAP_ACTIONS[operation]}"'},
-            to_bytes(envelope))
+    """Headers and body of an HTTP POST carrying ``envelope`` for ``operation``.
+
+    With attachment contents the body is MTOM (``multipart/related``), else plain SOAP.
+    """
+    content_type, body = _framed(envelope)
+    return {"Content-Type": content_type, "SOAPAction": f'"{SOAP_ACTIONS[operation]}"'}, body
 
 
 def response(envelope: Element) -> tuple[int, dict[str, str], bytes]:
     """Status, headers and body of the simulator's HTTP reply (500 for a SOAP Fault)."""
     body = envelope.find(f"{{{SOAP_ENV}}}Body")
     fault = body is not None and body.find(f"{{{SOAP_ENV}}}Fault") is not None
-    return (500 if fault else 200), {"Content-Type": CONTENT_TYPE}, to_bytes(envelope)
+    content_type, data = _framed(envelope)
+    return (500 if fault else 200), {"Content-Type": content_type}, data
+
+
+def _framed(envelope: Element) -> tuple[str, bytes]:
+    packed = mtom.pack(envelope)
+    return packed if packed is not None else (CONTENT_TYPE, to_bytes(envelope))
 
 
 def operation_of_action(header: str | None) -> Operation | None:

@@ -68,8 +68,8 @@ class AttachmentContent:
     """``basic:AttachmentContent``: the bytes of an MTOM attachment, outside the signed data.
 
     Built with ``content`` (inline base64, valid without MTOM). Parsed from an MTOM message,
-    ``xop_href`` holds the ``cid:`` reference of the MIME part instead: resolving it is the
-    attachments module's job (the MTOM seam, see :mod:`adapters.smev3.protocol.http`).
+    ``xop_href`` holds the ``cid:`` reference of the MIME part instead, until
+    :func:`adapters.smev3.protocol.mtom.resolve` puts the bytes in.
     """
 
     id: str

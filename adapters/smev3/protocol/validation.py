@@ -32,24 +32,18 @@ published (they match the real captures).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from collections.abc import Sequence
 
 from lxml import etree
 
 from adapters.smev3.protocol.envelope import Element, elements, local, namespace, open_envelope
 from adapters.smev3.protocol.errors import ProtocolError
 from adapters.smev3.protocol.versions import SOAP_ENV, VERSIONS, Version, version_of_namespace
-from hub.schemas import SchemaStore
-from hub.xmlsafe import UnsafeXml, parse, parser
+from hub.schemas import SchemaRepair, SchemaStore, resolving_parser
+from hub.xmlsafe import UnsafeXml, parse
 
 XS = "http://www.w3.org/2001/XMLSchema"
 SMEV_URN = "urn://x-artefacts-smev-gov-ru/"
-
-SchemaRepair = Callable[[str, etree._Element], None]
-"""(file name, parsed schema root) → fix the document in place before compiling."""
-
 
 class InvalidEnvelope(ProtocolError):
     """An envelope that does not validate; ``errors`` lists every problem found."""
@@ -83,24 +77,6 @@ def repair_rnip_1_2(name: str, root: Element) -> None:
                 sequence.remove(added)
 
 
-class _LocalResolver(etree.Resolver):  # type: ignore[misc]
-    """Serves schema imports from local files, repaired, through the hardened parser."""
-
-    def __init__(self, repairs: Sequence[SchemaRepair]) -> None:
-        super().__init__()
-        self.repairs = tuple(repairs)
-
-    def resolve(self, url: str, pubid: str | None, context: object) -> object:
-        parts = urlsplit(url)
-        if parts.scheme not in ("", "file"):
-            raise ProtocolError(f"schema import {url} is not a local file: refused")
-        path = Path(unquote(parts.path))
-        root = parse(path.read_bytes())
-        for repair in self.repairs:
-            repair(path.name, root)
-        return self.resolve_string(etree.tostring(root), context, base_url=path.as_uri())
-
-
 class EnvelopeValidator:
     """Validates СМЭВ 3 envelopes of every version; schemas are compiled once per version.
 
@@ -129,9 +105,7 @@ class EnvelopeValidator:
             for ns, name in ((v.types, v.types_xsd), (v.faults, v.faults_xsd)))
         wrapper = (f'<xs:schema xmlns:xs="{XS}" targetNamespace="urn:omshub:smev3:validation">'
                    f"{imports}</xs:schema>")
-        schema_parser = parser()
-        schema_parser.resolvers.add(_LocalResolver(self.repairs))
-        document = etree.fromstring(wrapper.encode(), schema_parser,
+        document = etree.fromstring(wrapper.encode(), resolving_parser(self.repairs),
                                     base_url=self.store.root.resolve().as_uri() + "/")
         try:
             return etree.XMLSchema(document)

@@ -28,7 +28,8 @@ def table(catalogue: TypeCatalogue) -> str:
         info = catalogue.types[key]
         if not type(info).__module__.startswith(BUILT_IN):
             continue  # a third-party type documents itself
-        models = dict.fromkeys(type_of(m).key for m in (info.request_model, info.response_model))
+        models = dict.fromkeys(type_of(m).key for m in (info.request_model, info.response_model)
+                               if m is not None)
         lines.append(f"| `{key}` | {info.title} | {info.role} | {info.protocol} | "
                      f"`{info.request_schema}` | {', '.join(f'`{m}`' for m in models)} |")
     return "\n".join(lines)

@@ -72,3 +72,43 @@ def make(directory: Path, kind: str, days: int = 3) -> TestKey:
              "-days", str(days), "-out", str(cert))
     _openssl("pkey", "-engine", "gost", "-in", str(key), "-pubout", "-out", str(public))
     return TestKey(kind, key, cert, public, uri)
+
+
+_LAPSED_CA = """[ca]
+default_ca = lapsed
+[lapsed]
+database = {dir}/index.txt
+new_certs_dir = {dir}
+serial = {dir}/serial
+policy = anything
+[anything]
+commonName = supplied
+"""
+
+
+def make_lapsed(directory: Path, kind: str = "256-A") -> TestKey:
+    """A key pair whose self-signed certificate was valid in January 2020 only.
+
+    ``openssl req -x509`` cannot backdate a certificate before OpenSSL 3.4; ``openssl ca``
+    with explicit start and end dates can, from a throwaway one-entry database.
+    """
+    require_engine()
+    algorithm, paramset, digest, uri = KINDS[kind]
+    directory.mkdir(parents=True, exist_ok=True)
+    key, cert, public, csr = (directory / f"lapsed-{kind}-{name}.pem"
+                              for name in ("key", "cert", "pub", "csr"))
+    _openssl("genpkey", "-engine", "gost", "-algorithm", algorithm, "-pkeyopt",
+             f"paramset:{paramset}", "-out", str(key))
+    _openssl("req", "-engine", "gost", "-new", "-key", str(key), digest, "-utf8",
+             "-subj", f"/CN=OMS Hub lapsed test key {kind}/O=ТФОМС (test material)/C=RU",
+             "-out", str(csr))
+    (directory / "index.txt").write_text("")
+    (directory / "serial").write_text("01\n")
+    config = directory / "ca.cnf"
+    config.write_text(_LAPSED_CA.format(dir=directory))
+    _openssl("ca", "-engine", "gost", "-batch", "-config", str(config), "-selfsign",
+             "-keyfile", str(key), "-md", digest.removeprefix("-"), "-utf8",
+             "-startdate", "20200101000000Z", "-enddate", "20200201000000Z",
+             "-in", str(csr), "-out", str(cert), "-notext")
+    _openssl("pkey", "-engine", "gost", "-in", str(key), "-pubout", "-out", str(public))
+    return TestKey(kind, key, cert, public, uri)

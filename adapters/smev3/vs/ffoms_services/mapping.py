@@ -14,7 +14,6 @@ from pydantic import BaseModel
 
 from adapters.smev3.types import ProtocolVersion, Role
 from adapters.smev3.vs.base import BoundInformationType
-from adapters.smev3.vs.binding import XmlModel
 from adapters.smev3.vs.ffoms_services import samples
 from adapters.smev3.vs.ffoms_services.messages import (
     NS,
@@ -22,6 +21,7 @@ from adapters.smev3.vs.ffoms_services.messages import (
     ServicesRequestV1,
     ServicesResponseV1,
 )
+from contracts.xmlbind.binding import XmlModel
 
 
 class FfomsServices(BoundInformationType):

@@ -15,9 +15,9 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from adapters.smev3.vs.binding import Elem, XmlModel
-from adapters.smev3.vs.fields import PERSONAL, pattern
 from contracts import message_type
+from contracts.xmlbind.binding import Elem, XmlModel
+from contracts.xmlbind.fields import PERSONAL, pattern
 
 NS = "http://ffoms.ru/GetInsuredRenderedMedicalServices/1.0.0"
 COMMONS_NS = "urn://x-artefacts-smev-gov-ru/supplementary/commons/1.2"

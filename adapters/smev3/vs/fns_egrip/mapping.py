@@ -12,9 +12,9 @@ from pydantic import BaseModel
 
 from adapters.smev3.types import ProtocolVersion, Role
 from adapters.smev3.vs.base import BoundInformationType
-from adapters.smev3.vs.binding import XmlModel
 from adapters.smev3.vs.fns_egrip import samples
 from adapters.smev3.vs.fns_egrip.messages import NS, SCHEMA, EgripRequestV1, EgripResponseV1
+from contracts.xmlbind.binding import XmlModel
 
 
 class FnsEgrip(BoundInformationType):

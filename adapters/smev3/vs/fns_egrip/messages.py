@@ -17,9 +17,9 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from adapters.smev3.vs.binding import Attr, Elem, XmlModel
-from adapters.smev3.vs.fields import PERSONAL, digits, exact, pattern, text
 from contracts import message_type
+from contracts.xmlbind.binding import Attr, Elem, XmlModel
+from contracts.xmlbind.fields import PERSONAL, digits, exact, pattern, text
 
 NS = "urn://x-artefacts-fns-vipip-tosmv-ru/311-15/4.0.5"
 TYPES_NS = "urn://x-artefacts-fns/vipip-types/4.0.5"

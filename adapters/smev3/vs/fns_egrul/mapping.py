@@ -13,9 +13,9 @@ from pydantic import BaseModel
 
 from adapters.smev3.types import ProtocolVersion, Role
 from adapters.smev3.vs.base import BoundInformationType
-from adapters.smev3.vs.binding import XmlModel
 from adapters.smev3.vs.fns_egrul import samples
 from adapters.smev3.vs.fns_egrul.messages import NS, SCHEMA, EgrulRequestV1, EgrulResponseV1
+from contracts.xmlbind.binding import XmlModel
 
 
 class FnsEgrul(BoundInformationType):

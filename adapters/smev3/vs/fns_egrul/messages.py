@@ -17,9 +17,9 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from adapters.smev3.vs.binding import Attr, Elem, XmlModel
-from adapters.smev3.vs.fields import digits, exact, pattern, text
 from contracts import message_type
+from contracts.xmlbind.binding import Attr, Elem, XmlModel
+from contracts.xmlbind.fields import digits, exact, pattern, text
 
 NS = "urn://x-artefacts-fns-vipul-tosmv-ru/311-14/4.0.6"
 TYPES_NS = "urn://x-artefacts-fns/vipul-types/4.0.6"

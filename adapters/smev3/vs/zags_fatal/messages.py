@@ -12,9 +12,9 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from adapters.smev3.vs.binding import Attr, Elem, XmlModel
-from adapters.smev3.vs.fields import G_YEAR, G_YEAR_MONTH, PERSONAL, digits, exact, text
 from contracts import message_type
+from contracts.xmlbind.binding import Attr, Elem, XmlModel
+from contracts.xmlbind.fields import G_YEAR, G_YEAR_MONTH, PERSONAL, digits, exact, text
 
 NS = "urn://x-artefacts-zags-fatal/root/112-04/4.0.2"
 TYPES_NS = "urn://x-artefacts-zags-fatal/types/4.0.2"

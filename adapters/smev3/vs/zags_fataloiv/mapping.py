@@ -1,7 +1,8 @@
 """The information type: ЗАГС death records for executive authorities 112-41 v4.0.0.
 
-The registry offices deliver ``FATALOIVRequest`` and the receiver, the fund here, answers
-``FATALOIVResponse`` with a processing code. A delivery may come wrapped as the schema's
+The registry offices deliver ``FATALOIVRequest`` and the receiver, the fund here, takes it in
+with GetRequest and answers ``FATALOIVResponse`` with a processing code (a *provider* type
+in the adapter's terms). A delivery may come wrapped as the schema's
 ``Request`` element holding a СМЭВ 1.3 directive ``Registry`` whose records each carry one
 ``FATALOIVRequest`` (and a signature of the record): :func:`registry_contents` lists them,
 and :meth:`ZagsFatalOiv.request_from_xml` reads a wrapper of one record directly.
@@ -14,9 +15,8 @@ from typing import ClassVar
 from lxml import etree
 from pydantic import BaseModel
 
-from adapters.smev3.types import MappingError, ProtocolVersion, Role
+from adapters.smev3.types import ProtocolVersion, Role
 from adapters.smev3.vs.base import BoundInformationType
-from adapters.smev3.vs.binding import XmlModel
 from adapters.smev3.vs.zags_fataloiv import samples
 from adapters.smev3.vs.zags_fataloiv.messages import (
     NS,
@@ -24,6 +24,7 @@ from adapters.smev3.vs.zags_fataloiv.messages import (
     FatalOivRequestV1,
     FatalOivResponseV1,
 )
+from contracts.xmlbind.binding import MappingError, XmlModel
 
 DIRECTIVE_NS = "urn://x-artefacts-smev-gov-ru/services/message-exchange/types/directive/1.3"
 WRAPPER = f"{{{NS}}}Request"
@@ -43,7 +44,7 @@ class ZagsFatalOiv(BoundInformationType):
 
     key: ClassVar[str] = "zags.fataloiv"
     title: ClassVar[str] = "ЗАГС: сведения о смерти для органов исполнительной власти (112-41)"
-    role: ClassVar[Role] = "consumer"
+    role: ClassVar[Role] = "provider"
     protocol: ClassVar[ProtocolVersion] = "1.3"
     request_namespace: ClassVar[str] = NS
     response_namespace: ClassVar[str] = NS

@@ -15,14 +15,14 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from adapters.smev3.vs.binding import Attr, Elem, XmlModel
-from adapters.smev3.vs.fields import G_YEAR, PERSONAL, digits, exact, pattern, text
 from adapters.smev3.vs.zags_fatal.messages import (
     FiasAddress,
     KladrAddress,
     RegistryOffice,
 )
 from contracts import message_type
+from contracts.xmlbind.binding import Attr, Elem, XmlModel
+from contracts.xmlbind.fields import G_YEAR, PERSONAL, digits, exact, pattern, text
 
 NS = "urn://x-artefacts-zags-fataloiv/root/112-41/4.0.0"
 TYPES_NS = "urn://x-artefacts-zags-fataloiv/types/4.0.0"

@@ -5,9 +5,12 @@ XSD patterns match the whole value; pydantic's do not, so :func:`pattern` anchor
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
 from pydantic import StringConstraints
+
+from contracts.xmlbind.binding import Lexical
 
 PERSONAL: dict[str, Any] = {"personal": True}
 """``json_schema_extra`` of a personal-data field (names, birth dates, SNILS, documents)."""
@@ -35,3 +38,10 @@ def digits(count: int) -> StringConstraints:
 
 G_YEAR = pattern(r"-?\d{4,}")
 G_YEAR_MONTH = pattern(r"-?\d{4,}-\d{2}")
+
+DATE_AS_DATETIME = Lexical(lambda value: f"{value.isoformat()}T00:00:00")
+"""Writes a date as ``xs:dateTime`` at midnight (formats that type plain dates so)."""
+
+DateTimeDate = Annotated[date, DATE_AS_DATETIME]
+"""A date the format carries as ``xs:dateTime``: read from ``1990-01-01T00:00:00`` (a time
+other than midnight is refused), written back the same way."""

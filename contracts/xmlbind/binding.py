@@ -7,15 +7,23 @@ field is a list) or :data:`TEXT` (the element's own text). Field order is elemen
 the XSD's ``xs:sequence`` demands. :func:`to_xml` and :func:`from_xml` walk the same
 description, so a mapping cannot drift between the two directions.
 
-Two idioms of the ФНС/ЗАГС formats are built in:
+Idioms of the ФНС/ЗАГС and ФОМС file formats are built in:
 
 - ``xs:choice`` of alternatives: fields sharing ``Elem(choice=...)`` are exclusive; a group
   named in ``xml_required_choices`` needs exactly one;
 - "no data" flags (``ПрДатаРожд`` and the like, a ``1`` written instead of the value): fields
   sharing ``Elem(absent="ПрДатаРожд")`` are exclusive, and when all are empty the flag
-  element is written in their place; reading the flag leaves them empty.
+  element is written in their place; reading the flag leaves them empty;
+- elements that are always present but may be empty (``<DEND/>`` in the ФОМС lists):
+  ``Elem(blank=True)`` writes ``None`` as an empty element and reads an empty one as ``None``;
+- a lexical form other than the value's own: a :class:`Lexical` marker in a field's type
+  (``xs:dateTime`` text for a value that is a date, see :mod:`contracts.xmlbind.fields`);
+- no namespace at all (``xml_namespace = ""``), and ``xml_ordered`` to refuse children out
+  of the declared order where no XSD exists to check it.
 
-Errors come out as :class:`~adapters.smev3.types.MappingError` naming the element path.
+Errors come out as :class:`MappingError` naming the element path; its ``issues`` list every
+problem found, each with a structured path (element names, positions of repeated elements),
+so that a format-control protocol can name the element and the record of each.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from __future__ import annotations
 import functools
 import types
 import typing
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -32,9 +41,36 @@ from typing import Any, ClassVar, TypeVar, Union
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from adapters.smev3.types import MappingError
-
 M = TypeVar("M", bound="XmlModel")
+
+PathPart = str | int
+"""An element's local name (``@name`` for an attribute), or the 0-based position of a
+repeated element among its same-named siblings."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem of a document: under which element, which child or field, and what."""
+
+    path: tuple[PathPart, ...]
+    """The element the problem is in, from the root (names and positions)."""
+    name: str
+    """The child element (or ``@attribute``) concerned; empty when it is the element itself."""
+    message: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The element names from the root down to the one concerned, positions dropped."""
+        return tuple(p for p in self.path if isinstance(p, str)) + ((self.name,) if self.name
+                                                                     else ())
+
+
+class MappingError(ValueError):
+    """The XML does not map to the canonical payload (or back): a clear, journaled cause."""
+
+    def __init__(self, message: str, issues: Sequence[Issue] = ()) -> None:
+        super().__init__(message)
+        self.issues: list[Issue] = list(issues) or [Issue((), "", message)]
 
 
 @dataclass(frozen=True)
@@ -50,13 +86,16 @@ class Elem:
 
     ``ns`` defaults to the owning model's ``xml_namespace``; ``choice`` names the
     ``xs:choice`` group the element belongs to; ``absent`` names the "no data" flag element
-    written when the field (and every other field naming the same flag) is empty.
+    written when the field (and every other field naming the same flag) is empty; ``blank``
+    marks an element present even when empty.
     """
 
     name: str
     ns: str | None = None
     choice: str | None = None
     absent: str | None = None
+    blank: bool = False
+    """The element is always written: ``None`` as an empty element, read back as ``None``."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +105,23 @@ class Text:
 
 TEXT = Text()
 FLAG_VALUE = "1"
+
+
+@dataclass(frozen=True)
+class Lexical:
+    """How a value is written when its type's own form (:func:`text_of`) is not the XML's.
+
+    Put it in the ``Annotated`` metadata of the value type; reading needs no counterpart
+    as long as pydantic accepts the written form (it reads ``1990-01-01T00:00:00`` as a
+    date, say).
+    """
+
+    write: Callable[[Any], str]
+
+
+def qname(namespace: str, name: str) -> str:
+    """The lxml tag of ``name`` in ``namespace`` (no braces for no namespace)."""
+    return f"{{{namespace}}}{name}" if namespace else name
 
 
 class XmlModel(BaseModel):
@@ -79,6 +135,8 @@ class XmlModel(BaseModel):
     """Local name of the root element, for models that are a message's root."""
     xml_prefixes: ClassVar[dict[str, str]] = {}
     """Prefix → namespace declared on the root element (cosmetic; lxml invents otherwise)."""
+    xml_unprefixed: ClassVar[bool] = False
+    """``xml_namespace`` is declared as the default namespace on the root (no prefix)."""
     xml_within: ClassVar[tuple[str, ...]] = ()
     """Wrapper elements (in ``xml_namespace``) between a root and its child elements, so a
     canonical payload stays flat where the format nests a single child (attributes stay on
@@ -86,6 +144,8 @@ class XmlModel(BaseModel):
     xml_partial: ClassVar[bool] = False
     """Children not described by the model are skipped (a mapped subset) rather than refused."""
     xml_required_choices: ClassVar[frozenset[str]] = frozenset()
+    xml_ordered: ClassVar[bool] = False
+    """Children must come in field order (for formats with no XSD to check the sequence)."""
 
     @model_validator(mode="after")
     def _check_choices(self) -> XmlModel:
@@ -106,6 +166,7 @@ class _Field:
     many: bool
     model: type[XmlModel] | None
     required: bool
+    lexical: Lexical | None
 
 
 @dataclass(frozen=True)
@@ -139,15 +200,19 @@ def _binding(cls: type[XmlModel]) -> _Binding:
         kind = kinds[0]
         many, item = _unwrap(info.annotation)
         nested = item if isinstance(item, type) and issubclass(item, XmlModel) else None
+        lexical = [m for m in [*info.metadata, *getattr(item, "__metadata__", ())]
+                   if isinstance(m, Lexical)]
         tag = ""
         if isinstance(kind, Elem):
-            tag = f"{{{kind.ns if kind.ns is not None else cls.xml_namespace}}}{kind.name}"
+            ns = kind.ns if kind.ns is not None else cls.xml_namespace
+            tag = qname(ns, kind.name)
             group = kind.choice or kind.absent
             if group:
                 groups.setdefault(group, []).append(name)
             if kind.absent:
-                flags.setdefault(f"{{{etree.QName(tag).namespace}}}{kind.absent}", []).append(name)
-        fields.append(_Field(name, kind, tag, many, nested, info.is_required()))
+                flags.setdefault(qname(ns, kind.absent), []).append(name)
+        fields.append(_Field(name, kind, tag, many, nested, info.is_required(),
+                             lexical[0] if lexical else None))
     return _Binding(tuple(fields), {k: tuple(v) for k, v in groups.items()},
                     {k: tuple(v) for k, v in flags.items()})
 
@@ -175,12 +240,14 @@ def to_xml(model: XmlModel) -> etree._Element:
     if not cls.xml_root:
         raise MappingError(f"{cls.__qualname__} is not a root model (no xml_root)")
     nsmap: dict[str | None, str] = {p: ns for p, ns in cls.xml_prefixes.items()}
-    if cls.xml_namespace not in nsmap.values():
+    if cls.xml_unprefixed and cls.xml_namespace:
+        nsmap[None] = cls.xml_namespace
+    if cls.xml_namespace and cls.xml_namespace not in nsmap.values():
         nsmap["ns1"] = cls.xml_namespace
-    root = etree.Element(f"{{{cls.xml_namespace}}}{cls.xml_root}", nsmap=nsmap)
+    root = etree.Element(qname(cls.xml_namespace, cls.xml_root), nsmap=nsmap)
     container = root
     for wrapper in cls.xml_within:
-        container = etree.SubElement(container, f"{{{cls.xml_namespace}}}{wrapper}")
+        container = etree.SubElement(container, qname(cls.xml_namespace, wrapper))
     _fill(root, model, container)
     return root
 
@@ -192,20 +259,23 @@ def _fill(element: etree._Element, model: XmlModel,
     written_flags: set[str] = set()
     for f in binding.fields:
         value = getattr(model, f.attr)
+        write = f.lexical.write if f.lexical is not None else text_of
         if isinstance(f.kind, Attr):
             if value is not None:
-                element.set(f.kind.name, text_of(value))
+                element.set(f.kind.name, write(value))
         elif isinstance(f.kind, Text):
-            element.text = None if value is None else text_of(value)
+            element.text = None if value is None else write(value)
         elif _filled(value):
             for item in value if f.many else [value]:
                 child = etree.SubElement(container, f.tag)
                 if f.model is not None:
                     _fill(child, item)
                 else:
-                    child.text = text_of(item)
+                    child.text = write(item)
+        elif f.kind.blank:
+            etree.SubElement(container, f.tag)
         elif f.kind.absent:
-            flag = f"{{{etree.QName(f.tag).namespace}}}{f.kind.absent}"
+            flag = qname(etree.QName(f.tag).namespace or "", f.kind.absent)
             stands_for = binding.flags[flag]
             if flag not in written_flags and not any(
                     _filled(getattr(model, n)) for n in stands_for):
@@ -214,8 +284,13 @@ def _fill(element: etree._Element, model: XmlModel,
 
 
 def from_xml(cls: type[M], element: etree._Element) -> M:
-    """The root model ``cls`` read from its root element."""
-    expected = f"{{{cls.xml_namespace}}}{cls.xml_root}"
+    """The root model ``cls`` read from its root element.
+
+    Every structural problem is collected (a missing, repeated, unexpected or misplaced
+    element); when there is none, every value pydantic refuses is. Either way the
+    :class:`MappingError` lists them all in ``issues``.
+    """
+    expected = qname(cls.xml_namespace, cls.xml_root)
     if element.tag != expected:
         got = etree.QName(element)
         if got.localname == cls.xml_root:
@@ -223,18 +298,24 @@ def from_xml(cls: type[M], element: etree._Element) -> M:
                                f"expected {cls.xml_namespace!r}")
         raise MappingError(f"expected root element {cls.xml_root} ({cls.xml_namespace}), "
                            f"got {got.localname} ({got.namespace})")
-    container, path = element, cls.xml_root
+    container: etree._Element = element
+    path: tuple[str, ...] = (cls.xml_root,)
     for wrapper in cls.xml_within:
-        found = [c for c in container if c.tag == f"{{{cls.xml_namespace}}}{wrapper}"]
+        found = [c for c in container if c.tag == qname(cls.xml_namespace, wrapper)]
         if len(found) != 1:
-            raise MappingError(f"{path}: required element {wrapper} ({cls.xml_namespace}) "
-                               "is missing" if not found else f"{path}: {wrapper} repeats")
-        container, path = found[0], f"{path}/{wrapper}"
-    data = _read(cls, element, path, container)
+            where = "/".join(path)
+            raise MappingError(f"{where}: required element {wrapper} ({cls.xml_namespace}) "
+                               "is missing" if not found else f"{where}: {wrapper} repeats")
+        container, path = found[0], (*path, wrapper)
+    issues: list[Issue] = []
+    data = _read(cls, element, path, issues, container)
+    if issues:
+        raise MappingError("; ".join(_where(i) for i in issues), issues)
     try:
         return cls.model_validate(data)
     except ValidationError as exc:
-        raise MappingError(f"{cls.xml_root}: {describe(exc)}") from exc
+        raise MappingError(f"{cls.xml_root}: {describe(exc)}",
+                           [_issue_of(cls, path, e) for e in exc.errors()]) from exc
 
 
 def describe(exc: ValidationError) -> str:
@@ -243,51 +324,98 @@ def describe(exc: ValidationError) -> str:
                      for e in exc.errors())
 
 
-def _read(cls: type[XmlModel], element: etree._Element, path: str,
-          container: etree._Element | None = None) -> dict[str, Any]:
+def _where(issue: Issue) -> str:
+    where = "/".join(p for p in issue.path if isinstance(p, str))
+    return f"{where}: {issue.message}" if where else issue.message
+
+
+def _issue_of(cls: type[XmlModel], path: tuple[PathPart, ...], error: Any) -> Issue:
+    """A pydantic error with its field location turned into the XML path."""
+    model: type[XmlModel] | None = cls
+    names: list[PathPart] = list(path)
+    last = ""
+    for part in error["loc"]:
+        if isinstance(part, int):
+            names.extend([last, part] if last else [part])
+            last = ""
+            continue
+        field = None if model is None else next(
+            (f for f in _binding(model).fields if f.attr == part), None)
+        if field is None:
+            continue  # a union member or validator name pydantic adds to the location
+        if last:
+            names.append(last)
+        last = (f"@{field.kind.name}" if isinstance(field.kind, Attr)
+                else "" if isinstance(field.kind, Text) else etree.QName(field.tag).localname)
+        model = field.model
+    return Issue(tuple(names), last, error["msg"])
+
+
+def _read(cls: type[XmlModel], element: etree._Element, path: tuple[PathPart, ...],
+          issues: list[Issue], container: etree._Element | None = None) -> dict[str, Any]:
     container = element if container is None else container
     binding = _binding(cls)
     by_tag = {f.tag: f for f in binding.fields if isinstance(f.kind, Elem)}
+    order = {f.tag: i for i, f in enumerate(binding.fields)}
     data: dict[str, Any] = {}
     seen_flags: set[str] = set()
+    counts: dict[str, int] = {}
+    reached, reached_name = -1, ""
     for f in binding.fields:
         if isinstance(f.kind, Attr):
             attribute = element.get(f.kind.name)
             if attribute is not None:
                 data[f.attr] = attribute
             elif f.required:
-                raise MappingError(f"{path}: required attribute {f.kind.name} is missing")
+                issues.append(Issue(path, f"@{f.kind.name}",
+                                    f"required attribute {f.kind.name} is missing"))
         elif isinstance(f.kind, Text):
             data[f.attr] = element.text or ""
     for child in container:
         if not isinstance(child.tag, str):
             continue  # comments and processing instructions
         field = by_tag.get(child.tag)
+        local = etree.QName(child).localname
         if field is None:
             if child.tag in binding.flags:
                 seen_flags.add(child.tag)
             elif not cls.xml_partial:
-                raise MappingError(f"{path}: unexpected element {_misplaced(child, by_tag)}")
+                issues.append(Issue(path, local,
+                                    f"unexpected element {_misplaced(child, by_tag)}"))
             continue
-        local = etree.QName(child).localname
-        value: Any = (_read(field.model, child, f"{path}/{local}") if field.model is not None
-                      else child.text or "")
+        if cls.xml_ordered:
+            if order[child.tag] < reached:
+                issues.append(Issue(path, local, f"element {local} is out of order: it "
+                                                 f"comes before {reached_name}"))
+            elif order[child.tag] > reached:
+                reached, reached_name = order[child.tag], local
+        position = counts.get(child.tag, 0)
+        counts[child.tag] = position + 1
+        value: Any
+        if field.model is not None:
+            value = _read(field.model, child, (*path, local, position) if field.many
+                          else (*path, local), issues)
+        elif isinstance(field.kind, Elem) and field.kind.blank and not (child.text or "").strip():
+            value = None
+        else:
+            value = child.text or ""
         if field.many:
             data.setdefault(field.attr, []).append(value)
         elif field.attr in data:
-            raise MappingError(f"{path}: element {local} occurs more than once")
+            issues.append(Issue(path, local, f"element {local} occurs more than once"))
         else:
             data[field.attr] = value
     for f in binding.fields:
         if isinstance(f.kind, Elem) and f.required and f.attr not in data:
-            raise MappingError(f"{path}: required element {f.kind.name} "
-                               f"({etree.QName(f.tag).namespace}) is missing")
+            namespace = etree.QName(f.tag).namespace
+            issues.append(Issue(path, f.kind.name, f"required element {f.kind.name} "
+                                + (f"({namespace}) " if namespace else "") + "is missing"))
     for flag, names in binding.flags.items():
         if flag not in seen_flags and not any(n in data for n in names):
             alternatives = ", ".join(etree.QName(f.tag).localname for f in binding.fields
                                      if f.attr in names)
-            raise MappingError(f"{path}: neither {alternatives} nor the flag "
-                               f"{etree.QName(flag).localname} is present")
+            issues.append(Issue(path, "", f"neither {alternatives} nor the flag "
+                                          f"{etree.QName(flag).localname} is present"))
     return data
 
 
@@ -297,4 +425,4 @@ def _misplaced(child: etree._Element, known: dict[str, _Field]) -> str:
         if etree.QName(tag).localname == got.localname:
             return (f"{got.localname} in namespace {got.namespace!r} "
                     f"(expected {etree.QName(tag).namespace!r})")
-    return f"{got.localname} ({got.namespace})"
+    return f"{got.localname} ({got.namespace})" if got.namespace else got.localname
