@@ -1,0 +1,84 @@
+"""Settings of the SOAP services: ``[plugins.soap]``, with one entry per organisation.
+
+Passwords are never kept: each organisation has an scrypt hash with its own salt
+(``scrypt$n$r$p$salt$hash``, base64), made by ``omshub soap add-org``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+PLUGIN = "soap"
+_N, _R, _P = 2**14, 8, 1
+
+
+def hash_password(password: str, *, salt: bytes | None = None) -> str:
+    """An scrypt hash of ``password`` with a fresh random salt, as text to keep in config."""
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    b64 = base64.b64encode
+    return f"scrypt${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether ``password`` matches a hash made by :func:`hash_password` (constant time)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        got = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n),
+                             r=int(r), p=int(p), dklen=len(expected))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, expected)
+
+
+def generate_password() -> str:
+    """A new random password (about 128 bits) to hand to an organisation once."""
+    return secrets.token_urlsafe(16)
+
+
+class Organisation(BaseModel):
+    """A clinic (``mo``) or an insurer (``smo``) allowed to call the services."""
+
+    code: str = Field(min_length=1, max_length=16, description="Реестровый код МО or СМО.")
+    kind: Literal["mo", "smo"]
+    username: str = Field(min_length=1, max_length=100)
+    password_hash: str = Field(pattern=r"^scrypt\$", repr=False)
+    name: str = ""
+
+
+class SoapSettings(BaseModel):
+    """Where the services listen, who may call them, and limits."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8282, ge=0, lt=65536)
+    path: str = Field(default="/soap/erz", description="Where the service answers.")
+    tls_certificate: Path | None = Field(default=None,
+                                         description="PEM certificate chain: serve HTTPS.")
+    tls_key: Path | None = Field(default=None, description="Its private key (PEM).")
+    max_request_bytes: int = Field(default=1024 * 1024, gt=0)
+    page_size: int = Field(default=500, ge=1, le=5000,
+                           description="Changes per getChanges page at most.")
+    max_found: int = Field(default=50, ge=1, le=1000,
+                           description="Persons findPersons returns at most.")
+    organisations: list[Organisation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> SoapSettings:
+        users = [o.username for o in self.organisations]
+        if len(users) != len(set(users)):
+            raise ValueError("two organisations share a username")
+        return self
+
+    def by_username(self, username: str) -> Organisation | None:
+        """The organisation with this service account."""
+        return next((o for o in self.organisations if o.username == username), None)
