@@ -20,7 +20,7 @@ without it, and ``app.state.extension_errors`` says why.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from importlib.metadata import entry_points
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from pydantic import BaseModel
+from sqlalchemy.engine import Connection
 from starlette.routing import BaseRoute
 from starlette.templating import Jinja2Templates
 
@@ -104,6 +105,24 @@ class ConsoleContext:
                             {"type": env.routing_key, **(details or {})}, remote_addr)
         self._flush()
         return env
+
+    def publish_in(self, conn: Connection, models: Sequence[BaseModel]) -> list[Envelope]:
+        """Take messages in as the console inside the caller's transaction.
+
+        For an extension whose own writes (a decision in its tables) must commit together
+        with the messages they cause; call :meth:`flush` after the commit.
+        """
+        return self._hub.publish_in(conn, [Inbound(model) for model in models])
+
+    def audit_in(self, conn: Connection, user: str, action: str, *, target: str = "",
+                 reason: str = "", details: dict[str, Any] | None = None,
+                 remote_addr: str = "") -> int:
+        """One audit row written in the caller's transaction; returns its id."""
+        return self.ops._audit(conn, user, action, target, reason, details, remote_addr)
+
+    def flush(self) -> None:
+        """After a commit of :meth:`publish_in`: send what it took in."""
+        self._flush()
 
     def _flush(self) -> None:
         if self._own_relay:  # no process relay: publish now, as Operations does

@@ -43,9 +43,31 @@ def cmd_up(args: argparse.Namespace) -> int:
     log.info("OMS Hub is up: %s (broker %s, database %s)", url, settings.broker_url,
              process.db.engine.url.render_as_string())
     if not _has_users(process.db):
+        if _embedded(settings, process.db):
+            _demo_data(process.db, settings)
         _first_administrator(process.db)
     process.wait()
     return 0
+
+
+DEMO_GROUP = "omshub.demo"
+"""Plug-ins' ``(db, settings) -> str`` called on the first start of the embedded hub."""
+
+
+def _embedded(settings: Settings, db: Database) -> bool:
+    """The embedded default: the in-process broker and SQLite."""
+    return settings.broker_url.startswith("memory") and db.engine.dialect.name == "sqlite"
+
+
+def _demo_data(db: Database, settings: Settings) -> None:
+    """Each ``omshub.demo`` plug-in loads its demo data; one that fails is logged, skipped."""
+    for ep in sorted(entry_points(group=DEMO_GROUP), key=lambda e: e.name):
+        try:
+            done = ep.load()(db, settings)
+        except Exception:  # noqa: BLE001 - demo data must not keep the hub from starting
+            log.exception("demo data of %s failed; the hub starts without it", ep.name)
+        else:
+            log.info("demo data (%s): %s", ep.name, done)
 
 
 def _first_administrator(db: Database) -> None:

@@ -19,8 +19,26 @@ from storage.journal import JournalBatch, store_blob
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file that travels with a message (a СМЭВ attachment, a registry in a mail, …)."""
+
+    name: str
+    media_type: str
+    data: bytes = field(repr=False)
+
+    @property
+    def size(self) -> int:
+        """Length in bytes."""
+        return len(self.data)
+
+
+@dataclass(frozen=True)
 class Inbound:
-    """A message an adapter takes in from outside, with the exact bytes it came as."""
+    """A message an adapter takes in from outside, with the exact bytes it came as.
+
+    ``attachments`` are the files that came with it: each is stored as a blob and listed
+    in the envelope's ``attachments`` after the raw bytes, so that a handler finds them.
+    """
 
     model: BaseModel
     raw: bytes | None = None
@@ -29,6 +47,7 @@ class Inbound:
     destination: str | None = None
     correlation_id: str | None = None
     cause: Envelope | None = None
+    attachments: Sequence[Attachment] = ()
 
 
 @dataclass
@@ -71,6 +90,10 @@ class Context:
                     AttachmentRef(blob_id=blob_id, name=item.raw_name or "raw",
                                   media_type=item.raw_media_type, size=len(item.raw))
                 )
+            for file in item.attachments:
+                attachments.append(AttachmentRef(
+                    blob_id=store_blob(conn, file.data, file.media_type), name=file.name,
+                    media_type=file.media_type, size=file.size))
             env = envelope_for(
                 item.model,
                 source=self.component,

@@ -47,6 +47,12 @@ def store_blob(conn: Connection, data: bytes, media_type: str) -> str:
     return blob_id
 
 
+def load_blob(conn: Connection, blob_id: str) -> bytes | None:
+    """The bytes of a blob, None if the store has no such blob."""
+    data = conn.execute(sa.select(blobs.c.data).where(blobs.c.id == blob_id)).scalar()
+    return None if data is None else bytes(data)
+
+
 @dataclass
 class JournalBatch:
     """Journal rows collected while a batch is handled, written together."""
@@ -65,8 +71,11 @@ class JournalBatch:
         raw_blob_id: str | None = None,
         body: str | None = None,
         fresh: bool = False,
+        error: str | None = None,
     ) -> None:
         """Record a message the first time the hub sees it (ignored if already journaled).
+
+        ``error``: why it was refused, for a message journaled straight as rejected.
 
         ``fresh``: the id was made in this very transaction, so no row can exist yet and the
         row is written without a conflict check (COPY on PostgreSQL).
@@ -89,7 +98,7 @@ class JournalBatch:
                 "person": person[:300],
                 "envelope": body if body is not None else env.model_dump_json(),
                 "raw_blob_id": raw_blob_id,
-                "last_error": None,
+                "last_error": error,
             }
         )
 

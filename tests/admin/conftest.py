@@ -9,6 +9,7 @@ those runs with the reason — except under ``CI=true``, where it fails.
 
 from __future__ import annotations
 
+import base64
 import functools
 import os
 import re
@@ -197,16 +198,23 @@ def form_token(html: str) -> str:
     return tokens.pop()
 
 
+def page_token(client: TestClient, url: str) -> str:
+    """The CSRF token of the forms on a page the client opens."""
+    page = client.get(url)
+    assert page.status_code == 200, page.text
+    return form_token(page.text)
+
+
 @pytest.fixture
 def token() -> Callable[[TestClient, str], str]:
     """The CSRF token of the form on a page (``token(client, "/journal")``)."""
+    return page_token
 
-    def of(client: TestClient, url: str) -> str:
-        page = client.get(url)
-        assert page.status_code == 200, page.text
-        return form_token(page.text)
 
-    return of
+def basic_auth(username: str, password: str = PASSWORD) -> dict[str, str]:
+    """HTTP Basic credentials header of an account."""
+    return {"Authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode())
+            .decode()}
 
 
 @contextmanager
@@ -228,6 +236,32 @@ def form_logins(app: Any) -> Iterator[Callable[[str], TestClient]]:
     finally:
         for c in clients:
             c.close()
+
+
+@contextmanager
+def console_logins(app: Any, db: Database) -> Iterator[Callable[[str], TestClient]]:
+    """:func:`form_logins` for the accounts an extension's screens are tested with: viewer,
+    oper (operator) and pd (operator + ПДн)."""
+    seed_user(db, "viewer", "viewer")
+    seed_user(db, "oper", "operator")
+    seed_user(db, "pd", "operator", personal_data=True)
+    with form_logins(app) as make:
+        yield make
+
+
+@contextmanager
+def router_bus() -> Iterator[Bus]:
+    """The in-process bus with the router's queue, where a console's messages go."""
+    from hub.testing import reset_memory_broker
+
+    reset_memory_broker()
+    memory = connect("memory://")
+    memory.declare([QueueSpec(ROUTER_QUEUE)])
+    try:
+        yield memory
+    finally:
+        memory.close()
+        reset_memory_broker()
 
 
 @pytest.fixture

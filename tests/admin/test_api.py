@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,15 +9,10 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from tests.admin.conftest import basic_auth as basic
+
 Login = Callable[[str], TestClient]
-PASSWORD = "correct horse battery"
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-
-
-def basic(username: str, password: str = PASSWORD) -> dict[str, str]:
-    """HTTP Basic credentials header."""
-    return {"Authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode())
-            .decode()}
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -13,6 +14,8 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+from handlers.erz.demo import DEMO_PERSONS, DEMO_SEED
+from handlers.erz.synth import person
 from tests.conftest import free_port
 
 
@@ -44,6 +47,12 @@ def test_up_serves_the_console_and_the_first_administrator_can_log_in(tmp_path: 
         with opener.open(f"{base}/login", data) as r:
             assert r.url.endswith("/journal") and "admin" in r.read().decode()
         assert (tmp_path / "var" / "omshub.db").exists()  # the embedded default: SQLite
+        # the first start loaded a small region (omshub.demo): the register finds its people
+        first = person(0, seed=DEMO_SEED).enp
+        with opener.open(f"{base}/erz?enp={first}") as r:
+            assert "Найдено: 1" in r.read().decode()
+        with sqlite3.connect(tmp_path / "var" / "omshub.db") as db:
+            assert db.execute("SELECT count(*) FROM erz_persons").fetchone() == (DEMO_PERSONS,)
     finally:
         up.send_signal(signal.SIGTERM)
         assert up.wait(30) == 0, "a graceful stop on SIGTERM"

@@ -15,10 +15,12 @@ from contracts.envelope import Envelope, utcnow
 from contracts.probe import ProbeV1
 from handlers.probe.models import probe_receipts
 from hub.bus import Outgoing
+from hub.context import Attachment
 from hub.operations import Operations
 from hub.outbox import ROUTER_QUEUE
 from hub.plugins import discover
 from hub.testing import TestHub, running_hub, wait_for
+from storage.journal import load_blob
 from storage.models import audit_log, blobs, journal_messages
 from tests.conftest import Footprint
 from tests.hub.components import Counter, OrphanV1, seen
@@ -35,7 +37,9 @@ def test_messages_cross_the_hub_with_a_complete_trail(footprint: Footprint, tmp_
     raw = b'<?xml version="1.0" encoding="UTF-8"?>\r\n<Probe  a="1">&#1040;</Probe>'
     with running_hub(footprint.settings(tmp_path), CORE) as hub:
         sent = hub.publish_many([ProbeV1(seq=i, sent_at=utcnow()) for i in range(300)])
-        with_raw = hub.publish(ProbeV1(seq=999, sent_at=utcnow()), raw=raw, raw_name="in.xml")
+        scan = Attachment("скан.pdf", "application/pdf", b"%PDF-1.4 scan")
+        with_raw = hub.publish(ProbeV1(seq=999, sent_at=utcnow()), raw=raw, raw_name="in.xml",
+                               attachments=[scan])
         wait_for(lambda: hub.count(probe_receipts) == 301, message="301 probes handled")
         for env in (sent[0], sent[-1], with_raw):
             assert hub.trail(env.id) == ["received", "routed", "handled"]
@@ -46,6 +50,11 @@ def test_messages_cross_the_hub_with_a_complete_trail(footprint: Footprint, tmp_
             stored = conn.execute(sa.select(blobs.c.data).where(
                 blobs.c.id == with_raw.attachments[0].blob_id)).scalar()
         assert stored == raw
+        # Files that came with it are stored too, listed after the raw bytes.
+        ref = with_raw.attachments[1]
+        assert (ref.name, ref.media_type, ref.size) == ("скан.pdf", "application/pdf", 13)
+        with hub.db.read() as conn:
+            assert load_blob(conn, ref.blob_id) == scan.data
         assert hub.count(probe_receipts, probe_receipts.c.message_id == sent[0].id) == 1
 
 

@@ -1,0 +1,34 @@
+"""``erz.person.changed`` v1: the register changed a person (ERZ-2 deltas, ERZ-3 history).
+
+Published by whoever changes the register (the ERZ handler, the SOAP adapter, the console)
+after its transaction's change log entry, one per entry. Subscribers that keep slices for
+an insurer or a clinic filter on ``smo``/``mo``; the full values are read from the register
+(as of ``effective_date``), so the event carries identifiers, not personal data.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from contracts.registry import message_type
+
+
+@message_type("erz.person.changed", 1, person_fields=("enp",))
+class PersonChangedV1(BaseModel):
+    """One recorded change of an insured person in РС ЕРЗ."""
+
+    enp: str = Field(pattern=r"^\d{16}$", description="ЕНП of the person.")
+    change_id: int = Field(ge=1, description="Id of the entry in the register's change log.")
+    op: str = Field(max_length=32, description="Operation, e.g. issue_policy, register_death.")
+    aspect: str = Field(max_length=16, description="person, snils, document, policy, "
+                        "address, contact, attachment or death.")
+    effective_date: date | None = Field(default=None,
+                                        description="Valid-time date the change takes effect.")
+    recorded_at: datetime = Field(description="When the register recorded it.")
+    smo: str | None = Field(default=None, max_length=8, description="Insurer concerned.")
+    mo: str | None = Field(default=None, max_length=16, description="Clinic concerned.")
+    reason_code: str | None = Field(default=None, max_length=8, description="R001 reason.")
+    event_code: str | None = Field(default=None, max_length=8,
+                                   description="Event (1.2.643.2.40.5.100.62).")

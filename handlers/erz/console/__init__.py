@@ -1,0 +1,52 @@
+"""The register (РС ЕРЗ) in the console, registered as a console extension.
+
+``[project.entry-points."omshub.console"] erz = "handlers.erz.console:extension"``.
+
+| path | role | what |
+| --- | --- | --- |
+| ``/erz`` | viewer | person search: ЕНП, СНИЛС, policy, document, ФИО + birth date |
+| ``/erz/export.xlsx`` | viewer | the search's results as Excel (audited) |
+| ``/erz/person/{enp}`` | viewer | the person as of a date (``?on=``) and the timeline |
+| ``/erz/buffer`` | viewer | changes waiting for the fund's decision (ERZ-6) |
+| ``/erz/buffer/{id}/approve``, ``/reject`` (POST) | operator | decide (audited) |
+| ``/erz/files`` | viewer | processed exchange files and the protocols sent back |
+
+Personal data is masked unless the account has the personal-data permission, on every
+page, in the export and in the JSON API under ``/api/erz`` (:mod:`.api`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.routing import BaseRoute, Mount, Route
+
+from admin.auth import page
+from admin.extensions import ConsoleContext, ConsoleExtension, NavEntry
+from admin.users import Role
+from handlers.erz.console.api import api_routes
+from handlers.erz.console.pages import ErzScreens
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def routes(screens: ErzScreens) -> list[BaseRoute]:
+    """The pages, and the API mounted under ``/api/erz``."""
+    viewer, operator = page(Role.viewer), page(Role.operator)
+    return [
+        Route("/erz", viewer(screens.search_page)),
+        Route("/erz/export.xlsx", viewer(screens.export_page)),
+        Route("/erz/person/{enp}", viewer(screens.person_page)),
+        Route("/erz/buffer", viewer(screens.buffer_page)),
+        Route("/erz/buffer/{item_id:int}/{action:str}", operator(screens.decide_page),
+              methods=["POST"]),
+        Route("/erz/files", viewer(screens.files_page)),
+        Mount("/api/erz", routes=api_routes(screens)),
+    ]
+
+
+def extension(ctx: ConsoleContext) -> ConsoleExtension:
+    """The register's console extension."""
+    return ConsoleExtension(name="erz", routes=routes(ErzScreens(ctx)),
+                            nav=[NavEntry("Регистр ЗЛ", "/erz", Role.viewer)],
+                            template_dirs=[TEMPLATES])

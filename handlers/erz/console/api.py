@@ -1,0 +1,145 @@
+"""The register's JSON API under ``/api/erz``: search, person, timeline, buffer, files.
+
+Authentication, roles, CSRF and error bodies are the console API's (:mod:`admin.api`):
+HTTP Basic for machines, the console session plus ``X-CSRF-Token`` for browsers. Any
+account reads; ``operator`` decides buffer items. Personal data is masked unless the
+account has the personal-data permission — the same masking as the pages.
+
+=====================================  =========================================================
+``GET /persons``                       search: ``enp``, ``snils``, ``policy``, ``document``,
+                                       ``surname`` + ``name`` + ``birth_date`` (+
+                                       ``patronymic``); ``on``, ``page`` → ``{items, total}``
+``GET /persons/{enp}``                 the person as of ``on`` (default today); ``{enp}`` may
+                                       be the ``ref`` a masked result gives (``id42``)
+``GET /persons/{enp}/timeline``        every change, newest first: who, why, from where
+``GET /buffer``                        pending items, oldest first
+``POST /buffer/{id}/approve``          ``{"note": "…", "enp": "…"?}``: apply (200), or 409 with
+                                       the register's error code (the item stays pending)
+``POST /buffer/{id}/reject``           ``{"note": "…"}`` (required): 200, register untouched
+``GET /files``                         processed exchange files and the protocols sent back
+=====================================  =========================================================
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from admin.apiplumbing import ApiError, endpoint, reply
+from admin.context import privacy, remote_addr
+from admin.users import Role, User
+from handlers.erz import buffer
+from handlers.erz.console import decisions, protocols, views
+
+if TYPE_CHECKING:
+    from handlers.erz.console.pages import ErzScreens
+
+
+def _page(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise ApiError(400, "'page' must be a positive number")
+    return int(raw)
+
+
+def api_routes(screens: ErzScreens) -> list[BaseRoute]:
+    """The API's routes, bound to the register's screens."""
+    db = screens.ctx.db
+
+    def on(request: Request) -> Any:
+        try:
+            return screens.as_of(request.query_params.get("on"))
+        except ValueError as exc:
+            raise ApiError(400, f"'on': {exc}") from None
+
+    @endpoint()
+    def search(request: Request, user: User, body: dict[str, Any]) -> Response:
+        """GET /api/erz/persons."""
+        try:
+            criteria = views.Criteria.from_params(request.query_params)
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from None
+        if criteria.empty:
+            raise ApiError(400, "give enp, snils, policy, document or surname+name+birth_date")
+        page = _page(request)
+        with db.read() as conn:
+            items, total = views.search(conn, criteria, privacy(request), on(request),
+                                        page=page)
+        return reply({"items": items, "total": total, "page": page,
+                      "page_size": views.PAGE_SIZE})
+
+    @endpoint()
+    def person(request: Request, user: User, body: dict[str, Any]) -> Response:
+        """GET /api/erz/persons/{enp}."""
+        with db.read() as conn:
+            found = views.person(conn, request.path_params["enp"], on(request),
+                                 privacy(request))
+        if found is None:
+            raise ApiError(404, "no person with this ЕНП")
+        return reply(found)
+
+    @endpoint()
+    def timeline(request: Request, user: User, body: dict[str, Any]) -> Response:
+        """GET /api/erz/persons/{enp}/timeline."""
+        key = request.path_params["enp"]
+        with db.read() as conn:
+            found = views.person(conn, key, screens.today(), privacy(request))
+            if found is None:
+                raise ApiError(404, "no person with this ЕНП")
+            return reply({"enp": found["enp"], "ref": found["ref"],
+                          "changes": views.timeline(conn, key, privacy(request))})
+
+    @endpoint()
+    def buffer_list(request: Request, user: User, body: dict[str, Any]) -> Response:
+        """GET /api/erz/buffer."""
+        return reply({"items": decisions.pending(screens.ctx, privacy(request))})
+
+    def decide(request: Request, user: User, body: dict[str, Any], approve: bool) -> Response:
+        note, enp = body.get("note", ""), body.get("enp")
+        if not isinstance(note, str) or (enp is not None and not isinstance(enp, str)):
+            raise ApiError(400, "'note' and 'enp' must be strings")
+        try:
+            out = decisions.decide(screens.ctx, request.path_params["item_id"], approve,
+                                   user=user.username, note=note, enp=enp,
+                                   remote_addr=remote_addr(request))
+        except buffer.NotPending as exc:
+            raise ApiError(409, str(exc)) from None
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from None
+        result = {"id": out.item_id, "status": out.status, "events": out.events}
+        if out.error_code is not None:
+            return reply(result | {"error": out.error_text, "code": out.error_code,
+                                   "status_code": 409}, 409)
+        return reply(result)
+
+    @endpoint(Role.operator)
+    def approve(request: Request, user: User, body: dict[str, Any]) -> Response:
+        """POST /api/erz/buffer/{id}/approve."""
+        return decide(request, user, body, True)
+
+    @endpoint(Role.operator)
+    def reject(request: Request, user: User, body: dict[str, Any]) -> Response:
+        """POST /api/erz/buffer/{id}/reject."""
+        return decide(request, user, body, False)
+
+    @endpoint()
+    def files(request: Request, user: User, body: dict[str, Any]) -> Response:
+        """GET /api/erz/files."""
+        with db.read() as conn:
+            items, total = protocols.files(
+                conn, privacy(request), organisation=request.query_params.get("organisation", ""),
+                page=_page(request))
+        return reply({"items": items, "total": total})
+
+    return [
+        Route("/persons", search),
+        Route("/persons/{enp}", person),
+        Route("/persons/{enp}/timeline", timeline),
+        Route("/buffer", buffer_list),
+        Route("/buffer/{item_id:int}/approve", approve, methods=["POST"]),
+        Route("/buffer/{item_id:int}/reject", reject, methods=["POST"]),
+        Route("/files", files),
+    ]

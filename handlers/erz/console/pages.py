@@ -1,0 +1,160 @@
+"""The register's console pages: search, person card, buffer queue, exchange protocols."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from admin.context import error_page, flash, privacy, remote_addr, render
+from admin.extensions import ConsoleContext
+from admin.users import User
+from handlers.erz import buffer
+from handlers.erz.console import decisions, export, protocols, views
+
+EXPORT = "erz-export"
+"""The audit action of an Excel export of the search."""
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def page_number(request: Request) -> int:
+    """The ``page`` query parameter (1 when absent or not a number)."""
+    raw = request.query_params.get("page", "1")
+    return max(int(raw), 1) if raw.isdigit() else 1
+
+
+class ErzScreens:
+    """The pages, bound to the console's services."""
+
+    def __init__(self, ctx: ConsoleContext) -> None:
+        self.ctx = ctx
+
+    def today(self) -> date:
+        """Today in the console's time zone (the default date of every 'as of')."""
+        return datetime.now(self.ctx.tz).date()
+
+    def as_of(self, raw: str | None) -> date:
+        """The ``on`` parameter, today when absent; ValueError when not a date."""
+        if not raw:
+            return self.today()
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise ValueError("Дата: ГГГГ-ММ-ДД.") from None
+
+    # -- search ------------------------------------------------------------------------------
+
+    def search_page(self, request: Request, user: User, form: FormData) -> Response:
+        """The search form and one page of masked results."""
+        q, page = request.query_params, page_number(request)
+        ctx: dict[str, Any] = {"q": q, "rows": [], "total": 0, "error": "", "page": page,
+                               "next_url": "", "prev_url": "", "export_url": "",
+                               "searched": False}
+        try:
+            criteria = views.Criteria.from_params(q)
+            on = self.as_of(q.get("on"))
+        except ValueError as exc:
+            ctx["error"] = str(exc)
+            return render(request, "erz_search.html", ctx, status_code=400)
+        ctx["on"] = on.isoformat()
+        if criteria.empty:
+            return render(request, "erz_search.html", ctx)
+        with self.ctx.db.read() as conn:
+            rows, total = views.search(conn, criteria, privacy(request), on, page=page)
+        params = criteria.params() | ({"on": q["on"]} if q.get("on") else {})
+        ctx.update(rows=rows, total=total, searched=True,
+                   export_url=f"/erz/export.xlsx?{urlencode(params)}")
+        if page * views.PAGE_SIZE < total:
+            ctx["next_url"] = f"/erz?{urlencode(params | {'page': page + 1})}"
+        if page > 1:
+            ctx["prev_url"] = f"/erz?{urlencode(params | {'page': page - 1})}"
+        return render(request, "erz_search.html", ctx)
+
+    def export_page(self, request: Request, user: User, form: FormData) -> Response:
+        """The search's results as .xlsx (masked as on screen); audited."""
+        try:
+            criteria = views.Criteria.from_params(request.query_params)
+            on = self.as_of(request.query_params.get("on"))
+        except ValueError as exc:
+            return error_page(request, 400, str(exc))
+        if criteria.empty:
+            return error_page(request, 400, "Нечего выгружать: задайте критерии поиска.")
+        shown = privacy(request)
+        with self.ctx.db.read() as conn:
+            rows, total = views.search(conn, criteria, shown, on, size=export.MAX_ROWS)
+        described = urlencode(criteria.params())
+        data = export.workbook(rows, described, on.isoformat())
+        self.ctx.ops.audit(user.username, EXPORT, target="erz/search", details={
+            "criteria": criteria.params(), "on": on.isoformat(), "rows": len(rows),
+            "found": total, "unmasked": shown.unmasked}, remote_addr=remote_addr(request))
+        name = f"erz-search-{on.isoformat()}.xlsx"
+        return Response(data, media_type=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    # -- the person card ---------------------------------------------------------------------
+
+    def person_page(self, request: Request, user: User, form: FormData) -> Response:
+        """The person as of a date (default today) and the whole timeline."""
+        enp = request.path_params["enp"]
+        try:
+            on = self.as_of(request.query_params.get("on"))
+        except ValueError as exc:
+            return error_page(request, 400, str(exc))
+        shown = privacy(request)
+        with self.ctx.db.read() as conn:
+            card = views.person(conn, enp, on, shown)
+            changes = views.timeline(conn, enp, shown) if card is not None else []
+        if card is None:
+            return error_page(request, 404, "В регистре нет ЗЛ с таким ЕНП.")
+        return render(request, "erz_person.html", {"p": card, "changes": changes,
+                                                   "today": self.today().isoformat()})
+
+    # -- the buffer --------------------------------------------------------------------------
+
+    def buffer_page(self, request: Request, user: User, form: FormData) -> Response:
+        """Items waiting for the fund's decision; operators decide."""
+        return render(request, "erz_buffer.html",
+                      {"items": decisions.pending(self.ctx, privacy(request))})
+
+    def decide_page(self, request: Request, user: User, form: FormData) -> Response:
+        """POST approve or reject one item (operator; CSRF by the page decorator)."""
+        item_id, action = int(request.path_params["item_id"]), request.path_params["action"]
+        if action not in ("approve", "reject"):
+            return error_page(request, 404, "Решение: approve или reject.")
+        approve = action == "approve"
+        try:
+            out = decisions.decide(self.ctx, item_id, approve, user=user.username,
+                                   note=str(form.get("note", "")),
+                                   enp=str(form.get("enp", "")).strip() or None,
+                                   remote_addr=remote_addr(request))
+        except buffer.NotPending as exc:
+            return error_page(request, 409, f"Решение уже принято или записи нет: {exc}")
+        except ValueError as exc:
+            flash(request, str(exc), "error")
+            return RedirectResponse("/erz/buffer", status_code=303)
+        if out.status == buffer.PENDING:
+            flash(request, f"Изменение № {item_id} не применено: регистр отказал с кодом "
+                           f"{out.error_code} ({out.error_text}). Запись осталась в буфере.",
+                  "error")
+        elif out.status == buffer.APPLIED:
+            flash(request, f"Изменение № {item_id} применено; событий отправлено: {out.events}.")
+        else:
+            flash(request, f"Изменение № {item_id} отклонено; регистр не изменён.")
+        return RedirectResponse("/erz/buffer", status_code=303)
+
+    # -- exchange protocols ------------------------------------------------------------------
+
+    def files_page(self, request: Request, user: User, form: FormData) -> Response:
+        """Processed exchange files, newest first, with the protocols sent back."""
+        page, org = page_number(request), request.query_params.get("organisation", "").strip()
+        with self.ctx.db.read() as conn:
+            rows, total = protocols.files(conn, privacy(request), organisation=org, page=page)
+        params = {"organisation": org} if org else {}
+        more = page * protocols.PAGE_SIZE < total
+        return render(request, "erz_files.html", {
+            "rows": rows, "total": total, "organisation": org,
+            "next_url": f"/erz/files?{urlencode(params | {'page': page + 1})}" if more else ""})

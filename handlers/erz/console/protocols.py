@@ -1,0 +1,82 @@
+"""Exchange protocols in the console (ERZ-7): each processed file and what answered it.
+
+A row of ``erz_exchange_files`` is one file an insurer or a clinic sent (OPLIST, ATT…)
+with its counts; ``message_id`` is the ``files.received`` message it came in. What the
+register sent back (FLK_P, REPLIST, CONFLICTLIST, FATM…) are the ``files.send`` messages
+that message caused, found in the journal; an FLK_P's entries are read from its stored
+bytes, so the page shows the protocol the organisation received.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from admin.privacy import Privacy
+from handlers.erz import models as m
+from hub.xmlsafe import parse
+from storage.journal import load_blob
+from storage.models import journal_messages
+
+jm = journal_messages.c
+PAGE_SIZE = 50
+
+
+def _local(tag: object) -> str:
+    return str(tag).rsplit("}", 1)[-1]
+
+
+def _entries(data: bytes) -> tuple[str, list[dict[str, str]]]:
+    """The root element and, for an FLK_P, its PR entries."""
+    try:
+        root = parse(data)
+    except Exception:  # noqa: BLE001 - a broken answer is shown as such, not as a 500
+        return "?", []
+    out = []
+    for pr in root.iter():
+        if _local(pr.tag) == "PR":
+            out.append({_local(el.tag): (el.text or "").strip() for el in pr})
+    return _local(root.tag), out
+
+
+def answers(conn: Connection, message_id: str | None,
+            privacy: Privacy) -> list[dict[str, Any]]:
+    """The files the register sent in answer to one received message, oldest first."""
+    if not message_id:
+        return []
+    rows = conn.execute(sa.select(jm.message_id, jm.envelope, jm.status, jm.created_at)
+                        .where(jm.causation_id == message_id, jm.type == "files.send")
+                        .order_by(jm.created_at, jm.message_id)).all()
+    out = []
+    for r in rows:
+        env = json.loads(r.envelope)
+        payload, attached = env.get("payload", {}), env.get("attachments") or []
+        data = load_blob(conn, attached[0]["blob_id"]) if attached else None
+        root, entries = _entries(data) if data else ("", [])
+        for entry in entries:  # a comment may quote a value of the record
+            entry["COMMENT"] = privacy.text(entry.get("COMMENT", ""))
+        out.append({"message_id": r.message_id, "file_name": payload.get("file_name", ""),
+                    "recipient": payload.get("recipient", ""), "status": r.status,
+                    "kind": root, "errors": entries})
+    return out
+
+
+def files(conn: Connection, privacy: Privacy, *, organisation: str = "", page: int = 1,
+          size: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], int]:
+    """One page of processed exchange files, newest first, with their answers; the total."""
+    t = m.exchange_files
+    where = [t.c.organisation == organisation] if organisation else []
+    total = int(conn.execute(sa.select(sa.func.count()).select_from(t).where(*where))
+                .scalar() or 0)
+    rows = conn.execute(sa.select(t).where(*where).order_by(t.c.received_at.desc(),
+                                                            t.c.id.desc())
+                        .offset((max(page, 1) - 1) * size).limit(size)).mappings().all()
+    return [{"id": int(r["id"]), "organisation": r["organisation"],
+             "file_name": r["file_name"], "format": r["format_key"],
+             "received_at": r["received_at"], "outcome": r["outcome"],
+             "records": r["records"], "applied": r["applied"], "refused": r["refused"],
+             "buffered": r["buffered"], "message_id": r["message_id"] or "",
+             "answers": answers(conn, r["message_id"], privacy)} for r in rows], total

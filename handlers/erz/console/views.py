@@ -1,0 +1,244 @@
+"""What the register's console screens show: search rows, a person card, the timeline.
+
+Plain dictionaries of strings built from the register's queries, masked through the
+console's :class:`~admin.privacy.Privacy` (names, СНИЛС, ЕНП, birth dates, documents,
+addresses and contacts hidden unless the account may see personal data). The pages, the
+JSON API and the Excel export all read these, so that they mask in exactly the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from admin.privacy import Privacy
+from handlers.erz import models as m
+from handlers.erz import queries
+from handlers.erz.domain import Change, PersonState
+from handlers.erz.errors import ErzError
+from hub.masking import mask_all, mask_date, mask_name, mask_policy, mask_snils
+
+PAGE_SIZE = 50
+SEX = {"1": "муж.", "2": "жен."}
+DOC_TYPES = {"14": "паспорт РФ", "3": "свидетельство о рождении"}
+
+_MASKS: dict[str, Callable[[str], str]] = {
+    "surname": mask_name, "name": mask_name, "patronymic": mask_name,
+    "birth_place": mask_name, "birth_date": mask_date, "enp": mask_policy,
+    "snils": mask_snils, "doctor_snils": mask_snils, "series": mask_all, "number": mask_all,
+    "issuer": mask_all, "text": mask_all, "value": mask_all, "fias_guid": mask_all,
+    "kladr": mask_all, "postcode": mask_all, "act_number": mask_all,
+}
+"""How each personal field of the register is masked (by its column name)."""
+
+
+def shown(privacy: Privacy, key: str, value: Any) -> str:
+    """A register value as text, masked by its field name unless the account may see it."""
+    if value is None or value == "":
+        return ""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    mask = _MASKS.get(key)
+    return text if privacy.unmasked or mask is None else mask(text)
+
+
+def format_snils(digits: str | None) -> str:
+    """``12345678901`` → ``123-456-789 01`` (the register keeps digits only)."""
+    if not digits or len(digits) != 11:
+        return digits or ""
+    return f"{digits[:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What a person is searched by; every given key must match (names need all three)."""
+
+    enp: str = ""
+    snils: str = ""
+    policy: str = ""
+    document: str = ""
+    surname: str = ""
+    name: str = ""
+    patronymic: str = ""
+    birth_date: date | None = None
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> Criteria:
+        """Read the query string; ValueError for a bad date or half a name search."""
+        get = {k: str(params.get(k, "")).strip() for k in (
+            "enp", "snils", "policy", "document", "surname", "name", "patronymic",
+            "birth_date")}
+        born = None
+        if get["birth_date"]:
+            try:
+                born = date.fromisoformat(get["birth_date"])
+            except ValueError:
+                raise ValueError("Дата рождения: ГГГГ-ММ-ДД.") from None
+        found = cls(get["enp"], get["snils"], get["policy"], get["document"], get["surname"],
+                    get["name"], get["patronymic"], born)
+        named = (found.surname, found.name, found.birth_date)
+        if any(named) and not all(named):
+            raise ValueError("Поиск по ФИО: нужны фамилия, имя и дата рождения.")
+        return found
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to search by."""
+        return not (self.enp or self.snils or self.policy or self.document or self.surname)
+
+    def params(self) -> dict[str, str]:
+        """The non-empty criteria as query parameters."""
+        out = {k: getattr(self, k) for k in ("enp", "snils", "policy", "document", "surname",
+                                             "name", "patronymic")}
+        out["birth_date"] = self.birth_date.isoformat() if self.birth_date else ""
+        return {k: v for k, v in out.items() if v}
+
+
+def find(conn: Connection, c: Criteria) -> list[str]:
+    """ЕНП of the persons matching every criterion given, sorted."""
+    found: list[set[str]] = []
+    if c.enp:
+        found.append(set(queries.find_by_enp(conn, c.enp)))
+    if c.snils:
+        found.append(set(queries.find_by_snils(conn, c.snils)))
+    if c.policy:
+        found.append(set(queries.find_by_policy(conn, c.policy)))
+    if c.document:
+        series, _, number = c.document.rpartition(" ")
+        found.append(set(queries.find_by_document(conn, number, series or None)))
+    if c.surname and c.name and c.birth_date:
+        found.append(set(queries.find_by_names(conn, c.surname, c.name, c.birth_date,
+                                               c.patronymic or None)))
+    if not found:
+        return []
+    return sorted(set.intersection(*found))
+
+
+def summary(state: PersonState, privacy: Privacy) -> dict[str, str]:
+    """One search result row: ЕНП, ФИО, birth date, СНИЛС, policy, insurer, clinic, status."""
+    d, pol, att = state.data, state.policy, state.attachment
+    return {
+        "ref": ref(state.id, state.enp, privacy), "enp": shown(privacy, "enp", state.enp),
+        "surname": shown(privacy, "surname", d.surname if d else ""),
+        "name": shown(privacy, "name", d.name if d else ""),
+        "patronymic": shown(privacy, "patronymic", d.patronymic if d else ""),
+        "birth_date": shown(privacy, "birth_date", d.birth_date if d else None),
+        "sex": SEX.get(d.sex, d.sex) if d else "",
+        "snils": shown(privacy, "snils", format_snils(state.snils)),
+        "policy": shown(privacy, "enp", pol.number) if pol else "",
+        "smo": pol.smo if pol else "", "mo": att.mo if att else "",
+        "status": life_status(state),
+    }
+
+
+def ref(person_id: int, enp: str, privacy: Privacy) -> str:
+    """How pages link to a person: the ЕНП, or for a masked account the internal id
+    (``id42``), so that links and the API never show a ЕНП the page masks."""
+    return enp if privacy.unmasked else f"id{person_id}"
+
+
+def resolve(conn: Connection, key: str) -> str | None:
+    """The ЕНП a :func:`ref` names (None when nobody)."""
+    if key.startswith("id") and key[2:].isdigit():
+        found = conn.execute(sa.select(m.persons.c.enp).where(
+            m.persons.c.id == int(key[2:]))).scalar()
+        return str(found) if found is not None else None
+    return key if queries.find_by_enp(conn, key) else None
+
+
+def life_status(state: PersonState) -> str:
+    """Alive, or dead since the date of death."""
+    return "жив" if state.death is None else f"умер {state.death.death_date.isoformat()}"
+
+
+def search(conn: Connection, c: Criteria, privacy: Privacy, on: date, *, page: int = 1,
+           size: int = PAGE_SIZE) -> tuple[list[dict[str, str]], int]:
+    """One page of results (as of ``on``) and the total number found."""
+    enps = find(conn, c)
+    start = (max(page, 1) - 1) * size
+    return [summary(queries.person_as_of(conn, e, on), privacy)
+            for e in enps[start:start + size]], len(enps)
+
+
+def card(state: PersonState, privacy: Privacy) -> dict[str, Any]:
+    """Everything the register knows of a person on ``state.on``, masked."""
+    d, doc, pol, att = state.data, state.document, state.policy, state.attachment
+
+    def s(key: str, value: Any) -> str:
+        return shown(privacy, key, value)
+
+    return {
+        **summary(state, privacy), "on": state.on.isoformat(),
+        "birth_place": s("birth_place", d.birth_place if d else ""),
+        "document": {"type": DOC_TYPES.get(doc.doc_type, doc.doc_type),
+                     "series": s("series", doc.series), "number": s("number", doc.number),
+                     "issued": s("birth_date", doc.issue_date), "issuer": s("issuer", doc.issuer)}
+        if doc else None,
+        "policy_detail": {"type": pol.policy_type, "number": s("enp", pol.number),
+                          "smo": pol.smo, "begin": pol.date_begin.isoformat(),
+                          "end": pol.date_end.isoformat() if pol.date_end else "",
+                          "stop": pol.date_stop.isoformat() if pol.date_stop else "",
+                          "status": pol.status} if pol else None,
+        "attachment": {"mo": att.mo, "department": att.department, "district": att.district,
+                       "doctor_snils": s("doctor_snils", format_snils(att.doctor_snils)),
+                       "since": att.date_attach.isoformat(), "method": att.method}
+        if att else None,
+        "addresses": [{"kind": {"reg": "регистрация", "live": "пребывание"}.get(k, k),
+                       "text": s("text", a.text)} for k, a in sorted(state.addresses.items())],
+        "contacts": [{"kind": k, "value": s("value", c.value)}
+                     for k, c in sorted(state.contacts.items())],
+        "death": {"date": state.death.death_date.isoformat(),
+                  "act": s("act_number", state.death.act_number)} if state.death else None,
+    }
+
+
+def _differences(detail: Mapping[str, Any], privacy: Privacy) -> list[dict[str, str]]:
+    if "old" not in detail and "new" not in detail:  # a stop, a death: the facts recorded
+        return [{"field": k, "old": "", "new": shown(privacy, k, v)}
+                for k, v in detail.items() if v is not None]
+    old, new = detail.get("old") or {}, detail.get("new") or {}
+    if not isinstance(old, Mapping) or not isinstance(new, Mapping):
+        return [{"field": "", "old": "", "new": privacy.text(str(detail))}]
+    out = []
+    for key in list(new) + [k for k in old if k not in new]:
+        before, after = old.get(key), new.get(key)
+        if before != after and not (key.endswith("_key") or key == "fact_id"):
+            out.append({"field": key, "old": shown(privacy, key, before),
+                        "new": shown(privacy, key, after)})
+    return out
+
+
+def change(ch: Change, privacy: Privacy) -> dict[str, Any]:
+    """One timeline entry: when, from when, what changed, who, from where, why."""
+    reason = " ".join(x for x in (ch.event_code, ch.reason_code, ch.reason_text) if x)
+    return {
+        "id": ch.id, "at": ch.at, "effective_date": ch.effective_date.isoformat()
+        if ch.effective_date else "", "op": ch.op, "aspect": ch.aspect,
+        "changes": _differences(ch.detail, privacy), "component": ch.component,
+        "user": ch.user or "", "source_file": ch.source_file or "",
+        "source_message_id": ch.source_message_id or "", "reason": reason,
+        "smo": ch.smo or "", "mo": ch.mo or "",
+    }
+
+
+def timeline(conn: Connection, key: str, privacy: Privacy) -> list[dict[str, Any]]:
+    """Every change of the person a ЕНП or :func:`ref` names, newest first."""
+    enp = resolve(conn, key)
+    if enp is None:
+        return []
+    return [change(c, privacy) for c in reversed(queries.timeline(conn, enp))]
+
+
+def person(conn: Connection, key: str, on: date, privacy: Privacy) -> dict[str, Any] | None:
+    """The card as of ``on`` of the person a ЕНП or :func:`ref` names; None for nobody."""
+    enp = resolve(conn, key)
+    if enp is None:
+        return None
+    try:
+        return card(queries.person_as_of(conn, enp, on), privacy)
+    except ErzError:
+        return None

@@ -1,0 +1,34 @@
+"""A small region for the embedded hub's first start (``omshub.demo`` entry point).
+
+``omshub up`` on an empty SQLite database calls :func:`load_region` once: two thousand
+synthetic persons of one region (:mod:`handlers.erz.synth`, a fixed seed, so every
+newcomer sees the same people) are loaded, so the console's register screens have
+something to search on day one. A register that already holds anyone is left alone.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from contracts.envelope import utcnow
+from handlers.erz import models, synth
+from handlers.erz.bulk import load_persons
+from handlers.erz.domain import Source
+from hub.settings import Settings
+from storage.db import Database
+
+DEMO_PERSONS = 2000
+DEMO_SEED = 76
+
+
+def load_region(db: Database, settings: Settings) -> str:
+    """Load the demo population into an empty register; returns what was done, for the log."""
+    models.metadata.create_all(db.engine, checkfirst=True)
+    with db.read() as conn:
+        if conn.execute(sa.select(models.persons.c.id).limit(1)).first() is not None:
+            return "register already holds persons: nothing loaded"
+    with db.transaction() as conn:
+        loaded = load_persons(conn, synth.population(DEMO_PERSONS, DEMO_SEED),
+                              source=Source("handler.erz", user="omshub up (demo region)"),
+                              at=utcnow())
+    return f"register: {loaded} synthetic persons of {synth.REGION.name} (seed {DEMO_SEED})"

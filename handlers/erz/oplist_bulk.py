@@ -1,0 +1,442 @@
+"""New persons of an OPLIST written in bulk (the common case of a file: first policies).
+
+:func:`handlers.erz.oplist_records.process` applies a record through ``Register`` under its
+own savepoint, about 25 statements for a new person. A record that issues a policy to an
+ЕНП the register does not know — and that no other record of the file names — touches
+nobody else, and what ``Register.create_person`` + ``issue_policy`` would refuse can be
+decided without the database (the same checks, in the same order of decision). Such
+records are taken here, checked, and written all at once: the persons and the change-log
+entries by one multi-row INSERT … RETURNING each, the version rows by
+:func:`storage.bulk.insert_rows` (COPY on PostgreSQL) — the very rows and entries the
+record-by-record path writes (ids and timestamps aside).
+
+A record that any check would refuse, or that is not plainly a new person, is left to the
+record-by-record path, which refuses or applies it exactly as before. The bulk write runs
+in one savepoint; should the database refuse it (a concurrent transaction registered one of
+the ЕНП meanwhile), it is rolled back and every record goes the record-by-record way.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from contracts.envelope import utcnow
+from contracts.erz import common as c
+from contracts.erz import lists
+from handlers.erz import checks, history
+from handlers.erz import models as m
+from handlers.erz.dictionaries import Dictionaries
+from handlers.erz.domain import (
+    Address,
+    Attachment,
+    Change,
+    Contact,
+    Death,
+    Document,
+    PersonData,
+    PersonState,
+    Policy,
+    Reason,
+    Source,
+    from_row,
+    to_values,
+)
+from handlers.erz.errors import ErzError
+from handlers.erz.operations import _dated, _need, _reason, load
+from handlers.erz.register import DAY, Register, _json
+from storage.bulk import insert_rows
+
+CHUNK = 5000
+ASPECTS = (m.person_data, m.snils, m.documents, m.policies, m.attachments, m.deaths,
+           m.addresses, m.contacts)
+NEW_KINDS = ("issue_policy", "temporary_certificate", "reinsure")
+ISSUING_OPS = frozenset({c.Operation.TEMPORARY_CERTIFICATE, c.Operation.ISSUE_POLICY,
+                         c.Operation.REISSUE_POLICY, c.Operation.REINSURANCE})
+
+
+@dataclass
+class NewPerson:
+    """What ``create_person`` + ``issue_policy`` would write for one record."""
+
+    index: int
+    enp: str
+    entries: list[tuple[sa.Table | None, dict[str, Any], dict[str, Any]]] = field(
+        default_factory=list)
+    """(version table or None, change-log values, version values) in the order of the log;
+    the first entry (``create_person``) has the person_data row."""
+    policy: tuple[dict[str, Any], date, date | None] | None = None
+
+
+def states_as_of(conn: Connection, wanted: dict[str, date]
+                 ) -> dict[tuple[str, date], PersonState | None]:
+    """``queries.person_as_of`` of many persons at once (a few queries per aspect table, not
+    nine per person): ``{(enp, on): state, or None when the ЕНП is unknown}``."""
+    ids: dict[str, int] = {}
+    enps = list(wanted)
+    for start in range(0, len(enps), CHUNK):
+        ids.update({r.enp: int(r.id) for r in conn.execute(
+            sa.select(m.persons.c.id, m.persons.c.enp)
+            .where(m.persons.c.enp.in_(enps[start:start + CHUNK])))})
+    pids = list(ids.values())
+    rows: dict[sa.Table, dict[int, list[RowMapping]]] = {}
+    for table in ASPECTS:
+        by_person: dict[int, list[RowMapping]] = defaultdict(list)
+        for start in range(0, len(pids), CHUNK):
+            t = table.c
+            for row in conn.execute(sa.select(table).where(
+                    t.person_id.in_(pids[start:start + CHUNK]), t.superseded_at.is_(None))
+                    .order_by(t.valid_from, t.id)).mappings():
+                by_person[row["person_id"]].append(row)
+        rows[table] = by_person
+    out: dict[tuple[str, date], PersonState | None] = {}
+    for enp, on in wanted.items():
+        pid = ids.get(enp)
+        if pid is None:
+            out[enp, on] = None
+            continue
+
+        def valid(table: sa.Table, pid: int = pid, on: date = on) -> list[RowMapping]:
+            return [r for r in rows[table].get(pid, ()) if r["valid_from"] <= on
+                    and (r["valid_to"] is None or r["valid_to"] > on)]
+
+        def one(table: sa.Table) -> RowMapping | None:
+            found = valid(table)
+            return found[-1] if found else None
+
+        data, sn, doc = one(m.person_data), one(m.snils), one(m.documents)
+        pol, att, death = one(m.policies), one(m.attachments), one(m.deaths)
+        out[enp, on] = PersonState(
+            id=pid, enp=enp, on=on,
+            data=from_row(PersonData, data) if data else None,
+            snils=sn["snils"] if sn else None,
+            document=from_row(Document, doc) if doc else None,
+            policy=from_row(Policy, pol) if pol else None,
+            attachment=from_row(Attachment, att) if att else None,
+            death=from_row(Death, death) if death else None,
+            addresses={r["kind"]: from_row(Address, r) for r in valid(m.addresses)},
+            contacts={r["kind"]: from_row(Contact, r) for r in valid(m.contacts)})
+    return out
+
+
+def _known(conn: Connection, enps: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(enps), CHUNK):
+        chunk = list(enps[start:start + CHUNK])
+        found.update(conn.execute(sa.select(m.persons.c.enp)
+                                  .where(m.persons.c.enp.in_(chunk))).scalars())
+    return found
+
+
+def _prepare(index: int, enp: str, kind: str, payload: dict[str, Any], today: date,
+             dicts: Dictionaries) -> NewPerson | None:
+    """The rows of a new person's record, or None when any check of the register would
+    refuse it (or it is not a plain first policy): then the record goes the usual way."""
+    try:
+        raw = payload.get("policy") or {}
+        _need(raw, "policy_type", "policy.type")
+        _need(raw, "number", "policy.number")
+        policy = load(Policy, _dated(payload, "policy", "date_begin"))
+    except (ErzError, TypeError, ValueError):
+        return None
+    if not payload.get("person") or payload.get("on"):
+        return None
+    reason = _reason(payload)
+    try:
+        data = load(PersonData, payload["person"])
+        document = load(Document, payload["document"]) if payload.get("document") else None
+        addresses = [load(Address, a) for a in payload.get("addresses", [])]
+    except (TypeError, ValueError):
+        return None
+    start = policy.date_begin
+    # create_person
+    if checks.check_enp(enp) + checks.check_person(data.surname, data.name, data.sex,
+                                                   data.birth_date, today, dicts):
+        return None
+    snils = payload.get("snils")
+    if snils is not None:
+        snils = checks.digits_only(snils)
+        if checks.check_snils(snils):
+            return None
+    if document is not None and checks.check_document(document.doc_type, document.series,
+                                                      document.number, dicts):
+        return None
+    if any(a.kind not in ("reg", "live") for a in addresses):
+        return None
+    if (snils is not None or document is not None or addresses) and start < data.birth_date:
+        return None
+    # issue_policy (replace or not: a new person has no policy to stop, none to overlap)
+    if checks.check_policy(policy.policy_type, policy.number, policy.series,
+                           policy.date_begin, policy.date_end, dicts) + \
+            checks.check_reason(reason.code or "", dicts):
+        return None
+    if policy.date_begin < data.birth_date:
+        return None
+    out = NewPerson(index, enp)
+    log = {"event_code": reason.event, "reason_code": reason.code,
+           "reason_text": reason.text or None}
+    out.entries.append((m.person_data, log | {
+        "op": "create_person", "aspect": "person", "effective_date": start,
+        "detail": _json({"new": to_values(data)})}, Register._data_values(data)))
+    aspects: list[tuple[sa.Table, str, dict[str, Any]]] = []
+    if snils is not None:
+        aspects.append((m.snils, "snils", {"snils": snils}))
+    if document is not None:
+        aspects.append((m.documents, "document", to_values(document)))
+    aspects += [(m.addresses, "address", to_values(a)) for a in addresses]
+    for table, aspect, values in aspects:
+        out.entries.append((table, log | {
+            "op": f"set_{aspect}", "aspect": aspect, "effective_date": start,
+            "detail": _json({"old": None, "new": values})}, values))
+    values = to_values(policy) | {"fact_id": uuid.uuid4().hex, "status": "active",
+                                  "reason_code": policy.reason_code or reason.code}
+    end = policy.date_end + DAY if policy.date_end else None
+    out.entries.append((m.policies, log | {
+        "op": "issue_policy", "aspect": "policy", "effective_date": policy.date_begin,
+        "detail": _json({"new": values}), "smo": policy.smo}, values))
+    out.policy = (values, policy.date_begin, end)
+    return out
+
+
+def apply_new_persons(conn: Connection, ops: Sequence[lists.OperationRecord], smo: str,
+                      source: Source, dicts: Dictionaries,
+                      plan: Callable[[lists.OperationRecord], tuple[str, dict[str, Any]]],
+                      failures: Callable[[lists.OperationRecord], list[Any]],
+                      enp_of: Callable[[lists.OperationRecord], str],
+                      clock: Callable[[], datetime] = utcnow,
+                      ) -> dict[int, tuple[int, list[Change]]]:
+    """Write the file's new persons at once; ``{index of the record: (person id, changes)}``
+    for the records written (the others are left to the record-by-record path)."""
+    enps = [enp_of(op) for op in ops]
+    seen = Counter(enps)
+    issuing = [i for i, op in enumerate(ops) if enps[i] and seen[enps[i]] == 1
+               and op.operation in ISSUING_OPS and not failures(op)]
+    if not issuing:
+        return {}
+    known = _known(conn, [enps[i] for i in issuing])
+    now = clock()
+    prepared: list[NewPerson] = []
+    for i in issuing:
+        if enps[i] in known:
+            continue
+        kind, payload = plan(ops[i])
+        if kind not in NEW_KINDS:
+            continue
+        new = _prepare(i, enps[i], kind, payload, now.date(), dicts)
+        if new is not None:
+            prepared.append(new)
+    if not prepared:
+        return {}
+    # COPY goes through the driver's cursor: its errors are the driver's, not SQLAlchemy's.
+    refused = (sa.exc.DBAPIError, conn.dialect.loaded_dbapi.Error)
+    try:
+        with conn.begin_nested():
+            return _write(conn, prepared, source, now)
+    except refused:
+        return {}
+
+
+def _ids(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` and return their new ids, in order: on PostgreSQL the ids are taken
+    from the table's sequence in one query and the rows go in by COPY; elsewhere by one
+    multi-row INSERT … RETURNING."""
+    if conn.dialect.name != "postgresql":
+        return [int(x) for x in conn.execute(
+            table.insert().returning(table.c.id, sort_by_parameter_order=True), rows).scalars()]
+    ids = sorted(int(x) for x in conn.execute(sa.text(
+        f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
+        "FROM generate_series(1, :n)"), {"n": len(rows)}).scalars())
+    _copy(conn, table, [{"id": i, **r} for i, r in zip(ids, rows, strict=True)])
+    return ids
+
+
+def _copy(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """COPY of ``rows`` (all with the same keys); JSON columns written as JSON text."""
+    columns = list(rows[0])
+    as_json = {c for c in columns if isinstance(table.c[c].type, sa.JSON)}
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(tuple(json.dumps(row[c]) if c in as_json and row[c] is not None
+                                 else row[c] for c in columns))
+
+
+def _write(conn: Connection, prepared: list[NewPerson], source: Source,
+           at: datetime) -> dict[int, tuple[int, list[Change]]]:
+    pids = _ids(conn, m.persons, [{"enp": p.enp, "created_at": at} for p in prepared])
+    who = {"component": source.component, "user_name": source.user,
+           "source_message_id": source.message_id, "source_file": source.file}
+    log_rows = [{"person_id": pid, "at": at, "smo": None, "mo": None} | who | entry
+                for p, pid in zip(prepared, pids, strict=True) for _, entry, _ in p.entries]
+    cids = _ids(conn, m.changes, log_rows)
+    versions: dict[sa.Table, list[dict[str, Any]]] = {}
+    out: dict[int, tuple[int, list[Change]]] = {}
+    k = 0
+    for p, pid in zip(prepared, pids, strict=True):
+        changes = []
+        for table, entry, values in p.entries:
+            cid, row = cids[k], log_rows[k]
+            k += 1
+            start, end = row["effective_date"], None
+            if table is m.policies and p.policy is not None:
+                start, end = p.policy[1], p.policy[2]
+            assert table is not None
+            versions.setdefault(table, []).append(
+                {**values, "person_id": pid, "valid_from": start, "valid_to": end,
+                 "recorded_at": at, "change_id": cid})
+            changes.append(Change(
+                id=cid, enp=p.enp, at=at, op=entry["op"], aspect=entry["aspect"],
+                effective_date=entry["effective_date"], event_code=entry["event_code"],
+                reason_code=entry["reason_code"], reason_text=entry["reason_text"],
+                component=source.component, user=source.user,
+                source_message_id=source.message_id, source_file=source.file,
+                smo=entry.get("smo"), mo=None, detail=entry["detail"]))
+        out[p.index] = (pid, changes)
+    for table, rows in versions.items():
+        by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for r in rows:
+            by_keys.setdefault(tuple(r), []).append(r)
+        for same in by_keys.values():
+            insert_rows(conn, table, same)
+    return out
+
+
+
+# -- record edits (TIP_OP 4) -------------------------------------------------------------------
+
+@dataclass
+class Edit:
+    """A record's ``Register.change_data(enp, on, reason, **fields)`` to do in bulk."""
+
+    index: int
+    pid: int
+    enp: str
+    on: date
+    reason: Reason
+    fields: dict[str, Any]
+
+
+def apply_edits(conn: Connection, edits: Sequence[Edit], dicts: Dictionaries,
+                source: Source, clock: Callable[[], datetime] = utcnow,
+                ) -> dict[int, tuple[int, list[Change]]]:
+    """``Register.change_data`` of many persons (each named once in the file) at once.
+
+    The persons are locked (FOR UPDATE, as ``change_data`` does) and, under the lock, their
+    current personal-data rows and their insurers and clinics are read in one query each;
+    every check ``change_data`` makes (303 without data on the date, the person's checks)
+    is decided in Python — an edit that would be refused is left out, for the record path to
+    refuse. The superseding updates, the version rows and the change-log entries of all the
+    others are written together under one savepoint; should the database refuse, nothing
+    of it stays and ``{}`` is returned (every edit goes the record way)."""
+    if not edits:
+        return {}
+    pids = sorted({e.pid for e in edits})
+    data: dict[int, list[RowMapping]] = defaultdict(list)
+    parties: dict[int, list[tuple[date, int, date | None, str, str | None]]] = defaultdict(list)
+    pd, pol, att = m.person_data.c, m.policies.c, m.attachments.c
+    for start in range(0, len(pids), CHUNK):
+        chunk = pids[start:start + CHUNK]
+        conn.execute(sa.select(m.persons.c.id).where(m.persons.c.id.in_(chunk))
+                     .with_for_update()).all()
+        for row in conn.execute(sa.select(m.person_data).where(
+                pd.person_id.in_(chunk), pd.superseded_at.is_(None))
+                .order_by(pd.valid_from, pd.id)).mappings():
+            data[row["person_id"]].append(row)
+        union = sa.union_all(
+            sa.select(pol.person_id, pol.valid_from, pol.id, pol.valid_to,
+                      sa.literal("smo").label("kind"), pol.smo.label("party"))
+            .where(pol.person_id.in_(chunk), pol.superseded_at.is_(None)),
+            sa.select(att.person_id, att.valid_from, att.id, att.valid_to,
+                      sa.literal("mo").label("kind"), att.mo.label("party"))
+            .where(att.person_id.in_(chunk), att.superseded_at.is_(None)))
+        for r in conn.execute(union):
+            parties[r.person_id].append((r.valid_from, r.id, r.valid_to, r.kind, r.party))
+    now = clock()
+    planned = []
+    for e in edits:
+        rows = data.get(e.pid, [])
+        found = [r for r in rows if r["valid_from"] <= e.on
+                 and (r["valid_to"] is None or r["valid_to"] > e.on)]
+        if not found:
+            continue  # 303: refused by the record path
+        old = history.values_of(m.person_data, found[0])
+        new = PersonData(**{k: old[k] for k in PersonData.__dataclass_fields__} | e.fields)
+        if checks.check_person(new.surname, new.name, new.sex, new.birth_date, now.date(),
+                               dicts):
+            continue
+        # Register._parties: the first version valid on the date of each (history.as_of)
+        party: dict[str, str | None] = {"smo": None, "mo": None}
+        for kind in ("smo", "mo"):
+            valid = sorted(p for p in parties.get(e.pid, ()) if p[3] == kind
+                           and p[0] <= e.on and (p[2] is None or p[2] > e.on))
+            if valid:
+                party[kind] = valid[0][4]
+        # history.overwrite(…, on, None, until_next=True)
+        later = [r["valid_from"] for r in rows if r["valid_from"] > e.on]
+        end = min(later) if later else None
+        hit = [r for r in rows if (end is None or r["valid_from"] < end)
+               and (r["valid_to"] is None or r["valid_to"] > e.on)]
+        log = {"person_id": e.pid, "at": now, "op": "change_data", "aspect": "person",
+               "effective_date": e.on, "event_code": e.reason.event,
+               "reason_code": e.reason.code, "reason_text": e.reason.text or None,
+               "component": source.component, "user_name": source.user,
+               "source_message_id": source.message_id, "source_file": source.file,
+               "smo": party["smo"], "mo": party["mo"],
+               "detail": _json({"old": {k: old[k] for k in e.fields}, "new": e.fields})}
+        planned.append((e, log, hit, end, Register._data_values(new)))
+    if not planned:
+        return {}
+    refused = (sa.exc.DBAPIError, conn.dialect.loaded_dbapi.Error)
+    try:
+        with conn.begin_nested():
+            return _write_edits(conn, planned, now)
+    except refused:
+        return {}
+
+
+def _write_edits(conn: Connection, planned: list[Any], at: datetime
+                 ) -> dict[int, tuple[int, list[Change]]]:
+    cids = _ids(conn, m.changes, [log for _, log, _, _, _ in planned])
+    superseded: list[dict[str, Any]] = []
+    versions: list[dict[str, Any]] = []
+    out: dict[int, tuple[int, list[Change]]] = {}
+    for (e, log, hit, end, values), cid in zip(planned, cids, strict=True):
+        def version(vals: dict[str, Any], start: date, stop: date | None,
+                    pid: int = e.pid, cid: int = cid) -> None:
+            versions.append({**vals, "person_id": pid, "valid_from": start,
+                             "valid_to": stop, "recorded_at": at, "change_id": cid})
+        for r in hit:
+            superseded.append({"_id": r["id"], "_by": cid})
+            old = history.values_of(m.person_data, r)
+            if r["valid_from"] < e.on:
+                version(old, r["valid_from"], e.on)
+            if end is not None and (r["valid_to"] is None or r["valid_to"] > end):
+                version(old, end, r["valid_to"])
+        version(values, e.on, end)
+        out[e.index] = (e.pid, [Change(
+            id=cid, enp=e.enp, at=at, op=log["op"], aspect=log["aspect"],
+            effective_date=e.on, event_code=log["event_code"],
+            reason_code=log["reason_code"], reason_text=log["reason_text"],
+            component=log["component"], user=log["user_name"],
+            source_message_id=log["source_message_id"], source_file=log["source_file"],
+            smo=log["smo"], mo=log["mo"], detail=log["detail"])])
+    if superseded:
+        t = m.person_data
+        conn.execute(t.update().where(t.c.id == sa.bindparam("_id"), t.c.superseded_at.is_(None))
+                     .values(superseded_at=at, superseded_by=sa.bindparam("_by")), superseded)
+    by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in versions:
+        by_keys.setdefault(tuple(row), []).append(row)
+    for same in by_keys.values():
+        insert_rows(conn, m.person_data, same)
+    return out

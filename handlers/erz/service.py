@@ -1,0 +1,110 @@
+"""The ERZ handler: owns the register's tables; the file and SOAP flows come later.
+
+Other components change the register through :class:`handlers.erz.register.Register`
+inside their own transaction and publish :func:`changed_events` of it, so that deltas
+(ERZ-2) follow every change whichever channel made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+
+from adapters.smev3.vs.zags_fatal.messages import FatalRequestV1
+from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1, FatalOivResponseV1
+from contracts.envelope import utcnow
+from contracts.erz_commands import OperationSubmittedV1
+from contracts.erz_register import PersonChangedV1
+from contracts.files import FileReceivedV1
+from handlers.erz import adulthood, commands, flows, slices, smo_lists, zags
+from handlers.erz.domain import Change, Source
+from handlers.erz.models import metadata, persons
+from handlers.erz.register import Register
+from hub.component import Handler, Message, handles, job
+from hub.context import Inbound
+from hub.runner import Tx
+
+
+def changed_events(changes: list[Change]) -> list[PersonChangedV1]:
+    """``erz.person.changed`` v1 for each change a :class:`Register` recorded."""
+    return [PersonChangedV1(
+        enp=c.enp, change_id=c.id, op=c.op, aspect=c.aspect, effective_date=c.effective_date,
+        recorded_at=c.at, smo=c.smo, mo=c.mo, reason_code=c.reason_code,
+        event_code=c.event_code) for c in changes]
+
+
+class ErzHandler(Handler):
+    """РС ЕРЗ, the regional register of insured persons: its tables and health."""
+
+    name: ClassVar[str] = "erz"
+    metadata: ClassVar[sa.MetaData | None] = metadata
+    clock: Callable[[], datetime] | None = None
+    """What the jobs take as now (None: the system clock); tests set a fixed one."""
+
+    def health(self) -> dict[str, Any]:
+        """How many persons the register holds."""
+        with self.ctx.db.read() as conn:
+            count = conn.execute(sa.select(sa.func.count()).select_from(persons)).scalar()
+        return {"status": "ok", "persons": int(count or 0)}
+
+    @handles(OperationSubmittedV1)
+    def on_operation(self, message: Message[OperationSubmittedV1], tx: Tx) -> None:
+        """Apply an operation a clinic or an insurer submitted (EXT-1); send its result."""
+        register = commands.on_submitted(
+            message, tx, commands.dictionaries(self.ctx.settings.schemas_dir))
+        for event in changed_events(register.changes):
+            tx.send(event)
+
+    @handles(FatalOivRequestV1)
+    def on_zags_oiv(self, message: Message[FatalOivRequestV1], tx: Tx) -> None:
+        """ЗАГС death records, 112-41 (ERZ-5): apply or buffer each, answer code 01."""
+        register, _ = zags.on_delivery(tx, zags.from_oiv(message.payload),
+                                       commands.dictionaries(self.ctx.settings.schemas_dir))
+        for event in changed_events(register.changes):
+            tx.send(event)
+        # 01 "processed": every record was applied, found already dead, or put in the
+        # buffer for an operator; the XSD gives 01/02 no meanings, so 02 is not used.
+        tx.send(FatalOivResponseV1(id=message.payload.id, code="01"))
+
+    @handles(FatalRequestV1)
+    def on_zags_fatal(self, message: Message[FatalRequestV1], tx: Tx) -> None:
+        """ЗАГС death records, 112-04 (ERZ-5): apply or buffer each; the format has no answer."""
+        register, _ = zags.on_delivery(tx, zags.from_fatal(message.payload),
+                                       commands.dictionaries(self.ctx.settings.schemas_dir))
+        for event in changed_events(register.changes):
+            tx.send(event)
+
+    @handles(FileReceivedV1)
+    def on_file(self, message: Message[FileReceivedV1], tx: Tx) -> None:
+        """A file of the register's (OPLIST…) by its format key; others are not ours."""
+        flow = flows.FILE_FLOWS.get(message.payload.format_key)
+        if flow is None:
+            return
+        for event in changed_events(flow(message, tx, self.ctx.settings.schemas_dir)):
+            tx.send(event)
+
+    @job("30 1 * * *")
+    def detach_adults(self) -> None:
+        """Detach persons turning 18 from children's clinics (ERZ-8), daily."""
+        conf = adulthood.ErzSettings.model_validate(self.ctx.settings.plugins.get("erz", {}))
+        now = (self.clock or utcnow)()
+        with self.ctx.db.transaction() as conn:
+            register = Register(conn, Source(self.component_name(), user="job:detach_adults"),
+                                clock=self.clock or utcnow)
+            adulthood.detach_adults(register, conf.children_clinics, now.date())
+            self.ctx.publish_in(conn, [Inbound(e) for e in changed_events(register.changes)])
+        self.ctx.relay.notify()
+
+    @job("0 3 1 * *")
+    def monthly_slices(self) -> None:
+        """Send every insurer and clinic its full slice as of the 1st (ERZ-2), monthly."""
+        now = (self.clock or utcnow)()
+        store = smo_lists.schemas(self.ctx.settings.schemas_dir)
+        vipnet = slices.vipnet_organisations(self.ctx.settings.plugins)
+        with self.ctx.db.transaction() as conn:
+            files = slices.monthly(conn, now, store)
+            self.ctx.publish_in(conn, slices.outgoing(files, vipnet))
+        self.ctx.relay.notify()

@@ -1,0 +1,188 @@
+"""An insurer's OPLIST in, FLK_P and REPLIST (and CONFLICTLIST) out (ERZ-1, ERZ-6, ERZ-7).
+
+``files.received`` with format ``erz.oplist`` (see :mod:`handlers.erz.flows`):
+
+1. a file name already processed for this insurer → FLK_P ``906``, nothing applied;
+2. the file is read and validated against ``OPLIST.xsd``; problems inside records take only
+   those records out (each listed in FLK_P, a dictionary value with its 2xx code); any other
+   problem (not XML, not an OPLIST, a broken header) → FLK_P of the problems, nothing applied;
+3. a name outside the convention or an SMOCOD that is not the sender → FLK_P ``907``/``908``;
+4. each record: ФЛК, then applied, buffered or refused (:mod:`handlers.erz.oplist_records`);
+   a person insured by another insurer claimed by a new policy → CONFLICTLIST to both;
+5. FLK_P (the refused records) and REPLIST (one REP per record read) go to the sender.
+
+Every file written is checked against its XSD before it is sent; the register's changes are
+returned for ``erz.person.changed``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import sqlalchemy as sa
+from lxml import etree
+from sqlalchemy.engine import Connection
+
+from contracts.erz import common as c
+from contracts.erz import lists
+from contracts.erz.files import (
+    SCHEMA,
+    STRUCTURE,
+    VALUE,
+    FileRefused,
+    Problem,
+    read_file,
+)
+from contracts.erz.names import BadFileName, FileName, parse_name
+from contracts.files import FileReceivedV1
+from handlers.erz import flk, smo_lists
+from handlers.erz import models as m
+from handlers.erz import oplist_records as records
+from handlers.erz.commands import dictionaries
+from handlers.erz.domain import Change, Source
+from hub.component import Message
+from hub.runner import Tx
+from hub.schemas import SchemaStore
+from hub.xmlsafe import parse
+from storage.journal import load_blob
+
+COMPONENT = "handler.erz"
+FORMAT_KEY = "erz.oplist"
+
+
+def on_oplist(message: Message[FileReceivedV1], tx: Tx, schemas_dir: Path | None) -> list[Change]:
+    """Process one received OPLIST; returns the register's changes."""
+    p = message.payload
+    data = load_blob(tx.conn, p.file(message.envelope).blob_id) or b""
+    stem = p.file_name.rsplit(".", 1)[0] if p.file_name.lower().endswith(".xml") else p.file_name
+    store = smo_lists.schemas(schemas_dir)
+    sender = p.sender
+    try:
+        name: FileName | None = parse_name(stem)
+    except BadFileName:
+        name = None
+    if _processed(tx.conn, sender, stem):
+        _protocol(tx, stem, sender, [flk.entry("906", base="FILENAME")], store)
+        return []
+    try:
+        oplist, problems = _read(data, store)
+    except FileRefused as refused:
+        _remember(tx.conn, sender, message, stem, "refused")
+        _protocol(tx, stem, sender, [flk.of_problem(x) for x in refused.problems], store)
+        return []
+    file_errors = []
+    if name is None:
+        file_errors.append(flk.entry("907", field="FILENAME"))
+    if sender and oplist.insurer != sender:
+        file_errors.append(flk.entry("908", field="SMOCOD"))
+    if file_errors:
+        _remember(tx.conn, sender, message, stem, "refused")
+        _protocol(tx, stem, sender or oplist.insurer, file_errors, store)
+        return []
+    return _process(tx, message, oplist, name, problems, store, schemas_dir)
+
+
+def _process(tx: Tx, message: Message[FileReceivedV1], oplist: lists.OperationList,
+             name: FileName | None, problems: list[Problem], store: SchemaStore | None,
+             schemas_dir: Path | None) -> list[Change]:
+    p, smo = message.payload, oplist.insurer
+    stem = oplist.file_name if name is None else name.stem
+    source = Source(COMPONENT, user=f"{smo}/OPLIST", message_id=message.id, file=p.file_name)
+    dicts = dictionaries(schemas_dir)
+    errors = [flk.of_problem(x) for x in problems]
+    replies, changes = [], []
+    conflicts: dict[str, list[lists.Conflict]] = defaultdict(list)
+    counts = {"applied": 0, "refused": 0, "buffered": 0}
+    # The file's plain new persons are written at once, and the others' persons read at
+    # once and their plain edits (personal data only) written at once; then every record is
+    # answered in the order of the file (oplist_records).
+    bulk = records.apply_new(tx.conn, oplist.operations, smo, source, dicts)
+    known = records.known_states(tx.conn, oplist.operations, skip=bulk)
+    bulk |= records.apply_edits(tx.conn, oplist.operations, smo, source, dicts, known,
+                                skip=bulk)
+    for i, op in enumerate(oplist.operations):
+        out = bulk.get(i) or records.process(tx.conn, op, smo, source, dicts, known)
+        changes += out.changes
+        if out.status == records.CONFLICT and out.state is not None and out.other_smo:
+            conflict = smo_lists.conflict(op, out.state)
+            conflicts[smo].append(conflict)
+            conflicts[out.other_smo].append(conflict)
+        if out.error is not None:
+            errors += flk.of_error(out.error, op.record)
+            counts["refused"] += 1
+            first = out.error.failures[0]
+            comment = f"{first.code}: {first.message}"
+            replies.append(lists.Reply(record=op.record, register_id=out.person_id,
+                                       result="AE", comment=comment, insurance=op.insurance))
+            continue
+        counts[out.status] += 1
+        comment = (flk.comment("501", f"№ {out.buffer_id}: {out.note}")
+                   if out.status == records.BUFFERED else "принято")
+        replies.append(lists.Reply(record=op.record, register_id=out.person_id, result="AA",
+                                   comment=comment, insurance=op.insurance))
+    _remember(tx.conn, smo, message, stem, "processed", len(oplist.operations), counts)
+    _protocol(tx, stem, smo, errors, store)
+    rep = lists.ReplyList(
+        file_name=smo_lists.list_name("REP", smo, p.received_at, name), insurer=smo,
+        office=oplist.office, count=len(replies),
+        errors=sum(1 for r in replies if r.result != "AA"), replies=replies)
+    smo_lists.send_list(tx, rep, smo, store)
+    for insurer, found in conflicts.items():
+        smo_lists.send_list(tx, smo_lists.conflict_list(insurer, found, name, p.received_at),
+                            insurer, store)
+    return changes
+
+
+def _read(data: bytes, store: SchemaStore | None) -> tuple[lists.OperationList, list[Problem]]:
+    """The OPLIST, without the records that have problems (returned with them)."""
+    try:
+        return read_file(data, lists.OperationList, schemas=store), []  # type: ignore[return-value]
+    except FileRefused as refused:
+        problems = refused.problems
+        if not all(x.record and x.code in (SCHEMA, VALUE, STRUCTURE) for x in problems):
+            raise
+        bad = {x.record for x in problems}
+        root = parse(data)
+        ns = c.NS
+        kept = 0
+        for op in root.findall(f"{{{ns}}}OP"):
+            if (op.findtext(f"{{{ns}}}N_REC") or "").strip() in bad:
+                root.remove(op)
+            else:
+                kept += 1
+        if kept == 0:
+            raise
+        count = root.find(f"{{{ns}}}NRECORDS")
+        if count is not None:
+            count.text = str(kept)
+        rest = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+        try:
+            model = read_file(rest, lists.OperationList, schemas=store)
+        except FileRefused:
+            raise refused from None
+        return model, problems  # type: ignore[return-value]
+
+
+def _processed(conn: Connection, sender: str, stem: str) -> bool:
+    t = m.exchange_files
+    return conn.execute(sa.select(t.c.id).where(
+        t.c.organisation == sender, t.c.file_name == stem)).first() is not None
+
+
+def _remember(conn: Connection, organisation: str, message: Message[FileReceivedV1], stem: str,
+              outcome: str, total: int = 0, counts: dict[str, int] | None = None) -> None:
+    p, counts = message.payload, counts or {}
+    conn.execute(m.exchange_files.insert(), {
+        "organisation": organisation or p.sender, "file_name": stem, "sha256": p.sha256,
+        "message_id": message.id, "format_key": FORMAT_KEY, "received_at": p.received_at,
+        "outcome": outcome, "records": total, "applied": counts.get("applied", 0),
+        "refused": counts.get("refused", 0), "buffered": counts.get("buffered", 0)})
+
+
+def _protocol(tx: Tx, stem: str, recipient: str, errors: list[lists.ListError],
+              store: SchemaStore | None) -> None:
+    """FLK_P answering ``stem`` (named ``F`` + its name) to the sender."""
+    protocol = lists.ListProtocol(file_name=f"F{stem}", source_file=stem, errors=errors)
+    smo_lists.send_list(tx, protocol, recipient, store)
+

@@ -1,0 +1,267 @@
+"""ЗАГС death records (ERZ-5): find the person, register the death, inform insurer and clinic.
+
+The СМЭВ adapter delivers death records as canonical messages: ``FatalOivRequestV1``
+(112-41, answered with ``FatalOivResponseV1``) and ``FatalRequestV1`` (112-04, one-way).
+Each record (:class:`DeathRecord`) is matched against the register:
+
+- by СНИЛС when the record has one — neither published format carries it today, so the
+  field stays for a future format;
+- else by surname, name, patronymic and birth date; several candidates are narrowed by the
+  identity document (series and number compared as digits: ЗАГС writes ``80 03 123456``).
+
+Exactly one person → :meth:`Register.register_death` as of the date of death (the policy
+and the attachment in force end then, П022), and the insurer and the clinic are told (a
+STOPLIST by :func:`handlers.erz.smo_lists.send_stoplists`, a ZL_DEATH notice by
+:mod:`handlers.erz.notices`). No match, several, a partial date (only the year or month
+of death or birth), an unidentified person, an annulled record or a death the register
+refuses (a date before birth, a policy begun after the death) → the record waits in the
+buffer (kind ``zags.death``) with why, for an operator. A person already dead → nothing
+changes. Every record and what became of it is kept in ``erz_zags_records``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from adapters.smev3.vs.zags_fatal.messages import FatalRequestV1
+from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1, PartialDate
+from contracts.envelope import utcnow
+from handlers.erz import buffer, checks, history, notices, queries, smo_lists
+from handlers.erz import models as m
+from handlers.erz.dictionaries import Dictionaries
+from handlers.erz.domain import Death, Reason, Source
+from handlers.erz.errors import ErzError
+from handlers.erz.operations import OPERATIONS, dump
+from handlers.erz.register import Register
+from hub.runner import Tx
+from storage.models import TS
+
+KIND = "zags.death"
+"""Buffer kind of a death record that waits for an operator."""
+ORGANISATION = "ZAGS"
+DEATH_REASON = Reason("П022", "смерть (сведения ЗАГС)", "П02")
+"""R001 П022 «снятие с учёта в связи со смертью»; event П02 «снятие с учёта»."""
+
+Status = Literal["applied", "buffered", "already_dead"]
+
+records = sa.Table(
+    "erz_zags_records", m.metadata,
+    sa.Column("id", m.BigId, primary_key=True, autoincrement=True),
+    sa.Column("message_id", sa.String(64), nullable=False, index=True),
+    sa.Column("schema", sa.String(8), nullable=False, comment="112-41 or 112-04"),
+    sa.Column("act_number", sa.String(22), nullable=False, comment="номер записи акта"),
+    sa.Column("act_date", sa.Date, nullable=False),
+    sa.Column("death_date", sa.Date),
+    sa.Column("outcome", sa.String(16), nullable=False,
+              comment="applied, buffered, already_dead"),
+    sa.Column("enp", sa.String(16)),
+    sa.Column("buffer_id", sa.BigInteger),
+    sa.Column("note", sa.Text),
+    sa.Column("received_at", TS, nullable=False),
+    comment="ЗАГС death records received and what became of each (ERZ-5).",
+)
+
+
+@dataclass(frozen=True)
+class DeathRecord:
+    """One ЗАГС death record, reduced to what finding the person and the death need."""
+
+    schema: str
+    act_number: str
+    act_date: date
+    surname: str | None
+    name: str | None
+    patronymic: str | None
+    birth_date: date | None
+    death_date: date | None
+    document: str | None = None
+    """Series and number of the identity document, digits only."""
+    snils: str | None = None
+    problem: str = ""
+    """Why the record cannot be applied without an operator, whatever the register holds."""
+
+    def payload(self, enp: str | None) -> dict[str, Any]:
+        """The replayable operation (kind ``zags.death``) and the record's own keys."""
+        return {"enp": enp, "reason": dump(DEATH_REASON.__dict__),
+                "death": {"death_date": self.death_date.isoformat() if self.death_date
+                          else None, "act_number": self.act_number,
+                          "act_date": self.act_date.isoformat()}}
+
+    def keys(self) -> dict[str, Any]:
+        """What identifies the person in the record (the buffer item's ``candidate``)."""
+        keys: dict[str, Any] = dump({"surname": self.surname, "name": self.name,
+                     "patronymic": self.patronymic, "birth_date": self.birth_date,
+                     "document": self.document, "snils": self.snils,
+                     "act_number": self.act_number, "schema": self.schema})
+        return keys
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one record."""
+
+    record: DeathRecord
+    status: Status
+    enp: str | None = None
+    note: str = ""
+    buffer_id: int | None = None
+
+
+def _partial(day_month: PartialDate | None) -> str:
+    if day_month is None:
+        return ""
+    return f"{day_month.year}-{day_month.month or '??'}"
+
+
+def from_oiv(request: FatalOivRequestV1) -> list[DeathRecord]:
+    """The records of a 112-41 delivery."""
+    found = []
+    for rec in request.records:
+        person = rec.registered.deceased
+        problems = []
+        if person.unidentified:
+            problems.append("лицо не установлено (ПрНеустанЛицо)")
+        if person.death_date is None:
+            problems.append("дата смерти неполная: " + (
+                _partial(person.death_date_partial) or "нет"))
+        if person.birth_date is None:
+            problems.append("дата рождения неполная: " + (
+                _partial(person.birth_date_partial) or "нет"))
+        if rec.annulment is not None:
+            problems.append("запись акта аннулирована")
+        doc = person.identity_document
+        found.append(DeathRecord(
+            "112-41", rec.number, rec.recorded_on, person.name.family, person.name.given,
+            person.name.patronymic, person.birth_date, person.death_date,
+            checks.digits_only(doc.series_number) if doc else None,
+            problem="; ".join(problems)))
+    return found
+
+
+def from_fatal(request: FatalRequestV1) -> list[DeathRecord]:
+    """The records of a 112-04 delivery."""
+    found = []
+    for rec in request.records:
+        person = rec.registered.deceased
+        problems = []
+        if person.death_date is None:
+            problems.append("дата смерти неполная: "
+                            + (person.death_month or person.death_year or "нет"))
+        if person.birth_date is None:
+            problems.append("дата рождения неполная: "
+                            + (person.birth_month or person.birth_year or "нет"))
+        doc = person.identity_document
+        found.append(DeathRecord(
+            "112-04", rec.number, rec.recorded_on, person.name.family, person.name.given,
+            person.name.patronymic, person.birth_date, person.death_date,
+            checks.digits_only(doc.series_number) if doc else None,
+            problem="; ".join(problems)))
+    return found
+
+
+def candidates(conn: Connection, record: DeathRecord) -> list[str]:
+    """ЕНП of the persons the record may concern (see the module's docstring)."""
+    if record.snils:
+        return queries.find_by_snils(conn, record.snils)
+    if not (record.surname and record.name and record.birth_date):
+        return []
+    found = queries.find_by_names(conn, record.surname, record.name, record.birth_date,
+                                  record.patronymic)
+    if len(found) > 1 and record.document:
+        by_document = [enp for enp in found if _document_digits(conn, enp) == record.document]
+        found = by_document or found
+    return found
+
+
+def _document_digits(conn: Connection, enp: str) -> str | None:
+    rows = history.current(conn, m.documents, queries.person_id(conn, enp))
+    digits = {checks.digits_only(f"{r['series']}{r['number']}") for r in rows}
+    return next(iter(digits)) if len(digits) == 1 else None
+
+
+def _death_on_record(conn: Connection, enp: str) -> date | None:
+    rows = history.current(conn, m.deaths, queries.person_id(conn, enp))
+    return rows[0]["death_date"] if rows else None
+
+
+def process(register: Register, record: DeathRecord, *, clock: Any = utcnow) -> Outcome:
+    """Apply one record to the register, or put it in the buffer; nothing is committed."""
+    conn = register.conn
+
+    def wait(why: str, enp: str | None = None) -> Outcome:
+        item = buffer.propose(conn, KIND, record.payload(enp), why, register.source,
+                              ORGANISATION, candidate=record.keys(), clock=clock)
+        return Outcome(record, "buffered", enp, why, item)
+
+    if record.problem:
+        return wait(record.problem)
+    found = candidates(conn, record)
+    if not found:
+        return wait("ЗЛ не найдено в регистре")
+    if len(found) > 1:
+        return wait(f"найдено несколько ЗЛ ({len(found)}): нужен выбор оператора")
+    enp = found[0]
+    assert record.death_date is not None
+    dead_on = _death_on_record(conn, enp)
+    if dead_on is not None:
+        note = f"смерть уже зарегистрирована ({dead_on.isoformat()})"
+        if dead_on != record.death_date:
+            note += f", ЗАГС сообщает {record.death_date.isoformat()}"
+        return Outcome(record, "already_dead", enp, note)
+    done = len(register.changes)
+    try:
+        with conn.begin_nested():
+            register.register_death(enp, Death(record.death_date, record.act_number,
+                                               record.act_date), DEATH_REASON)
+    except ErzError as exc:
+        del register.changes[done:]
+        first = exc.failures[0]
+        return wait(f"регистр отказал: {exc.code} {first.field}: {first.message}", enp)
+    return Outcome(record, "applied", enp)
+
+
+def process_all(conn: Connection, source: Source, found: list[DeathRecord], *,
+                register: Register | None = None,
+                clock: Any = utcnow) -> tuple[Register, list[Outcome]]:
+    """Process the records of one delivery and keep each outcome in ``erz_zags_records``."""
+    register = register or Register(conn, source, clock=clock)
+    outcomes = [process(register, record, clock=clock) for record in found]
+    now: datetime = clock()
+    for out in outcomes:
+        conn.execute(records.insert(), {
+            "message_id": source.message_id or "", "schema": out.record.schema,
+            "act_number": out.record.act_number, "act_date": out.record.act_date,
+            "death_date": out.record.death_date, "outcome": out.status, "enp": out.enp,
+            "buffer_id": out.buffer_id, "note": out.note or None, "received_at": now})
+    return register, outcomes
+
+
+def on_delivery(tx: Tx, records_in: list[DeathRecord], dictionaries: Dictionaries, *,
+                clock: Any = utcnow) -> tuple[Register, list[Outcome]]:
+    """Handle one delivery inside the handler's transaction: apply or buffer each record,
+    then send the STOPLISTs and clinic notices of the deaths applied."""
+    source = Source("handler.erz", user="zags", message_id=tx.cause.id)
+    register = Register(tx.conn, source, dictionaries=dictionaries, clock=clock)
+    register, outcomes = process_all(tx.conn, source, records_in, register=register,
+                                     clock=clock)
+    applied = []
+    for out in outcomes:
+        if out.status == "applied":
+            assert out.enp is not None and out.record.death_date is not None
+            seq = min(c.id for c in register.changes if c.enp == out.enp)
+            applied.append((out.enp, out.record.death_date, out.record.act_number,
+                            out.record.act_date, seq))
+    if applied:
+        at: datetime = clock()
+        smo_lists.send_stoplists(tx, register.changes, at)
+        notices.inform_clinics(tx, notices.deaths_of(tx.conn, applied), at.date())
+    return register, outcomes
+
+
+# An approved ``zags.death`` item is a death like any other once the operator named the ЕНП.
+OPERATIONS.setdefault(KIND, OPERATIONS["death"])

@@ -1,0 +1,1 @@
+"""Tests of the РС ЕРЗ exchange files (contracts/erz)."""
