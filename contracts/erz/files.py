@@ -160,12 +160,16 @@ def write_file(model: XmlModel) -> bytes:
     return data
 
 
-def schema_errors(model: XmlModel, schemas: SchemaStore) -> list[str]:
-    """Errors of a model's XML against its format's XSD (empty when valid, or no XSD)."""
+def schema_errors(model: XmlModel, schemas: SchemaStore, data: bytes | None = None
+                  ) -> list[str]:
+    """Errors of a model's XML against its format's XSD (empty when valid, or no XSD).
+
+    ``data``: the model's bytes already written by :func:`write_file`, to check those.
+    """
     fmt = format_of(type(model))
     if fmt.schema is None:
         return []
-    return schemas.validate(fmt.schema, parse(write_file(model)))
+    return schemas.validate(fmt.schema, parse(write_file(model) if data is None else data))
 
 
 def attachment_protocol(source: str, problems: Iterable[Problem], result: int,

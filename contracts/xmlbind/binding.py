@@ -167,6 +167,10 @@ class _Field:
     model: type[XmlModel] | None
     required: bool
     lexical: Lexical | None
+    local: str = ""
+    """The element's local name (``tag`` without its namespace)."""
+    blank: bool = False
+    """``Elem(blank=True)``: an empty element reads as ``None``."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,16 @@ class _Binding:
     groups: dict[str, tuple[str, ...]]
     flags: dict[str, tuple[str, ...]]
     """Flag element tag → the fields it stands for."""
+    # Tables for the walks, computed once per class (a file of 20,000 records has over
+    # a million elements to read or write).
+    by_tag: dict[str, _Field]
+    """Child element tag → its field."""
+    order: dict[str, int]
+    """Child element tag → the field's position (for ``xml_ordered``)."""
+    attrs: tuple[_Field, ...]
+    """The attribute and text fields."""
+    required: tuple[_Field, ...]
+    """The required child element fields."""
 
 
 def _unwrap(annotation: Any) -> tuple[bool, Any]:
@@ -212,9 +226,16 @@ def _binding(cls: type[XmlModel]) -> _Binding:
             if kind.absent:
                 flags.setdefault(qname(ns, kind.absent), []).append(name)
         fields.append(_Field(name, kind, tag, many, nested, info.is_required(),
-                             lexical[0] if lexical else None))
+                             lexical[0] if lexical else None,
+                             etree.QName(tag).localname if tag else "",
+                             isinstance(kind, Elem) and kind.blank))
+    elements = [f for f in fields if isinstance(f.kind, Elem)]
     return _Binding(tuple(fields), {k: tuple(v) for k, v in groups.items()},
-                    {k: tuple(v) for k, v in flags.items()})
+                    {k: tuple(v) for k, v in flags.items()},
+                    by_tag={f.tag: f for f in elements},
+                    order={f.tag: i for i, f in enumerate(fields) if isinstance(f.kind, Elem)},
+                    attrs=tuple(f for f in fields if not isinstance(f.kind, Elem)),
+                    required=tuple(f for f in elements if f.required))
 
 
 def _filled(value: object) -> bool:
@@ -257,30 +278,36 @@ def _fill(element: etree._Element, model: XmlModel,
     container = element if container is None else container
     binding = _binding(type(model))
     written_flags: set[str] = set()
+    sub = etree.SubElement
     for f in binding.fields:
         value = getattr(model, f.attr)
+        kind = f.kind
+        if isinstance(kind, Elem):
+            if value is not None and not (f.many and not value):
+                write = f.lexical.write if f.lexical is not None else text_of
+                for item in value if f.many else (value,):
+                    child = sub(container, f.tag)
+                    if f.model is not None:
+                        _fill(child, item)
+                    else:  # a plain string is its own text (the common case, made cheap)
+                        child.text = item if type(item) is str and f.lexical is None \
+                            else write(item)
+            elif kind.blank:
+                sub(container, f.tag)
+            elif kind.absent:
+                flag = qname(etree.QName(f.tag).namespace or "", kind.absent)
+                stands_for = binding.flags[flag]
+                if flag not in written_flags and not any(
+                        _filled(getattr(model, n)) for n in stands_for):
+                    sub(container, flag).text = FLAG_VALUE
+                    written_flags.add(flag)
+            continue
         write = f.lexical.write if f.lexical is not None else text_of
-        if isinstance(f.kind, Attr):
+        if isinstance(kind, Attr):
             if value is not None:
-                element.set(f.kind.name, write(value))
-        elif isinstance(f.kind, Text):
+                element.set(kind.name, write(value))
+        else:
             element.text = None if value is None else write(value)
-        elif _filled(value):
-            for item in value if f.many else [value]:
-                child = etree.SubElement(container, f.tag)
-                if f.model is not None:
-                    _fill(child, item)
-                else:
-                    child.text = write(item)
-        elif f.kind.blank:
-            etree.SubElement(container, f.tag)
-        elif f.kind.absent:
-            flag = qname(etree.QName(f.tag).namespace or "", f.kind.absent)
-            stands_for = binding.flags[flag]
-            if flag not in written_flags and not any(
-                    _filled(getattr(model, n)) for n in stands_for):
-                etree.SubElement(container, flag).text = FLAG_VALUE
-                written_flags.add(flag)
 
 
 def from_xml(cls: type[M], element: etree._Element) -> M:
@@ -355,13 +382,12 @@ def _read(cls: type[XmlModel], element: etree._Element, path: tuple[PathPart, ..
           issues: list[Issue], container: etree._Element | None = None) -> dict[str, Any]:
     container = element if container is None else container
     binding = _binding(cls)
-    by_tag = {f.tag: f for f in binding.fields if isinstance(f.kind, Elem)}
-    order = {f.tag: i for i, f in enumerate(binding.fields)}
+    by_tag, flags = binding.by_tag, binding.flags
     data: dict[str, Any] = {}
     seen_flags: set[str] = set()
     counts: dict[str, int] = {}
     reached, reached_name = -1, ""
-    for f in binding.fields:
+    for f in binding.attrs:
         if isinstance(f.kind, Attr):
             attribute = element.get(f.kind.name)
             if attribute is not None:
@@ -369,34 +395,39 @@ def _read(cls: type[XmlModel], element: etree._Element, path: tuple[PathPart, ..
             elif f.required:
                 issues.append(Issue(path, f"@{f.kind.name}",
                                     f"required attribute {f.kind.name} is missing"))
-        elif isinstance(f.kind, Text):
+        else:
             data[f.attr] = element.text or ""
     for child in container:
-        if not isinstance(child.tag, str):
-            continue  # comments and processing instructions
-        field = by_tag.get(child.tag)
-        local = etree.QName(child).localname
+        tag = child.tag
+        field = by_tag.get(tag)
         if field is None:
-            if child.tag in binding.flags:
-                seen_flags.add(child.tag)
+            if not isinstance(tag, str):
+                continue  # comments and processing instructions
+            if tag in flags:
+                seen_flags.add(tag)
             elif not cls.xml_partial:
-                issues.append(Issue(path, local,
+                issues.append(Issue(path, etree.QName(child).localname,
                                     f"unexpected element {_misplaced(child, by_tag)}"))
             continue
+        local = field.local
         if cls.xml_ordered:
-            if order[child.tag] < reached:
+            at = binding.order[tag]
+            if at < reached:
                 issues.append(Issue(path, local, f"element {local} is out of order: it "
                                                  f"comes before {reached_name}"))
-            elif order[child.tag] > reached:
-                reached, reached_name = order[child.tag], local
-        position = counts.get(child.tag, 0)
-        counts[child.tag] = position + 1
+            elif at > reached:
+                reached, reached_name = at, local
         value: Any
         if field.model is not None:
-            value = _read(field.model, child, (*path, local, position) if field.many
-                          else (*path, local), issues)
-        elif isinstance(field.kind, Elem) and field.kind.blank and not (child.text or "").strip():
-            value = None
+            if field.many:
+                position = counts.get(tag, 0)
+                counts[tag] = position + 1
+                value = _read(field.model, child, (*path, local, position), issues)
+            else:
+                value = _read(field.model, child, (*path, local), issues)
+        elif field.blank:
+            text = child.text
+            value = text if text and text.strip() else None
         else:
             value = child.text or ""
         if field.many:
@@ -405,15 +436,14 @@ def _read(cls: type[XmlModel], element: etree._Element, path: tuple[PathPart, ..
             issues.append(Issue(path, local, f"element {local} occurs more than once"))
         else:
             data[field.attr] = value
-    for f in binding.fields:
-        if isinstance(f.kind, Elem) and f.required and f.attr not in data:
+    for f in binding.required:
+        if f.attr not in data:
             namespace = etree.QName(f.tag).namespace
-            issues.append(Issue(path, f.kind.name, f"required element {f.kind.name} "
+            issues.append(Issue(path, f.local, f"required element {f.local} "
                                 + (f"({namespace}) " if namespace else "") + "is missing"))
-    for flag, names in binding.flags.items():
+    for flag, names in flags.items():
         if flag not in seen_flags and not any(n in data for n in names):
-            alternatives = ", ".join(etree.QName(f.tag).localname for f in binding.fields
-                                     if f.attr in names)
+            alternatives = ", ".join(f.local for f in binding.fields if f.attr in names)
             issues.append(Issue(path, "", f"neither {alternatives} nor the flag "
                                           f"{etree.QName(flag).localname} is present"))
     return data

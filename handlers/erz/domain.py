@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from sqlalchemy.engine import Row
+
 T = TypeVar("T")
 
 
@@ -156,13 +158,23 @@ class Change:
     detail: dict[str, Any]
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """The field names of a value dataclass, in order (looked up once per class)."""
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
 def from_row(cls: type[T], row: Any) -> T:
     """Build a value dataclass from a row holding (at least) its fields."""
-    mapping = row._mapping if hasattr(row, "_mapping") else row
-    return cls(**{f.name: mapping[f.name] for f in fields(cls)  # type: ignore[arg-type]
-                  if f.name in mapping})
+    mapping = row._mapping if isinstance(row, Row) else row
+    return cls(**{name: mapping[name] for name in field_names(cls) if name in mapping})
 
 
 def to_values(value: Any) -> dict[str, Any]:
     """The column values of a value dataclass."""
-    return {f.name: getattr(value, f.name) for f in fields(value)}
+    return {name: getattr(value, name) for name in field_names(type(value))}

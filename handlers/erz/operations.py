@@ -28,9 +28,7 @@ operation applied at once and one replayed from the buffer run the same code.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import fields
 from datetime import date
 from typing import Any, TypeVar
 
@@ -43,9 +41,11 @@ from handlers.erz.domain import (
     PersonData,
     Policy,
     Reason,
+    field_names,
     to_values,
 )
 from handlers.erz.errors import ErzError
+from handlers.erz.plain import plain
 from handlers.erz.register import Register
 
 T = TypeVar("T")
@@ -61,8 +61,7 @@ def dump(value: Any) -> Any:
         value = to_values(value)
     if isinstance(value, list | tuple):
         value = [to_values(v) if hasattr(v, "__dataclass_fields__") else v for v in value]
-    loaded = json.loads(json.dumps(value, default=str, ensure_ascii=False))
-    return loaded
+    return plain(value)
 
 
 def _date(value: Any) -> date | None:
@@ -73,7 +72,7 @@ def _date(value: Any) -> date | None:
 
 def load(cls: type[T], data: dict[str, Any]) -> T:
     """A register value dataclass from its JSON form (dates parsed back)."""
-    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    names = field_names(cls)
     return cls(**{k: _date(v) if k in DATE_FIELDS else v
                   for k, v in data.items() if k in names})
 

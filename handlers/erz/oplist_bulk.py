@@ -18,7 +18,6 @@ the ЕНП meanwhile), it is rolled back and every record goes the record-by-rec
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -50,17 +49,27 @@ from handlers.erz.domain import (
     from_row,
     to_values,
 )
-from handlers.erz.errors import ErzError
-from handlers.erz.operations import _dated, _need, _reason, load
-from handlers.erz.register import DAY, Register, _json
-from storage.bulk import insert_rows
+from handlers.erz.plain import plain, text
+from handlers.erz.register import DAY, Register
+from storage.bulk import among, insert_rows
 
 CHUNK = 5000
 ASPECTS = (m.person_data, m.snils, m.documents, m.policies, m.attachments, m.deaths,
            m.addresses, m.contacts)
-NEW_KINDS = ("issue_policy", "temporary_certificate", "reinsure")
 ISSUING_OPS = frozenset({c.Operation.TEMPORARY_CERTIFICATE, c.Operation.ISSUE_POLICY,
                          c.Operation.REISSUE_POLICY, c.Operation.REINSURANCE})
+
+
+@dataclass(frozen=True)
+class NewValues:
+    """What a record that issues a first policy says of its person (no database read)."""
+
+    data: PersonData
+    snils: str | None
+    document: Document | None
+    addresses: list[Address]
+    policy: Policy
+    reason: Reason
 
 
 @dataclass
@@ -69,10 +78,10 @@ class NewPerson:
 
     index: int
     enp: str
-    entries: list[tuple[sa.Table | None, dict[str, Any], dict[str, Any]]] = field(
+    entries: list[tuple[sa.Table, dict[str, Any], dict[str, Any]]] = field(
         default_factory=list)
-    """(version table or None, change-log values, version values) in the order of the log;
-    the first entry (``create_person``) has the person_data row."""
+    """(version table, change-log values, version values) in the order of the log; the
+    first entry (``create_person``) has the person_data row."""
     policy: tuple[dict[str, Any], date, date | None] | None = None
 
 
@@ -85,7 +94,7 @@ def states_as_of(conn: Connection, wanted: dict[str, date]
     for start in range(0, len(enps), CHUNK):
         ids.update({r.enp: int(r.id) for r in conn.execute(
             sa.select(m.persons.c.id, m.persons.c.enp)
-            .where(m.persons.c.enp.in_(enps[start:start + CHUNK])))})
+            .where(among(conn, m.persons.c.enp, enps[start:start + CHUNK])))})
     pids = list(ids.values())
     rows: dict[sa.Table, dict[int, list[RowMapping]]] = {}
     for table in ASPECTS:
@@ -93,7 +102,8 @@ def states_as_of(conn: Connection, wanted: dict[str, date]
         for start in range(0, len(pids), CHUNK):
             t = table.c
             for row in conn.execute(sa.select(table).where(
-                    t.person_id.in_(pids[start:start + CHUNK]), t.superseded_at.is_(None))
+                    among(conn, t.person_id, pids[start:start + CHUNK]),
+                    t.superseded_at.is_(None))
                     .order_by(t.valid_from, t.id)).mappings():
                 by_person[row["person_id"]].append(row)
         rows[table] = by_person
@@ -132,36 +142,24 @@ def _known(conn: Connection, enps: Sequence[str]) -> set[str]:
     for start in range(0, len(enps), CHUNK):
         chunk = list(enps[start:start + CHUNK])
         found.update(conn.execute(sa.select(m.persons.c.enp)
-                                  .where(m.persons.c.enp.in_(chunk))).scalars())
+                                  .where(among(conn, m.persons.c.enp, chunk))).scalars())
     return found
 
 
-def _prepare(index: int, enp: str, kind: str, payload: dict[str, Any], today: date,
-             dicts: Dictionaries) -> NewPerson | None:
+def _prepare(index: int, enp: str, v: NewValues, today: date, dicts: Dictionaries
+             ) -> NewPerson | None:
     """The rows of a new person's record, or None when any check of the register would
-    refuse it (or it is not a plain first policy): then the record goes the usual way."""
-    try:
-        raw = payload.get("policy") or {}
-        _need(raw, "policy_type", "policy.type")
-        _need(raw, "number", "policy.number")
-        policy = load(Policy, _dated(payload, "policy", "date_begin"))
-    except (ErzError, TypeError, ValueError):
-        return None
-    if not payload.get("person") or payload.get("on"):
-        return None
-    reason = _reason(payload)
-    try:
-        data = load(PersonData, payload["person"])
-        document = load(Document, payload["document"]) if payload.get("document") else None
-        addresses = [load(Address, a) for a in payload.get("addresses", [])]
-    except (TypeError, ValueError):
+    refuse it: then the record goes the usual way."""
+    data, document, addresses, policy, reason = (v.data, v.document, v.addresses, v.policy,
+                                                 v.reason)
+    if not policy.policy_type or not policy.number:
         return None
     start = policy.date_begin
     # create_person
     if checks.check_enp(enp) + checks.check_person(data.surname, data.name, data.sex,
                                                    data.birth_date, today, dicts):
         return None
-    snils = payload.get("snils")
+    snils = v.snils
     if snils is not None:
         snils = checks.digits_only(snils)
         if checks.check_snils(snils):
@@ -183,9 +181,10 @@ def _prepare(index: int, enp: str, kind: str, payload: dict[str, Any], today: da
     out = NewPerson(index, enp)
     log = {"event_code": reason.event, "reason_code": reason.code,
            "reason_text": reason.text or None}
+    person = to_values(data)
     out.entries.append((m.person_data, log | {
         "op": "create_person", "aspect": "person", "effective_date": start,
-        "detail": _json({"new": to_values(data)})}, Register._data_values(data)))
+        "detail": plain({"new": person})}, Register._data_values(data)))
     aspects: list[tuple[sa.Table, str, dict[str, Any]]] = []
     if snils is not None:
         aspects.append((m.snils, "snils", {"snils": snils}))
@@ -195,26 +194,29 @@ def _prepare(index: int, enp: str, kind: str, payload: dict[str, Any], today: da
     for table, aspect, values in aspects:
         out.entries.append((table, log | {
             "op": f"set_{aspect}", "aspect": aspect, "effective_date": start,
-            "detail": _json({"old": None, "new": values})}, values))
+            "detail": plain({"old": None, "new": values})}, values))
     values = to_values(policy) | {"fact_id": uuid.uuid4().hex, "status": "active",
                                   "reason_code": policy.reason_code or reason.code}
     end = policy.date_end + DAY if policy.date_end else None
     out.entries.append((m.policies, log | {
         "op": "issue_policy", "aspect": "policy", "effective_date": policy.date_begin,
-        "detail": _json({"new": values}), "smo": policy.smo}, values))
+        "detail": plain({"new": values}), "smo": policy.smo}, values))
     out.policy = (values, policy.date_begin, end)
     return out
 
 
-def apply_new_persons(conn: Connection, ops: Sequence[lists.OperationRecord], smo: str,
+def apply_new_persons(conn: Connection, ops: Sequence[lists.OperationRecord],
                       source: Source, dicts: Dictionaries,
-                      plan: Callable[[lists.OperationRecord], tuple[str, dict[str, Any]]],
+                      values: Callable[[lists.OperationRecord], NewValues | None],
                       failures: Callable[[lists.OperationRecord], list[Any]],
                       enp_of: Callable[[lists.OperationRecord], str],
                       clock: Callable[[], datetime] = utcnow,
                       ) -> dict[int, tuple[int, list[Change]]]:
     """Write the file's new persons at once; ``{index of the record: (person id, changes)}``
-    for the records written (the others are left to the record-by-record path)."""
+    for the records written (the others are left to the record-by-record path).
+
+    ``values`` reads a record that issues a first policy to an unknown person as
+    :func:`handlers.erz.oplist_records.plan` does (None: not plainly such a record)."""
     enps = [enp_of(op) for op in ops]
     seen = Counter(enps)
     issuing = [i for i, op in enumerate(ops) if enps[i] and seen[enps[i]] == 1
@@ -227,10 +229,8 @@ def apply_new_persons(conn: Connection, ops: Sequence[lists.OperationRecord], sm
     for i in issuing:
         if enps[i] in known:
             continue
-        kind, payload = plan(ops[i])
-        if kind not in NEW_KINDS:
-            continue
-        new = _prepare(i, enps[i], kind, payload, now.date(), dicts)
+        read = values(ops[i])
+        new = None if read is None else _prepare(i, enps[i], read, now.date(), dicts)
         if new is not None:
             prepared.append(new)
     if not prepared:
@@ -267,7 +267,7 @@ def _copy(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None
     assert raw is not None
     with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row(tuple(json.dumps(row[c]) if c in as_json and row[c] is not None
+            copy.write_row(tuple(text(row[c]) if c in as_json and row[c] is not None
                                  else row[c] for c in columns))
 
 
@@ -346,19 +346,19 @@ def apply_edits(conn: Connection, edits: Sequence[Edit], dicts: Dictionaries,
     pd, pol, att = m.person_data.c, m.policies.c, m.attachments.c
     for start in range(0, len(pids), CHUNK):
         chunk = pids[start:start + CHUNK]
-        conn.execute(sa.select(m.persons.c.id).where(m.persons.c.id.in_(chunk))
+        conn.execute(sa.select(m.persons.c.id).where(among(conn, m.persons.c.id, chunk))
                      .with_for_update()).all()
         for row in conn.execute(sa.select(m.person_data).where(
-                pd.person_id.in_(chunk), pd.superseded_at.is_(None))
+                among(conn, pd.person_id, chunk), pd.superseded_at.is_(None))
                 .order_by(pd.valid_from, pd.id)).mappings():
             data[row["person_id"]].append(row)
         union = sa.union_all(
             sa.select(pol.person_id, pol.valid_from, pol.id, pol.valid_to,
                       sa.literal("smo").label("kind"), pol.smo.label("party"))
-            .where(pol.person_id.in_(chunk), pol.superseded_at.is_(None)),
+            .where(among(conn, pol.person_id, chunk), pol.superseded_at.is_(None)),
             sa.select(att.person_id, att.valid_from, att.id, att.valid_to,
                       sa.literal("mo").label("kind"), att.mo.label("party"))
-            .where(att.person_id.in_(chunk), att.superseded_at.is_(None)))
+            .where(among(conn, att.person_id, chunk), att.superseded_at.is_(None)))
         for r in conn.execute(union):
             parties[r.person_id].append((r.valid_from, r.id, r.valid_to, r.kind, r.party))
     now = clock()
@@ -392,7 +392,7 @@ def apply_edits(conn: Connection, edits: Sequence[Edit], dicts: Dictionaries,
                "component": source.component, "user_name": source.user,
                "source_message_id": source.message_id, "source_file": source.file,
                "smo": party["smo"], "mo": party["mo"],
-               "detail": _json({"old": {k: old[k] for k in e.fields}, "new": e.fields})}
+               "detail": plain({"old": {k: old[k] for k in e.fields}, "new": e.fields})}
         planned.append((e, log, hit, end, Register._data_values(new)))
     if not planned:
         return {}

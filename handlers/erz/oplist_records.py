@@ -34,7 +34,16 @@ from contracts.erz import lists
 from handlers.erz import buffer, checks, flk, oplist_bulk, queries
 from handlers.erz import models as m
 from handlers.erz.dictionaries import Dictionaries
-from handlers.erz.domain import Address, Change, Document, PersonData, PersonState, Policy, Source
+from handlers.erz.domain import (
+    Address,
+    Change,
+    Document,
+    PersonData,
+    PersonState,
+    Policy,
+    Reason,
+    Source,
+)
 from handlers.erz.errors import ErzError, Failure
 from handlers.erz.list_views import FAR
 from handlers.erz.operations import DATE_FIELDS, _date, _reason, apply_operation, dump
@@ -93,6 +102,10 @@ def _policy(op: lists.OperationRecord, smo: str) -> Policy:
     return Policy(pol.type, pol.number or enp_of(op), smo, pol.issued, end, pol.series or "")
 
 
+def _reason_text(op: lists.OperationRecord) -> str:
+    return f"OPLIST TIP_OP={int(op.operation)} N_REC={op.record}"
+
+
 def check_record(op: lists.OperationRecord, dicts: Dictionaries) -> list[Failure]:
     """ФЛК of the record's ЕНП, СНИЛС and document before any decision."""
     enp = enp_of(op)
@@ -127,7 +140,7 @@ def plan(conn: Connection, op: lists.OperationRecord, smo: str, *, absent: bool 
     ``known``: states read beforehand (used when the record's ``(enp, on)`` is there).
     """
     enp = enp_of(op)
-    reason = {"code": None, "text": f"OPLIST TIP_OP={int(op.operation)} N_REC={op.record}"}
+    reason = {"code": None, "text": _reason_text(op)}
     base: dict[str, Any] = {"enp": enp, "reason": reason}
     if op.operation in ISSUING:
         policy = _policy(op, smo)
@@ -185,14 +198,23 @@ def _plan_edit(op: lists.OperationRecord, smo: str, state: PersonState,
     return "edit", payload, "", state
 
 
+def new_values(op: lists.OperationRecord, smo: str) -> oplist_bulk.NewValues:
+    """A record that issues a policy, read as :func:`plan` reads it for an unknown person."""
+    addresses = [a for a in (_address("reg", op.registration_address),
+                             _address("live", op.residence_address)) if a]
+    return oplist_bulk.NewValues(
+        data=_person(op), snils=checks.digits_only(op.person.snils or "") or None,
+        document=_document(op), addresses=addresses, policy=_policy(op, smo),
+        reason=Reason(None, _reason_text(op)))
+
+
 def apply_new(conn: Connection, ops: list[lists.OperationRecord], smo: str, source: Source,
               dicts: Dictionaries) -> dict[int, Outcome]:
     """The file's new persons written at once (:mod:`handlers.erz.oplist_bulk`): the
     outcome of each record so applied, by its index; the others go through :func:`process`.
     """
     written = oplist_bulk.apply_new_persons(
-        conn, ops, smo, source, dicts,
-        plan=lambda op: plan(conn, op, smo, absent=True)[:2],
+        conn, ops, source, dicts, values=lambda op: new_values(op, smo),
         failures=lambda op: check_record(op, dicts), enp_of=enp_of)
     return {i: Outcome(APPLIED, pid, changes=changes) for i, (pid, changes) in written.items()}
 

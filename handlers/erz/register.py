@@ -8,7 +8,6 @@ caller can publish ``erz.person.changed`` events. Refusals raise :class:`ErzErro
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -36,13 +35,14 @@ from handlers.erz.domain import (
     to_values,
 )
 from handlers.erz.errors import ErzError, Failure, require
+from handlers.erz.plain import plain
 
 DAY = timedelta(days=1)
 NO_REASON = Reason()
 
 
 def _json(values: dict[str, Any]) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(json.dumps(values, default=str))
+    loaded: dict[str, Any] = plain(values)
     return loaded
 
 

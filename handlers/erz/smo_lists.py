@@ -68,12 +68,13 @@ def list_name(kind: str, smo: str, on: datetime, like: FileName | None = None, *
 def send_list(tx: Tx, model: OutgoingList, recipient: str,
               store: SchemaStore | None) -> str:
     """Write the list, refuse to send what its XSD refuses, send it; returns the file name."""
+    data = write_file(model)
     if store is not None:
-        errors = schema_errors(model, store)
+        errors = schema_errors(model, store, data)
         if errors:
             raise ValueError(f"{type(model).__name__} does not validate: {errors[:3]}")
     name = f"{model.file_name}.xml"
-    send_file(tx, name, write_file(model), recipient)
+    send_file(tx, name, data, recipient)
     return name
 
 
