@@ -32,3 +32,22 @@ class PersonChangedV1(BaseModel):
     reason_code: str | None = Field(default=None, max_length=8, description="R001 reason.")
     event_code: str | None = Field(default=None, max_length=8,
                                    description="Event (1.2.643.2.40.5.100.62).")
+
+
+@message_type("erz.buffer.decided", 1, person_fields=("enp",))
+class BufferDecidedV1(BaseModel):
+    """An operator decided a change that waited in the register's buffer (ERZ-6).
+
+    Published by the console in the transaction of the decision, after the register's own
+    ``erz.person.changed`` events; the ERZ handler does what follows from it (the STOPLIST
+    and the clinic's notice of a death approved from a ЗАГС record).
+    """
+
+    item_id: int = Field(ge=1, description="Id of the buffer item.")
+    kind: str = Field(max_length=32, description="Operation kind, e.g. zags.death.")
+    status: str = Field(pattern=r"^(applied|rejected)$", description="What was decided.")
+    enp: str | None = Field(default=None, pattern=r"^\d{16}$",
+                            description="ЕНП of the person the change applied to.")
+    decided_by: str = Field(max_length=128, description="The operator.")
+    change_ids: list[int] = Field(default_factory=list,
+                                  description="The change log entries the approval made.")

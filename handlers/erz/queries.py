@@ -82,6 +82,16 @@ def timeline(conn: Connection, enp: str) -> list[Change]:
     return [_change(r, enp) for r in found]
 
 
+def changes_by_id(conn: Connection, ids: list[int]) -> list[Change]:
+    """The change log entries of these ids, in the order they were recorded."""
+    if not ids:
+        return []
+    found = conn.execute(sa.select(m.changes, m.persons.c.enp)
+                         .join(m.persons, m.persons.c.id == m.changes.c.person_id)
+                         .where(m.changes.c.id.in_(ids)).order_by(m.changes.c.id)).mappings()
+    return [_change(r, r["enp"]) for r in found]
+
+
 def versions(conn: Connection, enp: str, aspect: str) -> list[RowMapping]:
     """Every version row of one aspect, superseded ones included, in recording order."""
     table = m.ASPECTS[aspect]

@@ -17,7 +17,7 @@ from adapters.smev3.vs.zags_fatal.messages import FatalRequestV1
 from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1, FatalOivResponseV1
 from contracts.envelope import utcnow
 from contracts.erz_commands import OperationSubmittedV1
-from contracts.erz_register import PersonChangedV1
+from contracts.erz_register import BufferDecidedV1, PersonChangedV1
 from contracts.files import FileReceivedV1
 from handlers.erz import adulthood, commands, flows, slices, smo_lists, zags
 from handlers.erz.domain import Change, Source
@@ -76,6 +76,12 @@ class ErzHandler(Handler):
                                        commands.dictionaries(self.ctx.settings.schemas_dir))
         for event in changed_events(register.changes):
             tx.send(event)
+
+    @handles(BufferDecidedV1)
+    def on_buffer_decided(self, message: Message[BufferDecidedV1], tx: Tx) -> None:
+        """What follows an operator's decision: a death approved from a ЗАГС record sends
+        the insurer's STOPLIST and the clinic's notice (ERZ-5, ERZ-6)."""
+        zags.after_approval(tx, message.payload, (self.clock or utcnow)())
 
     @handles(FileReceivedV1)
     def on_file(self, message: Message[FileReceivedV1], tx: Tx) -> None:

@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection
 from adapters.smev3.vs.zags_fatal.messages import FatalRequestV1
 from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1, PartialDate
 from contracts.envelope import utcnow
+from contracts.erz_register import BufferDecidedV1
 from handlers.erz import buffer, checks, history, notices, queries, smo_lists
 from handlers.erz import models as m
 from handlers.erz.dictionaries import Dictionaries
@@ -261,6 +262,29 @@ def on_delivery(tx: Tx, records_in: list[DeathRecord], dictionaries: Dictionarie
         smo_lists.send_stoplists(tx, register.changes, at)
         notices.inform_clinics(tx, notices.deaths_of(tx.conn, applied), at.date())
     return register, outcomes
+
+
+def after_approval(tx: Tx, decided: BufferDecidedV1, at: datetime) -> list[str]:
+    """A ``zags.death`` item an operator approved: its record is ``applied`` now, and the
+    insurer gets its STOPLIST and the clinic its notice, as when the record matched at
+    once; returns the names of the files sent (none for other items)."""
+    if decided.kind != KIND or decided.status != "applied" or not decided.enp:
+        return []
+    item = buffer.get(tx.conn, decided.item_id)
+    death = item.payload.get("death") or {}
+    if not death.get("death_date"):
+        return []
+    changes = queries.changes_by_id(tx.conn, decided.change_ids)
+    tx.conn.execute(records.update().where(records.c.buffer_id == decided.item_id).values(
+        outcome="applied", enp=decided.enp,
+        note=f"одобрено оператором {decided.decided_by}"))
+    on, act_on = date.fromisoformat(death["death_date"]), death.get("act_date")
+    seq = min((c.id for c in changes), default=decided.item_id)
+    sent = smo_lists.send_stoplists(tx, changes, at)
+    sent += notices.inform_clinics(tx, notices.deaths_of(tx.conn, [(
+        decided.enp, on, death.get("act_number"),
+        date.fromisoformat(act_on) if act_on else None, seq)]), at.date())
+    return sent
 
 
 # An approved ``zags.death`` item is a death like any other once the operator named the ЕНП.

@@ -23,7 +23,7 @@ from admin.app import create_app
 from contracts.envelope import Envelope, utcnow
 from contracts.erz import common as c
 from contracts.erz.files import write_file
-from contracts.erz_register import PersonChangedV1
+from contracts.erz_register import BufferDecidedV1, PersonChangedV1
 from contracts.files import FileReceivedV1, FileSendV1
 from contracts.registry import TypeRegistry
 from handlers.erz import buffer
@@ -74,7 +74,7 @@ def bus() -> Iterator[Bus]:
 def app(db: Database, bus: Bus) -> Any:
     """The console with its installed extensions (the register's among them)."""
     types = TypeRegistry()
-    for model in (PersonChangedV1, FileReceivedV1, FileSendV1):
+    for model in (PersonChangedV1, BufferDecidedV1, FileReceivedV1, FileSendV1):
         types.add(model)
     console = create_app(db, Operations(db, bus, types), types, secret_key=SECRET,
                          settings=Settings())

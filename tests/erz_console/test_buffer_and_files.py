@@ -46,9 +46,12 @@ def test_an_operator_approves_and_the_change_is_applied_published_and_audited(
     (audited,) = region.audit(APPROVE)
     assert audited.username == "oper" and audited.target == f"erz.buffer/{item}"
     assert audited.reason == "заявление есть"
-    (event,) = region.journal()
-    assert event.type == "erz.person.changed" and event.message_id in audited.details
-    assert bus.queue_depth(ROUTER_QUEUE) == 1  # relayed to the router
+    sent = {e.type: e for e in region.journal()}
+    assert sorted(sent) == ["erz.buffer.decided", "erz.person.changed"]
+    assert sent["erz.person.changed"].message_id in audited.details
+    # The decision itself, for the handler to follow up (and for the journal's reader).
+    assert sent["erz.buffer.decided"].message_id in audited.details
+    assert bus.queue_depth(ROUTER_QUEUE) == 2  # both relayed to the router
     timeline = login("pd").get(f"/erz/person/{region.anna.enp}").text
     assert "erz.buffer / oper" in timeline.split('data-op="stop_policy">')[1]
 
@@ -90,7 +93,10 @@ def test_a_rejection_leaves_the_register_unchanged(login: Login, region: Region,
     with region.db.read() as conn:
         assert len(queries.timeline(conn, region.anna.enp)) == changes
     (audited,) = region.audit(REJECT)
-    assert audited.reason == "нет заявления" and region.journal() == []
+    assert audited.reason == "нет заявления"
+    # No change of the register to publish: only the decision is journaled.
+    [decided] = region.journal()
+    assert decided.type == "erz.buffer.decided" and '"status":"rejected"' in decided.envelope
     with TestClient(app) as api:  # decided already: a conflict, not a second decision
         again = api.post(f"/api/erz/buffer/{item}/approve", headers=basic("oper"), json={})
         assert again.status_code == 409

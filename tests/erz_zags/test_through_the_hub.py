@@ -113,3 +113,49 @@ def test_unmatched_and_ambiguous_records_wait_in_the_buffer_and_nothing_goes_out
         assert alive == [True, True]
         assert _files(tmp_path / "out" / INSURER) == []
         assert hub.count(zags.records, zags.records.c.outcome == "buffered") == 2
+
+
+def test_a_death_an_operator_approves_from_the_buffer_tells_insurer_and_clinic(
+        footprint: Footprint, tmp_path: Path, simulator: SimulatorServer,
+        keys: dict[str, TestKey]) -> None:
+    from datetime import UTC
+
+    from admin.extensions import ConsoleContext
+    from handlers.erz.console import decisions
+    from hub.operations import Operations
+
+    info = catalogue().get("zags.fataloiv")
+    with _hub(footprint, tmp_path, simulator, keys) as hub:
+        with hub.db.transaction() as conn:
+            first, second = insured(conn, 1), insured(conn, 2)
+        # Two namesakes and no document in the record: it waits for an operator.
+        simulator.smev.offer_request(info, record(document=None, act="7"))
+        _poll_now(hub)
+        wait_for(lambda: hub.count(zags.records) == 1, timeout=60, message="record processed")
+        with hub.db.read() as conn:
+            [item] = buffer.pending(conn, zags.KIND)
+        assert _files(tmp_path / "out" / INSURER) == []
+        process = hub.process
+        ctx = ConsoleContext(hub.db, Operations(hub.db, process.bus, process.plugins.types),
+                             process.plugins.types, process.settings, UTC,
+                             relay=process.relay)
+        out = decisions.decide(ctx, item.id, True, user="oper", note="по копии актовой записи",
+                               enp=second)
+        assert out.status == buffer.APPLIED
+        [stop_file] = wait_for(lambda: _files(tmp_path / "out" / INSURER), timeout=60,
+                               message="a STOPLIST in the insurer's folder")
+        [notice_file] = wait_for(lambda: _files(tmp_path / "out" / CLINIC),
+                                 message="a notice in the clinic's folder")
+        with hub.db.read() as conn:
+            alive = {n: queries.person_as_of(conn, n, date(2024, 3, 1)).alive
+                     for n in (first, second)}
+        assert alive == {first: True, second: False}
+        assert hub.count(zags.records, zags.records.c.outcome == "applied",
+                         zags.records.c.enp == second) == 1
+    stops = read_file(stop_file.read_bytes(), lists.StopList)
+    assert isinstance(stops, lists.StopList)
+    assert [s.enp for s in stops.stops] == [second]
+    assert schema_errors(stops, erz_schemas(LISTS_XSD)) == []
+    notice = parse(notice_file.read_bytes())
+    assert notice.findtext("PERS/ENP") == second
+    assert notice.findtext("PERS/DS") == "2024-02-26"

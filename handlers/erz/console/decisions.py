@@ -1,8 +1,10 @@
 """The buffer queue in the console (ERZ-6): what waits for the fund, and the decisions.
 
 An approval applies the stored operation through :func:`handlers.erz.buffer.approve`, and
-the ``erz.person.changed`` events of what it changed are taken in by the console in the
-same transaction, together with the audit row: the decision, its events and its audit
+the ``erz.person.changed`` events of what it changed and one ``erz.buffer.decided`` (what
+the ERZ handler follows up: a death approved from a ЗАГС record sends the STOPLIST and the
+clinic's notice) are taken in by the console in the same transaction, together with the
+audit row: the decision, its events and its audit
 commit together or not at all. A refused approval stays pending with its error code (the
 attempt is audited too); a rejection leaves the register untouched.
 """
@@ -14,9 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 
 from admin.extensions import ConsoleContext
 from admin.privacy import Privacy
+from contracts.erz_register import BufferDecidedV1
 from handlers.erz import buffer
 from handlers.erz import models as m
 from handlers.erz.console.views import ref, shown
@@ -96,8 +100,13 @@ def decide(ctx: ConsoleContext, item_id: int, approve: bool, *, user: str, note:
             decision = buffer.approve(conn, item_id, user, note, enp=enp or None)
         else:
             decision = buffer.reject(conn, item_id, user, note)
-        sent = ctx.publish_in(conn, changed_events(decision.changes)) if decision.applied \
-            else []
+        events: list[BaseModel] = list(changed_events(decision.changes))
+        if decision.status != buffer.PENDING:
+            item = buffer.get(conn, item_id)
+            events.append(BufferDecidedV1(
+                item_id=item_id, kind=item.kind, status=decision.status, enp=item.enp,
+                decided_by=user, change_ids=[c.id for c in decision.changes]))
+        sent = ctx.publish_in(conn, events)
         error = decision.error
         ctx.audit_in(conn, user, APPROVE if approve else REJECT, target=f"erz.buffer/{item_id}",
                      reason=note, details={
