@@ -14,6 +14,7 @@ received table recognises it and it is only acknowledged again.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import uuid
 from datetime import timedelta
@@ -39,6 +40,8 @@ from storage.journal import JournalBatch, load_blob, store_blob
 from storage.models import journal_messages
 
 PLUGIN = "smev3"
+REPEAT_JOURNAL_AFTER = timedelta(days=1)
+"""A reply without a MessageID that comes back unchanged is journaled again after this."""
 
 
 @cache
@@ -262,11 +265,20 @@ class Smev3Adapter(Adapter):
 
     def keep_unreadable(self, info: InformationType, got: Received) -> None:
         """Journal a reply that cannot be read nor acknowledged; the type's polling stops
-        for this run and an operator sees why (it heads the queue until СМЭВ drops it)."""
+        for this run and an operator sees why (it heads the queue until СМЭВ drops it).
+
+        Such a reply comes back at every poll: the same bytes are journaled once a day
+        (:data:`REPEAT_JOURNAL_AFTER`), not once a poll; each poll still logs it."""
         self.ctx.log.error("СМЭВ %s: unreadable reply without a MessageID; polling of this "
                            "type stops for this run: %s", info.key, got.detail)
         journal = JournalBatch(self.component_name())
         with self.ctx.db.transaction() as conn:
+            seen = conn.execute(sa.select(journal_messages.c.message_id).where(
+                journal_messages.c.type == "smev3.refused",
+                journal_messages.c.raw_blob_id == hashlib.sha256(got.raw).hexdigest(),
+                journal_messages.c.first_seen_at > utcnow() - REPEAT_JOURNAL_AFTER)).first()
+            if seen is not None:
+                return
             self._reject(conn, journal, None, got, f"{info.key}: {got.detail}")
             journal.write(conn)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from adapters.smev3.models import received
@@ -104,12 +105,13 @@ def test_hostile_replies_are_refused_journaled_and_polling_goes_on(
 
 
 def test_a_reply_without_a_message_id_is_journaled_and_stops_only_that_run(
-        tmp_path: Path, simulator: SimulatorServer) -> None:
+        tmp_path: Path, simulator: SimulatorServer, caplog: pytest.LogCaptureFixture) -> None:
     from hub.testing import reset_memory_broker
 
     zags = catalogue().get("zags.fataloiv")
     junk = b"<html><body>502 Bad Gateway</body></html>"
     simulator.smev.offer_raw(zags, junk)
+    simulator.smev.redeliver_after = 0  # never acknowledged: served again at every poll
     reset_memory_broker()
     embedded = Footprint("embedded", "memory://", f"sqlite:///{tmp_path / 'hub.db'}")
     settings = _settings(embedded, tmp_path, simulator)
@@ -130,5 +132,13 @@ def test_a_reply_without_a_message_id_is_journaled_and_stops_only_that_run(
                 last = conn.execute(sa.select(schedules).where(
                     schedules.c.name == "adapter.smev3:poll")).one()
             assert last.run_requested_at is None
+            # The same junk at the next poll is logged again but not journaled again.
+            def polls() -> int:
+                return sum("unreadable reply without a MessageID" in r.getMessage()
+                           for r in caplog.records)
+            _poll_now(hub)
+            wait_for(lambda: polls() >= 2, message="the junk reply served again")
+            assert hub.count(journal_messages,
+                             journal_messages.c.type == "smev3.refused") == 1
     finally:
         reset_memory_broker()
