@@ -27,12 +27,13 @@ from handlers.erz.dictionaries import (
 from handlers.erz.errors import Failure
 
 _DIGITS = re.compile(r"\d+")
+_SEPARATORS = re.compile(r"[\s\-]")
 SNILS_UNCHECKED_MAX = 1001998  # 001-001-998
 
 
 def digits_only(value: str) -> str:
     """``value`` without separators (spaces, dashes), as numbers are often written."""
-    return re.sub(r"[\s\-]", "", value)
+    return _SEPARATORS.sub("", value)
 
 
 def snils_check_number(first9: str) -> str:

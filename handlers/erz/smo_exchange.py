@@ -41,6 +41,7 @@ from handlers.erz import models as m
 from handlers.erz import oplist_records as records
 from handlers.erz.commands import dictionaries
 from handlers.erz.domain import Change, Source
+from hub.collector import paused
 from hub.component import Message
 from hub.runner import Tx
 from hub.schemas import SchemaStore
@@ -66,7 +67,8 @@ def on_oplist(message: Message[FileReceivedV1], tx: Tx, schemas_dir: Path | None
         _protocol(tx, stem, sender, [flk.entry("906", base="FILENAME")], store)
         return []
     try:
-        oplist, problems = _read(data, store)
+        with paused():
+            oplist, problems = _read(data, store)
     except FileRefused as refused:
         _remember(tx.conn, sender, message, stem, "refused")
         _protocol(tx, stem, sender, [flk.of_problem(x) for x in refused.problems], store)
@@ -80,7 +82,8 @@ def on_oplist(message: Message[FileReceivedV1], tx: Tx, schemas_dir: Path | None
         _remember(tx.conn, sender, message, stem, "refused")
         _protocol(tx, stem, sender or oplist.insurer, file_errors, store)
         return []
-    return _process(tx, message, oplist, name, problems, store, schemas_dir)
+    with paused():  # the whole file's records are alive until it is answered
+        return _process(tx, message, oplist, name, problems, store, schemas_dir)
 
 
 def _process(tx: Tx, message: Message[FileReceivedV1], oplist: lists.OperationList,
