@@ -140,3 +140,35 @@ def test_the_protocols_page_lists_a_processed_file_with_its_answers(login: Login
     with TestClient(app) as api:
         body = api.get("/api/erz/files", headers=basic("viewer")).json()
         assert body["total"] == 1 and body["items"][0]["applied"] == 1
+
+
+def test_the_protocols_are_filtered_by_the_day_received(login: Login, region: Region,
+                                                        app: Any) -> None:
+    from datetime import timedelta
+
+    from handlers.erz import models as m
+
+    region.oplist_processed()
+    with region.db.read() as conn:
+        received = conn.execute(sa.select(m.exchange_files.c.received_at)).scalar_one()
+    day = received.date()  # the console's zone is UTC here
+    viewer = login("viewer")
+
+    def shown(query: str) -> bool:
+        page = viewer.get(f"/erz/files?{query}")
+        assert page.status_code == 200
+        return 'data-file="OPS76002T76_2412201"' in page.text
+
+    assert shown(f"from={day}&to={day}") and shown(f"from={day}") and shown(f"to={day}")
+    assert not shown(f"from={day + timedelta(days=1)}")
+    assert not shown(f"to={day - timedelta(days=1)}")
+    bad = viewer.get("/erz/files?from=31.12.2024")
+    assert bad.status_code == 400 and "не дата" in bad.text
+    backwards = viewer.get(f"/erz/files?from={day}&to={day - timedelta(days=1)}")
+    assert backwards.status_code == 400 and "раньше его начала" in backwards.text
+    with TestClient(app) as api:
+        body = api.get(f"/api/erz/files?from={day + timedelta(days=1)}",
+                       headers=basic("viewer")).json()
+        assert body["total"] == 0
+        refused = api.get("/api/erz/files?to=yesterday", headers=basic("viewer"))
+        assert refused.status_code == 400 and "'from'/'to'" in refused.json()["error"]

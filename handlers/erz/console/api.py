@@ -17,6 +17,7 @@ account has the personal-data permission — the same masking as the pages.
                                        the register's error code (the item stays pending)
 ``POST /buffer/{id}/reject``           ``{"note": "…"}`` (required): 200, register untouched
 ``GET /files``                         processed exchange files and the protocols sent back
+                                       (``organisation``, days received ``from``/``to``)
 =====================================  =========================================================
 """
 
@@ -127,11 +128,17 @@ def api_routes(screens: ErzScreens) -> list[BaseRoute]:
 
     @endpoint()
     def files(request: Request, user: User, body: dict[str, Any]) -> Response:
-        """GET /api/erz/files."""
+        """GET /api/erz/files?organisation=&from=YYYY-MM-DD&to=YYYY-MM-DD&page=."""
+        query = request.query_params
+        try:
+            since, until = protocols.period(query.get("from", ""), query.get("to", ""),
+                                            screens.ctx.tz)
+        except protocols.BadPeriod as exc:
+            raise ApiError(400, f"'from'/'to': {exc}") from None
         with db.read() as conn:
             items, total = protocols.files(
-                conn, privacy(request), organisation=request.query_params.get("organisation", ""),
-                page=_page(request))
+                conn, privacy(request), organisation=query.get("organisation", ""),
+                page=_page(request), since=since, until=until)
         return reply({"items": items, "total": total})
 
     return [

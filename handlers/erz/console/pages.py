@@ -150,11 +150,18 @@ class ErzScreens:
 
     def files_page(self, request: Request, user: User, form: FormData) -> Response:
         """Processed exchange files, newest first, with the protocols sent back."""
-        page, org = page_number(request), request.query_params.get("organisation", "").strip()
+        query = request.query_params
+        page, org = page_number(request), query.get("organisation", "").strip()
+        start, end = query.get("from", "").strip(), query.get("to", "").strip()
+        try:
+            since, until = protocols.period(start, end, self.ctx.tz)
+        except protocols.BadPeriod as exc:
+            return error_page(request, 400, f"Период: {exc}")
         with self.ctx.db.read() as conn:
-            rows, total = protocols.files(conn, privacy(request), organisation=org, page=page)
-        params = {"organisation": org} if org else {}
+            rows, total = protocols.files(conn, privacy(request), organisation=org, page=page,
+                                          since=since, until=until)
+        params = {k: v for k, v in (("organisation", org), ("from", start), ("to", end)) if v}
         more = page * protocols.PAGE_SIZE < total
         return render(request, "erz_files.html", {
-            "rows": rows, "total": total, "organisation": org,
+            "rows": rows, "total": total, "organisation": org, "start": start, "end": end,
             "next_url": f"/erz/files?{urlencode(params | {'page': page + 1})}" if more else ""})

@@ -10,6 +10,7 @@ bytes, so the page shows the protocol the organisation received.
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,11 +65,42 @@ def answers(conn: Connection, message_id: str | None,
     return out
 
 
+class BadPeriod(ValueError):
+    """A period the console cannot read (not a date, or ending before it begins)."""
+
+
+def period(start: str, end: str, tz: tzinfo) -> tuple[datetime | None, datetime | None]:
+    """``[since, until)`` of files received from day ``start`` to day ``end`` inclusive
+    (``YYYY-MM-DD`` in the console's time zone; either may be empty)."""
+    def day(text: str, name: str) -> date | None:
+        text = text.strip()
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise BadPeriod(f"{name}: «{text[:20]}» — не дата (ГГГГ-ММ-ДД)") from None
+
+    first, last = day(start, "с"), day(end, "по")
+    if first and last and last < first:
+        raise BadPeriod("Конец периода раньше его начала.")
+    since = datetime.combine(first, time.min, tz) if first else None
+    until = datetime.combine(last + timedelta(days=1), time.min, tz) if last else None
+    return since, until
+
+
 def files(conn: Connection, privacy: Privacy, *, organisation: str = "", page: int = 1,
-          size: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], int]:
-    """One page of processed exchange files, newest first, with their answers; the total."""
+          size: int = PAGE_SIZE, since: datetime | None = None,
+          until: datetime | None = None) -> tuple[list[dict[str, Any]], int]:
+    """One page of processed exchange files, newest first, with their answers; the total.
+
+    ``since``/``until``: received at or after, and before (see :func:`period`)."""
     t = m.exchange_files
     where = [t.c.organisation == organisation] if organisation else []
+    if since is not None:
+        where.append(t.c.received_at >= since)
+    if until is not None:
+        where.append(t.c.received_at < until)
     total = int(conn.execute(sa.select(sa.func.count()).select_from(t).where(*where))
                 .scalar() or 0)
     rows = conn.execute(sa.select(t).where(*where).order_by(t.c.received_at.desc(),
