@@ -210,3 +210,22 @@ exchange_files = sa.Table(
     sa.UniqueConstraint("organisation", "file_name", name="uq_erz_exchange_files_name"),
     comment="Exchange files (OPLIST…) processed, one per insurer and file name.",
 )
+
+
+delta_runs = sa.Table(
+    "erz_delta_runs", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("since", TS, nullable=False),
+    sa.Column("until", TS, nullable=False, index=True),
+    sa.Column("at", TS, nullable=False),
+    sa.Column("files", sa.Integer, nullable=False),
+    comment="Daily delta runs: the window of changes each sent (ERZ-2, handlers/erz/deltas.py).",
+)
+
+stoplisted = sa.Table(
+    "erz_stoplisted", metadata,
+    sa.Column("change_id", BigId, sa.ForeignKey("erz_changes.id"), primary_key=True),
+    sa.Column("file_name", sa.String(64), nullable=False),
+    sa.Column("at", TS, nullable=False),
+    comment="stop_policy changes already reported to their insurer in a STOPLIST.",
+)

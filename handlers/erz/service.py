@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -19,7 +20,7 @@ from contracts.envelope import utcnow
 from contracts.erz_commands import OperationSubmittedV1
 from contracts.erz_register import BufferDecidedV1, PersonChangedV1
 from contracts.files import FileReceivedV1
-from handlers.erz import adulthood, commands, flows, slices, smo_lists, zags
+from handlers.erz import adulthood, commands, deltas, flows, slices, smo_lists, zags
 from handlers.erz.domain import Change, Source
 from handlers.erz.models import metadata, persons
 from handlers.erz.register import Register
@@ -102,6 +103,17 @@ class ErzHandler(Handler):
                                 clock=self.clock or utcnow)
             adulthood.detach_adults(register, conf.children_clinics, now.date())
             self.ctx.publish_in(conn, [Inbound(e) for e in changed_events(register.changes)])
+        self.ctx.relay.notify()
+
+    @job("0 2 * * *")
+    def daily_deltas(self) -> None:
+        """Send every insurer and clinic the changes of the previous day (ERZ-2), daily."""
+        now = (self.clock or utcnow)()
+        store = smo_lists.schemas(self.ctx.settings.schemas_dir)
+        vipnet = slices.vipnet_organisations(self.ctx.settings.plugins)
+        with self.ctx.db.transaction() as conn:
+            files = deltas.daily(conn, now, ZoneInfo(self.ctx.settings.timezone), store)
+            self.ctx.publish_in(conn, slices.outgoing(files, vipnet))
         self.ctx.relay.notify()
 
     @job("0 3 1 * *")

@@ -26,6 +26,7 @@ from contracts.erz import lists
 from contracts.erz.files import erz_schemas, schema_errors, write_file
 from contracts.erz.names import FileName, Party, build_name
 from handlers.erz import list_views as v
+from handlers.erz import models as m
 from handlers.erz import queries
 from handlers.erz.domain import Change, PersonState
 from handlers.erz.notices import send_file
@@ -154,6 +155,16 @@ def stoplist_for(conn: Connection, smo: str, since: datetime,
     return stoplist_of(conn, smo, changes, until)
 
 
+def mark_stoplisted(conn: Connection, changes: list[Change], smo: str, file_name: str,
+                    at: datetime) -> None:
+    """Remember that ``file_name`` reported the insurer's stops among ``changes`` (so that
+    the daily delta, :mod:`handlers.erz.deltas`, does not report them again)."""
+    rows = [{"change_id": ch.id, "file_name": file_name, "at": at} for ch in changes
+            if ch.op == "stop_policy" and ch.smo == smo]
+    if rows:
+        conn.execute(m.stoplisted.insert(), rows)
+
+
 def send_stoplists(tx: Tx, changes: list[Change], at: datetime,
                    store: SchemaStore | None = None) -> list[str]:
     """Send each insurer whose policies ``changes`` stopped its STOPLIST; the file names."""
@@ -162,6 +173,7 @@ def send_stoplists(tx: Tx, changes: list[Change], at: datetime,
         stops = stoplist_of(tx.conn, smo, changes, at)
         if stops is not None:
             sent.append(send_list(tx, stops, smo, store))
+            mark_stoplisted(tx.conn, changes, smo, sent[-1], at)
     return sent
 
 

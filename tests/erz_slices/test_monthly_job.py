@@ -83,3 +83,24 @@ def test_the_job_sends_each_organisation_its_slice(tmp_path: Path, clock: Clock,
             assert isinstance(prk, AttachedList) and path.name.startswith(f"PRKT76M{mo}_2502")
             attached |= {p.enp for p in prk.persons}
         assert names(enps, attached) == EXPECTED[mo]
+
+
+def test_the_daily_job_sends_each_insurer_its_changes_and_stops(
+        tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    job, night = "handler.erz:daily_deltas", datetime(2025, 1, 26, 2, 0, tzinfo=UTC)
+    monkeypatch.setattr(ErzHandler, "clock", staticmethod(lambda: night))
+    folder = tmp_path / "out" / SMO_A
+    with running_hub(_settings(tmp_path), COMPONENTS) as hub:  # type: ignore[arg-type]
+        with hub.db.transaction() as conn:
+            enps = population(conn, set_clock(clock))  # recorded the day before
+        wait_for(lambda: hub.count(schedules, schedules.c.name == job), message="schedule")
+        with hub.db.transaction() as conn:
+            conn.execute(schedules.update().where(schedules.c.name == job)
+                         .values(run_requested_at=night, updated_by="test"))
+        wait_for(_files_in(folder, 2), timeout=60, message="RECLIST and STOPLIST")
+    by_kind = {p.name[:4]: read_file(p.read_bytes(), schemas=schemas())
+               for p in folder.glob("*.xml")}
+    assert sorted(by_kind) == ["RECT", "STOP"]
+    stops = by_kind["STOP"]
+    assert isinstance(stops, lists.StopList)
+    assert names(enps, {s.enp for s in stops.stops}) == {"stopped"}
