@@ -7,7 +7,7 @@ nobody else, and what ``Register.create_person`` + ``issue_policy`` would refuse
 decided without the database (the same checks, in the same order of decision). Such
 records are taken here, checked, and written all at once: the persons and the change-log
 entries by one multi-row INSERT … RETURNING each, the version rows by
-:func:`storage.bulk.insert_rows` (COPY on PostgreSQL) — the very rows and entries the
+:func:`storage.bulk.copy_rows` (COPY on PostgreSQL) — the very rows and entries the
 record-by-record path writes (ids and timestamps aside).
 
 A record that any check would refuse, or that is not plainly a new person, is left to the
@@ -49,9 +49,9 @@ from handlers.erz.domain import (
     from_row,
     to_values,
 )
-from handlers.erz.plain import plain, text
+from handlers.erz.plain import plain
 from handlers.erz.register import DAY, Register
-from storage.bulk import among, insert_rows
+from storage.bulk import among, copy_rows
 
 CHUNK = 5000
 ASPECTS = (m.person_data, m.snils, m.documents, m.policies, m.attachments, m.deaths,
@@ -244,72 +244,82 @@ def apply_new_persons(conn: Connection, ops: Sequence[lists.OperationRecord],
         return {}
 
 
-def _ids(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` and return their new ids, in order: on PostgreSQL the ids are taken
-    from the table's sequence in one query and the rows go in by COPY; elsewhere by one
-    multi-row INSERT … RETURNING."""
+LOG_COLUMNS = ("person_id", "at", "op", "aspect", "effective_date", "event_code",
+               "reason_code", "reason_text", "component", "user_name", "source_message_id",
+               "source_file", "smo", "mo", "detail")
+"""The change log's columns as :func:`_write` and :func:`_write_edits` give them."""
+VERSION_COLUMNS = ("person_id", "valid_from", "valid_to", "recorded_at", "change_id")
+"""The columns every version row starts with (its values follow)."""
+
+
+def _ids(conn: Connection, table: sa.Table, columns: Sequence[str],
+         rows: list[tuple[Any, ...]]) -> list[int]:
+    """Insert ``rows`` (values of ``columns``) and return their new ids, in order: on
+    PostgreSQL the ids are taken from the table's sequence in one query and the rows go in
+    by COPY; elsewhere by one multi-row INSERT … RETURNING."""
     if conn.dialect.name != "postgresql":
         return [int(x) for x in conn.execute(
-            table.insert().returning(table.c.id, sort_by_parameter_order=True), rows).scalars()]
+            table.insert().returning(table.c.id, sort_by_parameter_order=True),
+            [dict(zip(columns, r, strict=True)) for r in rows]).scalars()]
     ids = sorted(int(x) for x in conn.execute(sa.text(
         f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
         "FROM generate_series(1, :n)"), {"n": len(rows)}).scalars())
-    _copy(conn, table, [{"id": i, **r} for i, r in zip(ids, rows, strict=True)])
+    copy_rows(conn, table, ("id", *columns), [(i, *r) for i, r in zip(ids, rows, strict=True)])
     return ids
 
 
-def _copy(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """COPY of ``rows`` (all with the same keys); JSON columns written as JSON text."""
-    columns = list(rows[0])
-    as_json = {c for c in columns if isinstance(table.c[c].type, sa.JSON)}
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row(tuple(text(row[c]) if c in as_json and row[c] is not None
-                                 else row[c] for c in columns))
+def _log_row(pid: int, at: datetime, who: tuple[Any, ...], entry: dict[str, Any]
+             ) -> tuple[Any, ...]:
+    """A change log row (:data:`LOG_COLUMNS`)."""
+    return (pid, at, entry["op"], entry["aspect"], entry["effective_date"],
+            entry["event_code"], entry["reason_code"], entry["reason_text"], *who,
+            entry.get("smo"), entry.get("mo"), entry["detail"])
+
+
+def _change(cid: int, enp: str, at: datetime, source: Source, entry: dict[str, Any]) -> Change:
+    return Change(
+        id=cid, enp=enp, at=at, op=entry["op"], aspect=entry["aspect"],
+        effective_date=entry["effective_date"], event_code=entry["event_code"],
+        reason_code=entry["reason_code"], reason_text=entry["reason_text"],
+        component=source.component, user=source.user, source_message_id=source.message_id,
+        source_file=source.file, smo=entry.get("smo"), mo=entry.get("mo"),
+        detail=entry["detail"])
+
+
+def _insert_versions(conn: Connection, table: sa.Table,
+                     rows: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> None:
+    """Version rows of one table: (:data:`VERSION_COLUMNS` values, the row's values)."""
+    by_keys: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    for base, values in rows:
+        by_keys.setdefault(tuple(values), []).append((*base, *values.values()))
+    for keys, same in by_keys.items():
+        copy_rows(conn, table, (*VERSION_COLUMNS, *keys), same)
 
 
 def _write(conn: Connection, prepared: list[NewPerson], source: Source,
            at: datetime) -> dict[int, tuple[int, list[Change]]]:
-    pids = _ids(conn, m.persons, [{"enp": p.enp, "created_at": at} for p in prepared])
-    who = {"component": source.component, "user_name": source.user,
-           "source_message_id": source.message_id, "source_file": source.file}
-    log_rows = [{"person_id": pid, "at": at, "smo": None, "mo": None} | who | entry
-                for p, pid in zip(prepared, pids, strict=True) for _, entry, _ in p.entries]
-    cids = _ids(conn, m.changes, log_rows)
-    versions: dict[sa.Table, list[dict[str, Any]]] = {}
+    pids = _ids(conn, m.persons, ("enp", "created_at"), [(p.enp, at) for p in prepared])
+    who = (source.component, source.user, source.message_id, source.file)
+    cids = _ids(conn, m.changes, LOG_COLUMNS, [
+        _log_row(pid, at, who, entry)
+        for p, pid in zip(prepared, pids, strict=True) for _, entry, _ in p.entries])
+    versions: dict[sa.Table, list[tuple[tuple[Any, ...], dict[str, Any]]]] = defaultdict(list)
     out: dict[int, tuple[int, list[Change]]] = {}
     k = 0
     for p, pid in zip(prepared, pids, strict=True):
         changes = []
         for table, entry, values in p.entries:
-            cid, row = cids[k], log_rows[k]
+            cid = cids[k]
             k += 1
-            start, end = row["effective_date"], None
+            start, end = entry["effective_date"], None
             if table is m.policies and p.policy is not None:
                 start, end = p.policy[1], p.policy[2]
-            assert table is not None
-            versions.setdefault(table, []).append(
-                {**values, "person_id": pid, "valid_from": start, "valid_to": end,
-                 "recorded_at": at, "change_id": cid})
-            changes.append(Change(
-                id=cid, enp=p.enp, at=at, op=entry["op"], aspect=entry["aspect"],
-                effective_date=entry["effective_date"], event_code=entry["event_code"],
-                reason_code=entry["reason_code"], reason_text=entry["reason_text"],
-                component=source.component, user=source.user,
-                source_message_id=source.message_id, source_file=source.file,
-                smo=entry.get("smo"), mo=None, detail=entry["detail"]))
+            versions[table].append(((pid, start, end, at, cid), values))
+            changes.append(_change(cid, p.enp, at, source, entry))
         out[p.index] = (pid, changes)
     for table, rows in versions.items():
-        by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for r in rows:
-            by_keys.setdefault(tuple(r), []).append(r)
-        for same in by_keys.values():
-            insert_rows(conn, table, same)
+        _insert_versions(conn, table, rows)
     return out
-
 
 
 # -- record edits (TIP_OP 4) -------------------------------------------------------------------
@@ -406,23 +416,20 @@ def apply_edits(conn: Connection, edits: Sequence[Edit], dicts: Dictionaries,
 
 def _write_edits(conn: Connection, planned: list[Any], at: datetime
                  ) -> dict[int, tuple[int, list[Change]]]:
-    cids = _ids(conn, m.changes, [log for _, log, _, _, _ in planned])
+    cids = _ids(conn, m.changes, LOG_COLUMNS, [
+        tuple(log[c] for c in LOG_COLUMNS) for _, log, _, _, _ in planned])
     superseded: list[dict[str, Any]] = []
-    versions: list[dict[str, Any]] = []
+    versions: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
     out: dict[int, tuple[int, list[Change]]] = {}
     for (e, log, hit, end, values), cid in zip(planned, cids, strict=True):
-        def version(vals: dict[str, Any], start: date, stop: date | None,
-                    pid: int = e.pid, cid: int = cid) -> None:
-            versions.append({**vals, "person_id": pid, "valid_from": start,
-                             "valid_to": stop, "recorded_at": at, "change_id": cid})
         for r in hit:
             superseded.append({"_id": r["id"], "_by": cid})
             old = history.values_of(m.person_data, r)
             if r["valid_from"] < e.on:
-                version(old, r["valid_from"], e.on)
+                versions.append(((e.pid, r["valid_from"], e.on, at, cid), old))
             if end is not None and (r["valid_to"] is None or r["valid_to"] > end):
-                version(old, end, r["valid_to"])
-        version(values, e.on, end)
+                versions.append(((e.pid, end, r["valid_to"], at, cid), old))
+        versions.append(((e.pid, e.on, end, at, cid), values))
         out[e.index] = (e.pid, [Change(
             id=cid, enp=e.enp, at=at, op=log["op"], aspect=log["aspect"],
             effective_date=e.on, event_code=log["event_code"],
@@ -434,9 +441,5 @@ def _write_edits(conn: Connection, planned: list[Any], at: datetime
         t = m.person_data
         conn.execute(t.update().where(t.c.id == sa.bindparam("_id"), t.c.superseded_at.is_(None))
                      .values(superseded_at=at, superseded_by=sa.bindparam("_by")), superseded)
-    by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in versions:
-        by_keys.setdefault(tuple(row), []).append(row)
-    for same in by_keys.values():
-        insert_rows(conn, m.person_data, same)
+    _insert_versions(conn, m.person_data, versions)
     return out
