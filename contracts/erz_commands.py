@@ -20,12 +20,14 @@ OrganisationKind = Literal["mo", "smo"]
 """``mo`` a medical organisation (МО, a clinic), ``smo`` an insurer (СМО)."""
 
 OperationKind = Literal["attach", "detach", "move", "move_district", "issue_policy",
-                        "reinsure", "stop_policy", "annul_policy"]
-"""What to do: attachment (РПН) operations for a clinic, policy operations for an insurer."""
+                        "reinsure", "stop_policy", "annul_policy", "contacts"]
+"""What to do: attachment (РПН) operations for a clinic, policy operations for an insurer;
+``contacts`` (the person's phone and e-mail, ERZ-1) for both."""
 
-MO_OPERATIONS: frozenset[str] = frozenset({"attach", "detach", "move", "move_district"})
+MO_OPERATIONS: frozenset[str] = frozenset({"attach", "detach", "move", "move_district",
+                                           "contacts"})
 SMO_OPERATIONS: frozenset[str] = frozenset({"issue_policy", "reinsure", "stop_policy",
-                                            "annul_policy"})
+                                            "annul_policy", "contacts"})
 
 _ENP = r"^\d{16}$"
 
@@ -66,6 +68,11 @@ class OperationSubmittedV1(BaseModel):
     policy_series: str = Field(default="", max_length=12)
     policy_end: date | None = Field(default=None,
                                     description="Last day of a temporary certificate.")
+    phone: str | None = Field(default=None, max_length=32, json_schema_extra={"personal": True},
+                              description="The person's phone (contacts).")
+    email: str | None = Field(default=None, max_length=255,
+                              json_schema_extra={"personal": True},
+                              description="The person's e-mail (contacts).")
 
 
 class OperationFailure(BaseModel):

@@ -190,6 +190,12 @@ class Calls:
             failures += self._policy_failures(op)
         if op.kind == "annul_policy" and not op.policy_number:
             failures.append(Failure("106", "policyNumber"))
+        if op.kind == "contacts":
+            if not (op.phone or op.email):
+                failures.append(Failure("106", "phone"))
+            for kind, value in (("phone", op.phone), ("email", op.email)):
+                if value:
+                    failures += checks.check_contact(kind, value)
         if failures:
             raise flk_fault(failures)
         self._check_scope(caller, op)

@@ -151,7 +151,8 @@ def _submitted(caller: Caller, op: wire.Operation) -> OperationSubmittedV1:
             "district": op.district, "from_district": op.fromDistrict,
             "doctor_snils": op.doctorSnils, "method": op.method,
             "policy_type": op.policyType, "policy_number": op.policyNumber,
-            "policy_series": op.policySeries or "", "policy_end": op.policyEnd})
+            "policy_series": op.policySeries or "", "policy_end": op.policyEnd,
+            "phone": op.phone or None, "email": op.email or None})
     except ValidationError as exc:
         kinds = [e for e in exc.errors() if e["loc"] == ("kind",)]
         if kinds:

@@ -106,6 +106,8 @@ class Person(_Base):
     attachment = AttachmentInfo
     alive = Boolean
     deathDate = Date
+    phone = Unicode
+    email = Unicode
 
 
 class ChangeItem(_Base):
@@ -150,6 +152,8 @@ class Operation(_Base):
     policyNumber = Unicode(max_len=20)
     policySeries = Unicode(max_len=12)
     policyEnd = Date
+    phone = Unicode(max_len=32)
+    email = Unicode(max_len=255)
 
 
 class Ticket(_Base):
@@ -198,6 +202,10 @@ def person(state: PersonState) -> Person:
                                         dateAttach=a.date_attach, dateDetach=a.date_detach)
     if state.death is not None:
         out.deathDate = state.death.death_date
+    if "phone" in state.contacts:
+        out.phone = state.contacts["phone"].value
+    if "email" in state.contacts:
+        out.email = state.contacts["email"].value
     return out
 
 

@@ -28,6 +28,8 @@ from handlers.erz.errors import Failure
 
 _DIGITS = re.compile(r"\d+")
 _SEPARATORS = re.compile(r"[\s\-]")
+_PHONE = re.compile(r"\+?[\d\s()\-]{5,31}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 SNILS_UNCHECKED_MAX = 1001998  # 001-001-998
 
 
@@ -162,3 +164,12 @@ def name_key(value: str | None) -> str:
     if not value:
         return ""
     return " ".join(value.upper().replace("Ё", "Е").split())
+
+
+def check_contact(kind: str, value: str, field: str = "") -> list[Failure]:
+    """A phone (5 to 15 digits, ``+``, spaces, dashes and brackets allowed) or an e-mail
+    (``name@domain.zone``); 108 otherwise."""
+    digits = sum(ch.isdigit() for ch in value)
+    ok = (kind == "phone" and bool(_PHONE.fullmatch(value)) and 5 <= digits <= 15) or (
+        kind == "email" and bool(_EMAIL.fullmatch(value)))
+    return [] if ok else [Failure("108", field or kind)]

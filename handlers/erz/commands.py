@@ -56,6 +56,9 @@ def payload(op: OperationSubmittedV1) -> dict[str, Any]:
                          "smo": org, "date_end": op.policy_end, "series": op.policy_series}
     elif op.kind == "annul_policy":
         out["number"] = op.policy_number
+    elif op.kind == "contacts":
+        out["contacts"] = [{"kind": kind, "value": value} for kind, value in
+                           (("phone", op.phone), ("email", op.email)) if value]
     dumped: dict[str, Any] = dump(out)
     return dumped
 

@@ -17,7 +17,8 @@ Kinds (each payload carries ``enp`` and may carry ``reason``: ``{code, text, eve
 - ``attach``: ``attachment`` (fields of Attachment; ``date_attach`` defaults to ``on``);
   ``detach``: ``on``; ``move``: ``on``, ``district`` and optionally ``department``,
   ``doctor_snils``, ``method``, ``mo``; ``move_district``: ``mo``, ``from_district``,
-  ``to_district``, ``on`` and optionally ``department``, ``doctor_snils``.
+  ``to_district``, ``on`` and optionally ``department``, ``doctor_snils``;
+- ``contacts``: ``on`` and ``contacts`` (each ``kind`` phone or email, and ``value``).
 
 A policy's ``date_begin`` defaults to ``on`` likewise. A required value that is missing is
 refused 106 with its field, as the register refuses any other.
@@ -36,6 +37,7 @@ from handlers.erz import models as m
 from handlers.erz.domain import (
     Address,
     Attachment,
+    Contact,
     Death,
     Document,
     PersonData,
@@ -155,6 +157,15 @@ def _attach(register: Register, payload: dict[str, Any]) -> None:
     register.attach(enp, load(Attachment, attachment), _reason(payload))
 
 
+def _contacts(register: Register, payload: dict[str, Any]) -> None:
+    contacts = payload.get("contacts") or []
+    if not contacts:
+        raise ErzError("106", "contacts")
+    for contact in contacts:
+        register.set_contact(_enp(payload), load(Contact, contact), _on(payload),
+                             _reason(payload))
+
+
 def _move(register: Register, payload: dict[str, Any]) -> None:
     register.move(_enp(payload), _on(payload), _reason(payload),
                   district=_need(payload, "district", "district"),
@@ -180,6 +191,7 @@ OPERATIONS: dict[str, Callable[[Register, dict[str, Any]], None]] = {
     "stop_policy": lambda r, p: r.stop_policy(_enp(p), _on(p), _reason(p)),
     "death": lambda r, p: r.register_death(_enp(p), load(Death, p["death"]), _reason(p)),
     "attach": _attach,
+    "contacts": _contacts,
     "detach": lambda r, p: r.detach(_enp(p), _on(p), _reason(p)),
     "move": _move,
     "move_district": _move_district,

@@ -140,6 +140,7 @@ class Register:
 
     def set_contact(self, enp: str, contact: Contact, on: date, reason: Reason) -> None:
         """A contact of its kind (``phone``/``email``) from ``on`` (МО may change it, ERZ-1)."""
+        require(checks.check_contact(contact.kind, contact.value, f"contact.{contact.kind}"))
         self._set_single(enp, m.contacts, "contact", to_values(contact), on, reason,
                          m.contacts.c.kind == contact.kind)
 

@@ -253,3 +253,32 @@ def test_a_clinic_moves_its_own_district_only(services: Services) -> None:
                        .status != "pending" and r, message="refused")
     assert refused.status == "refused" and refused.code == "406"
     assert services.hub.dead_letters() == []
+
+
+def test_a_clinic_updates_the_contacts_of_its_person_and_reads_them(
+        services: Services) -> None:
+    client = services.client("mo-a")
+    today = date.today()
+    ticket = client.service.submitOperation(operation={
+        "kind": "contacts", "enp": ANNA, "date": today, "phone": "+7 (4852) 30-12-45",
+        "email": "anna@example.org"})
+    done = wait_for(lambda: (r := client.service.getOperationResult(ticket=ticket.ticket))
+                    .status != "pending" and r, message="contacts applied")
+    assert done.status == "applied", done.text
+    read = client.service.getPerson(enp=ANNA)
+    assert (read.phone, read.email) == ("+7 (4852) 30-12-45", "anna@example.org")
+    with services.hub.db.read() as conn:
+        [change] = [c for c in queries.timeline(conn, ANNA) if c.aspect == "contact"
+                    and c.detail["new"]["kind"] == "email"]
+    assert change.effective_date == today and change.user == f"{MO_A}/mo-a"
+    # A malformed phone, nothing to change, or a person of another clinic: faults.
+    bad = _fault(client.service.submitOperation, operation={
+        "kind": "contacts", "enp": ANNA, "date": today, "phone": "звоните вечером"})
+    assert bad.code.endswith("Client.Flk.108")
+    empty = _fault(client.service.submitOperation, operation={
+        "kind": "contacts", "enp": ANNA, "date": today})
+    assert empty.code.endswith("Client.Flk.106")
+    other = _fault(client.service.submitOperation, operation={
+        "kind": "contacts", "enp": PAVEL, "date": today, "phone": "+74852301245"})
+    assert other.code.endswith("Client.OutOfScope")
+    assert services.hub.count(operations) == 1
