@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from adapters.smev3.vs.zags_fatal.messages import FatalRequestV1
 from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1, FatalOivResponseV1
@@ -27,6 +28,7 @@ from handlers.erz.register import Register
 from hub.component import Handler, Message, handles, job
 from hub.context import Inbound
 from hub.runner import Tx
+from hub.schemas import SchemaStore
 
 
 def changed_events(changes: list[Change]) -> list[PersonChangedV1]:
@@ -108,21 +110,21 @@ class ErzHandler(Handler):
     @job("0 2 * * *")
     def daily_deltas(self) -> None:
         """Send every insurer and clinic the changes of the previous day (ERZ-2), daily."""
-        now = (self.clock or utcnow)()
-        store = smo_lists.schemas(self.ctx.settings.schemas_dir)
-        vipnet = slices.vipnet_organisations(self.ctx.settings.plugins)
-        with self.ctx.db.transaction() as conn:
-            files = deltas.daily(conn, now, ZoneInfo(self.ctx.settings.timezone), store)
-            self.ctx.publish_in(conn, slices.outgoing(files, vipnet))
-        self.ctx.relay.notify()
+        zone = ZoneInfo(self.ctx.settings.timezone)
+        self._send_files(lambda conn, now, store: deltas.daily(conn, now, zone, store))
 
     @job("0 3 1 * *")
     def monthly_slices(self) -> None:
         """Send every insurer and clinic its full slice as of the 1st (ERZ-2), monthly."""
+        self._send_files(slices.monthly)
+
+    def _send_files(self, build: Callable[[Connection, datetime, SchemaStore | None],
+                                          list[slices.SliceFile]]) -> None:
+        """Build files for the organisations and send them in one transaction (each by
+        ViPNet mail to an abonent, else by the files adapter)."""
         now = (self.clock or utcnow)()
         store = smo_lists.schemas(self.ctx.settings.schemas_dir)
         vipnet = slices.vipnet_organisations(self.ctx.settings.plugins)
         with self.ctx.db.transaction() as conn:
-            files = slices.monthly(conn, now, store)
-            self.ctx.publish_in(conn, slices.outgoing(files, vipnet))
+            self.ctx.publish_in(conn, slices.outgoing(build(conn, now, store), vipnet))
         self.ctx.relay.notify()
