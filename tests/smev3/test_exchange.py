@@ -84,6 +84,9 @@ def test_a_consumer_request_completes_through_the_hub(
         wait_for(lambda: "sent" in hub.trail(request.id), message="SendRequest sent")
         _poll_now(hub)
         wait_for(lambda: hub.count(answers) == 1, message="the answer reached the handler")
+        # The acknowledgement to СМЭВ is recorded just after the commit that took each in.
+        wait_for(lambda: hub.count(received, received.c.acked_at.is_not(None)) == 2,
+                 message="status and answer acknowledged")
         with hub.db.read() as conn:
             row = conn.execute(sa.select(answers)).one()
             sent = conn.execute(sa.select(outgoing)).one()

@@ -201,12 +201,14 @@ def test_bad_files_are_refused_journaled_and_polling_goes_on(
         too_big, bad_hash = _refusals(hub)
         assert "attachments:" in too_big and f"more than the allowed {MAX}" in too_big
         assert "hash is" in bad_hash and "the signed header says" in bad_hash
+        # Each is acknowledged to СМЭВ as not accepted (recorded just after the refusal).
+        wait_for(lambda: hub.count(received, received.c.outcome == "rejected",
+                                   received.c.acked_at.is_not(None)) == 2,
+                 timeout=30, message="both refusals acknowledged")
         with hub.db.read() as conn:
-            refused = conn.execute(sa.select(received).where(
-                received.c.outcome == "rejected")).all()
             trail = conn.execute(sa.select(journal_events.c.detail).where(
                 journal_events.c.status == "rejected")).scalars().all()
-        assert len(refused) == 2 and all(r.acked_at is not None for r in refused)
+        assert hub.count(received, received.c.outcome == "rejected") == 2
         assert any("refused: attachments" in d for d in trail), "on the request's trail too"
         assert _files(hub) == {}
 
