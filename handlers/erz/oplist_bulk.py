@@ -85,10 +85,12 @@ class NewPerson:
     policy: tuple[dict[str, Any], date, date | None] | None = None
 
 
-def states_as_of(conn: Connection, wanted: dict[str, date]
+def states_as_of(conn: Connection, wanted: dict[str, date],
+                 aspects: Sequence[sa.Table] = ASPECTS
                  ) -> dict[tuple[str, date], PersonState | None]:
     """``queries.person_as_of`` of many persons at once (a few queries per aspect table, not
-    nine per person): ``{(enp, on): state, or None when the ЕНП is unknown}``."""
+    nine per person): ``{(enp, on): state, or None when the ЕНП is unknown}``. Only the
+    ``aspects`` named are read; the others are left empty in the states."""
     ids: dict[str, int] = {}
     enps = list(wanted)
     for start in range(0, len(enps), CHUNK):
@@ -96,8 +98,8 @@ def states_as_of(conn: Connection, wanted: dict[str, date]
             sa.select(m.persons.c.id, m.persons.c.enp)
             .where(among(conn, m.persons.c.enp, enps[start:start + CHUNK])))})
     pids = list(ids.values())
-    rows: dict[sa.Table, dict[int, list[RowMapping]]] = {}
-    for table in ASPECTS:
+    rows: dict[sa.Table, dict[int, list[RowMapping]]] = {table: {} for table in ASPECTS}
+    for table in aspects:
         by_person: dict[int, list[RowMapping]] = defaultdict(list)
         for start in range(0, len(pids), CHUNK):
             t = table.c

@@ -117,6 +117,8 @@ def check_record(op: lists.OperationRecord, dicts: Dictionaries) -> list[Failure
     return failures
 
 
+PLAN_ASPECTS = (m.person_data, m.snils, m.documents, m.policies)
+"""The version tables :func:`plan` reads of a person."""
 Known = dict[tuple[str, date], PersonState | None]
 """States read beforehand for the file (:func:`known_states`), by ``(enp, on)``."""
 
@@ -253,6 +255,9 @@ def known_states(conn: Connection, ops: list[lists.OperationRecord],
     """The register's state of the persons of the file's records (not those in ``skip``) as
     :func:`plan` reads them, in a few queries for the whole file. Only records whose ЕНП no
     other record of the file names: no other record can change the person before theirs.
+
+    Only what :func:`plan` decides on is read (:data:`PLAN_ASPECTS`: personal data, СНИЛС,
+    document, policy); a conflict, which lists the person whole, reads the person again.
     """
     seen = Counter(enp_of(op) for op in ops)
     wanted: dict[str, date] = {}
@@ -262,7 +267,7 @@ def known_states(conn: Connection, ops: list[lists.OperationRecord],
             continue
         wanted[enp] = (op.insurance.policy.issued if op.operation in ISSUING
                        else op.changed.date())
-    return oplist_bulk.states_as_of(conn, wanted) if wanted else {}
+    return oplist_bulk.states_as_of(conn, wanted, PLAN_ASPECTS) if wanted else {}
 
 
 def process(conn: Connection, op: lists.OperationRecord, smo: str, source: Source,
@@ -277,8 +282,9 @@ def process(conn: Connection, op: lists.OperationRecord, smo: str, source: Sourc
             kind, payload, why, state = plan(conn, op, smo, known=known)
             if kind == "conflict":
                 assert state is not None and state.policy is not None
+                whole = queries.person_as_of(conn, state.enp, state.on)  # for CONFLICTLIST
                 return Outcome(CONFLICT, state.id, ErzError("502", "enp", flk.text("502")),
-                               other_smo=state.policy.smo, state=state)
+                               other_smo=state.policy.smo, state=whole)
             if why:
                 item = buffer.propose(conn, kind, payload, why, source, smo)
                 return Outcome(BUFFERED, state.id if state else None, buffer_id=item,

@@ -15,6 +15,8 @@ from contracts.erz import common as c
 from contracts.erz import lists
 from contracts.erz.files import erz_schemas, read_file, write_file
 from handlers.erz import buffer, queries
+from handlers.erz.domain import Contact, Reason, Source
+from handlers.erz.register import Register
 from hub.schemas import SchemaStore
 from hub.testing import TestHub, running_hub, wait_for
 from tests.conftest import SHARED, Footprint, unavailable
@@ -94,6 +96,8 @@ def test_an_oplist_is_answered_and_changes_the_register(exchange: Exchange) -> N
     ours, theirs, newcomer, bad, wrong_doc, edited = people(1, 2, 3, 4, 5, 6)
     with ex.hub.db.transaction() as conn:
         load(conn, [(ours, SMO_A), (theirs, SMO_B), (edited, SMO_B)])
+        Register(conn, Source("test")).set_contact(
+            edited.enp, Contact("phone", "+7 4852 30-12-45"), date(2024, 1, 1), Reason())
     ops = [record(1, newcomer, c.Operation.ISSUE_POLICY),
            record(2, ours, c.Operation.EDIT, doc_number="999999"),
            record(3, bad, c.Operation.ISSUE_POLICY, snils=bad_snils(bad)),
@@ -121,6 +125,9 @@ def test_an_oplist_is_answered_and_changes_the_register(exchange: Exchange) -> N
     (conf_b,) = conflict_b.values()
     conflicts = _read(ex, conf_b)
     assert isinstance(conflicts, lists.ConflictList) and conflicts.insurer == SMO_B
+    # The register's side of the conflict is the person whole, contacts included.
+    (conflict,) = conflicts.conflicts
+    assert conflict.current_person.phone == "+7 4852 30-12-45"
 
     with ex.hub.db.read() as conn:
         assert queries.person_as_of(conn, newcomer.enp, ON).policy.smo == SMO_A  # type: ignore[union-attr]
