@@ -17,6 +17,7 @@ from lxml import etree
 from adapters.smev3.protocol import EnvelopeValidator, repair_rnip_1_2
 from adapters.smev3.service import catalogue
 from adapters.smev3.simulator import SimulatedSmev, SimulatorServer
+from adapters.smev3.simulator_files import SimulatedFileExchange
 from hub.schemas import SchemaStore
 from tests.conftest import SHARED, unavailable
 
@@ -81,6 +82,15 @@ def simulator() -> Iterator[SimulatorServer]:
         unavailable(f"СМЭВ 3 schemas are not at {SMEV3_FIXTURES}")
     smev = SimulatedSmev(catalogue(), schemas=SchemaStore(SMEV3_FIXTURES))
     server = SimulatorServer(smev, port=0)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def ftp(tmp_path: Path) -> Iterator[SimulatedFileExchange]:
+    """The simulated СМЭВ file exchange (FTP on loopback), started for one test."""
+    server = SimulatedFileExchange(tmp_path / "ftp", port=0)
     server.start()
     yield server
     server.stop()

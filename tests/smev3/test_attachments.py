@@ -9,7 +9,6 @@ pyftpdlib server on loopback, with the refusals a user would meet.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -134,14 +133,6 @@ def test_media_types_are_narrowed_to_the_xsd_pattern() -> None:
 
 
 # -- the file exchange -----------------------------------------------------------------
-
-
-@pytest.fixture
-def ftp(tmp_path: Path) -> Iterator[SimulatedFileExchange]:
-    server = SimulatedFileExchange(tmp_path / "ftp", port=0)
-    server.start()
-    yield server
-    server.stop()
 
 
 def _client(server: SimulatedFileExchange, **kw: object) -> FileExchange:

@@ -88,14 +88,6 @@ class ServicesWithFiles(Handler):
 
 
 @pytest.fixture
-def ftp(tmp_path: Path) -> Iterator[SimulatedFileExchange]:
-    server = SimulatedFileExchange(tmp_path / "ftp", port=0)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def simulator(ftp: SimulatedFileExchange) -> Iterator[SimulatorServer]:
     if not SMEV3_FIXTURES.is_dir():
         unavailable(f"СМЭВ 3 schemas are not at {SMEV3_FIXTURES}")
