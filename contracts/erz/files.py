@@ -172,6 +172,17 @@ def schema_errors(model: XmlModel, schemas: SchemaStore, data: bytes | None = No
     return schemas.validate(fmt.schema, parse(write_file(model) if data is None else data))
 
 
+def write_checked(model: XmlModel, schemas: SchemaStore | None) -> bytes:
+    """The file's bytes (:func:`write_file`); ValueError when its format's XSD refuses
+    them (nothing is checked without ``schemas``), so that no invalid file is sent."""
+    data = write_file(model)
+    if schemas is not None:
+        errors = schema_errors(model, schemas, data)
+        if errors:
+            raise ValueError(f"{type(model).__name__} does not validate: {errors[:3]}")
+    return data
+
+
 def attachment_protocol(source: str, problems: Iterable[Problem], result: int,
                         on: date) -> attachment.AttachmentProtocol:
     """The FLK_P answering the ATT file ``source`` (its name, with or without ``.xml``)."""

@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from contracts.erz.files import write_checked
 from handlers.erz import models as m
 from handlers.erz import queries, slices, smo_lists
 from handlers.erz.domain import Change
@@ -75,7 +76,7 @@ def daily(conn: Connection, now: datetime, tz: tzinfo,
         stop_list = smo_lists.stoplist_of(conn, smo, stops, until) if stops else None
         if stop_list is not None:
             name = f"{stop_list.file_name}.xml"
-            files.append(slices.SliceFile(name, smo, slices._checked(stop_list, store),
+            files.append(slices.SliceFile(name, smo, write_checked(stop_list, store),
                                           stop_list.count))
             smo_lists.mark_stoplisted(conn, stops, smo, name, now)
     for mo in _parties(conn, m.changes.c.mo, since, until):

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from contracts.erz import attachment as a
 from contracts.erz import lists
-from contracts.erz.files import format_of, write_file
+from contracts.erz.files import write_checked, write_file
 from contracts.erz.names import Party, build_name
 from contracts.files import VIPNET, FileSendV1
 from handlers.erz import models as m
@@ -54,7 +54,6 @@ from handlers.erz.domain import (
 from hub.context import Attachment as FileAttachment
 from hub.context import Inbound
 from hub.schemas import SchemaStore
-from hub.xmlsafe import parse
 
 log = logging.getLogger(__name__)
 
@@ -155,17 +154,6 @@ def states_on(conn: Connection, ids: Sequence[int], on: date) -> dict[int, Perso
     return states
 
 
-def _checked(model: Any, store: SchemaStore | None) -> bytes:
-    """The file's bytes; refused when its format has an XSD that refuses them."""
-    data = write_file(model)
-    schema = format_of(type(model)).schema
-    if store is not None and schema is not None:
-        errors = store.validate(schema, parse(data))
-        if errors:
-            raise ValueError(f"{type(model).__name__} does not validate: {errors[:3]}")
-    return data
-
-
 # -- insurers: RECLIST -----------------------------------------------------------------------
 
 def _reclist(smo: str, states: Iterable[PersonState], changed: Mapping[int, datetime],
@@ -177,7 +165,7 @@ def _reclist(smo: str, states: Iterable[PersonState], changed: Mapping[int, date
     name = smo_lists.list_name("REC", smo, end)
     model = lists.RecordList(file_name=name, insurer=smo, period_start=start, period_end=end,
                              count=len(records), records=records)
-    return SliceFile(f"{name}.xml", smo, _checked(model, store), len(records))
+    return SliceFile(f"{name}.xml", smo, write_checked(model, store), len(records))
 
 
 def _midnight(on: date) -> datetime:

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from contracts.envelope import utcnow
 from contracts.erz import common as c
 from contracts.erz import lists
-from contracts.erz.files import erz_schemas, schema_errors, write_file
+from contracts.erz.files import erz_schemas, write_checked
 from contracts.erz.names import FileName, Party, build_name
 from handlers.erz import list_views as v
 from handlers.erz import models as m
@@ -69,13 +69,8 @@ def list_name(kind: str, smo: str, on: datetime, like: FileName | None = None, *
 def send_list(tx: Tx, model: OutgoingList, recipient: str,
               store: SchemaStore | None) -> str:
     """Write the list, refuse to send what its XSD refuses, send it; returns the file name."""
-    data = write_file(model)
-    if store is not None:
-        errors = schema_errors(model, store, data)
-        if errors:
-            raise ValueError(f"{type(model).__name__} does not validate: {errors[:3]}")
     name = f"{model.file_name}.xml"
-    send_file(tx, name, data, recipient)
+    send_file(tx, name, write_checked(model, store), recipient)
     return name
 
 
