@@ -411,12 +411,12 @@ def apply_edits(conn: Connection, edits: Sequence[Edit], dicts: Dictionaries,
     refused = (sa.exc.DBAPIError, conn.dialect.loaded_dbapi.Error)
     try:
         with conn.begin_nested():
-            return _write_edits(conn, planned, now)
+            return _write_edits(conn, planned, source, now)
     except refused:
         return {}
 
 
-def _write_edits(conn: Connection, planned: list[Any], at: datetime
+def _write_edits(conn: Connection, planned: list[Any], source: Source, at: datetime
                  ) -> dict[int, tuple[int, list[Change]]]:
     cids = _ids(conn, m.changes, LOG_COLUMNS, [
         tuple(log[c] for c in LOG_COLUMNS) for _, log, _, _, _ in planned])
@@ -432,13 +432,7 @@ def _write_edits(conn: Connection, planned: list[Any], at: datetime
             if end is not None and (r["valid_to"] is None or r["valid_to"] > end):
                 versions.append(((e.pid, end, r["valid_to"], at, cid), old))
         versions.append(((e.pid, e.on, end, at, cid), values))
-        out[e.index] = (e.pid, [Change(
-            id=cid, enp=e.enp, at=at, op=log["op"], aspect=log["aspect"],
-            effective_date=e.on, event_code=log["event_code"],
-            reason_code=log["reason_code"], reason_text=log["reason_text"],
-            component=log["component"], user=log["user_name"],
-            source_message_id=log["source_message_id"], source_file=log["source_file"],
-            smo=log["smo"], mo=log["mo"], detail=log["detail"])])
+        out[e.index] = (e.pid, [_change(cid, e.enp, at, source, log)])
     if superseded:
         t = m.person_data
         conn.execute(t.update().where(t.c.id == sa.bindparam("_id"), t.c.superseded_at.is_(None))
