@@ -65,15 +65,15 @@ class OperationRecord(ListModel):
     changed: Annotated[datetime, Elem("CHANGE_DATE")]
     operator: Annotated[str, Elem("OPER")]
     person: Annotated[Person, Elem("PERSON")]
-    former_persons: Annotated[list[FormerPerson], Elem("OLD_PERSON")] = []
+    former_persons: Annotated[list[FormerPerson], Elem("OLD_PERSON")] = Field(default_factory=list)
     document: Annotated[Document, Elem("DOC")]
-    former_documents: Annotated[list[Document], Elem("OLD_DOC")] = []
+    former_documents: Annotated[list[Document], Elem("OLD_DOC")] = Field(default_factory=list)
     registration_address: Annotated[Address, Elem("ADDRES_G")]
     residence_address: Annotated[Address, Elem("ADDRES_P")]
     visit: Annotated[Visit, Elem("VIZIT")]
     insurance: Annotated[Insurance, Elem("INSURANCE")]
-    biometrics: Annotated[list[Biometrics], Elem("PERSONB")] = []
-    attachments: Annotated[list[Attachment], Elem("ATTACHMENT")] = []
+    biometrics: Annotated[list[Biometrics], Elem("PERSONB")] = Field(default_factory=list)
+    attachments: Annotated[list[Attachment], Elem("ATTACHMENT")] = Field(default_factory=list)
 
 
 @message_type("erz.oplist", 1)
@@ -142,7 +142,7 @@ class RegisterRecord(ListModel):
     residence_address: Annotated[Address, Elem("ADDRES_P")]
     visit: Annotated[Visit | None, Elem("VIZIT")] = None
     insurance: Annotated[Insurance, Elem("INSURANCE")]
-    biometrics: Annotated[list[Biometrics], Elem("PERSONB")] = []
+    biometrics: Annotated[list[Biometrics], Elem("PERSONB")] = Field(default_factory=list)
     attachments: Annotated[list[Attachment], Elem("ATTACHMENT"), Field(min_length=1)]
     federal: Annotated[FederalStatus | None, Elem("FCODE")] = None
 
@@ -240,4 +240,4 @@ class ListProtocol(ListModel):
     version: Annotated[str | None, Elem("VERS")] = VERSION
     file_name: Annotated[str, Elem("FNAME")]
     source_file: Annotated[str, Elem("FNAME_I")]
-    errors: Annotated[list[ListError], Elem("PR")] = []
+    errors: Annotated[list[ListError], Elem("PR")] = Field(default_factory=list)

@@ -17,12 +17,17 @@ from storage.models import TS
 metadata = sa.MetaData()
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-CURRENT = sa.text("superseded_at IS NULL")
+
+
+def _partial_index(name: str, where: str, *columns: str) -> sa.Index:
+    """An index of the rows ``where`` holds (partial on PostgreSQL and SQLite alike)."""
+    condition = sa.text(where)
+    return sa.Index(name, *columns, postgresql_where=condition, sqlite_where=condition)
 
 
 def _current_index(name: str, *columns: str) -> sa.Index:
-    """An index over current knowledge only (partial on PostgreSQL and SQLite)."""
-    return sa.Index(name, *columns, postgresql_where=CURRENT, sqlite_where=CURRENT)
+    """An index over current knowledge only."""
+    return _partial_index(name, "superseded_at IS NULL", *columns)
 
 
 persons = sa.Table(
@@ -54,8 +59,10 @@ changes = sa.Table(
     sa.Column("smo", sa.String(8), comment="insurer concerned (for its deltas)"),
     sa.Column("mo", sa.String(16), comment="clinic concerned (for its deltas)"),
     sa.Column("detail", sa.JSON, comment="values before and after"),
-    sa.Index("ix_erz_changes_smo_at", "smo", "at"),
-    sa.Index("ix_erz_changes_mo_at", "mo", "at"),
+    # Partial: most entries concern no insurer or no clinic (a new person's data, say), and
+    # the deltas ask for one organisation's entries, never for those of none.
+    _partial_index("ix_erz_changes_smo_at", "smo IS NOT NULL", "smo", "at"),
+    _partial_index("ix_erz_changes_mo_at", "mo IS NOT NULL", "mo", "at"),
     comment="Append-only log of every change of the register: who, what, why, from where.",
 )
 

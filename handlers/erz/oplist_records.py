@@ -14,24 +14,27 @@ A record becomes one replayable operation (:mod:`handlers.erz.operations`) by it
 
 Each record is applied under its own savepoint, so a refusal leaves nothing of it behind —
 except the file's plain new persons (a first policy to an ЕНП unknown to the register and
-named once in the file, passing every check), which :func:`apply_new` writes all at once
-beforehand, the same rows and change-log entries (:mod:`handlers.erz.oplist_bulk`).
+named once in the file, passing every check) and plain edits (personal data only), which
+:func:`take_bulk` decides in Python and writes at once, the same rows and change-log entries
+(:mod:`handlers.erz.oplist_bulk`, :mod:`handlers.erz.oplist_edits`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Container
+from collections.abc import Callable, Container
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from contracts.envelope import utcnow
 from contracts.erz import common as c
 from contracts.erz import lists
-from handlers.erz import buffer, checks, flk, oplist_bulk, queries
+from handlers.erz import buffer, checks, flk, oplist_bulk, oplist_edits, oplist_read, queries
 from handlers.erz import models as m
 from handlers.erz.dictionaries import Dictionaries
 from handlers.erz.domain import (
@@ -48,6 +51,7 @@ from handlers.erz.errors import ErzError, Failure
 from handlers.erz.list_views import FAR
 from handlers.erz.operations import DATE_FIELDS, _date, _reason, apply_operation, dump
 from handlers.erz.register import Register
+from storage.lane import Lane
 
 APPLIED, REFUSED, BUFFERED, CONFLICT = "applied", "refused", "buffered", "conflict"
 ISSUING = {c.Operation.TEMPORARY_CERTIFICATE: "temporary_certificate",
@@ -120,7 +124,7 @@ def check_record(op: lists.OperationRecord, dicts: Dictionaries) -> list[Failure
 PLAN_ASPECTS = (m.person_data, m.snils, m.documents, m.policies)
 """The version tables :func:`plan` reads of a person."""
 Known = dict[tuple[str, date], PersonState | None]
-"""States read beforehand for the file (:func:`known_states`), by ``(enp, on)``."""
+"""States read beforehand for the file (:func:`take_bulk`), by ``(enp, on)``."""
 
 
 def _state(conn: Connection, enp: str, on: date, absent: bool = False,
@@ -210,26 +214,126 @@ def new_values(op: lists.OperationRecord, smo: str) -> oplist_bulk.NewValues:
         reason=Reason(None, _reason_text(op)))
 
 
-def apply_new(conn: Connection, ops: list[lists.OperationRecord], smo: str, source: Source,
-              dicts: Dictionaries) -> dict[int, Outcome]:
-    """The file's new persons written at once (:mod:`handlers.erz.oplist_bulk`): the
-    outcome of each record so applied, by its index; the others go through :func:`process`.
+BATCH = 5000
+"""New persons per batch written."""
+READ_TABLES = (*PLAN_ASPECTS, m.attachments)
+"""What is read of the persons a file names: what :func:`plan` decides on, and the
+attachments (the clinic a bulk edit's change-log entry names)."""
+
+
+@dataclass
+class Taken:
+    """What became of a file's records (:func:`take_file`), some of it still being written."""
+
+    outcomes: dict[int, Outcome]
+    """The outcome of each record the bulk path took, by its index — as it will be once
+    its batch is written."""
+    rest: Future[dict[int, Outcome]]
+    """The outcomes of the other records, applied one by one (:func:`process`)."""
+    writes: list[tuple[Future[bool], oplist_bulk.Batch]]
+    """The batches submitted to the lane: False from a future means the database refused
+    that batch, and its records must go through :func:`process` after all."""
+
+
+def take_file(lane: Lane, ops: list[lists.OperationRecord], smo: str, source: Source,
+              dicts: Dictionaries, clock: Callable[[], datetime] = utcnow) -> Taken:
+    """Take every record of a file: the plain new persons and plain edits decided in
+    Python and their rows submitted to ``lane`` (:mod:`handlers.erz.oplist_bulk`,
+    :mod:`handlers.erz.oplist_edits`), the rest submitted to be applied one by one.
+
+    The persons every record named once in the file names are locked and read at once
+    (:mod:`handlers.erz.oplist_read`) while the records are checked; a record that issues a
+    policy to an ЕНП the register does not know becomes a new person, an edit of personal
+    data only a bulk edit; the others go through :func:`process` with the states read (they
+    name other persons than the bulk's, so the order between the two does not matter).
+    Returns before the rows are written: the caller builds the answers meanwhile and
+    waits for the lane before it uses the connection itself.
     """
-    written = oplist_bulk.apply_new_persons(
-        conn, ops, source, dicts, values=lambda op: new_values(op, smo),
-        failures=lambda op: check_record(op, dicts), enp_of=enp_of)
-    return {i: Outcome(APPLIED, pid, changes=changes) for i, (pid, changes) in written.items()}
+    conn = lane.conn
+    enps = [enp_of(op) for op in ops]
+    seen = Counter(enps)
+    once = [enp for enp, n in seen.items() if enp and n == 1]
+    reading = lane.submit(oplist_read.read_persons, conn, once, READ_TABLES)
+    # Ids on PostgreSQL come from sequences, which stand outside transactions: enough for
+    # every record that may go the bulk way are taken at once, after the read (those left
+    # unused are gaps, as after any rollback). On SQLite ids follow the table's largest,
+    # so they are taken only once the rest is applied.
+    issuing = sum(1 for i, op in enumerate(ops)
+                  if seen[enps[i]] == 1 and op.operation in oplist_bulk.ISSUING_OPS)
+    edits = sum(1 for i, op in enumerate(ops)
+                if seen[enps[i]] == 1 and op.operation == c.Operation.EDIT)
+    early = lane.submit(oplist_bulk.reserve, conn, {
+        m.persons: issuing, m.changes: issuing * oplist_bulk.ENTRIES_AT_MOST + edits,
+    }) if lane.threaded else None
+    now = clock()
+    candidates = []
+    for i, op in enumerate(ops):
+        if seen[enps[i]] == 1 and op.operation in oplist_bulk.ISSUING_OPS and \
+                enps[i] and not check_record(op, dicts):
+            new = oplist_bulk.prepare(i, enps[i], new_values(op, smo), now.date(), dicts)
+            if new is not None:
+                candidates.append(new)
+    read = reading.result()
+    fresh = fresh_persons(candidates, read)
+    taken = {p.index for p in fresh}
+    wanted = {enps[i]: (op.insurance.policy.issued if op.operation in ISSUING
+                        else op.changed.date())
+              for i, op in enumerate(ops)
+              if i not in taken and enps[i] and seen[enps[i]] == 1}
+    known = oplist_read.states_of(read, wanted)
+    planned = oplist_edits.plan(_edits(conn, ops, smo, dicts, known, taken), read, dicts,
+                                now)
+    taken |= {p.edit.index for p in planned}
+    # The rest before the bulk rows (on SQLite the ids reserved next follow the rows it
+    # inserts), and waited for: its statements would crawl while this thread builds rows.
+    rest = lane.submit(one_by_one, conn, ops, [i for i in range(len(ops)) if i not in taken],
+                       smo, source, dicts, known)
+    rest.exception()
+    entries = sum(len(p.entries) for p in fresh)
+    ids = early.result() if early is not None else lane.submit(oplist_bulk.reserve, conn, {
+        m.persons: len(fresh), m.changes: entries + len(planned)}).result()
+    pids, cids = ids[m.persons], ids[m.changes]
+    outcomes: dict[int, Outcome] = {}
+    writes = []
+
+    def submit(batch: oplist_bulk.Batch, written: dict[int, tuple[int, list[Change]]]
+               ) -> None:
+        if batch.records:
+            writes.append((lane.submit(oplist_bulk.write, conn, batch), batch))
+            outcomes.update({i: Outcome(APPLIED, pid, changes=changes)
+                             for i, (pid, changes) in written.items()})
+
+    # new persons in parts, so that the first part is written while the next are built
+    k = 0
+    for start in range(0, len(fresh), BATCH):
+        part = fresh[start:start + BATCH]
+        n = sum(len(p.entries) for p in part)
+        submit(*oplist_bulk.new_batch(part, pids[start:start + len(part)], cids[k:k + n],
+                                      source, now))
+        k += n
+    submit(*oplist_edits.edit_batch(planned, cids[k:k + len(planned)], source, now))
+    return Taken(outcomes, rest, writes)
 
 
-def apply_edits(conn: Connection, ops: list[lists.OperationRecord], smo: str, source: Source,
-                dicts: Dictionaries, known: Known, skip: Container[int] = ()
+def fresh_persons(candidates: list[oplist_bulk.NewPerson], read: oplist_read.FileRead
+                  ) -> list[oplist_bulk.NewPerson]:
+    """The candidates whose ЕНП the register does not know: new persons indeed."""
+    return [p for p in candidates if p.enp not in read.ids]
+
+
+def one_by_one(conn: Connection, ops: list[lists.OperationRecord], indexes: list[int],
+                smo: str, source: Source, dicts: Dictionaries, known: Known | None = None
                 ) -> dict[int, Outcome]:
+    """:func:`process` of the records at ``indexes``, in their order."""
+    return {i: process(conn, ops[i], smo, source, dicts, known) for i in indexes}
+
+
+def _edits(conn: Connection, ops: list[lists.OperationRecord], smo: str, dicts: Dictionaries,
+           known: Known, skip: Container[int]) -> list[oplist_edits.Edit]:
     """The file's edits that change only personal data (no СНИЛС or document) of a person
-    read beforehand (``known``: named by no other record of the file), applied at once
-    (:func:`handlers.erz.oplist_bulk.apply_edits`, the rows and entries of
-    ``Register.change_data``); the outcome of each, by its index. Edits that wait in the
-    buffer, would be refused, or change more go through :func:`process`."""
-    edits: list[oplist_bulk.Edit] = []
+    read beforehand (``known``: named by no other record of the file). Edits that wait in
+    the buffer, would be refused, or change more go through :func:`process`."""
+    edits: list[oplist_edits.Edit] = []
     for i, op in enumerate(ops):
         if i in skip or op.operation != c.Operation.EDIT or check_record(op, dicts):
             continue
@@ -244,30 +348,9 @@ def apply_edits(conn: Connection, ops: list[lists.OperationRecord], smo: str, so
                 "enp", "reason", "on", "data"} or not payload.get("data"):
             continue
         fields = {k: _date(v) if k in DATE_FIELDS else v for k, v in payload["data"].items()}
-        edits.append(oplist_bulk.Edit(i, state.id, enp, _date(payload["on"]) or state.on,
-                                      _reason(payload), fields))
-    written = oplist_bulk.apply_edits(conn, edits, dicts, source)
-    return {i: Outcome(APPLIED, pid, changes=changes) for i, (pid, changes) in written.items()}
-
-
-def known_states(conn: Connection, ops: list[lists.OperationRecord],
-                 skip: Container[int] = ()) -> Known:
-    """The register's state of the persons of the file's records (not those in ``skip``) as
-    :func:`plan` reads them, in a few queries for the whole file. Only records whose ЕНП no
-    other record of the file names: no other record can change the person before theirs.
-
-    Only what :func:`plan` decides on is read (:data:`PLAN_ASPECTS`: personal data, СНИЛС,
-    document, policy); a conflict, which lists the person whole, reads the person again.
-    """
-    seen = Counter(enp_of(op) for op in ops)
-    wanted: dict[str, date] = {}
-    for i, op in enumerate(ops):
-        enp = enp_of(op)
-        if i in skip or not enp or seen[enp] != 1:
-            continue
-        wanted[enp] = (op.insurance.policy.issued if op.operation in ISSUING
-                       else op.changed.date())
-    return oplist_bulk.states_as_of(conn, wanted, PLAN_ASPECTS) if wanted else {}
+        edits.append(oplist_edits.Edit(i, state.id, enp, _date(payload["on"]) or state.on,
+                                       _reason(payload), fields))
+    return edits
 
 
 def process(conn: Connection, op: lists.OperationRecord, smo: str, source: Source,

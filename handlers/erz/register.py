@@ -8,7 +8,6 @@ caller can publish ``erz.person.changed`` events. Refusals raise :class:`ErzErro
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -165,7 +164,7 @@ class Register:
         rows = history.current(self.conn, m.policies, pid)
         if any(_overlaps(r, policy.date_begin, end) for r in rows):
             raise ErzError("403", "policy.date_begin")
-        fact = uuid.uuid4().hex
+        fact = history.new_fact_id()
         values = to_values(policy) | {"fact_id": fact, "status": "active",
                                       "reason_code": policy.reason_code or reason.code}
         cid = self._log(pid, enp, "issue_policy", "policy", policy.date_begin, reason,
@@ -228,7 +227,7 @@ class Register:
         self._before_death(pid, start, "attachment.date_attach")
         if any(_overlaps(r, start, end) for r in history.current(self.conn, m.attachments, pid)):
             raise ErzError("404", "attachment.date_attach")
-        fact = uuid.uuid4().hex
+        fact = history.new_fact_id()
         values = to_values(attachment) | {"fact_id": fact}
         cid = self._log(pid, enp, "attach", "attachment", start, reason, {"new": values},
                         mo=attachment.mo)

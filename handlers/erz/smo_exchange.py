@@ -18,6 +18,7 @@ returned for ``erz.person.changed``.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -33,6 +34,7 @@ from contracts.erz.files import (
     FileRefused,
     Problem,
     read_file,
+    write_checked,
 )
 from contracts.erz.names import BadFileName, FileName, parse_name
 from contracts.files import FileReceivedV1
@@ -41,12 +43,14 @@ from handlers.erz import models as m
 from handlers.erz import oplist_records as records
 from handlers.erz.commands import dictionaries
 from handlers.erz.domain import Change, Source
+from handlers.erz.notices import send_file
 from hub.collector import paused
 from hub.component import Message
 from hub.runner import Tx
 from hub.schemas import SchemaStore
 from hub.xmlsafe import parse
 from storage.journal import load_blob
+from storage.lane import Lane
 
 COMPONENT = "handler.erz"
 FORMAT_KEY = "erz.oplist"
@@ -89,52 +93,73 @@ def on_oplist(message: Message[FileReceivedV1], tx: Tx, schemas_dir: Path | None
 def _process(tx: Tx, message: Message[FileReceivedV1], oplist: lists.OperationList,
              name: FileName | None, problems: list[Problem], store: SchemaStore | None,
              schemas_dir: Path | None) -> list[Change]:
-    p, smo = message.payload, oplist.insurer
+    p, smo, ops = message.payload, oplist.insurer, oplist.operations
     stem = oplist.file_name if name is None else name.stem
     source = Source(COMPONENT, user=f"{smo}/OPLIST", message_id=message.id, file=p.file_name)
     dicts = dictionaries(schemas_dir)
-    errors = [flk.of_problem(x) for x in problems]
-    replies, changes = [], []
-    conflicts: dict[str, list[lists.Conflict]] = defaultdict(list)
+    # The file's plain new persons and plain edits are decided at once and their rows
+    # written by the lane while the answers are built; the other records go one by one
+    # (oplist_records.take_file).
+    with Lane(tx.conn) as lane:
+        taken = records.take_file(lane, ops, smo, source, dicts)
+        outcomes = taken.outcomes | taken.rest.result()
+        answers = _answers(oplist, name, p.received_at, problems, outcomes, store)
+        lane.idle()
+    refused = [i for future, batch in taken.writes if not future.result()
+               for i in batch.records]
+    if refused:  # a concurrent transaction got there first: these go one by one after all
+        outcomes |= records.one_by_one(tx.conn, ops, sorted(refused), smo, source, dicts)
+        answers = _answers(oplist, name, p.received_at, problems, outcomes, store)
     counts = {"applied": 0, "refused": 0, "buffered": 0}
-    # The file's plain new persons are written at once, and the others' persons read at
-    # once and their plain edits (personal data only) written at once; then every record is
-    # answered in the order of the file (oplist_records).
-    bulk = records.apply_new(tx.conn, oplist.operations, smo, source, dicts)
-    known = records.known_states(tx.conn, oplist.operations, skip=bulk)
-    bulk |= records.apply_edits(tx.conn, oplist.operations, smo, source, dicts, known,
-                                skip=bulk)
+    for out in outcomes.values():
+        counts[records.REFUSED if out.error is not None else out.status] += 1
+    _remember(tx.conn, smo, message, stem, "processed", len(ops), counts)
+    for file_name, data, recipient in answers:
+        send_file(tx, file_name, data, recipient)
+    return [change for i in range(len(ops)) for change in outcomes[i].changes]
+
+
+Answer = tuple[str, bytes, str]
+"""A file to send: name, bytes (checked against its XSD), recipient."""
+
+
+def _answers(oplist: lists.OperationList, name: FileName | None, received: datetime,
+             problems: list[Problem], outcomes: dict[int, records.Outcome],
+             store: SchemaStore | None) -> list[Answer]:
+    """FLK_P (the refused records), REPLIST (a reply to each record, in the order of the
+    file) and a CONFLICTLIST to each insurer concerned by a conflict."""
+    smo = oplist.insurer
+    stem = oplist.file_name if name is None else name.stem
+    errors = [flk.of_problem(x) for x in problems]
+    replies = []
+    conflicts: dict[str, list[lists.Conflict]] = defaultdict(list)
     for i, op in enumerate(oplist.operations):
-        out = bulk.get(i) or records.process(tx.conn, op, smo, source, dicts, known)
-        changes += out.changes
+        out = outcomes[i]
         if out.status == records.CONFLICT and out.state is not None and out.other_smo:
             conflict = smo_lists.conflict(op, out.state)
             conflicts[smo].append(conflict)
             conflicts[out.other_smo].append(conflict)
         if out.error is not None:
             errors += flk.of_error(out.error, op.record)
-            counts["refused"] += 1
             first = out.error.failures[0]
-            comment = f"{first.code}: {first.message}"
             replies.append(lists.Reply(record=op.record, register_id=out.person_id,
-                                       result="AE", comment=comment, insurance=op.insurance))
+                                       result="AE", comment=f"{first.code}: {first.message}",
+                                       insurance=op.insurance))
             continue
-        counts[out.status] += 1
         comment = (flk.comment("501", f"№ {out.buffer_id}: {out.note}")
                    if out.status == records.BUFFERED else "принято")
         replies.append(lists.Reply(record=op.record, register_id=out.person_id, result="AA",
                                    comment=comment, insurance=op.insurance))
-    _remember(tx.conn, smo, message, stem, "processed", len(oplist.operations), counts)
-    _protocol(tx, stem, smo, errors, store)
     rep = lists.ReplyList(
-        file_name=smo_lists.list_name("REP", smo, p.received_at, name), insurer=smo,
+        file_name=smo_lists.list_name("REP", smo, received, name), insurer=smo,
         office=oplist.office, count=len(replies),
         errors=sum(1 for r in replies if r.result != "AA"), replies=replies)
-    smo_lists.send_list(tx, rep, smo, store)
-    for insurer, found in conflicts.items():
-        smo_lists.send_list(tx, smo_lists.conflict_list(insurer, found, name, p.received_at),
-                            insurer, store)
-    return changes
+    out_lists: list[tuple[smo_lists.OutgoingList, str]] = [
+        (_protocol_list(stem, errors), smo), (rep, smo)]
+    out_lists += [(smo_lists.conflict_list(insurer, found, name, received), insurer)
+                  for insurer, found in conflicts.items()]
+    return [(f"{model.file_name}.xml", write_checked(model, store), recipient)
+            for model, recipient in out_lists]
 
 
 def _read(data: bytes, store: SchemaStore | None) -> tuple[lists.OperationList, list[Problem]]:
@@ -183,9 +208,13 @@ def _remember(conn: Connection, organisation: str, message: Message[FileReceived
         "refused": counts.get("refused", 0), "buffered": counts.get("buffered", 0)})
 
 
+def _protocol_list(stem: str, errors: list[lists.ListError]) -> lists.ListProtocol:
+    """FLK_P answering ``stem`` (named ``F`` + its name)."""
+    return lists.ListProtocol(file_name=f"F{stem}", source_file=stem, errors=errors)
+
+
 def _protocol(tx: Tx, stem: str, recipient: str, errors: list[lists.ListError],
               store: SchemaStore | None) -> None:
-    """FLK_P answering ``stem`` (named ``F`` + its name) to the sender."""
-    protocol = lists.ListProtocol(file_name=f"F{stem}", source_file=stem, errors=errors)
-    smo_lists.send_list(tx, protocol, recipient, store)
+    """FLK_P answering ``stem`` to the sender."""
+    smo_lists.send_list(tx, _protocol_list(stem, errors), recipient, store)
 

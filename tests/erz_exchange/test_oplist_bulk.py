@@ -21,7 +21,14 @@ from contracts.erz.files import read_file, write_file
 from contracts.erz.names import Party, build_name
 from contracts.files import FileReceivedV1
 from handlers.erz import models as m
-from handlers.erz import oplist_bulk, oplist_records, queries, smo_exchange
+from handlers.erz import (
+    oplist_bulk,
+    oplist_edits,
+    oplist_read,
+    oplist_records,
+    queries,
+    smo_exchange,
+)
 from handlers.erz.domain import Attachment, PersonState, Reason, Source
 from handlers.erz.register import Register
 from hub.component import Message
@@ -135,21 +142,19 @@ def _run(db: Database, bulk: bool, monkeypatch: pytest.MonkeyPatch,
     edited: list[int] = []
     with monkeypatch.context() as patch:
         if bulk:
-            def spy(real: Any, into: list[int]) -> Any:
-                def call(*args: Any, **kw: Any) -> dict[int, oplist_records.Outcome]:
-                    found: dict[int, oplist_records.Outcome] = real(*args, **kw)
-                    into.extend(found)
-                    return found
-                return call
-            patch.setattr(oplist_records, "apply_new", spy(oplist_records.apply_new, taken))
-            patch.setattr(oplist_records, "apply_edits",
-                          spy(oplist_records.apply_edits, edited))
-            if blind:  # the bulk path does not see who is registered: its INSERT fails
-                patch.setattr(oplist_bulk, "_known", lambda *args: set())
+            def spy(conn: Connection, batch: oplist_bulk.Batch) -> bool:
+                written = real_write(conn, batch)
+                if written:  # the new persons' batches carry persons, the edits' do not
+                    (taken if batch.persons else edited).extend(batch.records)
+                return written
+            real_write = oplist_bulk.write
+            patch.setattr(oplist_bulk, "write", spy)
+            if blind:  # the bulk path does not see who is registered: its COPY fails
+                patch.setattr(oplist_records, "fresh_persons", lambda found, read: found)
         else:
-            patch.setattr(oplist_records, "apply_new", lambda *args: {})
-            patch.setattr(oplist_records, "known_states", lambda *args, **kw: {})
-            patch.setattr(oplist_records, "apply_edits", lambda *args, **kw: {})
+            patch.setattr(oplist_bulk, "prepare", lambda *args: None)
+            patch.setattr(oplist_edits, "plan", lambda *args: [])
+            patch.setattr(oplist_read, "states_of", lambda *args: {})
         with db.engine.connect() as conn:
             outer = conn.begin()
             load(conn, insured)

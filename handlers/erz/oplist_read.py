@@ -1,0 +1,118 @@
+"""The persons an OPLIST names, locked and read at once (ERZ-1).
+
+The record-by-record path (:func:`handlers.erz.oplist_records.process`) reads a person in
+about ten queries; a file of 20,000 records names thousands of registered persons. They are
+read here in a few queries for the whole file: their ids by ЕНП, locked ``FOR UPDATE`` in
+the order of their ids (as ``Register`` locks a person before changing it, so two files
+naming the same persons wait for each other instead of deadlocking), then the current
+knowledge of each version table asked for, every valid time, in ``(valid_from, id)`` order.
+
+:func:`states_of` derives from those rows the very :class:`PersonState` that
+``queries.person_as_of`` gives; the bulk edits (:mod:`handlers.erz.oplist_edits`) take the
+rows themselves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from handlers.erz import models as m
+from handlers.erz.domain import (
+    Address,
+    Attachment,
+    Contact,
+    Death,
+    Document,
+    PersonData,
+    PersonState,
+    Policy,
+    from_row,
+)
+from storage.bulk import among
+
+CHUNK = 5000
+"""Persons per query (one array parameter each)."""
+
+Rows = dict[int, list[RowMapping]]
+"""Current rows of one version table by person id, in ``(valid_from, id)`` order."""
+
+
+@dataclass
+class FileRead:
+    """What the register holds of the persons a file names."""
+
+    ids: dict[str, int]
+    """ЕНП → person id, of the ЕНП the register knows (their persons are locked)."""
+    rows: dict[sa.Table, Rows]
+    """Current knowledge by version table (only the tables read)."""
+
+    def of(self, table: sa.Table, pid: int) -> list[RowMapping]:
+        """The person's current rows of ``table`` (empty when the table was not read)."""
+        return self.rows.get(table, {}).get(pid, [])
+
+
+def read_persons(conn: Connection, enps: Sequence[str],
+                 tables: Sequence[sa.Table]) -> FileRead:
+    """Lock the registered persons among ``enps`` and read their current rows of ``tables``."""
+    ids: dict[str, int] = {}
+    p = m.persons.c
+    for start in range(0, len(enps), CHUNK):
+        found = conn.execute(sa.select(p.id, p.enp).where(
+            among(conn, p.enp, enps[start:start + CHUNK])).order_by(p.id).with_for_update())
+        ids.update({r.enp: int(r.id) for r in found})
+    pids = sorted(ids.values())
+    rows: dict[sa.Table, Rows] = {}
+    for table in tables:
+        by_person: Rows = defaultdict(list)
+        t = table.c
+        for start in range(0, len(pids), CHUNK):
+            for row in conn.execute(sa.select(table).where(
+                    among(conn, t.person_id, pids[start:start + CHUNK]),
+                    t.superseded_at.is_(None)).order_by(t.valid_from, t.id)).mappings():
+                by_person[row["person_id"]].append(row)
+        rows[table] = by_person
+    return FileRead(ids, rows)
+
+
+def valid_on(rows: list[RowMapping], on: date) -> list[RowMapping]:
+    """The rows whose valid time holds ``on``."""
+    return [r for r in rows if r["valid_from"] <= on
+            and (r["valid_to"] is None or r["valid_to"] > on)]
+
+
+def states_of(read: FileRead, wanted: dict[str, date]
+              ) -> dict[tuple[str, date], PersonState | None]:
+    """``queries.person_as_of`` of each wanted ``(ЕНП, date)`` from what was read: None for
+    an ЕНП the register does not know; aspects whose table was not read are empty."""
+    out: dict[tuple[str, date], PersonState | None] = {}
+    for enp, on in wanted.items():
+        pid = read.ids.get(enp)
+        if pid is None:
+            out[enp, on] = None
+            continue
+
+        def one(table: sa.Table, pid: int = pid, on: date = on) -> RowMapping | None:
+            found = valid_on(read.of(table, pid), on)
+            return found[-1] if found else None
+
+        data, sn, doc = one(m.person_data), one(m.snils), one(m.documents)
+        pol, att, death = one(m.policies), one(m.attachments), one(m.deaths)
+        out[enp, on] = PersonState(
+            id=pid, enp=enp, on=on,
+            data=from_row(PersonData, data) if data else None,
+            snils=sn["snils"] if sn else None,
+            document=from_row(Document, doc) if doc else None,
+            policy=from_row(Policy, pol) if pol else None,
+            attachment=from_row(Attachment, att) if att else None,
+            death=from_row(Death, death) if death else None,
+            addresses={r["kind"]: from_row(Address, r)
+                       for r in valid_on(read.of(m.addresses, pid), on)},
+            contacts={r["kind"]: from_row(Contact, r)
+                      for r in valid_on(read.of(m.contacts, pid), on)})
+    return out
