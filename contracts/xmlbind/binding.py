@@ -171,6 +171,8 @@ class _Field:
     """The element's local name (``tag`` without its namespace)."""
     blank: bool = False
     """``Elem(blank=True)``: an empty element reads as ``None``."""
+    is_elem: bool = False
+    """The field is a child element (not an attribute nor the text)."""
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,7 @@ def _binding(cls: type[XmlModel]) -> _Binding:
         fields.append(_Field(name, kind, tag, many, nested, info.is_required(),
                              lexical[0] if lexical else None,
                              etree.QName(tag).localname if tag else "",
-                             isinstance(kind, Elem) and kind.blank))
+                             isinstance(kind, Elem) and kind.blank, isinstance(kind, Elem)))
     elements = [f for f in fields if isinstance(f.kind, Elem)]
     return _Binding(tuple(fields), {k: tuple(v) for k, v in groups.items()},
                     {k: tuple(v) for k, v in flags.items()},
@@ -277,35 +279,42 @@ def _fill(element: etree._Element, model: XmlModel,
           container: etree._Element | None = None) -> None:
     container = element if container is None else container
     binding = _binding(type(model))
+    values = model.__dict__  # the fields' values (getattr per field costs more)
     written_flags: set[str] = set()
     sub = etree.SubElement
     for f in binding.fields:
-        value = getattr(model, f.attr)
-        kind = f.kind
-        if isinstance(kind, Elem):
+        value = values[f.attr]
+        if f.is_elem:
+            kind = f.kind
+            assert isinstance(kind, Elem)
             if value is not None and not (f.many and not value):
-                write = f.lexical.write if f.lexical is not None else text_of
-                for item in value if f.many else (value,):
-                    child = sub(container, f.tag)
-                    if f.model is not None:
-                        _fill(child, item)
-                    else:  # a plain string is its own text (the common case, made cheap)
-                        child.text = item if type(item) is str and f.lexical is None \
-                            else write(item)
+                tag = f.tag
+                items = value if f.many else (value,)
+                if f.model is not None:
+                    for item in items:
+                        _fill(sub(container, tag), item)
+                elif f.lexical is None:  # a plain string is its own text (made cheap)
+                    for item in items:
+                        sub(container, tag).text = item if type(item) is str \
+                            else text_of(item)
+                else:
+                    write = f.lexical.write
+                    for item in items:
+                        sub(container, tag).text = write(item)
             elif kind.blank:
                 sub(container, f.tag)
             elif kind.absent:
                 flag = qname(etree.QName(f.tag).namespace or "", kind.absent)
                 stands_for = binding.flags[flag]
                 if flag not in written_flags and not any(
-                        _filled(getattr(model, n)) for n in stands_for):
+                        _filled(values[n]) for n in stands_for):
                     sub(container, flag).text = FLAG_VALUE
                     written_flags.add(flag)
             continue
         write = f.lexical.write if f.lexical is not None else text_of
-        if isinstance(kind, Attr):
+        if isinstance(f.kind, Attr):
             if value is not None:
-                element.set(kind.name, write(value))
+                element.set(f.kind.name, write(value))
         else:
             element.text = None if value is None else write(value)
 
@@ -380,9 +389,9 @@ def _issue_of(cls: type[XmlModel], path: tuple[PathPart, ...], error: Any) -> Is
 
 def _read(cls: type[XmlModel], element: etree._Element, path: tuple[PathPart, ...],
           issues: list[Issue], container: etree._Element | None = None) -> dict[str, Any]:
-    container = element if container is None else container
     binding = _binding(cls)
     by_tag, flags = binding.by_tag, binding.flags
+    ordered, partial = cls.xml_ordered, cls.xml_partial
     data: dict[str, Any] = {}
     seen_flags: set[str] = set()
     counts: dict[str, int] = {}
@@ -397,7 +406,7 @@ def _read(cls: type[XmlModel], element: etree._Element, path: tuple[PathPart, ..
                                     f"required attribute {f.kind.name} is missing"))
         else:
             data[f.attr] = element.text or ""
-    for child in container:
+    for child in element if container is None else container:
         tag = child.tag
         field = by_tag.get(tag)
         if field is None:
@@ -405,37 +414,43 @@ def _read(cls: type[XmlModel], element: etree._Element, path: tuple[PathPart, ..
                 continue  # comments and processing instructions
             if tag in flags:
                 seen_flags.add(tag)
-            elif not cls.xml_partial:
+            elif not partial:
                 issues.append(Issue(path, etree.QName(child).localname,
                                     f"unexpected element {_misplaced(child, by_tag)}"))
             continue
-        local = field.local
-        if cls.xml_ordered:
+        if ordered:
             at = binding.order[tag]
             if at < reached:
-                issues.append(Issue(path, local, f"element {local} is out of order: it "
-                                                 f"comes before {reached_name}"))
+                issues.append(Issue(path, field.local, f"element {field.local} is out of "
+                                                       f"order: it comes before {reached_name}"))
             elif at > reached:
-                reached, reached_name = at, local
+                reached, reached_name = at, field.local
         value: Any
-        if field.model is not None:
+        model = field.model
+        if model is not None:
             if field.many:
                 position = counts.get(tag, 0)
                 counts[tag] = position + 1
-                value = _read(field.model, child, (*path, local, position), issues)
+                value = _read(model, child, (*path, field.local, position), issues)
             else:
-                value = _read(field.model, child, (*path, local), issues)
+                value = _read(model, child, (*path, field.local), issues)
         elif field.blank:
             text = child.text
             value = text if text and text.strip() else None
         else:
             value = child.text or ""
+        attr = field.attr
         if field.many:
-            data.setdefault(field.attr, []).append(value)
-        elif field.attr in data:
-            issues.append(Issue(path, local, f"element {local} occurs more than once"))
+            found = data.get(attr)
+            if found is None:
+                data[attr] = [value]
+            else:
+                found.append(value)
+        elif attr in data:
+            issues.append(Issue(path, field.local, f"element {field.local} occurs more "
+                                                   "than once"))
         else:
-            data[field.attr] = value
+            data[attr] = value
     for f in binding.required:
         if f.attr not in data:
             namespace = etree.QName(f.tag).namespace

@@ -15,7 +15,7 @@ A record becomes one replayable operation (:mod:`handlers.erz.operations`) by it
 Each record is applied under its own savepoint, so a refusal leaves nothing of it behind —
 except the file's plain new persons (a first policy to an ЕНП unknown to the register and
 named once in the file, passing every check) and plain edits (personal data only), which
-:func:`take_bulk` decides in Python and writes at once, the same rows and change-log entries
+:func:`take_file` decides in Python and writes at once, the same rows and change-log entries
 (:mod:`handlers.erz.oplist_bulk`, :mod:`handlers.erz.oplist_edits`).
 """
 
@@ -124,7 +124,7 @@ def check_record(op: lists.OperationRecord, dicts: Dictionaries) -> list[Failure
 PLAN_ASPECTS = (m.person_data, m.snils, m.documents, m.policies)
 """The version tables :func:`plan` reads of a person."""
 Known = dict[tuple[str, date], PersonState | None]
-"""States read beforehand for the file (:func:`take_bulk`), by ``(enp, on)``."""
+"""States read beforehand for the file (:func:`take_file`), by ``(enp, on)``."""
 
 
 def _state(conn: Connection, enp: str, on: date, absent: bool = False,
