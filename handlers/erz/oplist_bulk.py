@@ -67,7 +67,8 @@ class Batch:
     log: list[tuple[Any, ...]] = field(default_factory=list)
     """Change-log entries: (id, *:data:`LOG_COLUMNS`)."""
     superseded: dict[sa.Table, list[dict[str, Any]]] = field(default_factory=dict)
-    """Version rows no longer current knowledge: ``{"_id": row id, "_by": change id}``."""
+    """Version rows no longer current knowledge: ``{"_id": row id, "_at": when,
+    "_by": change id}``."""
     versions: dict[sa.Table, dict[tuple[str, ...], list[tuple[Any, ...]]]] = field(
         default_factory=dict)
     """New version rows by table and by their columns (:data:`VERSION_COLUMNS` first)."""

@@ -252,35 +252,21 @@ def take_file(lane: Lane, ops: list[lists.OperationRecord], smo: str, source: So
     conn = lane.conn
     enps = [enp_of(op) for op in ops]
     seen = Counter(enps)
-    once = [enp for enp, n in seen.items() if enp and n == 1]
-    reading = lane.submit(oplist_read.read_persons, conn, once, READ_TABLES)
-    # Ids on PostgreSQL come from sequences, which stand outside transactions: enough for
-    # every record that may go the bulk way are taken at once, after the read (those left
-    # unused are gaps, as after any rollback). On SQLite ids follow the table's largest,
-    # so they are taken only once the rest is applied.
-    issuing = sum(1 for i, op in enumerate(ops)
-                  if seen[enps[i]] == 1 and op.operation in oplist_bulk.ISSUING_OPS)
-    edits = sum(1 for i, op in enumerate(ops)
-                if seen[enps[i]] == 1 and op.operation == c.Operation.EDIT)
-    early = lane.submit(oplist_bulk.reserve, conn, {
-        m.persons: issuing, m.changes: issuing * oplist_bulk.ENTRIES_AT_MOST + edits,
-    }) if lane.threaded else None
+    once = [i for i, enp in enumerate(enps) if enp and seen[enp] == 1]
+    reading = lane.submit(oplist_read.read_persons, conn, [enps[i] for i in once],
+                          READ_TABLES)
+    early = _reserve_early(lane, [ops[i] for i in once])
     now = clock()
-    candidates = []
-    for i, op in enumerate(ops):
-        if seen[enps[i]] == 1 and op.operation in oplist_bulk.ISSUING_OPS and \
-                enps[i] and not check_record(op, dicts):
-            new = oplist_bulk.prepare(i, enps[i], new_values(op, smo), now.date(), dicts)
-            if new is not None:
-                candidates.append(new)
+    candidates = [new for i in once if ops[i].operation in oplist_bulk.ISSUING_OPS
+                  and not check_record(ops[i], dicts)
+                  and (new := oplist_bulk.prepare(i, enps[i], new_values(ops[i], smo),
+                                                  now.date(), dicts)) is not None]
     read = reading.result()
     fresh = fresh_persons(candidates, read)
     taken = {p.index for p in fresh}
-    wanted = {enps[i]: (op.insurance.policy.issued if op.operation in ISSUING
-                        else op.changed.date())
-              for i, op in enumerate(ops)
-              if i not in taken and enps[i] and seen[enps[i]] == 1}
-    known = oplist_read.states_of(read, wanted)
+    known = oplist_read.states_of(read, {
+        enps[i]: (ops[i].insurance.policy.issued if ops[i].operation in ISSUING
+                  else ops[i].changed.date()) for i in once if i not in taken})
     planned = oplist_edits.plan(_edits(conn, ops, smo, dicts, known, taken), read, dicts,
                                 now)
     taken |= {p.edit.index for p in planned}
@@ -292,27 +278,50 @@ def take_file(lane: Lane, ops: list[lists.OperationRecord], smo: str, source: So
     entries = sum(len(p.entries) for p in fresh)
     ids = early.result() if early is not None else lane.submit(oplist_bulk.reserve, conn, {
         m.persons: len(fresh), m.changes: entries + len(planned)}).result()
+    outcomes, writes = _submit_batches(lane, fresh, planned, ids, source, now)
+    return Taken(outcomes, rest, writes)
+
+
+def _reserve_early(lane: Lane, once: list[lists.OperationRecord]
+                   ) -> Future[dict[sa.Table, list[int]]] | None:
+    """On PostgreSQL, ids for every record (named once in the file) that may go the bulk
+    way, reserved on the lane at once: sequences stand outside transactions, and those
+    left unused are gaps, as after any rollback. None on SQLite, where ids follow the
+    table's largest and are reserved only once the rest is applied."""
+    if not lane.threaded:
+        return None
+    issuing = sum(1 for op in once if op.operation in oplist_bulk.ISSUING_OPS)
+    edits = sum(1 for op in once if op.operation == c.Operation.EDIT)
+    return lane.submit(oplist_bulk.reserve, lane.conn, {
+        m.persons: issuing, m.changes: issuing * oplist_bulk.ENTRIES_AT_MOST + edits})
+
+
+def _submit_batches(lane: Lane, fresh: list[oplist_bulk.NewPerson],
+                    planned: list[oplist_edits.PlannedEdit], ids: dict[sa.Table, list[int]],
+                    source: Source, now: datetime
+                    ) -> tuple[dict[int, Outcome], list[tuple[Future[bool], oplist_bulk.Batch]]]:
+    """Submit the new persons' rows in batches of :data:`BATCH` (the first is written while
+    the next are built), then the edits'; the outcome of each record taken, by its index."""
     pids, cids = ids[m.persons], ids[m.changes]
     outcomes: dict[int, Outcome] = {}
-    writes = []
+    writes: list[tuple[Future[bool], oplist_bulk.Batch]] = []
 
-    def submit(batch: oplist_bulk.Batch, written: dict[int, tuple[int, list[Change]]]
-               ) -> None:
+    def submit(made: tuple[oplist_bulk.Batch, dict[int, tuple[int, list[Change]]]]) -> None:
+        batch, written = made
         if batch.records:
-            writes.append((lane.submit(oplist_bulk.write, conn, batch), batch))
+            writes.append((lane.submit(oplist_bulk.write, lane.conn, batch), batch))
             outcomes.update({i: Outcome(APPLIED, pid, changes=changes)
                              for i, (pid, changes) in written.items()})
 
-    # new persons in parts, so that the first part is written while the next are built
     k = 0
     for start in range(0, len(fresh), BATCH):
         part = fresh[start:start + BATCH]
         n = sum(len(p.entries) for p in part)
-        submit(*oplist_bulk.new_batch(part, pids[start:start + len(part)], cids[k:k + n],
-                                      source, now))
+        submit(oplist_bulk.new_batch(part, pids[start:start + len(part)], cids[k:k + n],
+                                     source, now))
         k += n
-    submit(*oplist_edits.edit_batch(planned, cids[k:k + len(planned)], source, now))
-    return Taken(outcomes, rest, writes)
+    submit(oplist_edits.edit_batch(planned, cids[k:k + len(planned)], source, now))
+    return outcomes, writes
 
 
 def fresh_persons(candidates: list[oplist_bulk.NewPerson], read: oplist_read.FileRead

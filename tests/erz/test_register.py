@@ -9,6 +9,7 @@ import pytest
 from handlers.erz import queries as q
 from handlers.erz.domain import Address, Attachment, Death, Document, Policy, Reason, Source
 from handlers.erz.errors import ErzError
+from handlers.erz.history import new_fact_id
 from handlers.erz.register import Register
 from storage.db import Database
 from tests.erz.conftest import ANNA, Clock, enp, register
@@ -193,3 +194,11 @@ def test_changes_since_for_an_insurer_and_a_clinic(db: Database, clock: Clock) -
     assert [c.op for c in to_b] == ["issue_policy", "set_address"]
     assert [c.op for c in to_mo] == ["set_address"]
     assert nothing == []
+
+
+def test_fact_ids_are_unique_and_follow_the_time_they_were_made() -> None:
+    made = [new_fact_id() for _ in range(200_000)]
+    assert len(set(made)) == len(made)  # two policies never share the history of one
+    assert all(len(x) == 32 and int(x, 16) >= 0 for x in made[:1000])
+    stamps = [int(x[:12], 16) for x in made]
+    assert stamps == sorted(stamps)  # a later fact sorts after: the index grows at its end
