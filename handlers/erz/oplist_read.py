@@ -23,17 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from handlers.erz import models as m
-from handlers.erz.domain import (
-    Address,
-    Attachment,
-    Contact,
-    Death,
-    Document,
-    PersonData,
-    PersonState,
-    Policy,
-    from_row,
-)
+from handlers.erz import queries
+from handlers.erz.domain import PersonState
 from storage.bulk import among
 
 CHUNK = 5000
@@ -97,22 +88,8 @@ def states_of(read: FileRead, wanted: dict[str, date]
             out[enp, on] = None
             continue
 
-        def one(table: sa.Table, pid: int = pid, on: date = on) -> RowMapping | None:
-            found = valid_on(read.of(table, pid), on)
-            return found[-1] if found else None
+        def rows(table: sa.Table, pid: int = pid, on: date = on) -> list[RowMapping]:
+            return valid_on(read.of(table, pid), on)
 
-        data, sn, doc = one(m.person_data), one(m.snils), one(m.documents)
-        pol, att, death = one(m.policies), one(m.attachments), one(m.deaths)
-        out[enp, on] = PersonState(
-            id=pid, enp=enp, on=on,
-            data=from_row(PersonData, data) if data else None,
-            snils=sn["snils"] if sn else None,
-            document=from_row(Document, doc) if doc else None,
-            policy=from_row(Policy, pol) if pol else None,
-            attachment=from_row(Attachment, att) if att else None,
-            death=from_row(Death, death) if death else None,
-            addresses={r["kind"]: from_row(Address, r)
-                       for r in valid_on(read.of(m.addresses, pid), on)},
-            contacts={r["kind"]: from_row(Contact, r)
-                      for r in valid_on(read.of(m.contacts, pid), on)})
+        out[enp, on] = queries.state_from(pid, enp, on, rows)
     return out

@@ -7,6 +7,7 @@ former surname or an old policy number still finds the person.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -41,10 +42,16 @@ def person_as_of(conn: Connection, enp: str, on: date, *,
                  known_at: datetime | None = None) -> PersonState:
     """The person on date ``on`` as the register knows it now (or knew it at ``known_at``)."""
     pid = person_id(conn, enp)
+    return state_from(pid, enp, on, lambda table: history.as_of(conn, table, pid, on,
+                                                                known_at=known_at))
 
-    def rows(table: sa.Table) -> list[RowMapping]:
-        return history.as_of(conn, table, pid, on, known_at=known_at)
 
+def state_from(pid: int, enp: str, on: date,
+               rows: Callable[[sa.Table], Sequence[RowMapping]]) -> PersonState:
+    """The person's state from ``rows(table)``: the rows of each version table valid on
+    ``on``, in ``(valid_from, id)`` order — the last one counts where an aspect has one
+    value; addresses and contacts by kind. The one assembly of :class:`PersonState`, for
+    rows read one person at a time or in bulk."""
     def one(table: sa.Table) -> RowMapping | None:
         found = rows(table)
         return found[-1] if found else None

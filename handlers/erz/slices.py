@@ -41,14 +41,8 @@ from contracts.files import VIPNET, FileSendV1
 from handlers.erz import models as m
 from handlers.erz import prk_views, queries, smo_lists
 from handlers.erz.domain import (
-    Address,
     Attachment,
-    Contact,
-    Death,
-    Document,
-    PersonData,
     PersonState,
-    Policy,
     from_row,
 )
 from hub.context import Attachment as FileAttachment
@@ -119,38 +113,26 @@ def _rows(conn: Connection, table: sa.Table, ids: Sequence[int], on: date,
     return found
 
 
-def _last(found: Mapping[int, list[RowMapping]], pid: int) -> RowMapping | None:
-    rows = found.get(pid)
-    return rows[-1] if rows else None
-
-
 def states_on(conn: Connection, ids: Sequence[int], on: date) -> dict[int, PersonState]:
     """The persons ``ids`` on ``on`` as currently known (as ``queries.person_as_of``), in bulk."""
     states: dict[int, PersonState] = {}
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        enps = dict(conn.execute(sa.select(m.persons.c.id, m.persons.c.enp)
-                                 .where(m.persons.c.id.in_(chunk))).all())
-        got = {t.name: _rows(conn, t, chunk, on) for t in (
-            m.person_data, m.snils, m.documents, m.attachments, m.deaths, m.addresses,
-            m.contacts)}
-        pols = _rows(conn, m.policies, chunk, on, m.policies.c.status != "annulled")
-        for pid in chunk:
-            data, sn = _last(got["erz_person_data"], pid), _last(got["erz_snils"], pid)
-            doc, att = _last(got["erz_documents"], pid), _last(got["erz_attachments"], pid)
-            pol, death = _last(pols, pid), _last(got["erz_deaths"], pid)
-            states[pid] = PersonState(
-                id=pid, enp=enps[pid], on=on,
-                data=from_row(PersonData, data) if data else None,
-                snils=sn["snils"] if sn else None,
-                document=from_row(Document, doc) if doc else None,
-                policy=from_row(Policy, pol) if pol else None,
-                attachment=from_row(Attachment, att) if att else None,
-                death=from_row(Death, death) if death else None,
-                addresses={r["kind"]: from_row(Address, r)
-                           for r in got["erz_addresses"].get(pid, [])},
-                contacts={r["kind"]: from_row(Contact, r)
-                          for r in got["erz_contacts"].get(pid, [])})
+        states.update(_states_of(conn, ids[start:start + CHUNK], on))
+    return states
+
+
+def _states_of(conn: Connection, chunk: Sequence[int], on: date) -> dict[int, PersonState]:
+    enps = dict(conn.execute(sa.select(m.persons.c.id, m.persons.c.enp)
+                             .where(m.persons.c.id.in_(chunk))).all())
+    got = {t.name: _rows(conn, t, chunk, on) for t in (
+        m.person_data, m.snils, m.documents, m.attachments, m.deaths, m.addresses, m.contacts)}
+    got[m.policies.name] = _rows(conn, m.policies, chunk, on, m.policies.c.status != "annulled")
+    states = {}
+    for pid in chunk:
+        def rows(table: sa.Table, pid: int = pid) -> list[RowMapping]:
+            return got[table.name].get(pid, [])
+
+        states[pid] = queries.state_from(pid, enps[pid], on, rows)
     return states
 
 
