@@ -30,7 +30,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from contracts.erz import common as c
 from handlers.erz import checks, history
 from handlers.erz import models as m
 from handlers.erz.dictionaries import Dictionaries
@@ -142,9 +141,6 @@ def change(cid: int, enp: str, at: datetime, source: Source, entry: dict[str, An
 
 # -- new persons (a first policy to an unknown ЕНП) ------------------------------------------
 
-ISSUING_OPS = frozenset({c.Operation.TEMPORARY_CERTIFICATE, c.Operation.ISSUE_POLICY,
-                         c.Operation.REISSUE_POLICY, c.Operation.REINSURANCE})
-"""The records that issue a policy: of an unknown ЕНП, they register the person."""
 ENTRIES_AT_MOST = 6
 """Change-log entries of a new person at most (:func:`prepare`): its data, СНИЛС, document,
 two addresses (registration, residence) and the policy."""

@@ -257,7 +257,7 @@ def take_file(lane: Lane, ops: list[lists.OperationRecord], smo: str, source: So
                           READ_TABLES)
     early = _reserve_early(lane, [ops[i] for i in once])
     now = clock()
-    candidates = [new for i in once if ops[i].operation in oplist_bulk.ISSUING_OPS
+    candidates = [new for i in once if ops[i].operation in ISSUING
                   and not check_record(ops[i], dicts)
                   and (new := oplist_bulk.prepare(i, enps[i], new_values(ops[i], smo),
                                                   now.date(), dicts)) is not None]
@@ -290,7 +290,7 @@ def _reserve_early(lane: Lane, once: list[lists.OperationRecord]
     table's largest and are reserved only once the rest is applied."""
     if not lane.threaded:
         return None
-    issuing = sum(1 for op in once if op.operation in oplist_bulk.ISSUING_OPS)
+    issuing = sum(1 for op in once if op.operation in ISSUING)
     edits = sum(1 for op in once if op.operation == c.Operation.EDIT)
     return lane.submit(oplist_bulk.reserve, lane.conn, {
         m.persons: issuing, m.changes: issuing * oplist_bulk.ENTRIES_AT_MOST + edits})
