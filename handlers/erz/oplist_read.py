@@ -2,10 +2,11 @@
 
 The record-by-record path (:func:`handlers.erz.oplist_records.process`) reads a person in
 about ten queries; a file of 20,000 records names thousands of registered persons. They are
-read here in a few queries for the whole file: their ids by ЕНП, locked ``FOR UPDATE`` in
-the order of their ids (as ``Register`` locks a person before changing it, so two files
-naming the same persons wait for each other instead of deadlocking), then the current
-knowledge of each version table asked for, every valid time, in ``(valid_from, id)`` order.
+read here in a few queries for the whole file: their ids by ЕНП, then the persons locked
+``FOR UPDATE`` (as ``Register`` locks a person before changing it) in the order of their ids
+— so that two files naming the same persons wait for each other rather than deadlock —
+then the current knowledge of each version table asked for, every valid time, in
+``(valid_from, id)`` order.
 
 :func:`states_of` derives from those rows the very :class:`PersonState` that
 ``queries.person_as_of`` gives; the bulk edits (:mod:`handlers.erz.oplist_edits`) take the
@@ -55,9 +56,12 @@ def read_persons(conn: Connection, enps: Sequence[str],
     p = m.persons.c
     for start in range(0, len(enps), CHUNK):
         found = conn.execute(sa.select(p.id, p.enp).where(
-            among(conn, p.enp, enps[start:start + CHUNK])).order_by(p.id).with_for_update())
+            among(conn, p.enp, enps[start:start + CHUNK])))
         ids.update({r.enp: int(r.id) for r in found})
     pids = sorted(ids.values())
+    for start in range(0, len(pids), CHUNK):  # locked in the order of the ids, throughout
+        conn.execute(sa.select(p.id).where(among(conn, p.id, pids[start:start + CHUNK]))
+                     .order_by(p.id).with_for_update()).all()
     rows: dict[sa.Table, Rows] = {}
     for table in tables:
         by_person: Rows = defaultdict(list)
