@@ -7,6 +7,7 @@ untouched parts of the old values (before ``start``, after ``end``) and the new 
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Sequence
@@ -17,7 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 _FACT_BITS = random.Random()
-"""Seeded from the system's randomness once; a fact id needs uniqueness, not secrecy."""
+"""Seeded from the system's randomness once a process (again in a forked child, as the
+``random`` module does for its own generator); a fact id needs uniqueness, not secrecy."""
+os.register_at_fork(after_in_child=_FACT_BITS.seed)
 
 
 def new_fact_id() -> str:

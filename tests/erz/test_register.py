@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import pytest
@@ -202,3 +203,14 @@ def test_fact_ids_are_unique_and_follow_the_time_they_were_made() -> None:
     assert all(len(x) == 32 and int(x, 16) >= 0 for x in made[:1000])
     stamps = [int(x[:12], 16) for x in made]
     assert stamps == sorted(stamps)  # a later fact sorts after: the index grows at its end
+
+
+def test_a_forked_process_makes_other_fact_ids_than_its_parent() -> None:
+    # production runs components as processes; a child must not repeat its parent's ids
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.write(write, new_fact_id()[12:].encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert os.read(read, 64).decode() != new_fact_id()[12:]
