@@ -34,7 +34,6 @@ from contracts.erz.files import (
     FileRefused,
     Problem,
     read_file,
-    write_checked,
 )
 from contracts.erz.names import BadFileName, FileName, parse_name
 from contracts.files import FileReceivedV1
@@ -158,8 +157,7 @@ def _answers(oplist: lists.OperationList, name: FileName | None, received: datet
         (_protocol_list(stem, errors), smo), (rep, smo)]
     out_lists += [(smo_lists.conflict_list(insurer, found, name, received), insurer)
                   for insurer, found in conflicts.items()]
-    return [(f"{model.file_name}.xml", write_checked(model, store), recipient)
-            for model, recipient in out_lists]
+    return [(*smo_lists.written(model, store), recipient) for model, recipient in out_lists]
 
 
 def _read(data: bytes, store: SchemaStore | None) -> tuple[lists.OperationList, list[Problem]]:

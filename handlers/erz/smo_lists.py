@@ -66,11 +66,16 @@ def list_name(kind: str, smo: str, on: datetime, like: FileName | None = None, *
     return build_name(kind, fund, Party("S", smo), on.year, on.month, stamp).stem
 
 
+def written(model: OutgoingList, store: SchemaStore | None) -> tuple[str, bytes]:
+    """The list's file name and bytes, refused (ValueError) when its XSD refuses them."""
+    return f"{model.file_name}.xml", write_checked(model, store)
+
+
 def send_list(tx: Tx, model: OutgoingList, recipient: str,
               store: SchemaStore | None) -> str:
     """Write the list, refuse to send what its XSD refuses, send it; returns the file name."""
-    name = f"{model.file_name}.xml"
-    send_file(tx, name, write_checked(model, store), recipient)
+    name, data = written(model, store)
+    send_file(tx, name, data, recipient)
     return name
 
 
