@@ -35,6 +35,8 @@ from hub.masking import mask_policy
 from storage.models import audit_log
 
 log = logging.getLogger("omshub.soap")
+_LOGIN_REFUSALS = {"soap-login-failed": "SOAP: неверные имя или пароль организации",
+                   "soap-login-locked": "SOAP: вход заблокирован после неудачных попыток"}
 
 
 class ServiceFault(Exception):
@@ -251,6 +253,17 @@ class Calls:
         raise ServiceFault("Client.OutOfScope",
                            f"ЗЛ с ЕНП {masked} нет в зоне ответственности организации "
                            f"{caller.org.code} на {on}")
+
+    def login_refused(self, username: str, action: str, remote_addr: str,
+                      details: dict[str, Any]) -> None:
+        """Audit a refused login (``soap-login-failed``, ``soap-login-locked``): the name
+        tried, when, from where; the password never."""
+        with self.ctx.db.transaction() as conn:
+            conn.execute(audit_log.insert().values(
+                at=utcnow(), username=f"soap:{username}"[:100], action=action,
+                target=username[:300], reason=_LOGIN_REFUSALS.get(action, action),
+                details=json.dumps(details, ensure_ascii=False),
+                remote_addr=remote_addr[:100]))
 
     def journal(self, caller: Caller, operation: str, enp: str | None, outcome: str) -> None:
         """One row of the call protocol (soap_calls)."""

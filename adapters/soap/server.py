@@ -1,30 +1,30 @@
-"""HTTP for the SOAP services: Basic authentication, a size limit, a threaded server.
+"""HTTP for the SOAP services: Basic authentication, a bounded body, a threaded server.
 
 The WSDL (``GET <path>?wsdl``) is public: it describes the service and holds no data.
 Every ``POST`` needs HTTP Basic credentials of a configured organisation (serve it over
-TLS: ``tls_certificate``/``tls_key``, or behind a TLS-terminating proxy); without them the
-answer is ``401`` with ``WWW-Authenticate`` and a SOAP Fault ``Client.Unauthenticated``.
-scrypt is slow on purpose, so a verified password is remembered (as a salted digest, in
-memory) for the life of the process.
+TLS: ``tls_certificate``/``tls_key``, or behind a TLS-terminating proxy); auth.py checks
+them (constant time, throttled, audited). The body is read bounded (body.py): never more
+than ``max_request_bytes``, whatever ``Content-Length`` says or however it is streamed.
+
+The caller's address is the peer of the connection: proxy headers (``X-Forwarded-For``)
+are not read, so a client cannot choose the address its lockout and audit rows are kept by.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import io
 import logging
-import secrets
 import ssl
-import threading
 from collections.abc import Callable, Iterable
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from xml.sax.saxutils import escape
 
+from adapters.soap.auth import Audit, Authenticator, Refusal
+from adapters.soap.body import BodyError, declared_length, read_body
 from adapters.soap.calls import Caller
-from adapters.soap.settings import Organisation, SoapSettings, verify_password
+from adapters.soap.settings import SoapSettings
 from adapters.soap.views import CALLER, RAW
 from hub.httpserve import BackgroundServer
 
@@ -46,15 +46,19 @@ def _fault(start_response: StartResponse, status: str, code: str, text: str,
     return [body]
 
 
+def client_address(environ: dict[str, Any]) -> str:
+    """The address of the connection's peer (proxy headers are not trusted)."""
+    return str(environ.get("REMOTE_ADDR", ""))
+
+
 class Guard:
     """WSGI middleware in front of spyne: who calls (Basic), how much they send."""
 
-    def __init__(self, app: WsgiApp, settings: SoapSettings) -> None:
+    def __init__(self, app: WsgiApp, settings: SoapSettings, audit: Audit | None = None
+                 ) -> None:
         self.app = app
         self.settings = settings
-        self._pepper = secrets.token_bytes(16)
-        self._verified: set[tuple[str, bytes]] = set()
-        self._lock = threading.Lock()
+        self.auth = Authenticator(settings, audit)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse
                  ) -> Iterable[bytes]:
@@ -63,52 +67,48 @@ class Guard:
                           f"сервис отвечает по адресу {self.settings.path}")
         if environ.get("REQUEST_METHOD") != "POST":
             return self.app(environ, start_response)  # the WSDL
-        org = self._authenticate(environ.get("HTTP_AUTHORIZATION", ""))
-        if org is None:
-            log.warning("SOAP call refused: bad credentials from %s",
-                        environ.get("REMOTE_ADDR", "?"))
-            return _fault(start_response, "401 Unauthorized", "Client.Unauthenticated",
-                          "нужны имя и пароль организации (HTTP Basic)",
-                          [("WWW-Authenticate", 'Basic realm="omshub-erz", charset="UTF-8"')])
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        if length > self.settings.max_request_bytes:
-            return _fault(start_response, "413 Request Entity Too Large", "Client.TooLarge",
-                          f"запрос больше {self.settings.max_request_bytes} байт")
-        body = environ["wsgi.input"].read(length)
-        environ["wsgi.input"] = io.BytesIO(body)
-        environ[RAW] = body
-        environ[CALLER] = Caller(org, environ.get("REMOTE_ADDR", ""))
-        return self.app(environ, start_response)
-
-    def _authenticate(self, header: str) -> Organisation | None:
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() != "basic":
-            return None
+        limit = self.settings.max_request_bytes
+        addr = client_address(environ)
+        try:  # refuse a bad or too long length before spending a hash on its sender
+            length = declared_length(environ, limit)
+        except BodyError as exc:
+            return _fault(start_response, exc.status, exc.code, exc.text)
+        org = self.auth.authenticate(environ.get("HTTP_AUTHORIZATION", ""), addr)
+        if isinstance(org, Refusal):
+            return _fault(start_response, org.status, org.code, org.text, org.headers)
         try:
-            username, _, password = base64.b64decode(value, validate=True).decode().partition(
-                ":")
-        except (ValueError, UnicodeDecodeError):
-            return None
-        org = self.settings.by_username(username)
-        if org is None:
-            return None
-        key = (username, hashlib.sha256(self._pepper + org.password_hash.encode()
-                                        + password.encode()).digest())
-        with self._lock:
-            if key in self._verified:
-                return org
-        if not verify_password(password, org.password_hash):
-            return None
-        with self._lock:
-            self._verified.add(key)
-        return org
+            body = read_body(environ["wsgi.input"], length, limit)
+        except BodyError as exc:
+            log.warning("SOAP request of %s from %s refused: %s", org.code, addr, exc)
+            return _fault(start_response, exc.status, exc.code, exc.text)
+        except TimeoutError:
+            return _fault(start_response, "408 Request Timeout", "Client.Timeout",
+                          "тело запроса не получено вовремя")
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        environ[RAW] = body
+        environ[CALLER] = Caller(org, addr)
+        return self.app(environ, start_response)
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128  # a burst of connections waits to be accepted, not reset
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A connection that failed (reset, timed out, bad TLS): logged, not printed."""
+        log.debug("soap: connection from %s failed", client_address, exc_info=True)
 
 
 class _QuietHandler(WSGIRequestHandler):
+    def setup(self) -> None:
+        super().setup()  # sets the socket timeout
+        if isinstance(self.connection, ssl.SSLSocket):
+            # Here, on the request's thread and under its timeout: in the accept loop a
+            # client that never finished its handshake would stop the server.
+            self.connection.do_handshake()
+
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("soap: " + format, *args)
 
@@ -116,15 +116,20 @@ class _QuietHandler(WSGIRequestHandler):
 class SoapServer(BackgroundServer):
     """The guarded spyne WSGI app served on a thread (binding happens in the constructor)."""
 
-    def __init__(self, app: WsgiApp, settings: SoapSettings) -> None:
+    def __init__(self, app: WsgiApp, settings: SoapSettings, audit: Audit | None = None
+                 ) -> None:
         self.settings = settings
-        self.httpd = make_server(settings.host, settings.port, Guard(app, settings),
-                                 server_class=_ThreadingServer, handler_class=_QuietHandler)
+        handler = type("_Handler", (_QuietHandler,),
+                       {"timeout": settings.request_timeout_seconds})
+        self.guard = Guard(app, settings, audit)
+        self.httpd = make_server(settings.host, settings.port, self.guard,
+                                 server_class=_ThreadingServer, handler_class=handler)
         self.scheme = "http"
         if settings.tls_certificate is not None:
             tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             tls.load_cert_chain(settings.tls_certificate, settings.tls_key)
-            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True,
+                                                do_handshake_on_connect=False)
             self.scheme = "https"
         super().__init__(self.httpd, "soap")
 

@@ -55,7 +55,7 @@ class SoapAdapter(Adapter):
     def start(self) -> None:
         """Listen; a port that cannot be bound leaves the component down, not the hub."""
         try:
-            self.server = SoapServer(self.wsgi, self.settings)
+            self.server = SoapServer(self.wsgi, self.settings, self.calls.login_refused)
         except OSError as exc:
             self.error = f"cannot listen on {self.settings.host}:{self.settings.port}: {exc}"
             log.error("SOAP services not started: %s", self.error)

@@ -70,6 +70,22 @@ class SoapSettings(BaseModel):
                            description="Changes per getChanges page at most.")
     max_found: int = Field(default=50, ge=1, le=1000,
                            description="Persons findPersons returns at most.")
+    request_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="A client silent this long while sending is cut off.")
+    login_failures_per_user: int = Field(
+        default=5, ge=1, description="Failed logins of one username (within "
+        "login_window_seconds) that lock it out, from every address.")
+    login_failures_per_address: int = Field(
+        default=50, ge=1, description="Failed logins from one address (any usernames) that "
+        "lock the address out; higher than per user: many clinics may share one gateway.")
+    login_window_seconds: float = Field(default=900.0, gt=0)
+    login_lockout_seconds: float = Field(default=300.0, gt=0)
+    password_checks_at_once: int = Field(
+        default=2, ge=1, le=64, description="scrypt verifications run at once (each costs "
+        "~50 ms of CPU and 16 MB); more wait their turn, so guessing cannot starve others.")
+    login_cache_seconds: float = Field(
+        default=300.0, ge=0, description="How long a verified password is remembered, so "
+        "that an honest client is not slowed by scrypt on every call (0: never).")
     organisations: list[Organisation] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -80,5 +96,14 @@ class SoapSettings(BaseModel):
         return self
 
     def by_username(self, username: str) -> Organisation | None:
-        """The organisation with this service account."""
-        return next((o for o in self.organisations if o.username == username), None)
+        """The organisation with this service account.
+
+        Every account is compared, each in constant time, so that how long the lookup takes
+        does not depend on where (or whether) the name matches.
+        """
+        probe = username.encode()
+        found = None
+        for org in self.organisations:
+            if hmac.compare_digest(org.username.encode(), probe):
+                found = org
+        return found
