@@ -174,25 +174,34 @@ def cmd_user_add(args: argparse.Namespace) -> int:
             print("passwords differ", file=sys.stderr)
             return 2
     add_user(db, args.username, password, args.role, personal_data=args.personal_data)
+    # The shell of the hub's server is trusted with everything (it can read the database):
+    # no second administrator is asked, but the grant is audited like the console's.
+    from hub.operations import record_audit
+
+    record_audit(db, f"cli:{getpass.getuser()}", "user-add", target=args.username,
+                 details={"role": args.role, "personal_data": args.personal_data,
+                          "via": "cli"})
     print(f"user {args.username} ({args.role}) created")
     return 0
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
-    """Send probe messages through a running hub (its database and broker)."""
+    """Hand probe messages to the running hub: staged in its journal and outbox, published
+    by its relays (this command starts no broker and no relay of its own)."""
     from adapters.probe.service import ProbeAdapter
-    from hub.runtime import HubProcess
+    from hub.handoff import NotMigrated, handoff
 
     settings = _settings(args)
-    process = HubProcess(settings, ["adapter.probe"], migrate=False)
-    process.start()
     try:
-        adapter = process.components["adapter.probe"]
-        assert isinstance(adapter, ProbeAdapter)
-        sent = adapter.send(args.count, note=args.note)
-        print(f"sent {len(sent)} probe(s); first id {sent[0].id if sent else '-'}")
-    finally:
-        process.stop()
+        with handoff(settings, ProbeAdapter.component_name()) as ctx:
+            adapter = ProbeAdapter()
+            adapter.setup(ctx)
+            sent = adapter.send(args.count, note=args.note)
+    except NotMigrated as exc:
+        print(f"omshub probe: {exc}", file=sys.stderr)
+        return 2
+    print(f"передано проб: {len(sent)}; первая {sent[0].id if sent else '-'} "
+          "(их опубликует запущенный хаб)")
     return 0
 
 

@@ -3,7 +3,8 @@
 The request is committed to the hub's journal and outbox with an audit row, exactly as
 the console's compose screen does; the relay of any running hub process publishes it (the
 outbox is shared through the database), so the command needs no broker of its own — and is
-right on the embedded default too, whose broker lives inside the running hub.
+right on the embedded default too, whose broker lives inside the running hub
+(:mod:`hub.handoff`: the rule for every command that hands messages to the hub).
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ from typing import Any
 from adapters.smev3.compose import Refused, check, parse_payload
 from adapters.smev3.service import catalogue
 from contracts.registry import type_of
+from hub.handoff import NotMigrated, open_database
 from hub.operations import Operations
 from hub.outbox import envelope_for, stage
 from hub.schemas import SchemaStore
 from hub.settings import load_settings
-from storage.db import Database
 from storage.journal import JournalBatch
-from storage.migrate import current_revision, head_revision
 
 SOURCE = "cli"
 
@@ -44,10 +44,10 @@ def cmd_send(args: argparse.Namespace) -> int:
         for problem in refused.problems:
             print(f"refused: {problem}", file=sys.stderr)
         return 1
-    db = Database(settings.resolved_database_url())
-    if current_revision(db) != head_revision():
-        print("omshub smev3: the database is not migrated: run `omshub migrate`",
-              file=sys.stderr)
+    try:
+        db = open_database(settings)
+    except NotMigrated as exc:
+        print(f"omshub smev3: {exc}", file=sys.stderr)
         return 2
     env = envelope_for(checked.model, source=SOURCE)
     person = type_of(type(checked.model)).person_of(env.payload)
