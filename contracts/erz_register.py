@@ -34,7 +34,7 @@ class PersonChangedV1(BaseModel):
                                    description="Event (1.2.643.2.40.5.100.62).")
 
 
-@message_type("erz.buffer.decided", 1, person_fields=("enp",))
+@message_type("erz.buffer.decided", 1, person_fields=("enp", "mismatch_reason"))
 class BufferDecidedV1(BaseModel):
     """An operator decided a change that waited in the register's buffer (ERZ-6).
 
@@ -51,3 +51,10 @@ class BufferDecidedV1(BaseModel):
     decided_by: str = Field(max_length=128, description="The operator.")
     change_ids: list[int] = Field(default_factory=list,
                                   description="The change log entries the approval made.")
+    identity_mismatches: list[str] = Field(
+        default_factory=list, description="Keys (surname, name, patronymic, birth_date) on "
+        "which the record and the person differed, the operator having confirmed them; "
+        "added compatibly in v1, empty in earlier messages.")
+    mismatch_reason: str | None = Field(
+        default=None, max_length=1000, json_schema_extra={"personal": True},
+        description="The operator's reason for confirming those differences.")

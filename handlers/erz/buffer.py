@@ -7,6 +7,12 @@ sees :func:`pending` items and calls :func:`approve` — the stored operation is
 through :class:`Register` in the caller's transaction and the item becomes ``applied`` —
 or :func:`reject`, which leaves the register untouched. Nothing here commits.
 
+An item that names its person only by the record's keys (``candidate``) is approved onto
+a ЕНП only when the person's surname, name, patronymic and birth date agree with the
+record, or the operator confirms the difference with a reason
+(:mod:`handlers.erz.identity`): the confirmation and the differences are kept in the
+item's payload (``identity_confirmed``).
+
 Statuses: ``pending`` → ``applied`` (approved and applied) or ``rejected``. An approval the
 register refuses leaves the item ``pending`` with ``last_error`` (code, field, message) so
 the operator can reject it or approve it again once the cause is gone. ``approved`` is
@@ -17,13 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from contracts.envelope import utcnow
+from handlers.erz import identity
 from handlers.erz import models as m
 from handlers.erz.dictionaries import Dictionaries
 from handlers.erz.domain import Change, Source
@@ -63,6 +70,8 @@ class Decision:
     status: str
     changes: list[Change] = field(default_factory=list)
     error: ErzError | None = None
+    mismatches: list[identity.Mismatch] = field(default_factory=list)
+    """Differences between the record and the person the operator confirmed."""
 
     @property
     def applied(self) -> bool:
@@ -128,16 +137,27 @@ def _lock_pending(conn: Connection, item_id: int) -> BufferItem:
 
 
 def approve(conn: Connection, item_id: int, user: str, note: str = "", *,
-            enp: str | None = None, dictionaries: Dictionaries | None = None,
+            enp: str | None = None, confirm_mismatch: str = "",
+            dictionaries: Dictionaries | None = None,
             clock: Callable[[], datetime] = utcnow) -> Decision:
     """Apply the item's operation on behalf of ``user`` and mark it ``applied``.
 
     ``enp`` names the person when the proposal had only candidate keys (an unmatched
-    record). A refusal of the register rolls back what the operation wrote, keeps the item
-    pending with its ``last_error`` and is returned, not raised.
+    record). A person who differs from those keys raises
+    :class:`handlers.erz.identity.IdentityMismatch` (nothing written) unless
+    ``confirm_mismatch`` gives the operator's reason. A refusal of the register rolls back
+    what the operation wrote, keeps the item pending with its ``last_error`` and is
+    returned, not raised.
     """
     item = _lock_pending(conn, item_id)
     payload = dict(item.payload) | ({"enp": enp} if enp else {})
+    payload.pop(identity.CONFIRMED, None)
+    found = identity.check(conn, item.candidate, payload.get("enp"), confirm_mismatch,
+                           record_date(payload))
+    if found:
+        payload[identity.CONFIRMED] = {
+            "by": user, "reason": confirm_mismatch.strip(),
+            "mismatches": [x.as_dict() for x in found]}
     register = Register(conn, Source(COMPONENT, user, item.source.message_id,
                                      item.source.file), dictionaries=dictionaries,
                         clock=clock)
@@ -148,11 +168,17 @@ def approve(conn: Connection, item_id: int, user: str, note: str = "", *,
         conn.execute(m.buffer.update().where(m.buffer.c.id == item_id).values(last_error={
             "code": exc.code, "failures": [{"code": f.code, "field": f.field,
                                             "message": f.message} for f in exc.failures]}))
-        return Decision(item_id, PENDING, error=exc)
+        return Decision(item_id, PENDING, error=exc, mismatches=found)
     conn.execute(m.buffer.update().where(m.buffer.c.id == item_id).values(
         status=APPLIED, enp=payload.get("enp"), payload=payload, decided_by=user,
         decided_at=clock(), note=note or None, last_error=None))
-    return Decision(item_id, APPLIED, list(register.changes))
+    return Decision(item_id, APPLIED, list(register.changes), mismatches=found)
+
+
+def record_date(payload: dict[str, Any]) -> date | None:
+    """The date the record speaks of (a death's), to compare the person's data as of it."""
+    raw = (payload.get("death") or {}).get("death_date")
+    return date.fromisoformat(raw) if isinstance(raw, str) else None
 
 
 def reject(conn: Connection, item_id: int, user: str, note: str = "", *,

@@ -32,7 +32,7 @@ from adapters.smev3.vs.zags_fatal.messages import FatalRequestV1
 from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1, PartialDate
 from contracts.envelope import utcnow
 from contracts.erz_register import BufferDecidedV1
-from handlers.erz import buffer, checks, history, notices, queries, smo_lists
+from handlers.erz import buffer, checks, history, identity, notices, queries, smo_lists
 from handlers.erz import models as m
 from handlers.erz.dictionaries import Dictionaries
 from handlers.erz.domain import Death, Reason, Source
@@ -271,6 +271,11 @@ def after_approval(tx: Tx, decided: BufferDecidedV1, at: datetime) -> list[str]:
     if decided.kind != KIND or decided.status != "applied" or not decided.enp:
         return []
     item = buffer.get(tx.conn, decided.item_id)
+    if not item.payload.get(identity.CONFIRMED):
+        # Applied by buffer.approve, which checks; a decision that reached the register
+        # some other way tells nobody of a death the record does not prove (the message
+        # fails with the differences, and the journal shows it).
+        identity.check(tx.conn, item.candidate, decided.enp, "", buffer.record_date(item.payload))
     death = item.payload.get("death") or {}
     if not death.get("death_date"):
         return []

@@ -74,8 +74,11 @@ def test_an_operator_names_the_person_of_a_waiting_record(db: Database) -> None:
     _process(db, record(birth=date(1940, 7, 4)))
     with db.transaction() as conn:
         [item] = buffer.pending(conn, zags.KIND)
-        decision = buffer.approve(conn, item.id, "olga", enp=number)
+        # The record's birth date and patronymic differ: the operator confirms why.
+        decision = buffer.approve(conn, item.id, "olga", enp=number,
+                                  confirm_mismatch="дата рождения в записи акта ошибочна")
     assert decision.applied
+    assert [x.field for x in decision.mismatches] == ["patronymic", "birth_date"]
     with db.read() as conn:
         assert not queries.person_as_of(conn, number, date(2024, 3, 1)).alive
 

@@ -17,11 +17,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel
+from sqlalchemy.engine import Connection
 
 from admin.extensions import ConsoleContext
 from admin.privacy import Privacy
 from contracts.erz_register import BufferDecidedV1
-from handlers.erz import buffer
+from handlers.erz import buffer, identity
 from handlers.erz import models as m
 from handlers.erz.console.views import ref, shown
 from handlers.erz.service import changed_events
@@ -35,15 +36,34 @@ KINDS = {
 }
 
 
+NOT_PERSONAL = frozenset({"reason"})
+"""Keys of a stored operation whose values are the register's dictionaries, not personal
+data: a reason's ``text`` is "смерть (сведения ЗАГС)", not an address."""
+
+
 def masked(value: Any, privacy: Privacy, key: str = "") -> Any:
-    """A stored operation (nested JSON) with every personal field masked by its name."""
+    """A stored operation (nested JSON) with every personal field masked by its name, and
+    identifiers (СНИЛС, ЕНП) masked in every other text."""
     if isinstance(value, Mapping):
-        return {k: masked(v, privacy, str(k)) for k, v in value.items()}
+        return {k: privacy_free(v, privacy) if k in NOT_PERSONAL else masked(v, privacy, str(k))
+                for k, v in value.items()}
     if isinstance(value, list):
         return [masked(v, privacy, key) for v in value]
     if isinstance(value, str | int) and not isinstance(value, bool) and key:
-        return shown(privacy, key, value) if value != "" else value
+        if value == "":
+            return value
+        text = shown(privacy, key, value)
+        return privacy.text(text) if text == str(value) and isinstance(value, str) else text
     return value
+
+
+def privacy_free(value: Any, privacy: Privacy) -> Any:
+    """A non-personal part of an operation: only identifiers in its text are masked."""
+    if isinstance(value, Mapping):
+        return {k: privacy_free(v, privacy) for k, v in value.items()}
+    if isinstance(value, list):
+        return [privacy_free(v, privacy) for v in value]
+    return privacy.text(value) if isinstance(value, str) else value
 
 
 def item_view(item: buffer.BufferItem, privacy: Privacy,
@@ -53,25 +73,54 @@ def item_view(item: buffer.BufferItem, privacy: Privacy,
         "id": item.id, "kind": item.kind, "kind_text": KINDS.get(item.kind, item.kind),
         "ref": ref(person_id, item.enp or "", privacy) if person_id is not None else "",
         "enp": shown(privacy, "enp", item.enp),
-        "organisation": item.organisation or "", "why": item.why, "status": item.status,
+        "organisation": item.organisation or "", "why": privacy.text(item.why),
+        "status": item.status,
         "created_at": item.created_at, "component": item.source.component,
         "source_user": item.source.user or "", "source_file": item.source.file or "",
         "source_message_id": item.source.message_id or "",
         "operation": masked(item.payload, privacy),
         "candidate": masked(item.candidate, privacy) if item.candidate else None,
         "last_error": item.last_error, "decided_by": item.decided_by or "",
-        "note": item.note or "",
+        "note": privacy.text(item.note or ""),
     }
 
 
-def pending(ctx: ConsoleContext, privacy: Privacy) -> list[dict[str, Any]]:
-    """Items waiting for a decision, oldest first."""
+def pending(ctx: ConsoleContext, privacy: Privacy,
+            chosen: Mapping[int, str] | None = None) -> list[dict[str, Any]]:
+    """Items waiting for a decision, oldest first, each with its record and person side
+    by side (``identity``; ``chosen``: the ЕНП an operator typed for an item, by its id)."""
     with ctx.db.read() as conn:
         items = buffer.pending(conn)
         enps = {i.enp for i in items if i.enp}
         ids = {str(r.enp): int(r.id) for r in conn.execute(
             sa.select(m.persons.c.enp, m.persons.c.id).where(m.persons.c.enp.in_(enps)))}
-    return [item_view(i, privacy, ids.get(i.enp or "")) for i in items]
+        sides = {i.id: comparison(conn, i, privacy, (chosen or {}).get(i.id)) for i in items}
+    return [item_view(i, privacy, ids.get(i.enp or "")) | {"identity": sides[i.id]}
+            for i in items]
+
+
+_SHOWN_AS = {"document": "number"}
+"""The mask of a compared key that is not a register column of the same name."""
+
+
+def comparison(conn: Connection, item: buffer.BufferItem, privacy: Privacy,
+               enp: str | None = None) -> dict[str, Any] | None:
+    """The record (the item's candidate keys) and the person it would be applied to
+    (``enp``, else the item's own) side by side, differences marked, values masked as
+    everywhere; None for an item that names its person without a record to compare."""
+    if not item.candidate:
+        return None
+    chosen = (enp or item.enp or "").strip()
+    record = identity.record_keys(item.candidate)
+    person = identity.person_keys(conn, chosen, buffer.record_date(item.payload)) \
+        if chosen else None
+    differ = {x.field for x in identity.mismatches(item.candidate, person)} if person else set()
+    rows = [{"key": key, "label": label, "differs": key in differ,
+             "record": shown(privacy, _SHOWN_AS.get(key, key), record[key]),
+             "person": shown(privacy, _SHOWN_AS.get(key, key), (person or {}).get(key))}
+            for key, label in identity.SHOWN]
+    return {"chosen": shown(privacy, "enp", chosen), "typed": bool(enp), "found": bool(person),
+            "unknown": bool(chosen) and person is None, "differs": bool(differ), "rows": rows}
 
 
 @dataclass(frozen=True)
@@ -86,34 +135,66 @@ class Outcome:
 
 
 def decide(ctx: ConsoleContext, item_id: int, approve: bool, *, user: str, note: str,
-           remote_addr: str = "", enp: str | None = None) -> Outcome:
+           remote_addr: str = "", enp: str | None = None, confirm_mismatch: bool = False,
+           mismatch_reason: str = "") -> Outcome:
     """Approve or reject one pending item on behalf of ``user`` (audited).
 
-    Raises :class:`handlers.erz.buffer.NotPending` when the item is not pending, and
-    ValueError when a rejection comes without a note.
+    Raises :class:`handlers.erz.buffer.NotPending` when the item is not pending,
+    :class:`handlers.erz.identity.IdentityMismatch` (a ValueError; the refusal audited,
+    nothing applied) when the record and the chosen person differ and the operator did not
+    confirm it with ``confirm_mismatch`` and a ``mismatch_reason``, and ValueError when a
+    rejection comes without a note or a confirmation without its reason.
     """
     note = note.strip()
+    reason = mismatch_reason.strip() if confirm_mismatch else ""
     if not approve and not note:
         raise ValueError("Укажите, почему изменение отклонено: это попадёт в журнал аудита.")
-    with ctx.db.transaction() as conn:
-        if approve:
-            decision = buffer.approve(conn, item_id, user, note, enp=enp or None)
-        else:
-            decision = buffer.reject(conn, item_id, user, note)
-        events: list[BaseModel] = list(changed_events(decision.changes))
-        if decision.status != buffer.PENDING:
-            item = buffer.get(conn, item_id)
-            events.append(BufferDecidedV1(
-                item_id=item_id, kind=item.kind, status=decision.status, enp=item.enp,
-                decided_by=user, change_ids=[c.id for c in decision.changes]))
-        sent = ctx.publish_in(conn, events)
-        error = decision.error
-        ctx.audit_in(conn, user, APPROVE if approve else REJECT, target=f"erz.buffer/{item_id}",
-                     reason=note, details={
-                         "status": decision.status, "changes": len(decision.changes),
-                         "events": [e.id for e in sent],
-                         **({"error": error.code, "detail": str(error)} if error else {})},
-                     remote_addr=remote_addr)
+    if approve and confirm_mismatch and not reason:
+        raise ValueError("Укажите причину, по которой вы подтверждаете несовпадение сведений "
+                         "записи и ЗЛ: она попадёт в журнал аудита.")
+    try:
+        with ctx.db.transaction() as conn:
+            if approve:
+                decision = buffer.approve(conn, item_id, user, note, enp=enp or None,
+                                          confirm_mismatch=reason)
+            else:
+                decision = buffer.reject(conn, item_id, user, note)
+            sent = ctx.publish_in(conn, _events(conn, decision, user, reason))
+            error = decision.error
+            ctx.audit_in(conn, user, APPROVE if approve else REJECT,
+                         target=f"erz.buffer/{item_id}", reason=note, details={
+                             "status": decision.status, "changes": len(decision.changes),
+                             "events": [e.id for e in sent],
+                             **_confirmed(decision.mismatches, reason),
+                             **({"error": error.code, "detail": str(error)} if error else {})},
+                         remote_addr=remote_addr)
+    except identity.IdentityMismatch as exc:
+        ctx.ops.audit(user, APPROVE, target=f"erz.buffer/{item_id}", reason=note, details={
+            "status": "refused", "enp": exc.enp, "error": "identity_mismatch",
+            "mismatches": [x.as_dict() for x in exc.mismatches]}, remote_addr=remote_addr)
+        raise
     ctx.flush()
     return Outcome(item_id, decision.status, error.code if error else None,
                    str(error) if error else "", len(sent))
+
+
+def _events(conn: Connection, decision: buffer.Decision, user: str,
+            reason: str) -> list[BaseModel]:
+    """What a decision publishes: the register's changes, then ``erz.buffer.decided``."""
+    events: list[BaseModel] = list(changed_events(decision.changes))
+    if decision.status != buffer.PENDING:
+        item = buffer.get(conn, decision.id)
+        events.append(BufferDecidedV1(
+            item_id=decision.id, kind=item.kind, status=decision.status, enp=item.enp,
+            decided_by=user, change_ids=[c.id for c in decision.changes],
+            identity_mismatches=[x.field for x in decision.mismatches],
+            mismatch_reason=reason if decision.mismatches else None))
+    return events
+
+
+def _confirmed(found: list[identity.Mismatch], reason: str) -> dict[str, Any]:
+    """Audit details of an approval confirmed despite differences (none without them)."""
+    if not found:
+        return {}
+    return {"identity_confirmed": True, "mismatch_reason": reason,
+            "mismatches": [x.as_dict() for x in found]}
