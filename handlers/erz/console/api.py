@@ -13,8 +13,11 @@ account has the personal-data permission — the same masking as the pages.
                                        be the ``ref`` a masked result gives (``id42``)
 ``GET /persons/{enp}/timeline``        every change, newest first: who, why, from where
 ``GET /buffer``                        pending items, oldest first
-``POST /buffer/{id}/approve``          ``{"note": "…", "enp": "…"?}``: apply (200), or 409 with
-                                       the register's error code (the item stays pending)
+``POST /buffer/{id}/approve``          ``{"note": "…", "enp": "…"?, "confirm_mismatch": bool?,
+                                       "mismatch_reason": "…"?}``: apply (200), or 409 with
+                                       the register's error code (the item stays pending),
+                                       or 409 ``identity_mismatch`` when the record and the
+                                       person differ (name, birth date) unconfirmed
 ``POST /buffer/{id}/reject``           ``{"note": "…"}`` (required): 200, register untouched
 ``GET /files``                         processed exchange files and the protocols sent back
                                        (``organisation``, days received ``from``/``to``)
@@ -32,7 +35,7 @@ from starlette.routing import BaseRoute, Route
 from admin.apiplumbing import ApiError, endpoint, reply
 from admin.context import privacy, remote_addr
 from admin.users import Role, User
-from handlers.erz import buffer
+from handlers.erz import buffer, identity
 from handlers.erz.console import decisions, protocols, views
 
 if TYPE_CHECKING:
@@ -100,14 +103,24 @@ def api_routes(screens: ErzScreens) -> list[BaseRoute]:
 
     def decide(request: Request, user: User, body: dict[str, Any], approve: bool) -> Response:
         note, enp = body.get("note", ""), body.get("enp")
+        confirm, reason = body.get("confirm_mismatch", False), body.get("mismatch_reason", "")
         if not isinstance(note, str) or (enp is not None and not isinstance(enp, str)):
             raise ApiError(400, "'note' and 'enp' must be strings")
+        if not isinstance(confirm, bool) or not isinstance(reason, str):
+            raise ApiError(400, "'confirm_mismatch' must be true or false, "
+                                "'mismatch_reason' a string")
+        item_id = request.path_params["item_id"]
         try:
-            out = decisions.decide(screens.ctx, request.path_params["item_id"], approve,
+            out = decisions.decide(screens.ctx, item_id, approve,
                                    user=user.username, note=note, enp=enp,
-                                   remote_addr=remote_addr(request))
+                                   remote_addr=remote_addr(request),
+                                   confirm_mismatch=confirm, mismatch_reason=reason)
         except buffer.NotPending as exc:
             raise ApiError(409, str(exc)) from None
+        except identity.IdentityMismatch as exc:
+            return reply({"id": item_id, "status": buffer.PENDING, "error": str(exc),
+                          "code": "identity_mismatch", "status_code": 409,
+                          "mismatches": [x.field for x in exc.mismatches]}, 409)
         except ValueError as exc:
             raise ApiError(400, str(exc)) from None
         result = {"id": out.item_id, "status": out.status, "events": out.events}

@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from admin.context import error_page, flash, privacy, remote_addr, render
 from admin.extensions import ConsoleContext
 from admin.users import User
-from handlers.erz import buffer
+from handlers.erz import buffer, identity
 from handlers.erz.console import decisions, export, protocols, views
 
 EXPORT = "erz-export"
@@ -115,10 +115,16 @@ class ErzScreens:
 
     # -- the buffer --------------------------------------------------------------------------
 
-    def buffer_page(self, request: Request, user: User, form: FormData) -> Response:
-        """Items waiting for the fund's decision; operators decide."""
-        return render(request, "erz_buffer.html",
-                      {"items": decisions.pending(self.ctx, privacy(request))})
+    def buffer_page(self, request: Request, user: User, form: FormData, *,
+                    chosen: tuple[int, str] | None = None, error: str = "",
+                    status_code: int = 200) -> Response:
+        """Items waiting for the fund's decision, each record beside the person it would
+        be applied to (``chosen``: an item and the ЕНП the operator typed); operators
+        decide."""
+        items = decisions.pending(self.ctx, privacy(request), dict([chosen]) if chosen else None)
+        return render(request, "erz_buffer.html", {
+            "items": items, "error": error, "chosen_id": chosen[0] if chosen else None,
+            "chosen_enp": chosen[1] if chosen else ""}, status_code=status_code)
 
     def decide_page(self, request: Request, user: User, form: FormData) -> Response:
         """POST approve or reject one item (operator; CSRF by the page decorator)."""
@@ -126,13 +132,20 @@ class ErzScreens:
         if action not in ("approve", "reject"):
             return error_page(request, 404, "Решение: approve или reject.")
         approve = action == "approve"
+        enp = str(form.get("enp", "")).strip() or None
+        if approve and form.get("check"):  # "Сравнить": the typed ЕНП beside the record
+            return self.buffer_page(request, user, form, chosen=(item_id, enp or ""))
         try:
             out = decisions.decide(self.ctx, item_id, approve, user=user.username,
-                                   note=str(form.get("note", "")),
-                                   enp=str(form.get("enp", "")).strip() or None,
-                                   remote_addr=remote_addr(request))
+                                   note=str(form.get("note", "")), enp=enp,
+                                   remote_addr=remote_addr(request),
+                                   confirm_mismatch=bool(form.get("confirm_mismatch")),
+                                   mismatch_reason=str(form.get("mismatch_reason", "")))
         except buffer.NotPending as exc:
             return error_page(request, 409, f"Решение уже принято или записи нет: {exc}")
+        except identity.IdentityMismatch as exc:
+            return self.buffer_page(request, user, form, chosen=(item_id, enp or ""),
+                                    error=f"Изменение № {item_id}. {exc}", status_code=409)
         except ValueError as exc:
             flash(request, str(exc), "error")
             return RedirectResponse("/erz/buffer", status_code=303)
