@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from admin.auth import resolve_user
+from admin.auth import audit_refusal, resolve_user
 from admin.context import console, remote_addr
 from admin.csrf import HEADER, csrf_ok
 from admin.users import Role, User, verify
@@ -81,6 +81,8 @@ def _authenticate(request: Request) -> tuple[User, bool]:
     addr = remote_addr(request)
     wait = c.throttle.retry_after(username, addr)
     if wait > 0:
+        c.ops.audit(username[:100] or "-", "login-locked", target=username[:300],
+                    details={"via": "api", "retry_after": int(wait) + 1}, remote_addr=addr)
         raise ApiError(429, f"too many failed logins; retry in {int(wait) + 1} s")
     found = verify(c.db, username, password)
     if found is None:
@@ -106,26 +108,45 @@ def endpoint(role: Role = Role.viewer) -> Callable[[Handler], Endpoint]:
         @functools.wraps(handler)
         async def run(request: Request) -> Response:
             body: dict[str, Any] = {}
+            user: User | None = None  # set once authenticated and allowed
             try:
                 raw = await request.body() if request.method == "POST" else b""
-                user, from_session = await run_in_threadpool(_authenticate, request)
-                if (
-                    from_session
-                    and request.method == "POST"
-                    and not csrf_ok(request, request.headers.get(HEADER))
-                ):
-                    raise ApiError(403, f"missing or wrong {HEADER} header")
-                if not user.can(role):
-                    raise ApiError(403, f"role {role.name} or higher required")
+                found, from_session = await run_in_threadpool(_authenticate, request)
+                await run_in_threadpool(_check, request, found, from_session, role)
+                user = found
                 if raw.strip():
                     body = _json_object(raw)
                 return await run_in_threadpool(handler, request, user, body)
             except ApiError as exc:
+                if user is not None and (request.method == "POST" or exc.status == 403):
+                    await run_in_threadpool(_audit_failure, request, user, handler, exc)
                 return error(exc.status, exc.message)
 
         return run
 
     return wrap
+
+
+def _check(request: Request, user: User, from_session: bool, role: Role) -> None:
+    """CSRF (for a session's POST) and role; a refusal is audited and raised."""
+    if from_session and request.method == "POST" and not csrf_ok(
+            request, request.headers.get(HEADER)):
+        audit_refusal(request, user.username, "csrf-failed", via="api")
+        raise ApiError(403, f"missing or wrong {HEADER} header")
+    if not user.can(role):
+        audit_refusal(request, user.username, "access-denied", via="api", required=role.name)
+        raise ApiError(403, f"role {role.name} or higher required")
+
+
+def _audit_failure(request: Request, user: User, handler: Handler, exc: ApiError) -> None:
+    """A refusal inside a handler (``access-denied``) or a failed state-changing call
+    (``<handler>-failed``, e.g. ``edit-schedule-failed``), with the error."""
+    action = ("access-denied" if exc.status == 403
+              else handler.__name__.strip("_").replace("_", "-") + "-failed")
+    console(request).ops.audit(
+        user.username, action, target=request.url.path[:300], remote_addr=remote_addr(request),
+        details={"via": "api", "method": request.method, "status": exc.status,
+                 "error": exc.message[:500]})
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from admin import api
+from admin import api, sessions
 from admin.apiplumbing import error
 from admin.context import Console, HealthProbe, QueueDepths, error_page, make_templates
 from admin.extensions import ConsoleContext, Extension, install_templates, load
@@ -25,6 +25,7 @@ from admin.monitoring import healthz, metrics_endpoint
 from admin.throttle import LoginThrottle
 from admin.views import accounts, components, dead_letters, journal, session
 from contracts.registry import TypeRegistry
+from hub.proxies import ForwardedFor, TrustedProxies
 from hub.settings import Settings
 from storage.db import Database
 
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
     from hub.outbox import Relay
 
 STATIC = Path(__file__).parent / "static"
-SESSION_MAX_AGE = 8 * 3600
-"""An idle session ends after this many seconds (the cookie is renewed on every response)."""
+SESSION_MAX_AGE = int(sessions.IDLE_TIMEOUT.total_seconds())
+"""The cookie's life, renewed on every response; the server ends the session itself too."""
 
 SECURITY_HEADERS = [
     # No scripts at all, nothing from other origins, never inside a frame.
@@ -96,6 +97,8 @@ def _routes(metrics: Callable[[Request], Awaitable[Response]],
         Route("/audit", accounts.audit_page),
         Route("/users", accounts.users_page),
         Route("/users/add", accounts.add_user, methods=["POST"]),
+        Route("/users/grants/{id:int}/{decision:str}", accounts.decide_grant,
+              methods=["POST"]),
         Route("/users/{username}", accounts.change_user, methods=["POST"]),
         Route("/healthz", healthz),
         Route("/metrics", metrics),
@@ -135,19 +138,24 @@ def create_app(
     marks the session cookie HTTPS-only (set it whenever the console is served over TLS).
     ``timezone`` is the zone in which staff read and enter times (storage stays in UTC).
     ``settings`` and ``relay`` (the process's) are handed to console extensions, which are
-    the installed ``omshub.console`` entry points unless ``extensions`` names them.
+    the installed ``omshub.console`` entry points unless ``extensions`` names them; from
+    ``settings`` the console takes ``trusted_proxies`` (whose ``X-Forwarded-For`` names the
+    client) and ``four_eyes_grants``.
     """
     if len(secret_key) < 16:
         raise ValueError("secret_key must have at least 16 characters")
     tz = ZoneInfo(timezone)
-    loaded = load(ConsoleContext(db, ops, types, settings or Settings(), tz, relay), extensions)
+    settings = settings or Settings()
+    loaded = load(ConsoleContext(db, ops, types, settings, tz, relay), extensions)
     templates = make_templates(tz)
     install_templates(templates, loaded)
     c = Console(db=db, ops=ops, types=types, templates=templates, tz=tz,
-                throttle=LoginThrottle(), health=health, queue_depths=queue_depths)
+                throttle=LoginThrottle(), health=health, queue_depths=queue_depths,
+                four_eyes=settings.four_eyes_grants)
     app = Starlette(
         routes=_routes(metrics_endpoint(c), loaded.routes),
         middleware=[
+            Middleware(ForwardedFor, proxies=TrustedProxies(settings.trusted_proxies)),
             Middleware(SecurityHeaders),
             Middleware(SessionMiddleware, secret_key=secret_key, session_cookie="omshub_session",
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=secure_cookies),

@@ -40,6 +40,41 @@ class AuditFilter:
         )
 
 
+KNOWN_ACTIONS = (
+    "login", "logout", "login-failed", "login-locked", "access-denied", "csrf-failed",
+    "user-add", "user-role", "user-personal-data", "user-disabled", "user-password",
+    "grant-requested", "grant-approved", "grant-rejected",
+    "replay", "edit-and-replay", "replay-message", "discard", "replay-matched-nothing",
+    "replay-failed", "discard-failed", "replay-group-failed", "bulk-replay-failed",
+    "schedule-run", "schedule-enable", "schedule-disable", "schedule-cron", "schedule-edit",
+    "*-failed",
+)
+"""Suggestions of the action filter (any action name, ``*`` or a comma list is accepted)."""
+
+PRESETS = (
+    ("Отказы", "access-denied,csrf-failed,login-locked,login-failed"),
+    ("Неудачные действия", "*-failed"),
+    ("Повтор без совпадений", "replay-matched-nothing"),
+    ("Права", "user-*,grant-*"),
+)
+"""Ready-made filters of the audit page: title and action filter."""
+
+
+def action_condition(text: str) -> sa.ColumnElement[bool]:
+    """Rows whose action is one of the comma-separated names; ``*`` matches any characters."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    for name in (n.strip() for n in text.split(",")):
+        if not name:
+            continue
+        if "*" in name:
+            pattern = (name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                       .replace("*", "%"))
+            conditions.append(al.action.like(pattern, escape="\\"))
+        else:
+            conditions.append(al.action == name)
+    return sa.or_(*conditions) if conditions else sa.true()
+
+
 def entries(
     db: Database,
     flt: AuditFilter,
@@ -53,7 +88,7 @@ def entries(
     if flt.username:
         stmt = stmt.where(al.username == flt.username)
     if flt.action:
-        stmt = stmt.where(al.action == flt.action)
+        stmt = stmt.where(action_condition(flt.action))
     if flt.target:
         stmt = stmt.where(al.target.startswith(flt.target, autoescape=True))
     if flt.since is not None:

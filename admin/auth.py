@@ -1,14 +1,15 @@
 """Who is asking: sessions of the console's pages, roles, and CSRF checks on every form.
 
-A session (a signed cookie, see ``SessionMiddleware``) holds the user name, a fingerprint of
-the password hash and a CSRF token. The account is re-read on every request, so disabling
-it, changing its role or resetting its password takes effect at once.
+A session lives on the server (:mod:`admin.sessions`); the cookie (signed, see
+``SessionMiddleware``) carries its random token, the CSRF token and flashed messages. The
+session and the account are re-read on every request, so logout, disabling the account,
+changing its role, its personal-data access or its password take effect at once, also for
+a copy of the cookie. Refusals (role, CSRF) are audited.
 """
 
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
@@ -17,15 +18,13 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from admin.context import console, current_user, error_page
+from admin import sessions
+from admin.context import console, current_user, error_page, remote_addr
 from admin.csrf import FORM_FIELD, csrf_ok, csrf_token
-from admin.users import Role, User, load_session_user
+from admin.users import Role, User, get_user
 
-SESSION_USER = "user"
-SESSION_STAMP = "stamp"
-SESSION_STARTED = "started"
-SESSION_LIFETIME = 12 * 3600
-"""A session ends this many seconds after login, however active."""
+SESSION_TOKEN = "sid"
+"""The cookie's key holding the server-side session's token."""
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 PageHandler = Callable[[Request, User, FormData], Response]
@@ -33,42 +32,52 @@ PageHandler = Callable[[Request, User, FormData], Response]
 
 
 def resolve_user(request: Request) -> User | None:
-    """The session's account if it is still valid; ends the session otherwise."""
+    """The session's account if session and account are still valid; forgets it otherwise."""
     if hasattr(request.state, "user"):
         return current_user(request)
     user: User | None = None
-    name = request.session.get(SESSION_USER)
-    if isinstance(name, str):
-        loaded = load_session_user(console(request).db, name)
-        started = request.session.get(SESSION_STARTED, 0)
-        fresh = isinstance(started, int | float) and time.time() - started < SESSION_LIFETIME
-        if (
-            loaded is not None
-            and not loaded[0].disabled
-            and loaded[1] == request.session.get(SESSION_STAMP)
-            and fresh
-        ):
-            user = loaded[0]
+    token = request.session.get(SESSION_TOKEN)
+    if isinstance(token, str) and token:
+        db = console(request).db
+        name = sessions.session_user(db, token)
+        found = get_user(db, name) if name is not None else None
+        if found is not None and not found.disabled:
+            user = found
         else:
+            if name is not None:  # the account is gone or disabled: the session too
+                sessions.end_session(db, token, "disabled")
             request.session.clear()
     request.state.user = user
     return user
 
 
-def start_session(request: Request, user: User, stamp: str) -> None:
-    """Begin a session for ``user`` with a new CSRF token (no fixation of an old session)."""
+def start_session(request: Request, user: User) -> None:
+    """Begin a server-side session for ``user`` with a new CSRF token (no fixation)."""
+    db = console(request).db
+    old = request.session.get(SESSION_TOKEN)
+    if isinstance(old, str) and old:
+        sessions.end_session(db, old, "replaced")
     request.session.clear()
-    request.session[SESSION_USER] = user.username
-    request.session[SESSION_STAMP] = stamp
-    request.session[SESSION_STARTED] = int(time.time())
+    request.session[SESSION_TOKEN] = sessions.open_session(db, user.username,
+                                                           remote_addr(request))
     csrf_token(request)
     request.state.user = user
 
 
-def end_session(request: Request) -> None:
-    """Forget the session."""
+def end_session(request: Request, reason: str = "logout") -> None:
+    """End the session on the server and forget the cookie's contents."""
+    token = request.session.get(SESSION_TOKEN)
+    if isinstance(token, str) and token:
+        sessions.end_session(console(request).db, token, reason)
     request.session.clear()
     request.state.user = None
+
+
+def audit_refusal(request: Request, username: str, action: str, **details: object) -> None:
+    """Audit a refused request (``access-denied``, ``csrf-failed``…): who, what, where from."""
+    console(request).ops.audit(username or "-", action, target=request.url.path[:300],
+                               remote_addr=remote_addr(request),
+                               details={"method": request.method, **details})
 
 
 def safe_next(target: str | None) -> str:
@@ -104,12 +113,16 @@ def page(role: Role = Role.viewer) -> Callable[[PageHandler], Endpoint]:
             if request.method not in ("GET", "HEAD"):
                 form = await request.form()
                 if not csrf_ok(request, form.get(FORM_FIELD)):
+                    await run_in_threadpool(audit_refusal, request, user.username,
+                                            "csrf-failed")
                     return error_page(
                         request, 403,
                         "Форма устарела или отправлена с другого сайта (нет CSRF-токена). "
                         "Обновите страницу и повторите.",
                     )
             if not user.can(role):
+                await run_in_threadpool(audit_refusal, request, user.username,
+                                        "access-denied", required=role.name)
                 return error_page(
                     request, 403, f"Недостаточно прав: нужна роль «{role.name}» или выше."
                 )

@@ -42,6 +42,8 @@ class Console:
     throttle: LoginThrottle
     health: HealthProbe | None = None
     queue_depths: QueueDepths | None = None
+    four_eyes: bool = True
+    """Granting the administrator role or personal-data access needs a second administrator."""
 
 
 def console(request: Request) -> Console:
@@ -63,7 +65,11 @@ def privacy(request: Request) -> Privacy:
 
 
 def remote_addr(request: Request) -> str:
-    """The client's address, for the audit log and throttling."""
+    """The client's address, for the audit log and throttling.
+
+    ``X-Forwarded-For`` counts only from the operator's ``trusted_proxies``: the app's
+    :class:`hub.proxies.ForwardedFor` has already put the client's address in the scope.
+    """
     return request.client.host if request.client else ""
 
 

@@ -251,6 +251,10 @@ def envelope_fields(env: Mapping[str, Any], privacy: Privacy) -> dict[str, Any]:
     headers = out.get("headers")
     if isinstance(headers, dict):
         out["headers"] = {k: privacy.text(str(v)) for k, v in headers.items()}
+    attachments = out.get("attachments")
+    if isinstance(attachments, list):  # file names are personal as a whole
+        out["attachments"] = [{**a, "name": privacy.file_name(str(a.get("name") or ""))}
+                              if isinstance(a, dict) else a for a in attachments]
     return out
 
 
@@ -305,4 +309,42 @@ def replay_matching(
             done += 1
         except (LookupError, ValueError):
             continue  # resolved by someone else meanwhile
+    if not done:
+        ops.audit(user, "replay-matched-nothing", reason=reason, remote_addr=remote_addr,
+                  details={"type": flt.type_name, "version": flt.type_version[1],
+                           "cause_type": flt.cause_type, "queue": flt.queue})
     return done
+
+
+def replay_group(
+    db: Database,
+    ops: Operations,
+    flt: DeadLetterFilter,
+    group: str,
+    *,
+    user: str,
+    reason: str,
+    remote_addr: str,
+) -> tuple[int, list[tuple[int, str]]]:
+    """Replay the open dead letters of one cause group within ``flt``.
+
+    Returns how many were replayed and the ``(id, error)`` of those that failed. A group
+    that matched nothing (``replay-matched-nothing``) and the failures
+    (``replay-group-failed``) are audited; each replay audits itself.
+    """
+    done, failed = 0, []
+    for letter in listing(db, flt, Privacy(unmasked=False), group=group, limit=100_000):
+        try:
+            ops.replay_dead_letter(letter["id"], user=user, reason=reason,
+                                   remote_addr=remote_addr)
+            done += 1
+        except (LookupError, ValueError) as exc:
+            failed.append((int(letter["id"]), str(exc)))
+    if failed:
+        ops.audit(user, "replay-group-failed", target=group, reason=reason,
+                  remote_addr=remote_addr,
+                  details={"failed": [{"id": i, "error": e} for i, e in failed[:50]]})
+    elif not done:
+        ops.audit(user, "replay-matched-nothing", target=group, reason=reason,
+                  remote_addr=remote_addr, details={"group": group})
+    return done, failed

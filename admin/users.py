@@ -8,13 +8,14 @@ messages and runs schedules, an administrator also edits schedules and manages a
 from __future__ import annotations
 
 import enum
-import hashlib
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.engine import Connection
 
+from admin.sessions import end_user_sessions
 from contracts.envelope import utcnow
 from storage.db import Database
 from storage.models import users
@@ -118,34 +119,41 @@ def list_users(db: Database) -> list[User]:
     return [u for u in map(_user, rows) if u is not None]
 
 
-def _update(db: Database, username: str, **values: object) -> None:
-    with db.transaction() as conn:
-        done = conn.execute(
-            users.update().where(users.c.username == username).values(**values)
-        ).rowcount
+def change_account(conn: Connection, username: str, ended_by: str, **values: object) -> None:
+    """Change an account and end its open sessions (reason ``ended_by``), in the caller's
+    transaction; raises LookupError for an unknown account."""
+    done = conn.execute(
+        users.update().where(users.c.username == username).values(**values)
+    ).rowcount
     if not done:
         raise LookupError(f"no user {username!r}")
+    end_user_sessions(conn, username, ended_by)
+
+
+def _update(db: Database, username: str, ended_by: str, **values: object) -> None:
+    with db.transaction() as conn:
+        change_account(conn, username, ended_by, **values)
 
 
 def set_password(db: Database, username: str, password: str) -> None:
-    """Replace an account's password; raises LookupError or ValueError."""
+    """Replace an account's password (its sessions end); raises LookupError or ValueError."""
     _check_password(password)
-    _update(db, username, password_hash=_hasher.hash(password))
+    _update(db, username, "password-changed", password_hash=_hasher.hash(password))
 
 
 def set_role(db: Database, username: str, role: str) -> None:
-    """Change an account's role; raises LookupError or ValueError."""
-    _update(db, username, role=Role.parse(role).name)
+    """Change an account's role (its sessions end); raises LookupError or ValueError."""
+    _update(db, username, "role-changed", role=Role.parse(role).name)
 
 
 def set_personal_data(db: Database, username: str, allowed: bool) -> None:
-    """Allow or forbid an account to see personal data unmasked."""
-    _update(db, username, personal_data=allowed)
+    """Allow or forbid an account to see personal data unmasked (its sessions end)."""
+    _update(db, username, "personal-data-changed", personal_data=allowed)
 
 
 def set_disabled(db: Database, username: str, disabled: bool) -> None:
-    """Disable (no login, sessions end at their next request) or re-enable an account."""
-    _update(db, username, disabled=disabled)
+    """Disable (no login, its sessions end at once) or re-enable an account."""
+    _update(db, username, "disabled" if disabled else "enabled", disabled=disabled)
 
 
 def active_administrators(db: Database) -> list[str]:
@@ -157,25 +165,6 @@ def active_administrators(db: Database) -> list[str]:
             .where(users.c.disabled == sa.false())
         ).all()
     return [str(r[0]) for r in rows]
-
-
-def load_session_user(db: Database, username: str) -> tuple[User, str] | None:
-    """The account and its password stamp, read once per request of a logged-in session.
-
-    The stamp is a short fingerprint of the stored hash: a session keeps the stamp it was
-    opened with and ends when it changes, so a password reset logs out every session.
-    """
-    with db.read() as conn:
-        row = conn.execute(sa.select(users).where(users.c.username == username)).first()
-    user = _user(row)
-    if user is None or row is None:
-        return None
-    return user, password_stamp(str(row._mapping["password_hash"]))
-
-
-def password_stamp(password_hash: str) -> str:
-    """The fingerprint of a stored hash that sessions remember (see load_session_user)."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 def verify(db: Database, username: str, password: str) -> User | None:

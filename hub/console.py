@@ -50,6 +50,17 @@ def health_from_heartbeats(db: Database, stale_after: float = 30.0,
     return report
 
 
+def server_config(app: Any, host: str, port: int) -> uvicorn.Config:
+    """uvicorn's settings for the console.
+
+    uvicorn's own proxy headers are off: by default it believes ``X-Forwarded-For`` from any
+    local client. The console applies the operator's ``trusted_proxies`` itself
+    (:class:`hub.proxies.ForwardedFor`).
+    """
+    return uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False,
+                          lifespan="off", proxy_headers=False, server_header=False)
+
+
 class ConsoleServer:
     """The Starlette console of a :class:`HubProcess`, served by uvicorn on a thread."""
 
@@ -75,8 +86,7 @@ class ConsoleServer:
             settings=settings,
             relay=process.relay,
         )
-        config = uvicorn.Config(self.app, host=settings.admin_host, port=settings.admin_port,
-                                log_config=None, access_log=False, lifespan="off")
+        config = server_config(self.app, settings.admin_host, settings.admin_port)
         self.server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self.server.run, name="console", daemon=True)
 

@@ -55,18 +55,12 @@ class Operations:
     def audit(self, user: str, action: str, target: str = "", reason: str = "",
               details: dict[str, Any] | None = None, remote_addr: str = "") -> int:
         """Write one audit row; returns its id."""
-        with self.db.transaction() as conn:
-            return self._audit(conn, user, action, target, reason, details, remote_addr)
+        return record_audit(self.db, user, action, target, reason, details, remote_addr)
 
     @staticmethod
     def _audit(conn: Connection, user: str, action: str, target: str, reason: str,
                details: dict[str, Any] | None, remote_addr: str) -> int:
-        result = conn.execute(audit_log.insert().values(
-            at=utcnow(), username=user, action=action, target=target, reason=reason,
-            details=json.dumps(details or {}, ensure_ascii=False, default=str),
-            remote_addr=remote_addr))
-        pk = result.inserted_primary_key
-        return int(pk[0]) if pk else 0
+        return audit_row(conn, user, action, target, reason, details, remote_addr)
 
     # -- dead letters ---------------------------------------------------------------------
 
@@ -113,6 +107,10 @@ class Operations:
             rows = conn.execute(query).all()
             for row in rows:
                 self._replay_dead(conn, row, user, reason, None, remote_addr, bulk=True)
+            if not rows:  # a bulk action that did nothing is still an operator's action
+                self._audit(conn, user, "replay-matched-nothing", "", reason, {
+                    "cause_type": cause_type, "queue": queue, "type": type,
+                    "since": since, "until": until}, remote_addr)
         self._flush()
         return len(rows)
 
@@ -216,9 +214,28 @@ class Operations:
         return copy.id
 
 
+def audit_row(conn: Connection, user: str, action: str, target: str = "", reason: str = "",
+              details: dict[str, Any] | None = None, remote_addr: str = "") -> int:
+    """Write one audit row in the caller's transaction; returns its id."""
+    result = conn.execute(audit_log.insert().values(
+        at=utcnow(), username=user[:100], action=action[:100], target=target[:300],
+        reason=reason, details=json.dumps(details or {}, ensure_ascii=False, default=str),
+        remote_addr=remote_addr[:100]))
+    pk = result.inserted_primary_key
+    return int(pk[0]) if pk else 0
+
+
+def record_audit(db: Database, user: str, action: str, target: str = "", reason: str = "",
+                 details: dict[str, Any] | None = None, remote_addr: str = "") -> int:
+    """Write one audit row in its own transaction (for callers without Operations, such as
+    the command line); returns its id."""
+    with db.transaction() as conn:
+        return audit_row(conn, user, action, target, reason, details, remote_addr)
+
+
 def _require(reason: str) -> None:
     if not reason or not reason.strip():
         raise ValueError("a reason is required")
 
 
-__all__: Sequence[str] = ["Operations"]
+__all__: Sequence[str] = ["Operations", "audit_row", "record_audit"]

@@ -7,9 +7,11 @@ in the file named by ``OMSHUB_CONFIG``).
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,14 @@ class Settings(BaseModel):
     admin_port: int = 8080
     secret_key: str = Field(default="", description="Signs console sessions; generated if empty.")
     secure_cookies: bool = False
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For "
+        "is believed; empty = the header is ignored and the peer's address is the client's.")
+    four_eyes_grants: bool = Field(
+        default=True,
+        description="Granting the administrator role or personal-data access needs a second "
+        "administrator's approval; false only for a one-person install.")
     timezone: str = Field(
         default="UTC", description="Time zone the console shows and takes times in, "
         "e.g. Europe/Moscow.")
@@ -76,6 +86,15 @@ class Settings(BaseModel):
             return [v.strip() for v in value.split(",") if v.strip()]
         return value
 
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        for item in value or []:
+            ipaddress.ip_network(str(item), strict=False)  # ValueError names a bad entry
+        return value
+
     @field_validator("plugins", mode="before")
     @classmethod
     def _parse_plugins(cls, value: Any) -> Any:
@@ -97,23 +116,51 @@ class Settings(BaseModel):
         return len(self.retry_delays) + 1
 
     def resolved_database_url(self) -> str:
-        """The database URL, defaulting to SQLite in the data directory."""
+        """The database URL, defaulting to SQLite in the data directory (made private)."""
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{(self.data_dir / 'omshub.db').resolve()}"
+        return f"sqlite:///{(self.prepare_data_dir() / 'omshub.db').resolve()}"
 
     def resolved_secret_key(self) -> str:
-        """The console's signing key; generated once and kept in the data directory."""
+        """The console's signing key; generated once and kept, private, in the data directory."""
         if self.secret_key:
             return self.secret_key
         path = self.data_dir / "secret_key"
         if path.exists():
+            make_private(path)
             return path.read_text().strip()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.prepare_data_dir()
         key = secrets.token_urlsafe(48)
-        path.write_text(key)
-        path.chmod(0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
         return key
+
+    def prepare_data_dir(self) -> Path:
+        """Create the data directory private to the hub's OS user (0700, files 0600).
+
+        It holds the embedded database and the console's key: personal data and secrets.
+        What is already there is made private too (an install from before this rule).
+        """
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private(self.data_dir)
+        return self.data_dir
+
+
+def make_private(path: Path) -> None:
+    """Take group and other permissions off ``path`` and, for a directory, all it holds."""
+    todo = [path]
+    while todo:
+        item = todo.pop()
+        try:
+            mode = item.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                continue  # never follow a link out of the directory
+            item.chmod(stat.S_IMODE(mode) & 0o700)
+            if stat.S_ISDIR(mode):
+                todo.extend(item.iterdir())
+        except OSError:
+            continue  # vanished meanwhile, or not ours: leave it
 
 
 def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,8 @@ class Database:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 60}
         else:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        if self.is_sqlite:
+            _private_sqlite_file(sa.engine.make_url(self.url).database)
         self.engine: Engine = sa.create_engine(self.url, **kwargs)
         self._write_lock = threading.RLock() if self.is_sqlite else None
         if self.is_sqlite:
@@ -65,6 +68,27 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections (after fork, at shutdown)."""
         self.engine.dispose()
+
+
+SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def _private_sqlite_file(path: str | None) -> None:
+    """Create the SQLite file readable by its owner alone, and make existing files so.
+
+    SQLite gives its -wal, -shm and -journal files the mode of the database file, so a
+    database created 0600 keeps its companions private; those of an older install are
+    fixed here too. It holds personal data: no other local user may read it.
+    """
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    if not os.path.exists(path) and os.path.isdir(os.path.dirname(path) or "."):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for suffix in SQLITE_COMPANIONS:
+        try:
+            os.chmod(path + suffix, os.stat(path + suffix).st_mode & 0o700)
+        except OSError:  # absent, or not ours to change
+            continue
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

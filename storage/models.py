@@ -188,3 +188,34 @@ heartbeats = sa.Table(
     sa.Column("detail", sa.Text, nullable=False, server_default="{}"),
     comment="Each running component instance reports here; the console reads its health.",
 )
+
+console_sessions = sa.Table(
+    "console_sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True,
+              comment="sha256 of the token the cookie carries (the token is never stored)"),
+    sa.Column("username", sa.String(100), nullable=False, index=True),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("last_seen_at", TS, nullable=False),
+    sa.Column("remote_addr", sa.String(100), nullable=False, server_default=""),
+    sa.Column("ended_at", TS),
+    sa.Column("end_reason", sa.String(50)),
+    comment="Console sessions, kept on the server: logout or an account change ends them.",
+)
+
+grant_requests = sa.Table(
+    "grant_requests",
+    metadata,
+    sa.Column("id", BIGID, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(100), nullable=False, index=True,
+              comment="the account that would receive the grant"),
+    sa.Column("grant", sa.String(30), nullable=False,
+              comment="administrator (the role) or personal_data (the permission)"),
+    sa.Column("requested_by", sa.String(100), nullable=False),
+    sa.Column("requested_at", TS, nullable=False),
+    sa.Column("state", sa.String(20), nullable=False, server_default="pending", index=True),
+    sa.Column("decided_by", sa.String(100)),
+    sa.Column("decided_at", TS),
+    comment="Grants of the administrator role or of personal-data access awaiting a second "
+    "administrator's approval (four eyes).",
+)

@@ -1,16 +1,19 @@
-"""Administration: console accounts and the audit log."""
+"""Administration: console accounts, grants awaiting four eyes, and the audit log."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from admin import auditlog, users
+from admin import auditlog, grants, users
 from admin.auth import page
-from admin.context import console, error_page, flash, privacy, remote_addr, render
+from admin.context import Console, console, error_page, flash, privacy, remote_addr, render
+from admin.grants import Grant
 from admin.users import Role, User
 from storage.db import Database
 
@@ -30,14 +33,19 @@ def audit_page(request: Request, user: User, form: FormData) -> Response:
     except ValueError as exc:
         return error_page(request, 400, str(exc))
     next_url = f"/audit?{urlencode({**params, 'before': next_before})}" if next_before else ""
-    return render(request, "audit.html", {"rows": rows, "params": params, "next_url": next_url})
+    return render(request, "audit.html", {"rows": rows, "params": params, "next_url": next_url,
+                                          "known_actions": auditlog.KNOWN_ACTIONS,
+                                          "presets": auditlog.PRESETS})
 
 
 @page(Role.administrator)
 def users_page(request: Request, user: User, form: FormData) -> Response:
-    """Accounts, with the forms to add and change them."""
-    return render(request, "users.html", {"accounts": users.list_users(console(request).db),
-                                          "roles": [r.name for r in Role]})
+    """Accounts, grants awaiting a second administrator, and the forms to change them."""
+    c = console(request)
+    return render(request, "users.html", {"accounts": users.list_users(c.db),
+                                          "roles": [r.name for r in Role],
+                                          "grants": grants.pending(c.db),
+                                          "four_eyes": c.four_eyes})
 
 
 def _back(request: Request, text: str, level: str = "info") -> Response:
@@ -45,57 +53,144 @@ def _back(request: Request, text: str, level: str = "info") -> Response:
     return RedirectResponse("/users", status_code=303)
 
 
+def _failed(request: Request, user: User, action: str, target: str, exc: Exception) -> Response:
+    """Audit a failed administrative action (``<action>-failed``) and say why."""
+    console(request).ops.audit(user.username, f"{action}-failed", target=target,
+                               remote_addr=remote_addr(request), details={"error": str(exc)})
+    return _back(request, str(exc), "error")
+
+
+@dataclass(frozen=True)
+class _Done:
+    """What a change did: its audit action and details, and the message for the page."""
+
+    action: str
+    details: dict[str, object]
+    message: str
+
+
+def _ask(c: Console, user: User, target: str, grant: Grant) -> _Done:
+    """Request ``grant`` for ``target``: a second administrator will approve it."""
+    grants.request(c.db, target, grant, user.username)
+    return _Done("grant-requested", {"grant": grant.value},
+                 f"Запрошено: {grant.label} для {target}. Права будут выданы, когда запрос "
+                 "подтвердит другой администратор.")
+
+
 @page(Role.administrator)
 def add_user(request: Request, user: User, form: FormData) -> Response:
-    """Create an account."""
+    """Create an account; the administrator role and personal-data access are only requested
+    (four eyes), the account starts as an operator without personal data meanwhile."""
     c = console(request)
     name = str(form.get("username", "")).strip()
-    role = str(form.get("role", "viewer"))
     personal = form.get("personal_data") == "1"
     try:
-        users.add_user(c.db, name, str(form.get("password", "")), role, personal)
+        wanted = Role.parse(str(form.get("role", "viewer")))
+        role = min(wanted, Role.operator) if c.four_eyes else wanted
+        users.add_user(c.db, name, str(form.get("password", "")), role.name,
+                       personal and not c.four_eyes)
     except ValueError as exc:
-        return _back(request, str(exc), "error")
+        return _failed(request, user, "user-add", name, exc)
     c.ops.audit(user.username, "user-add", target=name, remote_addr=remote_addr(request),
-                details={"role": role, "personal_data": personal})
-    return _back(request, f"Пользователь {name} создан.")
+                details={"role": role.name, "personal_data": personal and not c.four_eyes})
+    asked = [g for g, wanted_it in ((Grant.administrator, role < wanted),
+                                    (Grant.personal_data, personal and c.four_eyes))
+             if wanted_it]
+    messages = [f"Пользователь {name} создан (роль {role.name})."]
+    for grant in asked:
+        done = _ask(c, user, name, grant)
+        c.ops.audit(user.username, done.action, target=name, remote_addr=remote_addr(request),
+                    details=done.details)
+        messages.append(done.message)
+    return _back(request, " ".join(messages))
+
+
+def _role(c: Console, user: User, target: User, form: FormData) -> _Done:
+    role = Role.parse(str(form.get("role", "")))
+    _keep_an_administrator(c.db, target, demoted=role < Role.administrator)
+    if c.four_eyes and role == Role.administrator and target.role < role:
+        return _ask(c, user, target.username, Grant.administrator)
+    users.set_role(c.db, target.username, role.name)
+    return _Done("user-role", {"role": role.name, "previous": target.role.name},
+                 f"Пользователь {target.username} изменён.")
+
+
+def _personal_data(c: Console, user: User, target: User, form: FormData) -> _Done:
+    allowed = form.get("personal_data") == "1"
+    if c.four_eyes and allowed and not target.personal_data:
+        return _ask(c, user, target.username, Grant.personal_data)
+    users.set_personal_data(c.db, target.username, allowed)
+    return _Done("user-personal-data", {"personal_data": allowed},
+                 f"Пользователь {target.username} изменён.")
+
+
+def _disabled(c: Console, user: User, target: User, form: FormData) -> _Done:
+    disabled = form.get("disabled") == "1"
+    if disabled:
+        _keep_an_administrator(c.db, target, demoted=True)
+    users.set_disabled(c.db, target.username, disabled)
+    return _Done("user-disabled", {"disabled": disabled},
+                 f"Пользователь {target.username} изменён.")
+
+
+def _password(c: Console, user: User, target: User, form: FormData) -> _Done:
+    users.set_password(c.db, target.username, str(form.get("password", "")))
+    return _Done("user-password", {}, f"Пользователь {target.username} изменён.")
+
+
+_CHANGES: dict[str, Callable[[Console, User, User, FormData], _Done]] = {
+    "role": _role, "personal_data": _personal_data, "disabled": _disabled,
+    "password": _password,
+}
 
 
 @page(Role.administrator)
 def change_user(request: Request, user: User, form: FormData) -> Response:
-    """Change an account: role, personal-data permission, disabled flag or password."""
+    """Change an account: role, personal-data permission, disabled flag or password.
+
+    A change ends the account's sessions at once. Under four eyes, granting the
+    administrator role or personal-data access is only requested (see :mod:`admin.grants`).
+    """
     c = console(request)
     name = request.path_params["username"]
     action = str(form.get("action", ""))
+    audited = "user-" + action.replace("_", "-")[:40]
     target = users.get_user(c.db, name)
-    if target is None:
-        return error_page(request, 404, f"Нет пользователя {name}.")
-    details: dict[str, object] = {}
+    change = _CHANGES.get(action)
+    if target is None or change is None:
+        problem = f"Нет пользователя {name}." if target is None else \
+            f"Неизвестное действие {action!r}."
+        _failed(request, user, audited, name, LookupError(problem))
+        return error_page(request, 404 if target is None else 400, problem)
     try:
-        if action == "role":
-            role = Role.parse(str(form.get("role", "")))
-            _keep_an_administrator(c.db, target, demoted=role < Role.administrator)
-            users.set_role(c.db, name, role.name)
-            details = {"role": role.name, "previous": target.role.name}
-        elif action == "personal_data":
-            allowed = form.get("personal_data") == "1"
-            users.set_personal_data(c.db, name, allowed)
-            details = {"personal_data": allowed}
-        elif action == "disabled":
-            disabled = form.get("disabled") == "1"
-            if disabled:
-                _keep_an_administrator(c.db, target, demoted=True)
-            users.set_disabled(c.db, name, disabled)
-            details = {"disabled": disabled}
-        elif action == "password":
-            users.set_password(c.db, name, str(form.get("password", "")))
-        else:
-            return error_page(request, 400, f"Неизвестное действие {action!r}.")
+        done = change(c, user, target, form)
     except (LookupError, ValueError) as exc:
-        return _back(request, str(exc), "error")
-    c.ops.audit(user.username, "user-" + action.replace("_", "-"), target=name,
-                remote_addr=remote_addr(request), details=details)
-    return _back(request, f"Пользователь {name} изменён.")
+        return _failed(request, user, audited, name, exc)
+    c.ops.audit(user.username, done.action, target=name, remote_addr=remote_addr(request),
+                details=done.details)
+    return _back(request, done.message)
+
+
+@page(Role.administrator)
+def decide_grant(request: Request, user: User, form: FormData) -> Response:
+    """Approve (the grant takes effect) or reject a grant requested by another administrator."""
+    c = console(request)
+    request_id = int(request.path_params["id"])
+    if request.path_params["decision"] not in ("approve", "reject"):
+        return error_page(request, 404, "Нет такой страницы.")
+    approve = request.path_params["decision"] == "approve"
+    verb = "approve" if approve else "reject"
+    try:
+        done = grants.decide(c.db, request_id, user.username, approve)
+    except (LookupError, ValueError) as exc:
+        return _failed(request, user, f"grant-{verb}", str(request_id), exc)
+    c.ops.audit(user.username, "grant-approved" if approve else "grant-rejected",
+                target=done.username, remote_addr=remote_addr(request),
+                details={"grant": done.grant.value, "request_id": done.id,
+                         "requested_by": done.requested_by})
+    if approve:
+        return _back(request, f"Подтверждено: {done.grant.label} для {done.username}.")
+    return _back(request, f"Отклонено: {done.grant.label} для {done.username}.")
 
 
 def _keep_an_administrator(db: Database, target: User, *, demoted: bool) -> None:

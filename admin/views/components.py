@@ -70,6 +70,15 @@ def _done(request: Request, text: str, level: str = "info") -> Response:
     return RedirectResponse("/components#schedules", status_code=303)
 
 
+def _failed(request: Request, user: User, action: str, name: str, exc: Exception,
+            **details: object) -> Response:
+    """Audit a schedule change that failed (``<action>-failed``) and say why."""
+    console(request).ops.audit(user.username, f"{action}-failed", target=name,
+                               remote_addr=remote_addr(request),
+                               details={**details, "error": str(exc)})
+    return _done(request, str(exc), "error")
+
+
 @page(Role.operator)
 def run_now(request: Request, user: User, form: FormData) -> Response:
     """Ask the scheduler to run a job once, now."""
@@ -78,7 +87,7 @@ def run_now(request: Request, user: User, form: FormData) -> Response:
     try:
         schedules.request_run(c.db, name, user=user.username)
     except LookupError as exc:
-        return _done(request, str(exc), "error")
+        return _failed(request, user, "schedule-run", name, exc)
     c.ops.audit(user.username, "schedule-run", target=name, remote_addr=remote_addr(request))
     return _done(request, f"Запуск «{name}» запрошен.")
 
@@ -92,7 +101,8 @@ def set_enabled(request: Request, user: User, form: FormData) -> Response:
     try:
         schedules.set_enabled(c.db, name, enabled, user=user.username)
     except LookupError as exc:
-        return _done(request, str(exc), "error")
+        return _failed(request, user, "schedule-enable" if enabled else "schedule-disable",
+                       name, exc)
     c.ops.audit(user.username, "schedule-enable" if enabled else "schedule-disable",
                 target=name, remote_addr=remote_addr(request))
     return _done(request, f"Расписание «{name}» {'включено' if enabled else 'выключено'}.")
@@ -108,7 +118,7 @@ def set_cron(request: Request, user: User, form: FormData) -> Response:
     try:
         schedules.set_cron(c.db, name, cron, user=user.username)
     except (LookupError, ValueError) as exc:
-        return _done(request, str(exc), "error")
+        return _failed(request, user, "schedule-cron", name, exc, cron=cron)
     c.ops.audit(user.username, "schedule-cron", target=name, remote_addr=remote_addr(request),
                 details={"cron": cron, "previous": before["cron"] if before else None})
     return _done(request, f"Расписание «{name}»: {cron}.")

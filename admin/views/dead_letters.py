@@ -80,6 +80,20 @@ def letter_page(request: Request, user: User, form: FormData) -> Response:
     return render(request, "dead_letter.html", {"d": letter})
 
 
+def _failed(request: Request, user: User, action: str, letter: dict[str, Any],
+            error: str, reason: str) -> None:
+    """Audit a failed action on one dead letter (``replay-failed``, ``discard-failed``)."""
+    console(request).ops.audit(user.username, f"{action}-failed", target=letter["message_id"],
+                               reason=reason, remote_addr=remote_addr(request),
+                               details={"dead_letter_id": letter["id"], "error": error})
+
+
+def _bulk_failed(request: Request, user: User, group: str, error: str) -> None:
+    """Audit a bulk replay refused before it started (``bulk-replay-failed``)."""
+    console(request).ops.audit(user.username, "bulk-replay-failed", target=group,
+                               remote_addr=remote_addr(request), details={"error": error})
+
+
 def _reason(form: FormData) -> str:
     return str(form.get("reason", "")).strip()
 
@@ -96,6 +110,7 @@ def replay_letter(request: Request, user: User, form: FormData) -> Response:
     edited = form.get("edited") == "1"
     try:
         if letter["state"] != "open":
+            _failed(request, user, "replay", letter, f"already {letter['state']}", reason)
             return error_page(request, 409, f"Сообщение уже обработано: {letter['state']}.")
         if not reason:
             raise ValueError(NO_REASON)
@@ -107,8 +122,11 @@ def replay_letter(request: Request, user: User, form: FormData) -> Response:
         c.ops.replay_dead_letter(letter["id"], user=user.username, reason=reason,
                                  payload=payload, remote_addr=remote_addr(request))
     except LookupError as exc:
+        _failed(request, user, "replay", letter, str(exc), reason)
         return error_page(request, 404, str(exc))
     except ValueError as exc:
+        _failed(request, user, "edit-and-replay" if edited else "replay", letter, str(exc),
+                reason)
         ctx = {"d": letter, "reason": reason, "payload_text": payload_text}
         ctx["edit_error" if edited else "replay_error"] = str(exc)
         return render(request, "dead_letter.html", ctx, status_code=400)
@@ -125,6 +143,7 @@ def discard_letter(request: Request, user: User, form: FormData) -> Response:
         return letter
     reason = _reason(form)
     if letter["state"] != "open":
+        _failed(request, user, "discard", letter, f"already {letter['state']}", reason)
         return error_page(request, 409, f"Сообщение уже обработано: {letter['state']}.")
     try:
         if not reason:
@@ -132,8 +151,10 @@ def discard_letter(request: Request, user: User, form: FormData) -> Response:
         c.ops.discard_dead_letter(letter["id"], user=user.username, reason=reason,
                                   remote_addr=remote_addr(request))
     except LookupError as exc:
+        _failed(request, user, "discard", letter, str(exc), reason)
         return error_page(request, 404, str(exc))
     except ValueError as exc:
+        _failed(request, user, "discard", letter, str(exc), reason)
         return render(request, "dead_letter.html",
                       {"d": letter, "discard_error": str(exc), "reason": reason},
                       status_code=400)
@@ -150,24 +171,20 @@ def replay_group(request: Request, user: User, form: FormData) -> Response:
     back = f"/dead-letters/groups/{key}?" + urlencode(params)
     reason = _reason(form)
     if not reason:
+        _bulk_failed(request, user, key, NO_REASON)
         flash(request, NO_REASON, "error")
         return RedirectResponse(back, status_code=303)
     try:
         flt = deadletters.DeadLetterFilter.from_params({**params, "state": "open"}, c.tz)
     except ValueError as exc:
+        _bulk_failed(request, user, key, str(exc))
         return error_page(request, 400, str(exc))
-    letters = deadletters.listing(c.db, flt, privacy(request), group=key, limit=100_000)
-    done, failures = 0, []
-    for letter in letters:
-        try:
-            c.ops.replay_dead_letter(letter["id"], user=user.username, reason=reason,
-                                     remote_addr=remote_addr(request))
-            done += 1
-        except (LookupError, ValueError) as exc:
-            failures.append(f"#{letter['id']}: {exc}")
+    done, failures = deadletters.replay_group(c.db, c.ops, flt, key, user=user.username,
+                                              reason=reason, remote_addr=remote_addr(request))
     flash(request, f"Отправлено повторно: {done}.")
     if failures:
-        flash(request, "Не удалось: " + "; ".join(failures[:5]), "error")
+        flash(request, "Не удалось: " + "; ".join(f"#{i}: {e}" for i, e in failures[:5]),
+              "error")
     return RedirectResponse("/dead-letters?" + urlencode(params), status_code=303)
 
 
@@ -187,6 +204,7 @@ def replay_filtered(request: Request, user: User, form: FormData) -> Response:
         count = deadletters.replay_matching(c.db, c.ops, flt, user=user.username,
                                             reason=reason, remote_addr=remote_addr(request))
     except ValueError as exc:
+        _bulk_failed(request, user, "", str(exc))
         flash(request, str(exc), "error")
         return RedirectResponse(back, status_code=303)
     flash(request, f"Отправлено повторно: {count}.")

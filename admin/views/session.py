@@ -7,10 +7,10 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from admin.auth import end_session, page, resolve_user, safe_next, start_session
+from admin.auth import audit_refusal, end_session, page, resolve_user, safe_next, start_session
 from admin.context import console, flash, remote_addr, render
 from admin.csrf import FORM_FIELD, csrf_ok
-from admin.users import User, load_session_user, verify
+from admin.users import User, verify
 
 
 async def home(request: Request) -> Response:
@@ -44,9 +44,12 @@ def _login(request: Request, form: FormData) -> Response:
     password = str(form.get("password", ""))
     addr = remote_addr(request)
     if not csrf_ok(request, form.get(FORM_FIELD)):
+        audit_refusal(request, username, "csrf-failed", form="login")
         return _form(request, "Сеанс формы истёк. Повторите вход.", 403, username)
     wait = c.throttle.retry_after(username, addr)
     if wait > 0:
+        c.ops.audit(username or "-", "login-locked", target=username, remote_addr=addr,
+                    details={"retry_after": int(wait) + 1})
         return _form(
             request,
             f"Слишком много неудачных попыток. Повторите через {int(wait) + 1} с.",
@@ -54,13 +57,12 @@ def _login(request: Request, form: FormData) -> Response:
             username,
         )
     user = verify(c.db, username, password) if username and password else None
-    loaded = load_session_user(c.db, user.username) if user else None
-    if user is None or loaded is None:
+    if user is None:
         c.throttle.failed(username, addr)
         c.ops.audit(username or "-", "login-failed", target=username, remote_addr=addr)
         return _form(request, "Неверное имя пользователя или пароль.", 401, username)
     c.throttle.succeeded(username, addr)
-    start_session(request, user, loaded[1])
+    start_session(request, user)
     c.ops.audit(user.username, "login", remote_addr=addr)
     return RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
 

@@ -7,8 +7,9 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from admin import users
+from admin import grants, users
 from storage.db import Database
+from tests.admin.conftest import seed_user
 
 Login = Callable[[str], TestClient]
 Token = Callable[[TestClient, str], str]
@@ -48,6 +49,13 @@ def test_role_change_disable_and_password_reset(login: Login, db: Database, seed
     assert users.get_user(db, "viewer").role == users.Role.operator  # type: ignore[union-attr]
     admin.post("/users/viewer", data={"csrf_token": token(admin, "/users"),
                                       "action": "personal_data", "personal_data": "1"})
+    # Personal-data access needs a second administrator (four eyes, tests/security).
+    assert not users.get_user(db, "viewer").personal_data  # type: ignore[union-attr]
+    seed_user(db, "second", "administrator")
+    second = login("second")
+    [grant] = grants.pending(db)
+    second.post(f"/users/grants/{grant.id}/approve",
+                data={"csrf_token": token(second, "/users")})
     assert users.get_user(db, "viewer").personal_data  # type: ignore[union-attr]
     admin.post("/users/viewer", data={"csrf_token": token(admin, "/users"),
                                       "action": "password", "password": "new password!"})
@@ -55,7 +63,7 @@ def test_role_change_disable_and_password_reset(login: Login, db: Database, seed
     admin.post("/users/viewer", data={"csrf_token": token(admin, "/users"),
                                       "action": "disabled", "disabled": "1"})
     assert users.get_user(db, "viewer").disabled  # type: ignore[union-attr]
-    actions = [a for a in ("user-role", "user-personal-data", "user-password", "user-disabled")
+    actions = [a for a in ("user-role", "grant-approved", "user-password", "user-disabled")
                if seed.audit(a)]
     assert len(actions) == 4
 
