@@ -202,15 +202,9 @@ def replay_dead_letters(request: Request, user: User, body: dict[str, Any]) -> R
     addr = remote_addr(request)
     group = body.get("group")
     if isinstance(group, str) and group:
-        letters = deadletters.listing(c.db, flt, privacy(request), group=group, limit=100_000)
-        failed: list[dict[str, Any]] = []
-        for letter in letters:
-            try:
-                c.ops.replay_dead_letter(letter["id"], user=user.username, reason=reason,
-                                         remote_addr=addr)
-            except (LookupError, ValueError) as exc:
-                failed.append({"id": letter["id"], "error": str(exc)})
-        return reply({"replayed": len(letters) - len(failed), "failed": failed})
+        done, failed = deadletters.replay_group(c.db, c.ops, flt, group, user=user.username,
+                                                reason=reason, remote_addr=addr)
+        return reply({"replayed": done, "failed": [{"id": i, "error": e} for i, e in failed]})
     if not flt.narrowed and body.get("all") is not True:
         raise ApiError(400, "give at least one filter (cause_type, queue, type, since, until, "
                             "group) or \"all\": true")
