@@ -31,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from admin import auditlog, deadletters, journal, schedules
+from admin import auditlog, deadletters, journal, schedules, viewaudit
 from admin.apiplumbing import ApiError, endpoint, error, reply
 from admin.context import console, privacy, remote_addr
 from admin.csrf import csrf_token
@@ -75,7 +75,9 @@ def messages(request: Request, user: User, body: dict[str, Any]) -> Response:
         page = journal.search(c.db, flt, privacy(request), cursor=q.get("cursor") or None,
                               limit=int(q.get("limit", journal.DEFAULT_LIMIT)))
     except ValueError as exc:
+        viewaudit.journal_search(request, user, q.get("person", "").strip(), None, str(exc))
         raise ApiError(400, str(exc)) from None
+    viewaudit.journal_search(request, user, flt.person, len(page.rows), "")
     return reply({"items": page.rows, "next_cursor": page.next_cursor})
 
 
@@ -86,6 +88,8 @@ def message(request: Request, user: User, body: dict[str, Any]) -> Response:
     found = journal.detail(c.db, c.types, request.path_params["message_id"], privacy(request))
     if found is None:
         raise ApiError(404, "no such message in the journal")
+    viewaudit.unmasked_view(request, user, viewaudit.MESSAGE_VIEW,
+                            request.path_params["message_id"], privacy(request).unmasked)
     return reply(
         {
             "message": found.summary,

@@ -7,6 +7,7 @@ millions of rows a month and an OFFSET would scan everything it skips.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -18,10 +19,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from admin.deadletters import envelope_fields
+from admin.person_search import person_condition
 from admin.privacy import Privacy
 from admin.times import as_utc, parse_when
 from admin.xmlview import DISPLAY_LIMIT, pretty
 from contracts.registry import MessageType, TypeRegistry
+from hub.xmlmask import PersonalNames, mask_tree, personal_names
 from storage.db import Database
 from storage.models import blobs, dead_letters, journal_events, journal_messages
 
@@ -66,8 +69,12 @@ class JournalFilter:
             message_id=params.get("message_id", "").strip(),
         )
 
-    def conditions(self) -> list[sa.ColumnElement[bool]]:
-        """SQL conditions for the given fields."""
+    def conditions(self, *, whole: bool = False) -> list[sa.ColumnElement[bool]]:
+        """SQL conditions for the given fields.
+
+        ``whole``: the person filter matches whole identifiers only (a masked account, see
+        :mod:`admin.person_search`); raises ValueError for a partial one.
+        """
         where: list[sa.ColumnElement[bool]] = []
         if self.type:
             where.append(_type_condition(self.type))
@@ -80,7 +87,7 @@ class JournalFilter:
         if self.until is not None:
             where.append(jm.first_seen_at < self.until)
         if self.person:
-            where.append(person_condition(self.person))
+            where.append(person_condition(self.person, whole=whole))
         if self.correlation_id:
             where.append(jm.correlation_id == self.correlation_id)
         if self.message_id:
@@ -96,24 +103,6 @@ def _type_condition(value: str) -> sa.ColumnElement[bool]:
     if m:
         return sa.and_(jm.type == m.group(1), jm.version == int(m.group(2)))
     return jm.type == value
-
-
-def person_variants(query: str) -> list[str]:
-    """A SNILS as typed (``12345678901``) and as journaled (``123-456-789 01``), both ways."""
-    variants = [query]
-    digits = re.sub(r"\D", "", query)
-    if len(digits) == 11 and re.fullmatch(r"[\d\s-]+", query):
-        variants += [digits, f"{digits[:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"]
-    return list(dict.fromkeys(variants))
-
-
-def person_condition(query: str) -> sa.ColumnElement[bool]:
-    """The person column holds space-separated identifiers: match one exactly or by prefix."""
-    parts: list[sa.ColumnElement[bool]] = []
-    for v in person_variants(query):
-        parts.append(jm.person.startswith(v, autoescape=True))
-        parts.append(jm.person.contains(" " + v, autoescape=True))
-    return sa.or_(*parts)
 
 
 def encode_cursor(at: datetime, message_id: str) -> str:
@@ -171,9 +160,12 @@ def search(
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> Page:
-    """Messages matching ``flt``, newest first, ``limit`` per page."""
+    """Messages matching ``flt``, newest first, ``limit`` per page.
+
+    A masked account's person filter takes whole identifiers only (ValueError otherwise).
+    """
     limit = max(1, min(limit, MAX_LIMIT))
-    stmt = sa.select(*_SUMMARY_COLUMNS).where(*flt.conditions())
+    stmt = sa.select(*_SUMMARY_COLUMNS).where(*flt.conditions(whole=not privacy.unmasked))
     if cursor:
         at, mid = decode_cursor(cursor)
         stmt = stmt.where(
@@ -236,7 +228,10 @@ def _events(conn: Connection, message_id: str, privacy: Privacy) -> list[dict[st
     ]
 
 
-def _raw_view(conn: Connection, blob_id: str, name: str, privacy: Privacy) -> RawView | None:
+def _raw_view(conn: Connection, blob_id: str, name: str, privacy: Privacy,
+              names: PersonalNames) -> RawView | None:
+    """The blob ready to show: for a masked account, the values the message's type declares
+    personal hidden in the parsed XML (:mod:`hub.xmlmask`), then the generic masking."""
     b = blobs.c
     head = conn.execute(
         sa.select(b.media_type, b.size, sa.func.substr(b.data, 1, DISPLAY_LIMIT).label("data"))
@@ -246,9 +241,11 @@ def _raw_view(conn: Connection, blob_id: str, name: str, privacy: Privacy) -> Ra
         return None
     data = bytes(head.data)
     truncated = int(head.size) > len(data)
-    text, is_xml = pretty(data) if not truncated else (data.decode("utf-8", "replace"), False)
-    return RawView(blob_id, name, head.media_type, int(head.size), privacy.text(text), is_xml,
-                   truncated)
+    hide = None if privacy.unmasked else functools.partial(mask_tree, names=names)
+    text, is_xml = (pretty(data, hide) if not truncated
+                    else (data.decode("utf-8", "replace"), False))
+    return RawView(blob_id, privacy.file_name(name), head.media_type, int(head.size),
+                   privacy.text(text), is_xml, truncated)
 
 
 def blob_ids(detail: MessageDetail) -> set[str]:
@@ -299,8 +296,9 @@ def detail(
         for att in envelope.get("attachments") or []:
             if isinstance(att, dict) and att.get("blob_id"):
                 refs.append((str(att["blob_id"]), str(att.get("name") or "attachment")))
+        names = personal_names(mt)
         for blob_id, name in dict(refs).items():
-            view = _raw_view(conn, blob_id, name, privacy)
+            view = _raw_view(conn, blob_id, name, privacy, names)
             if view is not None:
                 result.raw.append(view)
         dl = dead_letters.c

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contracts.registry import MessageType
-from hub.masking import mask_payload, mask_person, mask_text
+from hub.masking import mask_file_name, mask_payload, mask_person, mask_text
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,12 @@ class Privacy:
         if not value:
             return ""
         return value if self.unmasked else mask_text(value)
+
+    def file_name(self, value: str | None) -> str:
+        """A file or attachment name: personal as a whole (its extension and shape kept)."""
+        if not value:
+            return ""
+        return value if self.unmasked else mask_file_name(value)
 
     def person(self, value: str | None) -> str:
         """The journal's person column."""

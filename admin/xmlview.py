@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lxml import etree
 
 from hub import xmlsafe
@@ -20,8 +22,12 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1251", errors="replace")
 
 
-def pretty(data: bytes) -> tuple[str, bool]:
-    """``(text, is_xml)``: indented XML when ``data`` parses as XML, else decoded text."""
+def pretty(data: bytes,
+           transform: Callable[[etree._Element], None] | None = None) -> tuple[str, bool]:
+    """``(text, is_xml)``: indented XML when ``data`` parses as XML, else decoded text.
+
+    ``transform`` changes the parsed tree in place before it is written (masking).
+    """
     stripped = data.lstrip()
     if stripped.startswith(b"<"):
         try:
@@ -29,6 +35,8 @@ def pretty(data: bytes) -> tuple[str, bool]:
         except (etree.XMLSyntaxError, ValueError):
             pass
         else:
+            if transform is not None:
+                transform(root)
             text = etree.tostring(root, pretty_print=True, encoding="unicode")
             return str(text).rstrip("\n"), True
     return decode_text(data), False

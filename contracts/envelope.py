@@ -31,7 +31,9 @@ class AttachmentRef(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     blob_id: str = Field(description="Id of the blob in the hub's store (sha256 of the bytes).")
-    name: str = Field(default="", description="File name or role, e.g. 'request.xml'.")
+    name: str = Field(default="", description="File name or role, e.g. 'request.xml' (personal "
+                      "data as a whole: the console masks it).",
+                      json_schema_extra={"personal": True})
     media_type: str = Field(default="application/octet-stream")
     size: int = Field(ge=0)
 

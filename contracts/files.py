@@ -38,7 +38,9 @@ class FileReceivedV1(BaseModel):
     """A file taken in from a drop (folder, SFTP or ViPNet mail folder)."""
 
     drop: str = Field(description="Name of the drop it came through, as configured.")
-    file_name: str = Field(description="Its name as found in the drop.")
+    file_name: str = Field(description="Its name as found in the drop (personal data as a "
+                                       "whole: people name files after people).",
+                           json_schema_extra={"personal": True})
     size: int = Field(ge=1, description="Length in bytes.")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the bytes.")
     format_key: str = Field(description="Format the drop's mask table names, e.g. "
@@ -71,7 +73,8 @@ class FileSendV1(BaseModel):
     """
 
     file_name: str = Field(description="Name the recipient sees (the formats' naming rules "
-                                        "apply: the receiver routes by it).")
+                                        "apply: the receiver routes by it).",
+                           json_schema_extra={"personal": True})
     recipient: str = Field(default="", description="Organisation code of the recipient.")
     drop: str = Field(default="", description="Drop to deliver through (else found by the "
                                               "recipient).")
@@ -95,7 +98,7 @@ class FileDeliveredV1(BaseModel):
 
     drop: str = Field(description="Drop it went through.")
     recipient: str = Field(default="", description="Organisation code, if one was named.")
-    file_name: str
+    file_name: str = Field(json_schema_extra={"personal": True})
     size: int = Field(ge=0)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     signed: bool = Field(default=False, description="A .sig was written with it.")

@@ -1,7 +1,9 @@
 """Structured logs: one JSON object per line with component, message, correlation and trace ids.
 
 Personal data is masked in every log line (SNILS, policy numbers, names in XML) before it
-is written, whatever the logger's caller put in it.
+is written, whatever the logger's caller put in it; a file name passed as
+:class:`hub.masking.FileName` is masked as a whole (a name of a person in it cannot be told
+from other words).
 """
 
 from __future__ import annotations
@@ -23,6 +25,20 @@ def _mask(text: str) -> str:
     return mask_text(text)
 
 
+def _message(record: logging.LogRecord) -> str:
+    """The record's message, each :class:`hub.masking.FileName` argument masked whole."""
+    from hub.masking import FileName, mask_file_name
+
+    args = record.args
+    if isinstance(args, tuple) and any(isinstance(a, FileName) for a in args):
+        masked = tuple(mask_file_name(str(a)) if isinstance(a, FileName) else a for a in args)
+        return str(record.msg) % masked
+    if isinstance(args, dict) and any(isinstance(a, FileName) for a in args.values()):
+        return str(record.msg) % {k: mask_file_name(str(v)) if isinstance(v, FileName) else v
+                                  for k, v in args.items()}
+    return record.getMessage()
+
+
 class JsonFormatter(logging.Formatter):
     """Formats a record as a JSON line."""
 
@@ -35,7 +51,7 @@ class JsonFormatter(logging.Formatter):
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "msg": _mask(record.getMessage()),
+            "msg": _mask(_message(record)),
         }
         if self.component:
             entry["component"] = self.component
@@ -57,7 +73,13 @@ class TextFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        return _mask(super().format(record))
+        """The line, personal data masked (file names whole)."""
+        masked = _message(record)
+        if masked is record.getMessage() or masked == record.getMessage():
+            return _mask(super().format(record))
+        copy = logging.makeLogRecord(record.__dict__)
+        copy.msg, copy.args = masked, None
+        return _mask(super().format(copy))
 
 
 def configure(level: str = "INFO", fmt: str = "json", component: str = "") -> None:

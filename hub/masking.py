@@ -58,12 +58,17 @@ _OTHER_NAMES = (
     r"|иннфл|(?:сер)?номдок|серия\w*|адр\w*текст|месторожден\w*|\w*причсмерт\w*"
     r"|времясмерт|местосмерт|местонастсмерт|обстоятсмерт|телефон\w*|эл\w*почт\w*"
 )
-_ALL_NAMES = "|".join((_SNILS_NAMES, _POLICY_NAMES, _DATE_NAMES, _NAME_NAMES, _OTHER_NAMES))
+# A file or attachment name is personal as a whole: people name files after people
+# ("Заявление Петров Пётр Ильич 12.04.1980.pdf").
+_FILE_NAMES = r"[\w-]*?(?:file_?name|filename)"
+_ALL_NAMES = "|".join((_SNILS_NAMES, _POLICY_NAMES, _DATE_NAMES, _NAME_NAMES, _OTHER_NAMES,
+                       _FILE_NAMES))
 
 _KIND_SNILS = re.compile(rf"(?:{_SNILS_NAMES})\Z", re.IGNORECASE)
 _KIND_POLICY = re.compile(rf"(?:{_POLICY_NAMES})\Z", re.IGNORECASE)
 _KIND_DATE = re.compile(rf"(?:{_DATE_NAMES})\Z", re.IGNORECASE)
 _KIND_NAME = re.compile(rf"(?:{_NAME_NAMES})\Z", re.IGNORECASE)
+_KIND_FILE = re.compile(rf"(?:{_FILE_NAMES})\Z", re.IGNORECASE)
 _PERSONAL_KEY = re.compile(rf"(?:{_ALL_NAMES})\Z", re.IGNORECASE)
 
 # A leaf element with a personal local name: <ns:FAM attr="…">text</ns:FAM>.
@@ -132,6 +137,8 @@ def mask_all(value: str) -> str:
 
 def _mask_by_name(name: str, value: str) -> str:
     """Mask ``value`` in the shape its field or element name says it has."""
+    if _KIND_FILE.match(name):
+        return mask_file_name(value)
     if _KIND_SNILS.match(name):
         return mask_snils(value)
     if _KIND_POLICY.match(name):
@@ -141,6 +148,12 @@ def _mask_by_name(name: str, value: str) -> str:
     if _KIND_NAME.match(name) or "name" in name.lower():
         return mask_name(value)
     return _mask_by_shape(value)
+
+
+def mask_value(name: str, value: str) -> str:
+    """Mask a personal ``value`` in the shape its field, element or attribute ``name`` says
+    (a SNILS, a policy, a date, a name), else by what it looks like."""
+    return _mask_by_name(name, value)
 
 
 def _mask_by_shape(value: str) -> str:
@@ -208,19 +221,44 @@ def mask_person(value: str) -> str:
     return _PERSON_TOKENS.sub(_person_token, value) if value else value
 
 
+_EXTENSION = re.compile(r"(?:\.[A-Za-z][A-Za-z0-9]{0,7})+\Z")
+
+
+def mask_file_name(value: str) -> str:
+    """A file name masked as a whole, its extension and shape kept.
+
+    ``Заявление Петров 12.04.1980 СНИЛС 123-456-789 01.pdf`` →
+    ``З******** П***** **.**.**** С**** ***-***-*** 01.pdf``: every word keeps its first
+    letter, dates and numbers of five digits or more are hidden, a СНИЛС keeps its check
+    number.
+    """
+    if not value:
+        return value
+    ext = _EXTENSION.search(value)
+    stem, suffix = (value[: ext.start()], ext.group(0)) if ext else (value, "")
+    return mask_person(stem) + suffix
+
+
+class FileName(str):
+    """A file name passed to a log call: the log formatters mask it as a whole
+    (:func:`mask_file_name`), since free-text masking cannot tell a person's name in it."""
+
+    __slots__ = ()
+
+
 def is_personal_key(name: str) -> bool:
     """Whether a field, element or attribute name denotes personal data."""
     return bool(_PERSONAL_KEY.match(name))
 
 
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
+def models_in(annotation: Any) -> list[type[BaseModel]]:
     """Pydantic models inside an annotation (``Person | None``, ``list[Person]``…)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     found: list[type[BaseModel]] = []
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is not None:
         for arg in typing.get_args(annotation):
-            found.extend(_models_in(arg))
+            found.extend(models_in(arg))
     return found
 
 
@@ -240,7 +278,7 @@ def personal_paths(model: type[BaseModel], _depth: int = 0) -> frozenset[str]:
         if _declared_personal(field):
             paths.add(key)
             continue
-        for sub in _models_in(field.annotation):
+        for sub in models_in(field.annotation):
             paths.update(f"{key}.{p}" for p in personal_paths(sub, _depth + 1))
     return frozenset(paths)
 

@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from admin import journal
+from admin import journal, viewaudit
 from admin.auth import page
 from admin.context import console, error_page, flash, privacy, remote_addr, render
 from admin.users import Role, User
@@ -37,6 +37,8 @@ def journal_page(request: Request, user: User, form: FormData) -> Response:
                                 cursor=request.query_params.get("cursor") or None, limit=limit)
     except ValueError as exc:
         error = str(exc)
+    viewaudit.journal_search(request, user, params.get("person", ""),
+                             None if error else len(result.rows), error)
     next_url = ""
     if result.next_cursor:
         next_url = "/journal?" + urlencode({**params, "cursor": result.next_cursor})
@@ -69,6 +71,8 @@ def message_page(request: Request, user: User, form: FormData) -> Response:
     ctx = _detail_context(request, request.path_params["message_id"])
     if ctx is None:
         return error_page(request, 404, "Сообщение не найдено в журнале.")
+    viewaudit.unmasked_view(request, user, viewaudit.MESSAGE_VIEW,
+                            request.path_params["message_id"], privacy(request).unmasked)
     return render(request, "message.html", ctx)
 
 

@@ -26,7 +26,7 @@ account has the personal-data permission — the same masking as the pages.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -37,9 +37,7 @@ from admin.context import privacy, remote_addr
 from admin.users import Role, User
 from handlers.erz import buffer, identity
 from handlers.erz.console import decisions, protocols, views
-
-if TYPE_CHECKING:
-    from handlers.erz.console.pages import ErzScreens
+from handlers.erz.console.pages import ErzScreens, audit_card, audit_search
 
 
 def _page(request: Request) -> int:
@@ -69,9 +67,14 @@ def api_routes(screens: ErzScreens) -> list[BaseRoute]:
         if criteria.empty:
             raise ApiError(400, "give enp, snils, policy, document or surname+name+birth_date")
         page = _page(request)
-        with db.read() as conn:
-            items, total = views.search(conn, criteria, privacy(request), on(request),
-                                        page=page)
+        try:
+            with db.read() as conn:
+                items, total = views.search(conn, criteria, privacy(request), on(request),
+                                            page=page)
+        except ValueError as exc:
+            audit_search(request, user, criteria, None, str(exc))
+            raise ApiError(400, str(exc)) from None
+        audit_search(request, user, criteria, total)
         return reply({"items": items, "total": total, "page": page,
                       "page_size": views.PAGE_SIZE})
 
@@ -83,6 +86,7 @@ def api_routes(screens: ErzScreens) -> list[BaseRoute]:
                                  privacy(request))
         if found is None:
             raise ApiError(404, "no person with this ЕНП")
+        audit_card(request, user, found, privacy(request).unmasked)
         return reply(found)
 
     @endpoint()
@@ -93,6 +97,7 @@ def api_routes(screens: ErzScreens) -> list[BaseRoute]:
             found = views.person(conn, key, screens.today(), privacy(request))
             if found is None:
                 raise ApiError(404, "no person with this ЕНП")
+            audit_card(request, user, found, privacy(request).unmasked)
             return reply({"enp": found["enp"], "ref": found["ref"],
                           "changes": views.timeline(conn, key, privacy(request))})
 

@@ -1,4 +1,8 @@
-"""Excel export of the person search (.xlsx through openpyxl), masked like the screen."""
+"""Excel export of the person search (.xlsx through openpyxl), masked like the screen.
+
+Rows go through :func:`admin.xlsx.append_row`: a value from outside (a surname sent in an
+insurer's OPLIST) is written as text, never as a live formula.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
+
+from admin.xlsx import append_row
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("enp", "ЕНП"), ("surname", "Фамилия"), ("name", "Имя"),
@@ -23,14 +29,14 @@ def workbook(rows: Sequence[dict[str, str]], criteria: str, on: str) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Поиск ЗЛ"
-    sheet.append([title for _, title in COLUMNS])
+    append_row(sheet, [title for _, title in COLUMNS])
     for row in rows:
-        sheet.append([row.get(key, "") for key, _ in COLUMNS])
+        append_row(sheet, [row.get(key, "") for key, _ in COLUMNS])
     sheet.freeze_panes = "A2"
     about = book.create_sheet("Запрос")
-    about.append(["Критерии", criteria])
-    about.append(["Состояние на", on])
-    about.append(["Найдено", len(rows)])
+    append_row(about, ["Критерии", criteria])
+    append_row(about, ["Состояние на", on])
+    append_row(about, ["Найдено", len(rows)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

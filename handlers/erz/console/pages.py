@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from admin import viewaudit
 from admin.context import error_page, flash, privacy, remote_addr, render
 from admin.extensions import ConsoleContext
 from admin.users import User
@@ -25,6 +26,19 @@ def page_number(request: Request) -> int:
     """The ``page`` query parameter (1 when absent or not a number)."""
     raw = request.query_params.get("page", "1")
     return max(int(raw), 1) if raw.isdigit() else 1
+
+
+def audit_search(request: Request, user: User, criteria: views.Criteria, found: int | None,
+                 refused: str = "") -> None:
+    """Record a register search (any account): the criteria, and what it found."""
+    viewaudit.person_search(request, user, "erz/search", criteria.params(),
+                            unmasked=privacy(request).unmasked, found=found, refused=refused)
+
+
+def audit_card(request: Request, user: User, card: dict[str, Any], unmasked: bool) -> None:
+    """Record a person card (or timeline) shown with personal data."""
+    viewaudit.unmasked_view(request, user, viewaudit.PERSON_VIEW, f"erz.person/{card['enp']}",
+                            unmasked)
 
 
 class ErzScreens:
@@ -63,8 +77,14 @@ class ErzScreens:
         ctx["on"] = on.isoformat()
         if criteria.empty:
             return render(request, "erz_search.html", ctx)
-        with self.ctx.db.read() as conn:
-            rows, total = views.search(conn, criteria, privacy(request), on, page=page)
+        try:
+            with self.ctx.db.read() as conn:
+                rows, total = views.search(conn, criteria, privacy(request), on, page=page)
+        except ValueError as exc:
+            audit_search(request, user, criteria, None, str(exc))
+            ctx["error"] = str(exc)
+            return render(request, "erz_search.html", ctx, status_code=400)
+        audit_search(request, user, criteria, total)
         params = criteria.params() | ({"on": q["on"]} if q.get("on") else {})
         ctx.update(rows=rows, total=total, searched=True,
                    export_url=f"/erz/export.xlsx?{urlencode(params)}")
@@ -84,8 +104,11 @@ class ErzScreens:
         if criteria.empty:
             return error_page(request, 400, "Нечего выгружать: задайте критерии поиска.")
         shown = privacy(request)
-        with self.ctx.db.read() as conn:
-            rows, total = views.search(conn, criteria, shown, on, size=export.MAX_ROWS)
+        try:
+            with self.ctx.db.read() as conn:
+                rows, total = views.search(conn, criteria, shown, on, size=export.MAX_ROWS)
+        except ValueError as exc:
+            return error_page(request, 400, str(exc))
         described = urlencode(criteria.params())
         data = export.workbook(rows, described, on.isoformat())
         self.ctx.ops.audit(user.username, EXPORT, target="erz/search", details={
@@ -110,6 +133,7 @@ class ErzScreens:
             changes = views.timeline(conn, enp, shown) if card is not None else []
         if card is None:
             return error_page(request, 404, "В регистре нет ЗЛ с таким ЕНП.")
+        audit_card(request, user, card, shown.unmasked)
         return render(request, "erz_person.html", {"p": card, "changes": changes,
                                                    "today": self.today().isoformat()})
 

@@ -24,6 +24,9 @@ from handlers.erz.errors import ErzError
 from hub.masking import mask_all, mask_date, mask_name, mask_policy, mask_snils
 
 PAGE_SIZE = 50
+WHOLE_ONLY = ("Без допуска к персональным данным поиск — только по идентификатору целиком: "
+              "ЕНП, СНИЛС, номер полиса или серия и номер документа.")
+"""Why a masked account's search by name, birth date or half a document is refused."""
 SEX = {"1": "муж.", "2": "жен."}
 DOC_TYPES = {"14": "паспорт РФ", "3": "свидетельство о рождении"}
 
@@ -32,7 +35,9 @@ _MASKS: dict[str, Callable[[str], str]] = {
     "birth_place": mask_name, "birth_date": mask_date, "enp": mask_policy,
     "snils": mask_snils, "doctor_snils": mask_snils, "series": mask_all, "number": mask_all,
     "issuer": mask_all, "text": mask_all, "value": mask_all, "fias_guid": mask_all,
-    "kladr": mask_all, "postcode": mask_all, "act_number": mask_all,
+    "kladr": mask_all, "postcode": mask_all, "act_number": mask_all, "document": mask_all,
+    "death_date": mask_date, "issue_date": mask_date, "address": mask_all, "phone": mask_all,
+    "email": mask_all,
 }
 """How each personal field of the register is masked (by its column name)."""
 
@@ -85,6 +90,17 @@ class Criteria:
             raise ValueError("Поиск по ФИО: нужны фамилия, имя и дата рождения.")
         return found
 
+    def require_whole(self) -> None:
+        """ValueError (:data:`WHOLE_ONLY`) unless the search names a whole identifier only.
+
+        A masked account may not search by name and birth date, nor by a document number
+        without its series: a yes-or-no answer to guessed personal data is an oracle.
+        """
+        if self.surname or self.name or self.patronymic or self.birth_date:
+            raise ValueError(WHOLE_ONLY)
+        if self.document and not self.document.strip().rpartition(" ")[0]:
+            raise ValueError(WHOLE_ONLY)
+
     @property
     def empty(self) -> bool:
         """Nothing to search by."""
@@ -131,7 +147,7 @@ def summary(state: PersonState, privacy: Privacy) -> dict[str, str]:
         "snils": shown(privacy, "snils", format_snils(state.snils)),
         "policy": shown(privacy, "enp", pol.number) if pol else "",
         "smo": pol.smo if pol else "", "mo": att.mo if att else "",
-        "status": life_status(state),
+        "status": life_status(state, privacy),
     }
 
 
@@ -150,14 +166,22 @@ def resolve(conn: Connection, key: str) -> str | None:
     return key if queries.find_by_enp(conn, key) else None
 
 
-def life_status(state: PersonState) -> str:
-    """Alive, or dead since the date of death."""
-    return "жив" if state.death is None else f"умер {state.death.death_date.isoformat()}"
+def life_status(state: PersonState, privacy: Privacy | None = None) -> str:
+    """Alive, or dead since the date of death (masked unless the account may see it)."""
+    if state.death is None:
+        return "жив"
+    when = state.death.death_date.isoformat()
+    return f"умер {shown(privacy, 'death_date', when) if privacy is not None else when}"
 
 
 def search(conn: Connection, c: Criteria, privacy: Privacy, on: date, *, page: int = 1,
            size: int = PAGE_SIZE) -> tuple[list[dict[str, str]], int]:
-    """One page of results (as of ``on``) and the total number found."""
+    """One page of results (as of ``on``) and the total number found.
+
+    A masked account's criteria must be whole identifiers (ValueError otherwise).
+    """
+    if not privacy.unmasked:
+        c.require_whole()
     enps = find(conn, c)
     start = (max(page, 1) - 1) * size
     return [summary(queries.person_as_of(conn, e, on), privacy)
@@ -191,7 +215,7 @@ def card(state: PersonState, privacy: Privacy) -> dict[str, Any]:
                        "text": s("text", a.text)} for k, a in sorted(state.addresses.items())],
         "contacts": [{"kind": k, "value": s("value", c.value)}
                      for k, c in sorted(state.contacts.items())],
-        "death": {"date": state.death.death_date.isoformat(),
+        "death": {"date": s("death_date", state.death.death_date),
                   "act": s("act_number", state.death.act_number)} if state.death else None,
     }
 

@@ -41,24 +41,35 @@ class Place(XmlModel):
     country_name: Annotated[str | None, text(255), Attr("НаимСтраны")] = None
     region: Annotated[Region | None, Attr("Регион")] = None
     region_name: Annotated[str | None, text(50), Attr("НаимСубъект")] = None
-    district: Annotated[str | None, text(50), Attr("Район")] = None
-    city: Annotated[str | None, text(50), Attr("Город")] = None
-    settlement: Annotated[str | None, text(50), Attr("НаселПункт")] = None
+    district: Annotated[str | None, text(50), Attr("Район")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    city: Annotated[str | None, text(50), Attr("Город")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    settlement: Annotated[str | None, text(50), Attr("НаселПункт")] = Field(
+        default=None, json_schema_extra=PERSONAL)
 
 
 class KladrAddress(XmlModel):
     """An address by the КЛАДР classifier (АдрКЛАДРТип)."""
 
-    postcode: Annotated[str | None, digits(6), Attr("Индекс")] = None
+    postcode: Annotated[str | None, digits(6), Attr("Индекс")] = Field(
+        default=None, json_schema_extra=PERSONAL)
     region: Annotated[Region, Attr("КодРегион")]
     region_name: Annotated[str, text(50), Attr("НаимРегион")]
-    district: Annotated[str | None, text(50), Attr("Район")] = None
-    city: Annotated[str | None, text(50), Attr("Город")] = None
-    settlement: Annotated[str | None, text(50), Attr("НаселПункт")] = None
-    street: Annotated[str | None, text(50), Attr("Улица")] = None
-    house: Annotated[str | None, text(20), Attr("Дом")] = None
-    building: Annotated[str | None, text(20), Attr("Корпус")] = None
-    flat: Annotated[str | None, text(20), Attr("Кварт")] = None
+    district: Annotated[str | None, text(50), Attr("Район")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    city: Annotated[str | None, text(50), Attr("Город")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    settlement: Annotated[str | None, text(50), Attr("НаселПункт")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    street: Annotated[str | None, text(50), Attr("Улица")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    house: Annotated[str | None, text(20), Attr("Дом")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    building: Annotated[str | None, text(20), Attr("Корпус")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    flat: Annotated[str | None, text(20), Attr("Кварт")] = Field(
+        default=None, json_schema_extra=PERSONAL)
 
 
 class CodedName(XmlModel):
@@ -94,18 +105,26 @@ class FiasAddress(XmlModel):
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    fias_id: Annotated[str, text(36), Attr("ИдНом")]
-    postcode: Annotated[str | None, digits(6), Attr("Индекс")] = None
+    fias_id: Annotated[str, text(36), Attr("ИдНом")] = Field(json_schema_extra=PERSONAL)
+    postcode: Annotated[str | None, digits(6), Attr("Индекс")] = Field(
+        default=None, json_schema_extra=PERSONAL)
     region: Annotated[Region, Elem("Регион")]
     municipal_district: Annotated[CodedName, Elem("МуниципРайон")]
     urban_rural_settlement: Annotated[CodedName | None, Elem("ГородСелПоселен")] = None
-    settlement: Annotated[KindName | None, Elem("НаселенПункт")] = None
-    planning_element: Annotated[TypeName | None, Elem("ЭлПланСтруктур")] = None
-    street: Annotated[TypeName | None, Elem("ЭлУлДорСети")] = None
-    land_plot: Annotated[str | None, text(50), Elem("ЗемелУчасток")] = None
-    buildings: Annotated[list[Numbered], Elem("Здание")] = []
-    premises: Annotated[Numbered | None, Elem("ПомещЗдания")] = None
-    flat: Annotated[Numbered | None, Elem("ПомещКвартиры")] = None
+    settlement: Annotated[KindName | None, Elem("НаселенПункт")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    planning_element: Annotated[TypeName | None, Elem("ЭлПланСтруктур")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    street: Annotated[TypeName | None, Elem("ЭлУлДорСети")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    land_plot: Annotated[str | None, text(50), Elem("ЗемелУчасток")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    buildings: Annotated[list[Numbered], Elem("Здание")] = Field(
+        default=[], json_schema_extra=PERSONAL)
+    premises: Annotated[Numbered | None, Elem("ПомещЗдания")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    flat: Annotated[Numbered | None, Elem("ПомещКвартиры")] = Field(
+        default=None, json_schema_extra=PERSONAL)
 
 
 class IdentityDocument(XmlModel):
@@ -115,7 +134,8 @@ class IdentityDocument(XmlModel):
     name: Annotated[str, text(120), Attr("НаимДок")]
     series_number: Annotated[str, text(25), Attr("СерНомДок")] = Field(
         json_schema_extra=PERSONAL)
-    issued_on: Annotated[date | None, Attr("ДатаДок")] = None
+    issued_on: Annotated[date | None, Attr("ДатаДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
     issued_by: Annotated[str | None, text(255), Attr("ВыдДок")] = None
     issuer_code: Annotated[str | None, exact(7), Attr("КодВыдДок")] = None
 
@@ -142,8 +162,10 @@ class ForeignResidence(XmlModel):
 class DeathCause(XmlModel):
     """A cause of death (СведПричСмерт)."""
 
-    code: Annotated[str | None, text(10), Attr("КодПричСмерт")] = None
-    name: Annotated[str | None, text(255), Attr("ПричСмерт")] = None
+    code: Annotated[str | None, text(10), Attr("КодПричСмерт")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    name: Annotated[str | None, text(255), Attr("ПричСмерт")] = Field(
+        default=None, json_schema_extra=PERSONAL)
 
 
 class Deceased(XmlModel):
@@ -169,9 +191,12 @@ class Deceased(XmlModel):
     residence_abroad: Annotated[ForeignResidence | None, Elem("МЖПослИн", choice="residence")] = (
         None)
     identity_document: Annotated[IdentityDocument | None, Elem("УдЛичнФЛ")] = None
-    death_date: Annotated[date | None, Elem("ДатаСмерт", choice="death")] = None
-    death_month: Annotated[str | None, G_YEAR_MONTH, Elem("МесГодСмерт", choice="death")] = None
-    death_year: Annotated[str | None, G_YEAR, Elem("ГодСмерт", choice="death")] = None
+    death_date: Annotated[date | None, Elem("ДатаСмерт", choice="death")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    death_month: Annotated[str | None, G_YEAR_MONTH, Elem("МесГодСмерт", choice="death")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    death_year: Annotated[str | None, G_YEAR, Elem("ГодСмерт", choice="death")] = Field(
+        default=None, json_schema_extra=PERSONAL)
     death_place: Annotated[Place, Elem("МестоСмерт")]
 
 
@@ -182,8 +207,10 @@ class DeathDocument(XmlModel):
 
     code: Annotated[str | None, digits(5), Attr("КодДок")] = None
     name: Annotated[str, text(500), Attr("НаимДок")]
-    series_number: Annotated[str | None, text(25), Attr("СерНомДок")] = None
-    issued_on: Annotated[date | None, Attr("ДатаДок")] = None
+    series_number: Annotated[str | None, text(25), Attr("СерНомДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    issued_on: Annotated[date | None, Attr("ДатаДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
     organisation: Annotated[str | None, text(255), Elem("НаимОрг", choice="issuer")] = None
     entrepreneur: Annotated[FullName | None, Elem("ФИОИП", choice="issuer")] = None
     applicant: Annotated[FullName | None, Elem("ФИОФЛ", choice="issuer")] = None
@@ -216,9 +243,9 @@ class RecordStatus(XmlModel):
 class Certificate(XmlModel):
     """The death certificate issued (СведСвидет)."""
 
-    series: Annotated[str, text(6, 2), Attr("СерияСвидет")]
-    number: Annotated[str, text(7, 6), Attr("НомерСвидет")]
-    issued_on: Annotated[date, Attr("ДатаВыдСвидет")]
+    series: Annotated[str, text(6, 2), Attr("СерияСвидет")] = Field(json_schema_extra=PERSONAL)
+    number: Annotated[str, text(7, 6), Attr("НомерСвидет")] = Field(json_schema_extra=PERSONAL)
+    issued_on: Annotated[date, Attr("ДатаВыдСвидет")] = Field(json_schema_extra=PERSONAL)
 
 
 class DeathRecord(XmlModel):
@@ -226,7 +253,7 @@ class DeathRecord(XmlModel):
 
     xml_namespace: ClassVar[str] = NS
 
-    number: Annotated[str, text(22), Attr("НомерЗапис")]
+    number: Annotated[str, text(22), Attr("НомерЗапис")] = Field(json_schema_extra=PERSONAL)
     recorded_on: Annotated[date, Attr("ДатаЗапис")]
     registry_office: Annotated[RegistryOffice, Elem("ОрганЗАГС")]
     status: Annotated[RecordStatus, Elem("СтатусЗаписи")]

@@ -65,9 +65,12 @@ class Place(XmlModel):
     country_name: Annotated[str | None, text(255), Attr("НаимСтраны")] = None
     region: Annotated[str | None, digits(2), Attr("Регион")] = None
     region_name: Annotated[str | None, text(50), Attr("НаимСубъект")] = None
-    district: Annotated[str | None, text(50), Attr("Район")] = None
-    city: Annotated[str | None, text(50), Attr("Город")] = None
-    settlement: Annotated[str | None, text(50), Attr("НаселПункт")] = None
+    district: Annotated[str | None, text(50), Attr("Район")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    city: Annotated[str | None, text(50), Attr("Город")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    settlement: Annotated[str | None, text(50), Attr("НаселПункт")] = Field(
+        default=None, json_schema_extra=PERSONAL)
     oktmo: Annotated[Oktmo | None, Attr("ОКТМО")] = None
 
 
@@ -124,7 +127,8 @@ class IdentityDocument(XmlModel):
     name: Annotated[str, text(120), Attr("НаимДок")]
     series_number: Annotated[str, text(25), Attr("СерНомДок")] = Field(
         json_schema_extra=PERSONAL)
-    issued_on: Annotated[date | None, Attr("ДатаДок")] = None
+    issued_on: Annotated[date | None, Attr("ДатаДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
     issued_by: Annotated[str | None, text(255), Attr("ВыдДок")] = None
 
 
@@ -149,15 +153,17 @@ class Doctor(XmlModel):
 class IcdCause(XmlModel):
     """A cause of death by МКБ-10 (СвПричСмертМКБ)."""
 
-    code: Annotated[str, text(10), Attr("КодПричСмерт")]
-    name: Annotated[str, text(255), Attr("ПричСмерт")]
+    code: Annotated[str, text(10), Attr("КодПричСмерт")] = Field(json_schema_extra=PERSONAL)
+    name: Annotated[str, text(255), Attr("ПричСмерт")] = Field(json_schema_extra=PERSONAL)
 
 
 class OtherCause(XmlModel):
     """A cause of death in free form (СвПричСмертПроизв)."""
 
-    code: Annotated[str | None, text(10), Attr("КодПричСмертПроизв")] = None
-    name: Annotated[str, text(255), Attr("ПричСмертПроизв")]
+    code: Annotated[str | None, text(10), Attr("КодПричСмертПроизв")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    name: Annotated[str, text(255), Attr("ПричСмертПроизв")] = Field(
+        json_schema_extra=PERSONAL)
 
 
 class DeathCause(XmlModel):
@@ -188,10 +194,13 @@ class Deceased(XmlModel):
     citizenship: Annotated[Citizenship | None, Elem("Гражданство", absent="ПрГражданство")] = (
         None)
     residence: Annotated[Residence | None, Elem("АдрМЖ", absent="ПрАдрМЖ")] = None
-    death_date: Annotated[date | None, Elem("ДатаСмертКаленд", absent="ПрДатаСмерт")] = None
+    death_date: Annotated[date | None, Elem("ДатаСмертКаленд", absent="ПрДатаСмерт")] = Field(
+        default=None, json_schema_extra=PERSONAL)
     death_date_partial: Annotated[PartialDate | None, Elem(
-        "ДатаСмертДок", absent="ПрДатаСмерт")] = None
-    death_time: Annotated[time | None, Elem("ВремяСмерт", absent="ПрВремяСмерт")] = None
+        "ДатаСмертДок", absent="ПрДатаСмерт")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    death_time: Annotated[time | None, Elem("ВремяСмерт", absent="ПрВремяСмерт")] = Field(
+        default=None, json_schema_extra=PERSONAL)
     death_place: Annotated[Place | None, Elem("МестоСмерт", absent="ПрМестоСмерт")] = None
     nationality: Annotated[str | None, digits(3), Elem(
         "Национальность", absent="ПрНациональность")] = None
@@ -234,8 +243,10 @@ class Document(XmlModel):
 
     code: Annotated[str | None, exact(5), Attr("КодДок")] = None
     name: Annotated[str, text(500), Attr("НаимДок")]
-    series_number: Annotated[str | None, text(25), Attr("СерНомДок")] = None
-    issued_on: Annotated[date | None, Attr("ДатаДок")] = None
+    series_number: Annotated[str | None, text(25), Attr("СерНомДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    issued_on: Annotated[date | None, Attr("ДатаДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
     mark: Annotated[Mark | None, Elem("СведПометка")] = None
     organisation: Annotated[str | None, text(255), Elem("НаимОрг", choice="issuer")] = None
     entrepreneur: Annotated[FullName | None, Elem("ФИОИП", choice="issuer")] = None
@@ -314,9 +325,9 @@ class RecordStatus(XmlModel):
 class Certificate(XmlModel):
     """A death certificate issued (СведСвидетТип)."""
 
-    series: Annotated[str, text(8, 2), Attr("СерияСвидет")]
-    number: Annotated[str, text(8, 6), Attr("НомерСвидет")]
-    issued_on: Annotated[date, Attr("ДатаВыдСвидет")]
+    series: Annotated[str, text(8, 2), Attr("СерияСвидет")] = Field(json_schema_extra=PERSONAL)
+    number: Annotated[str, text(8, 6), Attr("НомерСвидет")] = Field(json_schema_extra=PERSONAL)
+    issued_on: Annotated[date, Attr("ДатаВыдСвидет")] = Field(json_schema_extra=PERSONAL)
 
 
 class Registered(XmlModel):
@@ -334,7 +345,7 @@ class DeathRecord(XmlModel):
     xml_namespace: ClassVar[str] = NS
     xml_required_choices: ClassVar[frozenset[str]] = frozenset({"applicant"})
 
-    number: Annotated[str, text(22), Attr("НомерЗапис")]
+    number: Annotated[str, text(22), Attr("НомерЗапис")] = Field(json_schema_extra=PERSONAL)
     recorded_on: Annotated[date, Attr("ДатаЗапис")]
     version: Annotated[str, text(3), Attr("НомерВерс")]
     version_date: Annotated[date, Attr("ДатаВерс")]
