@@ -6,6 +6,12 @@ together, then the deliveries are acknowledged. A crash before the commit redeli
 batch and nothing of it happened; a crash after the commit redelivers it and the inbox
 turns it into no-ops.
 
+The inbox rows are taken FIRST in the transaction (``INSERT … ON CONFLICT DO NOTHING``):
+a message whose row exists is a duplicate and dropped. When two processes are given the
+same message at once (a router re-run, a redelivery), the second one's insert waits for
+the first one's transaction and, once it commits, finds the row there: the copy is dropped
+and acknowledged, and its neighbours in the batch go on. A duplicate never fails a batch.
+
 The fast path runs the whole batch without savepoints. If a handler raises, the batch is
 rolled back and run again with a savepoint per message, so that one bad message is retried
 or dead-lettered without undoing its neighbours.
@@ -36,7 +42,7 @@ from hub.metrics import HANDLE_SECONDS, MESSAGES
 from hub.outbox import envelope_for, stage
 from hub.resilience import Steadfast
 from hub.tracing import current_correlation, current_message, current_trace, trace_id_of
-from storage.bulk import insert_rows
+from storage.bulk import insert_new, insert_rows
 from storage.journal import JournalBatch
 from storage.models import dead_letters, inbox, schedules
 
@@ -220,13 +226,14 @@ class Runner:
         # Fast path: effects written through tx.insert wait here and go in bulk.
         deferred: dict[sa.Table, list[dict[str, Any]]] | None = None if savepoints else {}
         with self.ctx.db.transaction() as conn:
-            seen = self._seen(conn, [it.env.id for it in items])
+            # Claim before any effect: a copy another process holds waits here for it.
+            ours = self._claim(conn, [it.env.id for it in items])
             done: list[_Item] = []
             failed: list[_Item] = []
             for item in items:
-                if item.env.id in seen:
-                    continue  # a redelivery of something already handled: no effect again
-                seen.add(item.env.id)  # and a second copy within this very batch
+                if item.env.id not in ours:
+                    continue  # handled already (here, before, or by another process)
+                ours.discard(item.env.id)  # a second copy in this very batch is one too
                 if item.error is None:
                     self._call(conn, item, deferred)
                 if item.error is None:
@@ -236,11 +243,9 @@ class Runner:
                     retries += self._fail(conn, journal, item)
             if deferred:
                 self._flush(conn, deferred, done)
-            now = utcnow()
+            if failed:
+                self._unclaim(conn, [it.env.id for it in failed])
             if done:
-                insert_rows(conn, inbox, [
-                    {"consumer": self.name, "message_id": it.env.id, "handled_at": now}
-                    for it in done])
                 for item in done:
                     if item.attempt:
                         journal.event(item.env.id, "retried", queue=self.queue,
@@ -253,12 +258,15 @@ class Runner:
                 self._dead_letter(conn, d, cause_type, cause, 1)
             journal.write(conn)
         # Counted only once committed: a rolled-back fast path must not count twice.
-        self._count(len(done), failed)
+        self._count(len(done), failed, duplicates=len(items) - len(done) - len(failed))
         return retries
 
-    def _count(self, handled: int, failed: list[_Item]) -> None:
+    def _count(self, handled: int, failed: list[_Item], *, duplicates: int = 0) -> None:
         self.handled += handled
         MESSAGES.labels(self.name, "handled").inc(handled)
+        if duplicates:
+            MESSAGES.labels(self.name, "duplicate").inc(duplicates)
+            log.info("%s: %d duplicate(s) dropped, already handled", self.name, duplicates)
         if failed:
             self.failed += len(failed)
             self.last_error = f"{type(failed[-1].error).__name__}: {failed[-1].error}"
@@ -342,6 +350,21 @@ class Runner:
              "attempts": attempts, "body": d.body, "at": utcnow(), "state": "open"},
         )
 
+    def _claim(self, conn: Connection, ids: list[str]) -> set[str]:
+        """Insert the inbox rows of ``ids``; returns those that were not there (to handle).
+
+        Taken first in the batch's transaction: a row another process's open transaction
+        holds makes this wait until it commits (then the id is a duplicate) or rolls back
+        (then it is ours). Sorted inserts keep two such claims from deadlocking.
+        """
+        return insert_new(conn, inbox, "message_id", ids, consumer=self.name,
+                          handled_at=utcnow())
+
+    def _unclaim(self, conn: Connection, ids: list[str]) -> None:
+        """Give back the claims of messages that failed: they are not handled yet."""
+        c = inbox.c
+        conn.execute(inbox.delete().where(c.consumer == self.name, c.message_id.in_(ids)))
+
     def _seen(self, conn: Connection, ids: list[str]) -> set[str]:
         if not ids:
             return set()
@@ -379,14 +402,18 @@ class Runner:
                     last_error=None if item.error is None else f"{item.error}"[:4000])
             )
             retries: list[Outgoing] = []
+            duplicate = False
             if item.error is None:
-                conn.execute(inbox.insert(), {"consumer": self.name, "message_id": item.env.id,
-                                              "handled_at": utcnow()})
-                journal.event(item.env.id, "handled", queue=self.queue, attempt=item.attempt)
+                # Another process may have run the same copy meanwhile: recorded once.
+                duplicate = not self._claim(conn, [item.env.id])
+                if not duplicate:
+                    journal.event(item.env.id, "handled", queue=self.queue,
+                                  attempt=item.attempt)
             else:
                 retries = self._fail(conn, journal, item)
             journal.write(conn)
-        self._count(1 if item.error is None else 0, [] if item.error is None else [item])
+        ok = item.error is None
+        self._count(int(ok and not duplicate), [] if ok else [item], duplicates=int(duplicate))
         return retries
 
 
