@@ -9,7 +9,9 @@ Organisations: two clinics and two insurers of the synthetic region. Persons:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -42,11 +44,11 @@ def snils(serial: int) -> str:
     return first9 + snils_check_number(first9)
 
 
-@pytest.fixture(scope="session")
-def org_settings() -> list[dict[str, str]]:
+@functools.cache
+def organisations() -> tuple[dict[str, str], ...]:
     """``[plugins.soap].organisations`` with scrypt hashes (made once: scrypt is slow)."""
-    return [{"code": code, "kind": kind, "username": user,
-             "password_hash": hash_password(PASSWORDS[user])} for user, code, kind in ORGS]
+    return tuple({"code": code, "kind": kind, "username": user,
+                  "password_hash": hash_password(PASSWORDS[user])} for user, code, kind in ORGS)
 
 
 def populate(hub: TestHub) -> None:
@@ -82,16 +84,23 @@ class Services:
         return zeep.Client(f"{self.url}?wsdl", transport=Transport(session=session))
 
 
-@pytest.fixture
-def services(footprint: Footprint, tmp_path: Path,
-             org_settings: list[dict[str, str]]) -> Iterator[Services]:
-    """Router, ERZ handler and SOAP adapter on the footprint, with the three persons."""
+@contextmanager
+def serving(footprint: Footprint, tmp_path: Path, **soap: object) -> Iterator[Services]:
+    """Router, ERZ handler and SOAP adapter on the footprint, with the three persons;
+    ``soap`` adds to ``[plugins.soap]`` (limits, throttling)."""
     port = free_port()
     # With the ФФОМС dictionaries (when at hand) the ФЛК checks codes as well as formats.
     schemas = FERZL if (FERZL / "erz-dictionaries" / "concept.xml").is_file() else None
     settings = footprint.settings(tmp_path, schemas_dir=schemas, plugins={"soap": {
-        "port": port, "organisations": org_settings}})
+        "port": port, "organisations": list(organisations()), **soap}})
     with running_hub(settings, ["hub.router", "handler.erz", "adapter.soap"]) as hub:
         populate(hub)
         yield Services(hub, f"http://127.0.0.1:{port}/soap/erz")
+
+
+@pytest.fixture
+def services(footprint: Footprint, tmp_path: Path) -> Iterator[Services]:
+    """The services of :func:`serving` with the default settings."""
+    with serving(footprint, tmp_path) as running:
+        yield running
 
