@@ -45,6 +45,7 @@ from adapters.smev3 import protocol as p
 from adapters.smev3.attachments import Attachment, AttachmentTransfer, Limits, streebog
 from adapters.smev3.protocol.faults import InvalidContent
 from adapters.smev3.simulator_files import SimulatedFileExchange, accept, offer
+from adapters.smev3.simulator_state import SimulatorState
 from adapters.smev3.soap import Verifier
 from adapters.smev3.types import InformationType, TypeCatalogue
 from hub.component import Adapter
@@ -82,9 +83,11 @@ class SimulatedSmev:
                  signer: p.Signer | None = None, verifier: Verifier | None = None,
                  redeliver_after: float = 60.0,
                  statuses_via_get_status: bool | None = None,
-                 files: SimulatedFileExchange | None = None, limits: Limits | None = None
-                 ) -> None:
+                 files: SimulatedFileExchange | None = None, limits: Limits | None = None,
+                 state: SimulatorState | None = None) -> None:
         self.types = types
+        self.state = state
+        """What was offered and acknowledged, kept across restarts (None: in memory only)."""
         self.statuses_via_get_status = (verifier is not None if statuses_via_get_status is None
                                         else statuses_via_get_status)
         self._statuses: deque[p.StatusMessage] = deque()
@@ -133,6 +136,8 @@ class SimulatedSmev:
         with self._lock:
             for queue in self._queues.values():
                 if queue.delivered.pop(message_id, None) is not None:
+                    if self.state is not None:
+                        self.state.acknowledged(message_id)
                     return True
         return False
 
@@ -145,23 +150,36 @@ class SimulatedSmev:
     # -- the simulated other side --------------------------------------------------------
 
     def offer_request(self, info: InformationType, request: BaseModel | None = None,
-                      attachments: Sequence[Attachment] = ()) -> str:
+                      attachments: Sequence[Attachment] = (), *, name: str = "") -> str:
         """Put a request in our GetRequest queue (we are the provider); returns its MessageID.
 
         ``request`` is the canonical request to send (a death record of a chosen person, say);
-        the type's sample request by default. ``attachments`` go with it.
+        the type's sample request by default. ``attachments`` go with it. A ``name``d offer
+        is remembered in :attr:`state`: once acknowledged it is not offered again, and an
+        unacknowledged one goes out again under its first MessageID.
         """
         request = request if request is not None else info.sample_request()
         if request is None:
             raise LookupError(f"{info.key} has no sample request to simulate")
-        return self.offer_content(info, info.request_to_xml(request), attachments)
+        message_id = ""
+        if name and self.state is not None:
+            known, acknowledged = self.state.offer_of(name)
+            if known is not None and acknowledged:
+                return known
+            message_id = known or ""
+        mid = self.offer_content(info, info.request_to_xml(request), attachments,
+                                 message_id=message_id)
+        if name and self.state is not None:
+            self.state.offered(name, mid)
+        return mid
 
     def offer_content(self, info: InformationType, content: etree._Element,
-                      attachments: Sequence[Attachment] = ()) -> str:
+                      attachments: Sequence[Attachment] = (), *, message_id: str = "") -> str:
         """Put any business element in ``info``'s GetRequest queue — even one of another
-        type, as a misrouted delivery would be; returns its MessageID."""
+        type, as a misrouted delivery would be; returns its MessageID (``message_id``, or
+        a new one)."""
         out, fs = offer(self.transfer, attachments, self.files)
-        data = p.RequestData(content=content, message_id=p.new_message_id(),
+        data = p.RequestData(content=content, message_id=message_id or p.new_message_id(),
                              attachment_headers=out.headers, ref_attachment_headers=out.refs)
         reply_to = f"sim:{data.message_id}"
         key: Key = (info.request_namespace, getattr(info.request_model, "xml_root", None))
@@ -381,12 +399,18 @@ DEMO_EXTRACT = Attachment("выписка.pdf", "application/pdf",
 """What the simulated ФНС attaches to an ЕГРЮЛ extract in ``omshub up``."""
 
 
+STATE_FILE = "smev3-simulator-state.json"
+"""The simulator component's memory of offers and acknowledgements, in the data directory."""
+
+
 class Smev3Simulator(Adapter):
     """The simulator as a component, so that ``omshub up`` shows СМЭВ traffic flowing.
 
     ``[plugins.smev3-simulator]``: ``host``, ``port`` (8181, where the adapter points by
     default), ``ftp_port`` (2121, the file exchange; files kept under the hub's data
-    directory, ``smev3-simulator-files``). The schema directory is the hub's ``schemas_dir``.
+    directory, ``smev3-simulator-files``). What it offered and what was acknowledged is
+    kept in ``smev3-simulator-state.json`` there, so a restart does not send again a
+    sample the hub acknowledged. The schema directory is the hub's ``schemas_dir``.
     The simulated ФНС attaches a small PDF to its ЕГРЮЛ extracts.
     """
 
@@ -418,7 +442,8 @@ class Smev3Simulator(Adapter):
             log.error("СМЭВ 3 simulator not started: %s", self.error)
             return
         smev = SimulatedSmev(catalogue(), schemas=SchemaStore(schemas_dir) if schemas_dir
-                             else None, files=files)
+                             else None, files=files, state=SimulatorState(
+                                 Path(self.ctx.settings.data_dir) / STATE_FILE))
         smev.answer_files["fns.egrul"] = [DEMO_EXTRACT]
         try:
             self.server = SimulatorServer(smev, host, port)
@@ -431,7 +456,7 @@ class Smev3Simulator(Adapter):
         self.server.start()
         for info in catalogue().types.values():
             if info.role == "provider" and info.sample_request() is not None:
-                smev.offer_request(info)
+                smev.offer_request(info, name=f"sample:{info.key}")
         log.info("СМЭВ 3 simulator on %s", self.server.url)
 
     def stop(self) -> None:

@@ -108,6 +108,27 @@ def propose(conn: Connection, kind: str, payload: dict[str, Any], why: str, sour
     return int(key[0])
 
 
+def revise(conn: Connection, item_id: int, payload: dict[str, Any], why: str, *,
+           candidate: dict[str, Any] | None = None) -> int:
+    """Replace a pending item's operation, keys and why (its record was corrected at the
+    source); returns the item's id (NotPending when it was decided meanwhile)."""
+    _lock_pending(conn, item_id)
+    conn.execute(m.buffer.update().where(m.buffer.c.id == item_id).values(
+        enp=payload.get("enp"), payload=payload, candidate=candidate, why=why,
+        last_error=None))
+    return item_id
+
+
+def settle(conn: Connection, item_id: int, user: str, note: str, enp: str | None, *,
+           clock: Callable[[], datetime] = utcnow) -> None:
+    """Mark a pending item ``applied`` by the flow that proposed it (its corrected record
+    applied at once), so that no operator applies it a second time."""
+    _lock_pending(conn, item_id)
+    conn.execute(m.buffer.update().where(m.buffer.c.id == item_id).values(
+        status=APPLIED, enp=enp, decided_by=user, decided_at=clock(), note=note,
+        last_error=None))
+
+
 def get(conn: Connection, item_id: int) -> BufferItem:
     """One item (LookupError when there is none)."""
     row = conn.execute(sa.select(m.buffer).where(m.buffer.c.id == item_id)).mappings().first()

@@ -236,3 +236,30 @@ stoplisted = sa.Table(
     sa.Column("at", TS, nullable=False),
     comment="stop_policy changes already reported to their insurer in a STOPLIST.",
 )
+
+zags_acts = sa.Table(
+    "erz_zags_acts", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("office_code", sa.String(8), nullable=False,
+              comment="КодЗАГС, the registry office (ОрганЗАГС)"),
+    sa.Column("act_number", sa.String(22), nullable=False, comment="НомерЗапис"),
+    sa.Column("act_date", sa.Date, nullable=False, comment="ДатаЗапис"),
+    sa.Column("schema", sa.String(8), nullable=False, comment="112-41 or 112-04"),
+    sa.Column("version", sa.String(3), comment="НомерВерс of the last version taken (112-41)"),
+    sa.Column("digest", sa.String(64), nullable=False,
+              comment="SHA-256 of the record's content as last taken"),
+    sa.Column("content", sa.JSON, nullable=False,
+              comment="what the register used of it: names, birth and death dates, document"),
+    sa.Column("outcome", sa.String(16), nullable=False,
+              comment="applied, buffered, already_dead (what became of it last)"),
+    sa.Column("enp", sa.String(16)),
+    sa.Column("buffer_id", sa.BigInteger),
+    sa.Column("corrections", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("first_message_id", sa.String(64), nullable=False),
+    sa.Column("last_message_id", sa.String(64), nullable=False),
+    sa.Column("received_at", TS, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.UniqueConstraint("office_code", "act_number", "act_date", name="uq_erz_zags_acts_act"),
+    comment="ЗАГС death act records taken, one per act (ЗАГС, number, date): a repeat is "
+            "recognised, a changed one taken as a correction (handlers/erz/zags_acts.py).",
+)

@@ -303,6 +303,15 @@ class Register:
         if self._active(m.attachments, pid, death.death_date, started_before=True):
             self.detach(enp, death.death_date, closing)
 
+    def log(self, enp: str, op: str, aspect: str, effective: date | None, reason: Reason,
+            detail: dict[str, Any]) -> int:
+        """Enter a change of ``enp`` in the change log (the person locked, insurer and
+        clinic as of the day before ``effective``) for a flow that writes its own version
+        rows (a ЗАГС correction, :mod:`handlers.erz.zags_acts`); returns the entry's id."""
+        on = (effective - DAY) if effective else None
+        return self._log(self._lock(enp), enp, op, aspect, effective, reason, detail,
+                         smo_mo_on=on)
+
     # -- internals ---------------------------------------------------------------------------
 
     @property

@@ -17,11 +17,16 @@ of death or birth), an unidentified person, an annulled record or a death the re
 refuses (a date before birth, a policy begun after the death) → the record waits in the
 buffer (kind ``zags.death``) with why, for an operator. A person already dead → nothing
 changes. Every record and what became of it is kept in ``erz_zags_records``.
+
+Each act record is taken once (:mod:`handlers.erz.zags_acts`: ЗАГС code, act number and
+date): the same act again with the same content is a ``duplicate`` — nothing applied,
+buffered or sent, the delivery answered as processed all the same; with changed content it
+is ``corrected`` (:func:`take`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -32,7 +37,16 @@ from adapters.smev3.vs.zags_fatal.messages import FatalRequestV1
 from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1, PartialDate
 from contracts.envelope import utcnow
 from contracts.erz_register import BufferDecidedV1
-from handlers.erz import buffer, checks, history, identity, notices, queries, smo_lists
+from handlers.erz import (
+    buffer,
+    checks,
+    history,
+    identity,
+    notices,
+    queries,
+    smo_lists,
+    zags_acts,
+)
 from handlers.erz import models as m
 from handlers.erz.dictionaries import Dictionaries
 from handlers.erz.domain import Death, Reason, Source
@@ -48,7 +62,7 @@ ORGANISATION = "ZAGS"
 DEATH_REASON = Reason("П022", "смерть (сведения ЗАГС)", "П02")
 """R001 П022 «снятие с учёта в связи со смертью»; event П02 «снятие с учёта»."""
 
-Status = Literal["applied", "buffered", "already_dead"]
+Status = Literal["applied", "buffered", "already_dead", "duplicate", "corrected"]
 
 records = sa.Table(
     "erz_zags_records", m.metadata,
@@ -59,7 +73,7 @@ records = sa.Table(
     sa.Column("act_date", sa.Date, nullable=False),
     sa.Column("death_date", sa.Date),
     sa.Column("outcome", sa.String(16), nullable=False,
-              comment="applied, buffered, already_dead"),
+              comment="applied, buffered, already_dead, duplicate, corrected"),
     sa.Column("enp", sa.String(16)),
     sa.Column("buffer_id", sa.BigInteger),
     sa.Column("note", sa.Text),
@@ -85,6 +99,23 @@ class DeathRecord:
     snils: str | None = None
     problem: str = ""
     """Why the record cannot be applied without an operator, whatever the register holds."""
+    office: str = ""
+    """КодЗАГС of the registry office that made the act record."""
+    version: str = ""
+    """НомерВерс of the record (112-41; 112-04 has none)."""
+    digest: str = ""
+    """SHA-256 of the whole record as delivered (:func:`handlers.erz.zags_acts.digest`)."""
+
+    @property
+    def act(self) -> tuple[str, str, date]:
+        """How ЗАГС identifies the act: its office's code, the number and the date."""
+        return self.office, self.act_number, self.act_date
+
+    def content(self) -> dict[str, Any]:
+        """What the register takes from the record, to tell what a correction changed."""
+        content: dict[str, Any] = self.keys() | dump({
+            "death_date": self.death_date, "problem": self.problem or None})
+        return content
 
     def payload(self, enp: str | None) -> dict[str, Any]:
         """The replayable operation (kind ``zags.death``) and the record's own keys."""
@@ -111,6 +142,8 @@ class Outcome:
     enp: str | None = None
     note: str = ""
     buffer_id: int | None = None
+    moved: bool = False
+    """A correction moved a registered death to another date (the clinic is told again)."""
 
 
 def _partial(day_month: PartialDate | None) -> str:
@@ -140,7 +173,8 @@ def from_oiv(request: FatalOivRequestV1) -> list[DeathRecord]:
             "112-41", rec.number, rec.recorded_on, person.name.family, person.name.given,
             person.name.patronymic, person.birth_date, person.death_date,
             checks.digits_only(doc.series_number) if doc else None,
-            problem="; ".join(problems)))
+            problem="; ".join(problems), office=rec.registry_office.code,
+            version=rec.version, digest=zags_acts.digest(rec)))
     return found
 
 
@@ -161,7 +195,8 @@ def from_fatal(request: FatalRequestV1) -> list[DeathRecord]:
             "112-04", rec.number, rec.recorded_on, person.name.family, person.name.given,
             person.name.patronymic, person.birth_date, person.death_date,
             checks.digits_only(doc.series_number) if doc else None,
-            problem="; ".join(problems)))
+            problem="; ".join(problems), office=rec.registry_office.code,
+            digest=zags_acts.digest(rec)))
     return found
 
 
@@ -190,13 +225,20 @@ def _death_on_record(conn: Connection, enp: str) -> date | None:
     return rows[0]["death_date"] if rows else None
 
 
-def process(register: Register, record: DeathRecord, *, clock: Any = utcnow) -> Outcome:
-    """Apply one record to the register, or put it in the buffer; nothing is committed."""
+def process(register: Register, record: DeathRecord, *, clock: Any = utcnow,
+            revise: tuple[int, str] | None = None) -> Outcome:
+    """Apply one record to the register, or put it in the buffer (``revise``: the pending
+    item of its earlier version, revised instead of a new one, and what the correction
+    changed); nothing is committed."""
     conn = register.conn
 
     def wait(why: str, enp: str | None = None) -> Outcome:
-        item = buffer.propose(conn, KIND, record.payload(enp), why, register.source,
-                              ORGANISATION, candidate=record.keys(), clock=clock)
+        if revise is not None:
+            item = buffer.revise(conn, revise[0], record.payload(enp),
+                                 f"{revise[1]}; {why}", candidate=record.keys())
+        else:
+            item = buffer.propose(conn, KIND, record.payload(enp), why, register.source,
+                                  ORGANISATION, candidate=record.keys(), clock=clock)
         return Outcome(record, "buffered", enp, why, item)
 
     if record.problem:
@@ -226,12 +268,76 @@ def process(register: Register, record: DeathRecord, *, clock: Any = utcnow) -> 
     return Outcome(record, "applied", enp)
 
 
+def take(register: Register, record: DeathRecord, *, clock: Any = utcnow) -> Outcome:
+    """One record, once per act: a new act is processed, a repeat does nothing, a changed
+    one is a correction; the act is kept in ``erz_zags_acts`` (nothing is committed)."""
+    conn, now, message = register.conn, clock(), register.source.message_id or ""
+    known = zags_acts.lookup(conn, *record.act)
+    if known is None:
+        out = process(register, record, clock=clock)
+        zags_acts.remember(conn, record.act, record.schema, record.version, record.digest,
+                           record.content(), out.status, out.enp, out.buffer_id, message, now)
+        return out
+    if known.digest == record.digest:
+        zags_acts.seen_again(conn, known, message, now)
+        return Outcome(record, "duplicate", known.enp, "повтор записи акта, полученной "
+                       f"{known.received_at:%d.%m.%Y}: не применяется повторно",
+                       known.buffer_id)
+    changes = zags_acts.changed_keys(known.content, record.content())
+    why = (f"исправление записи акта{f' (версия {record.version})' if record.version else ''}"
+           f": изменено {', '.join(changes) or 'прочее содержание записи'}")
+    item = buffer.get(conn, known.buffer_id) if known.buffer_id else None
+    dead = item.enp if item is not None and item.status == buffer.APPLIED else (
+        known.enp if known.outcome == "applied" else None)
+    if item is not None and item.status == buffer.PENDING:
+        out = process(register, record, clock=clock, revise=(item.id, why))
+        if out.status == "applied":
+            buffer.settle(conn, item.id, "zags", why + "; применено", out.enp, clock=clock)
+        state, out = out.status, replace(out, buffer_id=item.id)
+    elif dead is not None:
+        state, out = "applied", _correct_applied(register, record, dead, changes)
+    else:
+        out = process(register, record, clock=clock)
+        state = out.status
+    zags_acts.corrected(conn, known, record.version, record.digest, record.content(), state,
+                        out.enp, out.buffer_id, message, now)
+    return replace(out, status="corrected", note=f"{why}; {out.note or state}")
+
+
+def _correct_applied(register: Register, record: DeathRecord, enp: str,
+                     changes: dict[str, Any]) -> Outcome:
+    """A correction of a death already registered: a new date of death moves it; a record
+    that no longer names the person, or that cannot be applied as it is (annulled, a
+    partial date), changes nothing and says so in the person's change log."""
+    conn = register.conn
+    person = identity.person_keys(conn, enp, record.death_date)
+    differ = identity.mismatches(record.keys(), person) if person else []
+    doubt = record.problem or (
+        "сведения не совпадают с ЗЛ: " + ", ".join(x.label for x in differ) if differ else "")
+    if doubt or record.death_date is None or record.death_date == _death_on_record(conn, enp):
+        note = f"регистр не изменён, нужна проверка: {doubt}" if doubt else "дата смерти прежняя"
+        zags_acts.log_correction(register, enp, record.death_date, changes, note)
+        return Outcome(record, "corrected", enp, note)
+    done = len(register.changes)
+    try:
+        with conn.begin_nested():
+            zags_acts.correct_death(register, enp, Death(
+                record.death_date, record.act_number, record.act_date), changes)
+    except ErzError as exc:
+        del register.changes[done:]
+        note = f"дата смерти не исправлена: регистр отказал {exc.code} ({exc})"
+        zags_acts.log_correction(register, enp, record.death_date, changes, note)
+        return Outcome(record, "corrected", enp, note)
+    return Outcome(record, "corrected", enp,
+                   f"дата смерти исправлена на {record.death_date:%d.%m.%Y}", moved=True)
+
+
 def process_all(conn: Connection, source: Source, found: list[DeathRecord], *,
                 register: Register | None = None,
                 clock: Any = utcnow) -> tuple[Register, list[Outcome]]:
     """Process the records of one delivery and keep each outcome in ``erz_zags_records``."""
     register = register or Register(conn, source, clock=clock)
-    outcomes = [process(register, record, clock=clock) for record in found]
+    outcomes = [take(register, record, clock=clock) for record in found]
     now: datetime = clock()
     for out in outcomes:
         conn.execute(records.insert(), {
@@ -252,7 +358,7 @@ def on_delivery(tx: Tx, records_in: list[DeathRecord], dictionaries: Dictionarie
                                      clock=clock)
     applied = []
     for out in outcomes:
-        if out.status == "applied":
+        if out.status == "applied" or out.moved:
             assert out.enp is not None and out.record.death_date is not None
             seq = min(c.id for c in register.changes if c.enp == out.enp)
             applied.append((out.enp, out.record.death_date, out.record.act_number,
