@@ -173,14 +173,17 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         if password != getpass.getpass("again: "):
             print("passwords differ", file=sys.stderr)
             return 2
-    add_user(db, args.username, password, args.role, personal_data=args.personal_data)
     # The shell of the hub's server is trusted with everything (it can read the database):
     # no second administrator is asked, but the grant is audited like the console's.
     from hub.operations import record_audit
 
-    record_audit(db, f"cli:{getpass.getuser()}", "user-add", target=args.username,
-                 details={"role": args.role, "personal_data": args.personal_data,
-                          "via": "cli"})
+    try:
+        add_user(db, args.username, password, args.role, personal_data=args.personal_data)
+        record_audit(db, f"cli:{getpass.getuser()}", "user-add", target=args.username,
+                     details={"role": args.role, "personal_data": args.personal_data,
+                              "via": "cli"})
+    finally:
+        db.dispose()
     print(f"user {args.username} ({args.role}) created")
     return 0
 
