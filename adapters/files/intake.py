@@ -7,6 +7,14 @@ file is never taken. Taking is: read the bytes, commit the ``files.received`` me
 them (journal, blobs, hub outbox) and a ``files_seen`` row in one transaction, and only then
 move the file to the archive. A file matching no mask, an empty or oversized one, or a
 duplicate goes to the errors folder with a journal entry and a note ``<name>.error.txt``.
+
+One file never holds up another: whatever goes wrong with a file (a name that is not UTF-8
+or too long for a note beside it, a file that cannot be read) is that file's problem — it
+is journaled once, moved to the errors folder under a name that fits, and the pass goes on.
+A refusal's journal id is made from the drop, the name, the size and the mtime, so a
+refusal whose move failed is journaled once however often the move is tried again; a file
+that cannot be moved stays in :attr:`Intake.troubles` (the adapter's health says degraded)
+until it is moved or gone.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,17 +31,25 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from adapters.files.models import files_seen
+from adapters.files.names import NAME_MAX, fitted, is_utf8, raw, shown
 from adapters.files.settings import DropSettings
 from adapters.files.transport import Entry, Transport, TransportError, is_temp
 from contracts.envelope import Envelope, utcnow
 from contracts.files import SIGNATURE_SUFFIX, FileReceivedV1
 from hub.context import Attachment, Context, Inbound
+from hub.masking import FileName
 from storage.journal import JournalBatch, store_blob
+from storage.models import journal_messages
 
 log = logging.getLogger(__name__)
 
 Refused = Callable[["Drop", str, str], None]
 """Called after a file was refused: (drop, file name, reason)."""
+
+NOTE = ".error.txt"
+OUTAGES = (sa.exc.OperationalError, sa.exc.InterfaceError)
+"""The database is down: no file can be taken, the whole pass fails (and is retried)."""
+_REFUSALS = uuid.uuid5(uuid.NAMESPACE_URL, "urn:omshub:files.refused")
 
 
 @dataclass
@@ -97,6 +114,8 @@ class Intake:
         self.ctx = ctx
         self.component = component
         self.on_refused = on_refused
+        self.troubles: dict[str, str] = {}
+        """Files that stay in the inbound folder against our will: name -> why (Russian)."""
 
     @property
     def settings(self) -> DropSettings:
@@ -107,6 +126,7 @@ class Intake:
         """Take what is stable now; returns seconds until a waiting file may be (or None)."""
         s = self.settings
         entries = [e for e in self.drop.transport.list(s.inbound) if not is_temp(e.name)]
+        self._forget_gone(entries)
         left = self.drop.stability.left(entries)
         wait: float | None = None
         for found in self._group(entries):
@@ -115,13 +135,46 @@ class Intake:
             if still > 0:
                 wait = still if wait is None else min(wait, still)
                 continue
-            try:
-                self.take(found)
-            except FileNotFoundError:
-                pass  # gone since the listing (another poll took it): nothing to do
-            except sa.exc.IntegrityError:
-                log.info("drop %s: %s was taken by a concurrent poll", s.name, found.file.name)
+            self._take_one(found)
         return wait
+
+    def _forget_gone(self, entries: list[Entry]) -> None:
+        """A trouble of a file no longer in the folder is over."""
+        present = {e.name for e in entries}
+        for name in [n for n in self.troubles if n not in present]:
+            del self.troubles[name]
+
+    def _take_one(self, found: Found) -> None:
+        """Take one file; whatever goes wrong with it stays with it (see :meth:`_failed`)."""
+        try:
+            self.take(found)
+        except FileNotFoundError:
+            pass  # gone since the listing (another poll took it): nothing to do
+        except sa.exc.IntegrityError:
+            log.info("drop %s: %s was taken by a concurrent poll", self.settings.name,
+                     FileName(shown(found.file.name)))
+        except OUTAGES:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one file's failure is that file's alone
+            self._failed(found, exc)
+
+    def _failed(self, found: Found, exc: Exception) -> None:
+        """A file that could not be taken: journal it once and move it aside, or remember it.
+
+        A transport error with the drop itself unreachable is the drop's failure: raised.
+        """
+        s, name = self.settings, found.file.name
+        if isinstance(exc, TransportError):
+            self.drop.transport.list(s.inbound)  # raises when the drop is down
+        log.warning("drop %s: %s could not be taken: %s", s.name, FileName(shown(name)), exc,
+                    exc_info=not isinstance(exc, TransportError | OSError))
+        why = f"файл не удалось принять: {type(exc).__name__}: {exc}"
+        try:
+            self._refuse(found, b"", "", why)
+        except OUTAGES:
+            raise
+        except Exception as again:  # noqa: BLE001 - journaling it failed too: remember it
+            self.troubles[name] = f"файл {shown(name)} не удаётся принять: {why}; {again}"
 
     def _group(self, entries: list[Entry]) -> list[Found]:
         """Files with their signatures; a lone .sig waits for its file (no mask takes it)."""
@@ -147,6 +200,9 @@ class Intake:
             self.drop.stability.forget(name)  # still being written after all
             return "waiting"
         sha = hashlib.sha256(data).hexdigest()
+        if not is_utf8(name):
+            return self._refuse(found, data, sha, f"имя файла {shown(name)} не в кодировке "
+                                "UTF-8: переименуйте файл и положите его снова")
         why: str | None = None
         with self.ctx.db.transaction() as conn:
             row = conn.execute(sa.select(files_seen).where(
@@ -197,7 +253,7 @@ class Intake:
         conn.execute(files_seen.insert().values(
             drop=s.name, name=name, sha256=sha, envelope_id=env.id, size=len(data),
             taken_at=utcnow()))
-        log.info("drop %s: %s taken as %s (%s)", s.name, name, env.id, mask.format)
+        log.info("drop %s: %s taken as %s (%s)", s.name, FileName(name), env.id, mask.format)
         return env
 
     def _archive(self, found: Found, sha: str, sender: str) -> None:
@@ -205,46 +261,83 @@ class Intake:
         s, t = self.settings, self.drop.transport
         folder = _join(s.archive, layout(s.archive_layout, sender))
         name = found.file.name
-        new_name = name if not t.exists(folder, name) else f"{sha[:8]}_{name}"
+        limit = NAME_MAX - (len(SIGNATURE_SUFFIX) if found.signature else 0)
+        new_name = fitted(name, limit)
+        if t.exists(folder, new_name):
+            new_name = fitted(f"{sha[:8]}_{name}", limit)
         try:
             if found.signature:
                 t.move(s.inbound, found.signature.name, folder, new_name + SIGNATURE_SUFFIX)
             path = t.move(s.inbound, name, folder, new_name)
         except TransportError as exc:
             # Committed already: the next pass finds the row and only archives the file.
-            log.warning("drop %s: %s taken but not archived yet: %s", s.name, name, exc)
+            log.warning("drop %s: %s taken but not archived yet: %s", s.name,
+                        FileName(shown(name)), exc)
+            self.troubles[name] = (f"файл {shown(name)} принят, но не перемещён в архив "
+                                   f"{folder}: {exc}")
             return
+        self.troubles.pop(name, None)
         with self.ctx.db.transaction() as conn:
             conn.execute(files_seen.update().where(
                 files_seen.c.drop == s.name, files_seen.c.name == name,
                 files_seen.c.sha256 == sha).values(archived_at=utcnow(), archived_as=path))
 
     def _refuse(self, found: Found, data: bytes, sha: str, why: str) -> str:
-        """Journal a refused file with its bytes, then move it to errors with a note."""
+        """Journal a refused file with its bytes (once), then move it to errors with a note.
+
+        The journal entry's id is the file's (:func:`refusal_id`): trying again after a
+        failed move journals nothing new. A move that fails leaves the file in
+        :attr:`troubles` until a later pass moves it.
+        """
         s, t, name = self.settings, self.drop.transport, found.file.name
-        log.warning("drop %s: %s refused: %s", s.name, name, why)
-        stub = Envelope(type="files.refused", version=1, source=self.component,
-                        payload={"drop": s.name, "file_name": name, "size": found.file.size,
-                                 "sha256": sha, "sender": self._sender(name), "reason": why})
+        stub = Envelope(id=refusal_id(s.name, found.file), type="files.refused", version=1,
+                        source=self.component,
+                        payload={"drop": s.name, "file_name": shown(name),
+                                 "size": found.file.size, "sha256": sha,
+                                 "sender": self._sender(name), "reason": why})
+        self._journal_refusal(stub, data, name, why)
+        target = fitted(name, NAME_MAX - len(NOTE))
+        if t.exists(s.errors, target):  # an earlier file of that name: the id tells apart
+            target = fitted(f"{stub.id[:8]}_{name}", NAME_MAX - len(NOTE))
+        note = (f"{shown(name)}: отказано в приёме (drop {s.name}), "
+                f"{utcnow():%d.%m.%Y %H:%M:%S} UTC\nпричина / reason: {why}\n"
+                f"журнал / journal: message {stub.id}\n")
+        try:
+            t.write_atomic(s.errors, target + NOTE, note.encode("utf-8"))
+            if found.signature:
+                t.move(s.inbound, found.signature.name, s.errors, target + SIGNATURE_SUFFIX)
+            t.move(s.inbound, name, s.errors, target)
+        except TransportError as exc:
+            log.warning("drop %s: %s refused but not moved to errors: %s", s.name,
+                        FileName(shown(name)), exc)
+            self.troubles[name] = (f"файл {shown(name)} отклонён, но не перемещён в папку "
+                                   f"ошибок {s.errors}: {exc}")
+            return "stuck"
+        self.troubles.pop(name, None)
+        if self.on_refused is not None:
+            self.on_refused(self.drop, shown(name), why)
+        return "refused"
+
+    def _journal_refusal(self, stub: Envelope, data: bytes, name: str, why: str) -> None:
+        """The refusal's journal entry and its bytes, unless an earlier pass wrote it."""
+        s = self.settings
         journal = JournalBatch(self.component)
         with self.ctx.db.transaction() as conn:
+            if conn.execute(sa.select(journal_messages.c.message_id).where(
+                    journal_messages.c.message_id == stub.id)).first() is not None:
+                return
             blob = store_blob(conn, data, media_type(name)) if data else None
             journal.message(stub, "rejected", raw_blob_id=blob, fresh=True, error=why)
-            journal.event(stub.id, "rejected", detail=f"drop {s.name}: {name}: {why}",
+            journal.event(stub.id, "rejected", detail=f"drop {s.name}: {shown(name)}: {why}",
                           error=why, new=True)
             journal.write(conn)
-        new_name = name
-        if t.exists(s.errors, name):
-            new_name = f"{datetime.now():%Y%m%d%H%M%S}_{name}"
-        if found.signature:
-            t.move(s.inbound, found.signature.name, s.errors, new_name + SIGNATURE_SUFFIX)
-        t.move(s.inbound, name, s.errors, new_name)
-        note = (f"{name}: refused by drop {s.name} on {utcnow():%Y-%m-%d %H:%M:%S} UTC\n"
-                f"reason: {why}\njournal: message {stub.id}\n")
-        t.write_atomic(s.errors, new_name + ".error.txt", note.encode("utf-8"))
-        if self.on_refused is not None:
-            self.on_refused(self.drop, name, why)
-        return "refused"
+        log.warning("drop %s: %s refused: %s", s.name, FileName(shown(name)), why)
+
+
+def refusal_id(drop: str, file: Entry) -> str:
+    """The journal id of refusing this file as it lies in the folder (name, size, mtime)."""
+    return str(uuid.uuid5(_REFUSALS, f"{drop}\0{raw(file.name).hex()}\0{file.size}\0"
+                                     f"{file.mtime!r}"))
 
 
 def layout(template: str, sender: str, now: datetime | None = None) -> str:

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from adapters.files.delivery import deliver
 from adapters.files.intake import Drop, Intake, Refused
 from adapters.files.models import metadata
+from adapters.files.names import shown
 from adapters.files.settings import DropSettings, FilesSettings
 from adapters.files.transport import TransportError, transport_for
 from contracts.files import FileSendV1
@@ -32,6 +33,15 @@ PLUGIN = "files"
 
 class PollFailed(Exception):
     """Some drops could not be polled (the others were); the job is retried."""
+
+
+def failure(exc: Exception) -> str:
+    """Why a drop could not be polled, for the health report (Russian)."""
+    if isinstance(exc, TransportError):
+        return f"папка приёма недоступна: {exc}"
+    if isinstance(exc, sa.exc.SQLAlchemyError):
+        return f"база данных недоступна: {type(exc).__name__}"
+    return f"опрос не удался: {type(exc).__name__}: {exc}"
 
 
 class DropAdapter(Adapter):
@@ -73,9 +83,22 @@ class DropAdapter(Adapter):
             drop.transport.close()
 
     def health(self) -> dict[str, Any]:
-        """Drops, and the ones whose last poll failed."""
-        return {"status": "degraded" if self.errors else "ok", "drops": sorted(self.drops),
-                "failing": dict(self.errors)}
+        """Drops, the ones whose last poll failed and the files that stay against our will.
+
+        Degraded while a drop cannot be polled or a file cannot be moved out of its inbound
+        folder; ``detail`` says why in Russian. Ok again once the next poll succeeds and the
+        files are moved (or gone).
+        """
+        files = {i.drop.name: {shown(n): why for n, why in sorted(i.troubles.items())}
+                 for i in self.intakes if i.troubles}
+        reasons = [f"{drop}: {why}" for drop, why in sorted(self.errors.items())]
+        reasons += [why for troubles in files.values() for why in troubles.values()]
+        report: dict[str, Any] = {"status": "degraded" if reasons else "ok",
+                                  "drops": sorted(self.drops), "failing": dict(self.errors),
+                                  "files": files}
+        if reasons:
+            report["detail"] = "; ".join(reasons)
+        return report
 
     @job("* * * * *")
     def poll(self) -> None:
@@ -87,9 +110,10 @@ class DropAdapter(Adapter):
             for intake in waiting:
                 try:
                     pause = intake.scan()
-                except TransportError as exc:
-                    self.errors[intake.drop.name] = str(exc)
-                    self.ctx.log.warning("drop %s: %s", intake.drop.name, exc)
+                except Exception as exc:  # noqa: BLE001 - one drop's failure is its own
+                    self.errors[intake.drop.name] = failure(exc)
+                    self.ctx.log.warning("drop %s: %s", intake.drop.name, exc,
+                                         exc_info=not isinstance(exc, TransportError))
                     continue
                 self.errors.pop(intake.drop.name, None)
                 if pause is not None:

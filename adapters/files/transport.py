@@ -5,6 +5,9 @@ with size and mtime, reading, moving (creating the target folder), and writing a
 the bytes go to a temporary name (a hidden ``.<name>.part`` beside the target, or a staging
 folder) and are renamed to the final name only when complete, so whoever watches the
 folder never sees a partial file under the final name.
+
+Names are ``str`` decoded with ``surrogateescape`` (see :mod:`adapters.files.names`), on both
+transports: a name that is not UTF-8 is listed, read and moved like any other.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+from adapters.files.names import NAME_MAX, fitted, from_raw, raw, shown
 
 if TYPE_CHECKING:
     import paramiko
@@ -38,9 +43,12 @@ class Entry:
     mtime: float
 
 
+_TEMP_EXTRA = len(".{}.12345678.part".format(""))
+
+
 def temp_name(name: str) -> str:
-    """The hidden name a file is written under before its rename."""
-    return f".{name}.{uuid.uuid4().hex[:8]}.part"
+    """The hidden name a file is written under before its rename (fits NAME_MAX)."""
+    return f".{fitted(name, NAME_MAX - _TEMP_EXTRA)}.{uuid.uuid4().hex[:8]}.part"
 
 
 def is_temp(name: str) -> bool:
@@ -96,7 +104,7 @@ class FolderTransport:
         except FileNotFoundError:
             raise
         except OSError as exc:
-            raise TransportError(f"{folder}/{name}: {exc}") from exc
+            raise TransportError(f"{folder}/{shown(name)}: {exc}") from exc
 
     def exists(self, folder: str, name: str) -> bool:
         """Whether a file is there."""
@@ -109,7 +117,7 @@ class FolderTransport:
             dest.parent.mkdir(parents=True, exist_ok=True)
             os.replace(Path(folder) / name, dest)
         except OSError as exc:
-            raise TransportError(f"moving {folder}/{name} to {target}: {exc}") from exc
+            raise TransportError(f"moving {folder}/{shown(name)} to {target}: {exc}") from exc
         return str(dest)
 
     def write_atomic(self, folder: str, name: str, data: bytes, staging: str = "") -> str:
@@ -127,7 +135,7 @@ class FolderTransport:
         except OSError as exc:
             with contextlib.suppress(OSError):
                 temp.unlink()
-            raise TransportError(f"writing {final}: {exc}") from exc
+            raise TransportError(f"writing {shown(str(final))}: {exc}") from exc
         return str(final)
 
     def close(self) -> None:
@@ -191,7 +199,7 @@ class SftpTransport:
         """Regular files of a folder (an empty list if it does not exist)."""
         def run(c: paramiko.SFTPClient) -> list[Entry]:
             try:
-                attrs = c.listdir_attr(folder)
+                attrs = _listdir(c, folder)
             except FileNotFoundError:
                 return []
             return [Entry(a.filename, a.st_size or 0, float(a.st_mtime or 0)) for a in attrs
@@ -202,20 +210,20 @@ class SftpTransport:
     def read(self, folder: str, name: str) -> bytes:
         """A file's bytes."""
         def run(c: paramiko.SFTPClient) -> bytes:
-            with c.open(posixpath.join(folder, name), "rb") as fh:
+            with c.open(_path(folder, name), "rb") as fh:
                 fh.prefetch()
                 return bytes(fh.read())
-        data: bytes = self._call(f"read {folder}/{name}", run)
+        data: bytes = self._call(f"read {folder}/{shown(name)}", run)
         return data
 
     def exists(self, folder: str, name: str) -> bool:
         """Whether a file is there."""
         def run(c: paramiko.SFTPClient) -> bool:
             try:
-                return stat.S_ISREG(c.stat(posixpath.join(folder, name)).st_mode or 0)
+                return stat.S_ISREG(c.stat(_path(folder, name)).st_mode or 0)
             except FileNotFoundError:
                 return False
-        found: bool = self._call(f"stat {folder}/{name}", run)
+        found: bool = self._call(f"stat {folder}/{shown(name)}", run)
         return found
 
     def move(self, folder: str, name: str, target: str, new_name: str) -> str:
@@ -224,8 +232,8 @@ class SftpTransport:
 
         def run(c: paramiko.SFTPClient) -> None:
             _makedirs(c, target)
-            _rename(c, posixpath.join(folder, name), dest)
-        self._call(f"move {folder}/{name}", run)
+            _rename(c, _path(folder, name), raw(dest))
+        self._call(f"move {folder}/{shown(name)}", run)
         return dest
 
     def write_atomic(self, folder: str, name: str, data: bytes, staging: str = "") -> str:
@@ -237,14 +245,14 @@ class SftpTransport:
             _makedirs(c, folder)
             if staging:
                 _makedirs(c, staging)
-            with c.open(temp, "wb") as fh:
+            with c.open(raw(temp), "wb") as fh:
                 fh.set_pipelined(True)
                 fh.write(data)
-            if c.stat(temp).st_size != len(data):
-                c.remove(temp)
+            if c.stat(raw(temp)).st_size != len(data):
+                c.remove(raw(temp))
                 raise OSError(f"{temp}: the server kept fewer bytes than were sent")
-            _rename(c, temp, final)
-        self._call(f"write {final}", run)
+            _rename(c, raw(temp), raw(final))
+        self._call(f"write {shown(final)}", run)
         return final
 
     def close(self) -> None:
@@ -261,6 +269,47 @@ def _b64(text: str) -> bytes:
     return base64.b64decode(text)
 
 
+def _path(folder: str, name: str) -> bytes:
+    """A remote path as bytes: paramiko would encode a name that is not UTF-8 strictly."""
+    return raw(posixpath.join(folder, name))
+
+
+def _listdir(c: paramiko.SFTPClient, folder: str) -> list[paramiko.SFTPAttributes]:
+    """``listdir_attr`` that keeps a name that is not UTF-8 (paramiko's raises on it)."""
+    from paramiko.sftp import (
+        CMD_CLOSE,
+        CMD_HANDLE,
+        CMD_NAME,
+        CMD_OPENDIR,
+        CMD_READDIR,
+        SFTPError,
+    )
+    from paramiko.sftp_attr import SFTPAttributes
+
+    kind, msg = c._request(CMD_OPENDIR, c._adjust_cwd(folder))
+    if kind != CMD_HANDLE:
+        raise SFTPError("Expected handle")
+    handle = msg.get_binary()
+    found: list[SFTPAttributes] = []
+    try:
+        while True:
+            try:
+                kind, msg = c._request(CMD_READDIR, handle)
+            except EOFError:
+                break
+            if kind != CMD_NAME:
+                raise SFTPError("Expected name response")
+            for _ in range(msg.get_int()):
+                name = from_raw(msg.get_string())
+                msg.get_string()  # the "long name", ls -l style: not needed
+                attr = SFTPAttributes._from_msg(msg, name)
+                if name not in (".", ".."):
+                    found.append(attr)
+    finally:
+        c._request(CMD_CLOSE, handle)
+    return found
+
+
 def _makedirs(c: paramiko.SFTPClient, folder: str) -> None:
     missing: list[str] = []
     path = folder
@@ -275,7 +324,7 @@ def _makedirs(c: paramiko.SFTPClient, folder: str) -> None:
         c.mkdir(part)
 
 
-def _rename(c: paramiko.SFTPClient, src: str, dest: str) -> None:
+def _rename(c: paramiko.SFTPClient, src: bytes, dest: bytes) -> None:
     """posix-rename (atomic, replaces) where the server has it, else plain rename."""
     try:
         c.posix_rename(src, dest)

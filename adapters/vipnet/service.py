@@ -7,7 +7,8 @@ drop per abonent. What an incoming rule saves into the abonent's folder is taken
 ``Processed/<yyyy>/<mm>/<sender>/``; a ``files.send`` addressed to ``adapter.vipnet``
 (:data:`contracts.files.VIPNET`) is written — via the staging folder, outside every
 watched folder — into the abonent's outgoing folder. A refused file is answered with
-``response_<name>.txt`` in the sender's outgoing folder, so the refusal goes back by mail.
+``response_<name>.txt`` in the sender's outgoing folder, so the refusal goes back by mail
+(a name too long for that, or not UTF-8, is shortened with a hash: ``adapters.files.names``).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from adapters.files.intake import Drop, Refused
+from adapters.files.names import NAME_MAX, fitted
 from adapters.files.service import DropAdapter
 from adapters.files.settings import DropSettings
 from adapters.files.transport import TransportError
 from contracts.files import FileSendV1
 from hub.component import Message
 from hub.context import Context
+from hub.masking import FileName
 
 PLUGIN = "vipnet"
 
@@ -61,9 +64,10 @@ class VipnetAdapter(DropAdapter):
         if folder is None:
             return
         text = f"Файл {name} не принят: {why}\nFile {name} was not accepted: {why}\n"
+        answer = f"response_{fitted(name, NAME_MAX - len('response_.txt'))}.txt"
         try:
-            drop.transport.write_atomic(folder, f"response_{name}.txt", text.encode("utf-8"),
+            drop.transport.write_atomic(folder, answer, text.encode("utf-8"),
                                         drop.settings.staging)
         except TransportError as exc:
-            self.ctx.log.warning("ViPNet %s: no refusal answer for %s: %s", drop.name, name,
-                                 exc)
+            self.ctx.log.warning("ViPNet %s: no refusal answer for %s: %s", drop.name,
+                                 FileName(name), exc)
