@@ -6,8 +6,9 @@ TLS: ``tls_certificate``/``tls_key``, or behind a TLS-terminating proxy); auth.p
 them (constant time, throttled, audited). The body is read bounded (body.py): never more
 than ``max_request_bytes``, whatever ``Content-Length`` says or however it is streamed.
 
-The caller's address is the peer of the connection: proxy headers (``X-Forwarded-For``)
-are not read, so a client cannot choose the address its lockout and audit rows are kept by.
+The caller's address is the peer of the connection, or what ``X-Forwarded-For`` says when
+the peer is one of the operator's ``trusted_proxies`` (hub/proxies.py): any other client
+cannot choose the address its lockout and audit rows are kept by.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from adapters.soap.calls import Caller
 from adapters.soap.settings import SoapSettings
 from adapters.soap.views import CALLER, RAW
 from hub.httpserve import BackgroundServer
+from hub.proxies import TrustedProxies
 
 log = logging.getLogger("omshub.soap")
 StartResponse = Callable[..., Any]
@@ -46,19 +48,21 @@ def _fault(start_response: StartResponse, status: str, code: str, text: str,
     return [body]
 
 
-def client_address(environ: dict[str, Any]) -> str:
-    """The address of the connection's peer (proxy headers are not trusted)."""
-    return str(environ.get("REMOTE_ADDR", ""))
+def client_address(environ: dict[str, Any], proxies: TrustedProxies) -> str:
+    """The client's address: the peer's, or the one a trusted proxy forwards for."""
+    peer = str(environ.get("REMOTE_ADDR", ""))
+    return proxies.client_address(peer, environ.get("HTTP_X_FORWARDED_FOR"))
 
 
 class Guard:
     """WSGI middleware in front of spyne: who calls (Basic), how much they send."""
 
-    def __init__(self, app: WsgiApp, settings: SoapSettings, audit: Audit | None = None
-                 ) -> None:
+    def __init__(self, app: WsgiApp, settings: SoapSettings, audit: Audit | None = None,
+                 proxies: TrustedProxies | None = None) -> None:
         self.app = app
         self.settings = settings
         self.auth = Authenticator(settings, audit)
+        self.proxies = proxies or TrustedProxies()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse
                  ) -> Iterable[bytes]:
@@ -68,7 +72,7 @@ class Guard:
         if environ.get("REQUEST_METHOD") != "POST":
             return self.app(environ, start_response)  # the WSDL
         limit = self.settings.max_request_bytes
-        addr = client_address(environ)
+        addr = client_address(environ, self.proxies)
         try:  # refuse a bad or too long length before spending a hash on its sender
             length = declared_length(environ, limit)
         except BodyError as exc:
@@ -116,12 +120,12 @@ class _QuietHandler(WSGIRequestHandler):
 class SoapServer(BackgroundServer):
     """The guarded spyne WSGI app served on a thread (binding happens in the constructor)."""
 
-    def __init__(self, app: WsgiApp, settings: SoapSettings, audit: Audit | None = None
-                 ) -> None:
+    def __init__(self, app: WsgiApp, settings: SoapSettings, audit: Audit | None = None,
+                 proxies: TrustedProxies | None = None) -> None:
         self.settings = settings
         handler = type("_Handler", (_QuietHandler,),
                        {"timeout": settings.request_timeout_seconds})
-        self.guard = Guard(app, settings, audit)
+        self.guard = Guard(app, settings, audit, proxies)
         self.httpd = make_server(settings.host, settings.port, self.guard,
                                  server_class=_ThreadingServer, handler_class=handler)
         self.scheme = "http"

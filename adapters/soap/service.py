@@ -26,6 +26,7 @@ from contracts.erz_commands import OperationResultV1
 from handlers.erz.commands import dictionaries
 from hub.component import Adapter, Message, handles
 from hub.context import Context
+from hub.proxies import TrustedProxies
 from hub.runner import Tx
 
 log = logging.getLogger("omshub.soap")
@@ -55,7 +56,8 @@ class SoapAdapter(Adapter):
     def start(self) -> None:
         """Listen; a port that cannot be bound leaves the component down, not the hub."""
         try:
-            self.server = SoapServer(self.wsgi, self.settings, self.calls.login_refused)
+            self.server = SoapServer(self.wsgi, self.settings, self.calls.login_refused,
+                                     TrustedProxies(self.ctx.settings.trusted_proxies))
         except OSError as exc:
             self.error = f"cannot listen on {self.settings.host}:{self.settings.port}: {exc}"
             log.error("SOAP services not started: %s", self.error)

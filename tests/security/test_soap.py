@@ -5,7 +5,8 @@
   ``password_checks_at_once`` cores nor breaks other clients' calls;
 - 11: the body is read bounded, whatever ``Content-Length`` says or however it is streamed;
 - 5: refused logins are in the audit log with the name tried, when and from where;
-- 9 (SOAP): ``X-Forwarded-For`` does not choose the address a caller is known by.
+- 9 (SOAP): ``X-Forwarded-For`` chooses the address a caller is known by only when it comes
+  from one of the operator's ``trusted_proxies``.
 
 Requests go over raw HTTP (http.client, sockets) to the real running server.
 """
@@ -229,6 +230,18 @@ def test_forwarded_headers_do_not_escape_the_lockout_of_an_address(
         again = call(services.url, "smo-a", source=ATTACKER,
                      headers={"X-Forwarded-For": "10.0.0.99"})
         assert again.status == 429
+
+
+@EMBEDDED
+def test_forwarded_for_counts_only_from_a_trusted_proxy(footprint: Footprint,
+                                                        tmp_path: Path) -> None:
+    proxy = "127.0.0.3"
+    with serving(footprint, tmp_path, hub_settings={"trusted_proxies": [proxy]}) as services:
+        call(services.url, "mo-a", "x", source=proxy, headers={"X-Forwarded-For": "10.1.1.1"})
+        call(services.url, "mo-a", "y", source=ATTACKER,
+             headers={"X-Forwarded-For": "10.2.2.2"})
+        rows = _audit(services, "soap-login-failed")
+        assert [r.remote_addr for r in rows] == ["10.1.1.1", ATTACKER]
 
 
 # -- finding 11: the body is read bounded ---------------------------------------------------

@@ -85,13 +85,15 @@ class Services:
 
 
 @contextmanager
-def serving(footprint: Footprint, tmp_path: Path, **soap: object) -> Iterator[Services]:
+def serving(footprint: Footprint, tmp_path: Path, hub_settings: dict[str, Any] | None = None,
+            **soap: object) -> Iterator[Services]:
     """Router, ERZ handler and SOAP adapter on the footprint, with the three persons;
-    ``soap`` adds to ``[plugins.soap]`` (limits, throttling)."""
+    ``soap`` adds to ``[plugins.soap]`` (limits, throttling), ``hub_settings`` to the hub's."""
     port = free_port()
     # With the ФФОМС dictionaries (when at hand) the ФЛК checks codes as well as formats.
     schemas = FERZL if (FERZL / "erz-dictionaries" / "concept.xml").is_file() else None
-    settings = footprint.settings(tmp_path, schemas_dir=schemas, plugins={"soap": {
+    settings = footprint.settings(tmp_path, schemas_dir=schemas, **(hub_settings or {}),
+                                  plugins={"soap": {
         "port": port, "organisations": list(organisations()), **soap}})
     with running_hub(settings, ["hub.router", "handler.erz", "adapter.soap"]) as hub:
         populate(hub)
