@@ -24,6 +24,7 @@ from admin.privacy import Privacy
 from admin.times import as_utc, parse_when
 from admin.xmlview import DISPLAY_LIMIT, pretty
 from contracts.registry import MessageType, TypeRegistry
+from hub.masking import mask_file_name
 from hub.xmlmask import PersonalNames, mask_tree, personal_names
 from storage.db import Database
 from storage.models import blobs, dead_letters, journal_events, journal_messages
@@ -301,6 +302,8 @@ def detail(
             view = _raw_view(conn, blob_id, name, privacy, names)
             if view is not None:
                 result.raw.append(view)
+        if not privacy.unmasked:
+            _hide_file_names(result, payload, envelope)
         dl = dead_letters.c
         result.dead_letters = [
             dict(r._mapping)
@@ -311,6 +314,30 @@ def detail(
             ).all()
         ]
     return result
+
+
+def _hide_file_names(result: MessageDetail, payload: Mapping[str, Any],
+                     envelope: Mapping[str, Any]) -> None:
+    """A message's file names quoted in its texts (a refusal's reason), masked whole."""
+    names = {str(payload.get("file_name") or "")} | {
+        str(a.get("name") or "") for a in envelope.get("attachments") or []
+        if isinstance(a, dict)}
+    names = {n for n in names if len(n) > 4}
+    if not names:
+        return
+
+    def hide(text: str) -> str:
+        for name in sorted(names, key=len, reverse=True):
+            text = text.replace(name, mask_file_name(name))
+        return text
+
+    result.summary["last_error"] = hide(result.summary["last_error"])
+    for event in result.events:
+        event["detail"] = hide(event["detail"])
+    for row in result.conversation:
+        row["last_error"] = hide(row["last_error"])
+    for view in result.raw:
+        view.text = hide(view.text)
 
 
 def blob_bytes(db: Database, blob_id: str) -> tuple[bytes, str] | None:

@@ -30,13 +30,16 @@ def _message(record: logging.LogRecord) -> str:
     from hub.masking import FileName, mask_file_name
 
     args = record.args
-    if isinstance(args, tuple) and any(isinstance(a, FileName) for a in args):
-        masked = tuple(mask_file_name(str(a)) if isinstance(a, FileName) else a for a in args)
-        return str(record.msg) % masked
-    if isinstance(args, dict) and any(isinstance(a, FileName) for a in args.values()):
-        return str(record.msg) % {k: mask_file_name(str(v)) if isinstance(v, FileName) else v
-                                  for k, v in args.items()}
-    return record.getMessage()
+    values = args.values() if isinstance(args, dict) else args or ()
+    names = [str(a) for a in values if isinstance(a, FileName)]
+    if not names:
+        return record.getMessage()
+    text = record.getMessage()
+    # Longest first, so that a name holding another is replaced whole; the name may also
+    # appear inside another argument (a refusal's reason quoting it).
+    for name in sorted(set(names), key=len, reverse=True):
+        text = text.replace(name, mask_file_name(name))
+    return text
 
 
 class JsonFormatter(logging.Formatter):

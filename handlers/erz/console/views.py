@@ -236,12 +236,40 @@ def _differences(detail: Mapping[str, Any], privacy: Privacy) -> list[dict[str, 
     return out
 
 
-def change(ch: Change, privacy: Privacy) -> dict[str, Any]:
-    """One timeline entry: when, from when, what changed, who, from where, why."""
+def _personal_dates(changes: list[Change]) -> frozenset[str]:
+    """Dates the changes record as personal (birth, death, a document's issue): a change
+    effective on one of them would tell it."""
+    found: set[str] = set()
+
+    def walk(value: Any, key: str) -> None:
+        if isinstance(value, Mapping):
+            for k, v in value.items():
+                walk(v, str(k))
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, key)
+        elif value and _MASKS.get(key) is mask_date:
+            found.add(str(value)[:10])
+
+    for ch in changes:
+        walk(ch.detail, "")
+    return frozenset(found)
+
+
+def change(ch: Change, privacy: Privacy,
+           personal_dates: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """One timeline entry: when, from when, what changed, who, from where, why.
+
+    The effective date is masked, for an account that may not see personal data, when it
+    is one of ``personal_dates`` (a change effective on the death date tells the date).
+    """
     reason = " ".join(x for x in (ch.event_code, ch.reason_code, ch.reason_text) if x)
+    effective = ch.effective_date.isoformat() if ch.effective_date else ""
+    if effective in personal_dates and not privacy.unmasked:
+        effective = mask_date(effective)
     return {
-        "id": ch.id, "at": ch.at, "effective_date": ch.effective_date.isoformat()
-        if ch.effective_date else "", "op": ch.op, "aspect": ch.aspect,
+        "id": ch.id, "at": ch.at, "effective_date": effective, "op": ch.op,
+        "aspect": ch.aspect,
         "changes": _differences(ch.detail, privacy), "component": ch.component,
         "user": ch.user or "", "source_file": ch.source_file or "",
         "source_message_id": ch.source_message_id or "", "reason": reason,
@@ -254,7 +282,9 @@ def timeline(conn: Connection, key: str, privacy: Privacy) -> list[dict[str, Any
     enp = resolve(conn, key)
     if enp is None:
         return []
-    return [change(c, privacy) for c in reversed(queries.timeline(conn, enp))]
+    changes = queries.timeline(conn, enp)
+    dates = _personal_dates(changes)
+    return [change(c, privacy, dates) for c in reversed(changes)]
 
 
 def person(conn: Connection, key: str, on: date, privacy: Privacy) -> dict[str, Any] | None:
