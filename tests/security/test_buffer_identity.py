@@ -146,7 +146,7 @@ def test_the_screen_shows_record_and_person_side_by_side_masked(
         page = _approve(client, item, enp=woman, check="1").text
         side = page.split(f'id="identity-{item}"')[1].split("</table>")[0]
         assert side.count('class="bad mismatch"') == 4
-        assert ("Сидорова" in side, "Петрова" in side, "1941-05-09" in side) == (
+        assert ("Сидорова" in side, "Петрова" in side, "09.05.1941" in side) == (
             clear, clear, clear)
         assert ("555555" in side) == clear  # the person's passport number
     assert _status(db, item).status == buffer.PENDING

@@ -103,6 +103,13 @@ _SHOWN_AS = {"document": "number"}
 """The mask of a compared key that is not a register column of the same name."""
 
 
+def _day(value: str | None) -> str | None:
+    """``1941-05-09`` → ``09.05.1941``; any other text as it is."""
+    if value and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:]}.{value[5:7]}.{value[:4]}"
+    return value
+
+
 def comparison(conn: Connection, item: buffer.BufferItem, privacy: Privacy,
                enp: str | None = None) -> dict[str, Any] | None:
     """The record (the item's candidate keys) and the person it would be applied to
@@ -116,8 +123,8 @@ def comparison(conn: Connection, item: buffer.BufferItem, privacy: Privacy,
         if chosen else None
     differ = {x.field for x in identity.mismatches(item.candidate, person)} if person else set()
     rows = [{"key": key, "label": label, "differs": key in differ,
-             "record": shown(privacy, _SHOWN_AS.get(key, key), record[key]),
-             "person": shown(privacy, _SHOWN_AS.get(key, key), (person or {}).get(key))}
+             "record": shown(privacy, _SHOWN_AS.get(key, key), _day(record[key])),
+             "person": shown(privacy, _SHOWN_AS.get(key, key), _day((person or {}).get(key)))}
             for key, label in identity.SHOWN]
     return {"chosen": shown(privacy, "enp", chosen), "typed": bool(enp), "found": bool(person),
             "unknown": bool(chosen) and person is None, "differs": bool(differ), "rows": rows}
