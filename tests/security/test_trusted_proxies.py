@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from hub.proxies import TrustedProxies
+from hub.settings import load_settings
 from hub.testing import TestHub, running_hub
 from storage.models import audit_log
 from tests.conftest import Footprint, free_port
@@ -93,3 +94,11 @@ def test_nothing_is_trusted_by_default(peer: str, header: str, client: str) -> N
 ])
 def test_the_trusted_chain_is_read_from_the_right(peer: str, header: str, client: str) -> None:
     assert TrustedProxies(["10.0.0.0/24"]).client_address(peer, header) == client
+
+
+def test_the_setting_takes_a_comma_list_and_refuses_what_is_no_address() -> None:
+    settings = load_settings(env={"OMSHUB_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8"})
+    assert settings.trusted_proxies == ["127.0.0.1", "10.0.0.0/8"]
+    assert load_settings(env={}).trusted_proxies == []
+    with pytest.raises(ValueError, match="localhost"):
+        load_settings(env={"OMSHUB_TRUSTED_PROXIES": "localhost"})
