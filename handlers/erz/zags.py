@@ -295,41 +295,17 @@ def take(register: Register, record: DeathRecord, *, clock: Any = utcnow) -> Out
             buffer.settle(conn, item.id, "zags", why + "; применено", out.enp, clock=clock)
         state, out = out.status, replace(out, buffer_id=item.id)
     elif dead is not None:
-        state, out = "applied", _correct_applied(register, record, dead, changes)
+        death = Death(record.death_date, record.act_number, record.act_date) \
+            if record.death_date else None
+        note, moved = zags_acts.correct_applied(register, dead, record.keys(), record.problem,
+                                                death, changes)
+        state, out = "applied", Outcome(record, "corrected", dead, note, moved=moved)
     else:
         out = process(register, record, clock=clock)
         state = out.status
     zags_acts.corrected(conn, known, record.version, record.digest, record.content(), state,
                         out.enp, out.buffer_id, message, now)
     return replace(out, status="corrected", note=f"{why}; {out.note or state}")
-
-
-def _correct_applied(register: Register, record: DeathRecord, enp: str,
-                     changes: dict[str, Any]) -> Outcome:
-    """A correction of a death already registered: a new date of death moves it; a record
-    that no longer names the person, or that cannot be applied as it is (annulled, a
-    partial date), changes nothing and says so in the person's change log."""
-    conn = register.conn
-    person = identity.person_keys(conn, enp, record.death_date)
-    differ = identity.mismatches(record.keys(), person) if person else []
-    doubt = record.problem or (
-        "сведения не совпадают с ЗЛ: " + ", ".join(x.label for x in differ) if differ else "")
-    if doubt or record.death_date is None or record.death_date == _death_on_record(conn, enp):
-        note = f"регистр не изменён, нужна проверка: {doubt}" if doubt else "дата смерти прежняя"
-        zags_acts.log_correction(register, enp, record.death_date, changes, note)
-        return Outcome(record, "corrected", enp, note)
-    done = len(register.changes)
-    try:
-        with conn.begin_nested():
-            zags_acts.correct_death(register, enp, Death(
-                record.death_date, record.act_number, record.act_date), changes)
-    except ErzError as exc:
-        del register.changes[done:]
-        note = f"дата смерти не исправлена: регистр отказал {exc.code} ({exc})"
-        zags_acts.log_correction(register, enp, record.death_date, changes, note)
-        return Outcome(record, "corrected", enp, note)
-    return Outcome(record, "corrected", enp,
-                   f"дата смерти исправлена на {record.death_date:%d.%m.%Y}", moved=True)
 
 
 def process_all(conn: Connection, source: Source, found: list[DeathRecord], *,

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.engine import Connection
 
-from handlers.erz import history
+from handlers.erz import history, identity
 from handlers.erz import models as m
 from handlers.erz.domain import Death, Reason, to_values
 from handlers.erz.errors import ErzError
@@ -144,3 +144,32 @@ def correct_death(register: Register, enp: str, death: Death, changes: dict[str,
     history.insert(conn, m.deaths, pid, to_values(death), new, None, at, cid)
     for table, ended, row in closed:
         history.replace_version(conn, table, row, {ended: new}, new, at, cid)
+
+
+def correct_applied(register: Register, enp: str, keys: dict[str, Any], problem: str,
+                    death: Death | None, changes: dict[str, Any]) -> tuple[str, bool]:
+    """A correction of a death already registered: a new date of death moves it
+    (:func:`correct_death`); a record that no longer names the person (``keys``), or that
+    cannot be applied as it is (``problem``: annulled, a partial date), changes nothing and
+    says so in the person's change log. Returns the note and whether the death moved."""
+    conn = register.conn
+    person = identity.person_keys(conn, enp, death.death_date if death else None)
+    differ = identity.mismatches(keys, person) if person else []
+    doubt = problem or (
+        "сведения не совпадают с ЗЛ: " + ", ".join(x.label for x in differ) if differ else "")
+    pid = int(conn.execute(sa.select(m.persons.c.id).where(m.persons.c.enp == enp)).scalar_one())
+    on_record = [r["death_date"] for r in history.current(conn, m.deaths, pid)]
+    if doubt or death is None or [death.death_date] == on_record:
+        note = f"регистр не изменён, нужна проверка: {doubt}" if doubt else "дата смерти прежняя"
+        log_correction(register, enp, death.death_date if death else None, changes, note)
+        return note, False
+    done = len(register.changes)
+    try:
+        with conn.begin_nested():
+            correct_death(register, enp, death, changes)
+    except ErzError as exc:
+        del register.changes[done:]
+        note = f"дата смерти не исправлена: регистр отказал {exc.code} ({exc})"
+        log_correction(register, enp, death.death_date, changes, note)
+        return note, False
+    return f"дата смерти исправлена на {death.death_date:%d.%m.%Y}", True
