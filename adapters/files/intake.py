@@ -192,7 +192,7 @@ class Intake:
         s, t = self.settings, self.drop.transport
         name = found.file.name
         if found.file.size > s.max_size:
-            return self._refuse(found, b"", "", f"larger than {s.max_size} bytes "
+            return self._refuse(found, b"", "", f"файл больше {s.max_size} байт "
                                                 f"({found.file.size})")
         data = t.read(s.inbound, name)
         sig = t.read(s.inbound, found.signature.name) if found.signature else None
@@ -216,9 +216,9 @@ class Intake:
             self._archive(found, sha, self._sender(name))  # taken before a failed move
             return "archived"
         if row is not None:
-            return self._refuse(found, data, sha, f"duplicate: {name} with the same sha256 "
-                                f"was taken on {row.taken_at:%Y-%m-%d %H:%M:%S} UTC as "
-                                f"message {row.envelope_id}")
+            return self._refuse(found, data, sha, f"повтор: файл {name} с тем же SHA-256 "
+                                f"уже принят {row.taken_at:%d.%m.%Y %H:%M:%S} UTC как "
+                                f"сообщение {row.envelope_id}")
         if why is not None:
             return self._refuse(found, data, sha, why)
         self.ctx.relay.notify()
@@ -227,10 +227,10 @@ class Intake:
 
     def _problem(self, name: str, data: bytes) -> str | None:
         if self.settings.mask_for(name) is None:
-            return (f"the name {name} matches no mask of drop {self.settings.name} "
-                    f"({', '.join(m.pattern for m in self.settings.masks) or 'none'})")
+            return (f"имя {name} не подходит ни под одну маску папки {self.settings.name} "
+                    f"({', '.join(m.pattern for m in self.settings.masks) or 'масок нет'})")
         if not data:
-            return "empty file"
+            return "пустой файл"
         return None
 
     def _sender(self, name: str) -> str:

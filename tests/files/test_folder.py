@@ -120,9 +120,9 @@ def test_a_duplicate_goes_to_errors_with_a_note_and_a_journal_entry(
         note = tmp_path / "errors" / f"{name}.error.txt"
         wait_for(note.exists, message="the note")
         assert (tmp_path / "errors" / name).read_bytes() == XML
-        assert "duplicate" in note.read_text() and len(files_received(hub)) == 1
+        assert "повтор" in note.read_text() and len(files_received(hub)) == 1
         (refused,) = refusals(hub)
-        assert refused.status == "rejected" and "duplicate" in refused.last_error
+        assert refused.status == "rejected" and "повтор" in refused.last_error
         assert raw_of(hub, refused) == XML
 
 
@@ -137,8 +137,9 @@ def test_an_unmatched_name_and_an_empty_file_are_refused(tmp_path: Path):
         errors = sorted(p.name for p in (tmp_path / "errors").iterdir())
         assert errors == ["P46001_empty.xml", "P46001_empty.xml.error.txt", "letter.doc",
                           "letter.doc.error.txt"]
-        assert "matches no mask" in (tmp_path / "errors" / "letter.doc.error.txt").read_text()
-        assert "empty" in (tmp_path / "errors" / "P46001_empty.xml.error.txt").read_text()
+        note = (tmp_path / "errors" / "letter.doc.error.txt").read_text()
+        assert "не подходит ни под одну маску" in note
+        assert "пустой файл" in (tmp_path / "errors" / "P46001_empty.xml.error.txt").read_text()
         assert sorted(p.name for p in (tmp_path / "in").iterdir()) == [".P46001_next.xml.part"]
         assert files_received(hub) == []
 

@@ -84,7 +84,7 @@ def test_a_refused_letter_is_answered_through_the_clinics_outgoing_folder(tmp_pa
         assert (errors / "account.rar").read_bytes() == b"not a zip"
         assert mail.carry_to_clinic() == ["response_account.rar.txt"]
         answer = (tmp_path / "clinic" / "response_account.rar.txt").read_text()
-        assert "account.rar" in answer and "matches no mask" in answer
+        assert "account.rar" in answer and "не подходит ни под одну маску" in answer
         assert files_received(hub) == []
 
 
