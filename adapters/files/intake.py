@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from adapters.files.models import files_seen
-from adapters.files.names import NAME_MAX, fitted, is_utf8, raw, shown
+from adapters.files.names import NAME_MAX, fitted, is_utf8, raw, shown, unnamed
 from adapters.files.settings import DropSettings
 from adapters.files.transport import Entry, Transport, TransportError, is_temp
 from contracts.envelope import Envelope, utcnow
@@ -201,7 +201,7 @@ class Intake:
             return "waiting"
         sha = hashlib.sha256(data).hexdigest()
         if not is_utf8(name):
-            return self._refuse(found, data, sha, f"имя файла {shown(name)} не в кодировке "
+            return self._refuse(found, data, sha, "имя файла не в кодировке "
                                 "UTF-8: переименуйте файл и положите его снова")
         why: str | None = None
         with self.ctx.db.transaction() as conn:
@@ -216,7 +216,7 @@ class Intake:
             self._archive(found, sha, self._sender(name))  # taken before a failed move
             return "archived"
         if row is not None:
-            return self._refuse(found, data, sha, f"повтор: файл {name} с тем же SHA-256 "
+            return self._refuse(found, data, sha, "повтор: файл с тем же именем и SHA-256 "
                                 f"уже принят {row.taken_at:%d.%m.%Y %H:%M:%S} UTC как "
                                 f"сообщение {row.envelope_id}")
         if why is not None:
@@ -227,7 +227,7 @@ class Intake:
 
     def _problem(self, name: str, data: bytes) -> str | None:
         if self.settings.mask_for(name) is None:
-            return (f"имя {name} не подходит ни под одну маску папки {self.settings.name} "
+            return (f"имя файла не подходит ни под одну маску папки {self.settings.name} "
                     f"({', '.join(m.pattern for m in self.settings.masks) or 'масок нет'})")
         if not data:
             return "пустой файл"
@@ -294,8 +294,8 @@ class Intake:
                         source=self.component,
                         payload={"drop": s.name, "file_name": shown(name),
                                  "size": found.file.size, "sha256": sha,
-                                 "sender": self._sender(name), "reason": why})
-        self._journal_refusal(stub, data, name, why)
+                                 "sender": self._sender(name), "reason": unnamed(why, name)})
+        self._journal_refusal(stub, data, name, unnamed(why, name))
         target = fitted(name, NAME_MAX - len(NOTE))
         if t.exists(s.errors, target):  # an earlier file of that name: the id tells apart
             target = fitted(f"{stub.id[:8]}_{name}", NAME_MAX - len(NOTE))
@@ -311,7 +311,7 @@ class Intake:
             log.warning("drop %s: %s refused but not moved to errors: %s", s.name,
                         FileName(shown(name)), exc)
             self.troubles[name] = (f"файл {shown(name)} отклонён, но не перемещён в папку "
-                                   f"ошибок {s.errors}: {exc}")
+                                   f"ошибок {s.errors}: {exc} (журнал: сообщение {stub.id})")
             return "stuck"
         self.troubles.pop(name, None)
         if self.on_refused is not None:

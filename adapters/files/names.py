@@ -43,6 +43,19 @@ def shown(name: str) -> str:
     return raw(name).decode("utf-8", "backslashreplace")
 
 
+def unnamed(text: str, name: str) -> str:
+    """``text`` without ``name`` in it: for the journal's and health's free texts.
+
+    People name files after people (``Заявление Петров Пётр Ильич 12.04.1980.pdf``); the
+    name is personal data, kept in the declared field ``file_name`` and masked there, while
+    a free text cannot be masked by what it quotes. So such texts say «имя файла» instead.
+    """
+    for form in {name, shown(name)}:
+        if form:
+            text = text.replace(form, "«имя файла»")
+    return text
+
+
 def size(name: str) -> int:
     """Length of the name in bytes."""
     return len(raw(name))

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from adapters.files.delivery import deliver
 from adapters.files.intake import Drop, Intake, Refused
 from adapters.files.models import metadata
-from adapters.files.names import shown
+from adapters.files.names import unnamed
 from adapters.files.settings import DropSettings, FilesSettings
 from adapters.files.transport import TransportError, transport_for
 from contracts.files import FileSendV1
@@ -89,10 +89,11 @@ class DropAdapter(Adapter):
         folder; ``detail`` says why in Russian. Ok again once the next poll succeeds and the
         files are moved (or gone).
         """
-        files = {i.drop.name: {shown(n): why for n, why in sorted(i.troubles.items())}
+        # /healthz is read without logging in: a stuck file is named only in the journal.
+        files = {i.drop.name: [unnamed(why, n) for n, why in sorted(i.troubles.items())]
                  for i in self.intakes if i.troubles}
         reasons = [f"{drop}: {why}" for drop, why in sorted(self.errors.items())]
-        reasons += [why for troubles in files.values() for why in troubles.values()]
+        reasons += [why for troubles in files.values() for why in troubles]
         report: dict[str, Any] = {"status": "degraded" if reasons else "ok",
                                   "drops": sorted(self.drops), "failing": dict(self.errors),
                                   "files": files}

@@ -65,6 +65,13 @@ def refused_names(hub: TestHub) -> list[str]:
         return sorted(json.loads(e)["payload"]["file_name"] for e in rows)
 
 
+def refused_ids(hub: TestHub) -> list[str]:
+    """The journal ids of every refusal."""
+    with hub.db.read() as conn:
+        return sorted(conn.execute(sa.select(journal_messages.c.message_id).where(
+            journal_messages.c.type == "files.refused")).scalars())
+
+
 def taken(hub: TestHub) -> list[str]:
     """Names with a files_seen row: taken in (whether or not archived yet)."""
     with hub.db.read() as conn:
@@ -156,6 +163,10 @@ def files_entry(report: dict[str, Any]) -> dict[str, Any]:
     return dict(entry)
 
 
+STUCK = "Заявление Петров Пётр Ильич 12.04.1980.doc"
+"""A file no mask takes, named the way people name them: after a person."""
+
+
 def test_a_file_that_cannot_be_moved_is_journaled_once_and_the_drop_shows_degraded(
         footprint: Footprint, tmp_path: Path):
     port = free_port()
@@ -164,25 +175,28 @@ def test_a_file_that_cannot_be_moved_is_journaled_once_and_the_drop_shows_degrad
     (tmp_path / "in").mkdir()
     (tmp_path / "errors").write_bytes(b"")  # a file where the errors folder should be
     with running_hub(settings, [*COMPONENTS, "console"], extra=[FileReceiver]) as hub:
-        (tmp_path / "in" / "letter.doc").write_bytes(b"matches no mask")
+        (tmp_path / "in" / STUCK).write_bytes(b"matches no mask")
         (tmp_path / "in" / GOOD).write_bytes(XML)
         poll_now(hub)
         assert taken(hub) == [GOOD], "the good file is taken in the same poll"
         health = files_health(hub)
         assert health["status"] == "degraded"
-        assert "letter.doc" in health["detail"] and "не перемещён" in health["detail"]
+        assert "«имя файла» отклонён" in health["detail"] and "не перемещён" in health["detail"]
+        assert "Петров" not in json.dumps(health, ensure_ascii=False), "a name is personal"
+        assert f"сообщение {refused_ids(hub)[0]}" in health["detail"], "where to look"
         status, report = wait_for(lambda: (r := healthz(port))[0] == 503 and r,
                                   message="/healthz reports the failing drop")
         assert files_entry(report)["status"] == "degraded"
+        assert "Петров" not in json.dumps(report, ensure_ascii=False), "/healthz is public"
         poll_now(hub)
         poll_now(hub)
-        assert refused_names(hub) == ["letter.doc"], "journaled once over three polls"
+        assert refused_names(hub) == [STUCK], "journaled once over three polls"
         (tmp_path / "errors").unlink()  # the operator fixes the folder
         poll_now(hub)
-        assert (tmp_path / "errors" / "letter.doc").exists()
+        assert (tmp_path / "errors" / STUCK).exists()
         assert files_health(hub)["status"] == "ok"
         wait_for(lambda: healthz(port)[0] == 200, message="/healthz recovers")
-        assert refused_names(hub) == ["letter.doc"]
+        assert refused_names(hub) == [STUCK]
 
 
 def test_a_drop_whose_folder_cannot_be_read_shows_degraded_until_it_can(tmp_path: Path):

@@ -9,10 +9,12 @@ without the personal-data permission.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from hub.logs import JsonFormatter, TextFormatter
 from hub.masking import FileName, mask_file_name
@@ -60,3 +62,25 @@ def test_the_files_adapter_logs_no_name_of_a_person(footprint: Footprint, tmp_pa
     assert any(mask_file_name(REFUSED) in line for line in lines), lines
     leaks = [line for line in lines for secret in SECRETS if secret in line]
     assert not leaks, leaks
+
+
+def test_a_refusal_quotes_no_file_name_in_its_free_texts(footprint: Footprint,
+                                                         tmp_path: Path) -> None:
+    """The journal list and /healthz show free texts, which masking cannot read for names:
+    the name stays in ``file_name`` (declared personal, masked), the reason does not repeat
+    it."""
+    with running_hub(settings(footprint, tmp_path), COMPONENTS) as hub:
+        (tmp_path / "in" / REFUSED).write_bytes(b"no mask takes .doc")
+        (tmp_path / "in" / f"p {REFUSED}.xml").write_bytes(b"")
+        poll_now(hub)
+        wait_for(lambda: len(refusals(hub)) == 2, message="both files refused")
+        with hub.db.read() as conn:
+            rows = conn.execute(sa.select(journal_messages.c.last_error,
+                                          journal_messages.c.envelope).where(
+                journal_messages.c.type == "files.refused")).all()
+    for last_error, envelope in rows:
+        payload = json.loads(envelope)["payload"]
+        assert "Петров Пётр Ильич" in payload["file_name"]
+        texts = last_error + payload["reason"]
+        assert [s for s in SECRETS if s in texts] == [], texts
+    assert sorted(r[0][:9] for r in rows) == ["имя файла", "пустой фа"]
