@@ -47,7 +47,8 @@ KNOWN_ACTIONS = (
     "replay", "edit-and-replay", "replay-message", "discard", "replay-matched-nothing",
     "replay-failed", "discard-failed", "replay-group-failed", "bulk-replay-failed",
     "schedule-run", "schedule-enable", "schedule-disable", "schedule-cron", "schedule-edit",
-    "*-failed",
+    "person-view", "message-view", "person-search", "blob-download", "erz-export",
+    "soap-login-failed", "soap-login-locked", "*-failed",
 )
 """Suggestions of the action filter (any action name, ``*`` or a comma list is accepted)."""
 
@@ -56,6 +57,8 @@ PRESETS = (
     ("Неудачные действия", "*-failed"),
     ("Повтор без совпадений", "replay-matched-nothing"),
     ("Права", "user-*,grant-*"),
+    ("Кто видел ПДн", "person-view,message-view,person-search,blob-download,erz-export"),
+    ("Вход в SOAP", "soap-login-*"),
 )
 """Ready-made filters of the audit page: title and action filter."""
 

@@ -72,9 +72,13 @@ class _Done:
 def _ask(c: Console, user: User, target: str, grant: Grant) -> _Done:
     """Request ``grant`` for ``target``: a second administrator will approve it."""
     grants.request(c.db, target, grant, user.username)
-    return _Done("grant-requested", {"grant": grant.value},
-                 f"Запрошено: {grant.label} для {target}. Права будут выданы, когда запрос "
-                 "подтвердит другой администратор.")
+    message = (f"Запрошено: {grant.label} для {target}. Права будут выданы, когда запрос "
+               "подтвердит другой администратор.")
+    if not set(users.active_administrators(c.db)) - {user.username, target}:
+        message += (" Другого администратора сейчас нет: создайте его в командной строке "
+                    "сервера (omshub user add ИМЯ --role administrator) или, если консолью "
+                    "управляет один человек, выключите настройку four_eyes_grants.")
+    return _Done("grant-requested", {"grant": grant.value}, message)
 
 
 @page(Role.administrator)

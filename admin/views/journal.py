@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from admin import journal, viewaudit
-from admin.auth import page
+from admin.auth import audit_refusal, page
 from admin.context import console, error_page, flash, privacy, remote_addr, render
 from admin.users import Role, User
 
@@ -110,9 +110,12 @@ def replay_message(request: Request, user: User, form: FormData) -> Response:
             raise ValueError("Редактирование недоступно: нет допуска к персональным данным.")
         new_id = c.ops.replay_message(message_id, user=user.username, reason=reason,
                                       payload=payload, remote_addr=remote_addr(request))
-    except LookupError as exc:
-        return error_page(request, 404, str(exc))
-    except ValueError as exc:
+    except (LookupError, ValueError) as exc:
+        action = "edit-and-replay-message-failed" if edited else "replay-message-failed"
+        c.ops.audit(user.username, action, target=message_id, reason=reason,
+                    remote_addr=remote_addr(request), details={"error": str(exc)})
+        if isinstance(exc, LookupError):
+            return error_page(request, 404, str(exc))
         ctx.update(reason=reason, payload_text=payload_text)
         ctx["edit_error" if edited else "replay_error"] = str(exc)
         return render(request, "message.html", ctx, status_code=400)
@@ -124,6 +127,7 @@ def replay_message(request: Request, user: User, form: FormData) -> Response:
 def blob_download(request: Request, user: User, form: FormData) -> Response:
     """The exact stored bytes of a message's raw form or attachment (unmasked users only)."""
     if not user.personal_data:
+        audit_refusal(request, user.username, "access-denied", required="personal_data")
         return error_page(request, 403, "Исходные данные без маскирования доступны только "
                                         "пользователям с допуском к персональным данным.")
     c = console(request)

@@ -154,3 +154,23 @@ def test_the_audit_page_filters_by_the_new_actions(login: Login, seed: Any) -> N
     assert '<option value="replay-matched-nothing">' in page
     api = admin.get("/api/audit", params={"action": "*-failed"}).json()
     assert [i["action"] for i in api["items"]] == ["user-role-failed"]
+
+
+def test_a_failed_replay_from_the_journal_and_a_refused_download_are_audited(
+        login: Login, seed: Any) -> None:
+    message = seed.message(raw=b"<a>1</a>")
+    oper = login("oper")
+    token = page_token(oper, f"/journal/{message}")
+    r = oper.post(f"/journal/{message}/replay", data={"csrf_token": token, "reason": ""})
+    assert r.status_code == 400 and "Укажите причину" in r.text
+    row = one(seed, "replay-message-failed")
+    assert row.target == message and "Укажите причину" in row.details
+    r = oper.post(f"/journal/{message}/replay",
+                  data={"csrf_token": token, "reason": "fix", "edited": "1", "payload": ""})
+    assert r.status_code == 400
+    assert one(seed, "edit-and-replay-message-failed").reason == "fix"
+    blob = oper.get(f"/api/messages/{message}").json()["raw"][0]["blob_id"]
+    assert oper.get(f"/journal/{message}/blobs/{blob}").status_code == 403
+    denied = one(seed, "access-denied")
+    assert denied.target == f"/journal/{message}/blobs/{blob}"
+    assert '"required": "personal_data"' in denied.details

@@ -181,3 +181,15 @@ def test_the_command_line_grants_from_the_server_shell_and_is_audited(
     [row] = seed.audit("user-add")
     assert row.username.startswith("cli:") and row.target == "root"
     assert '"personal_data": true' in row.details
+
+
+def test_a_lone_administrator_is_told_how_to_get_a_second_one(login: Login, db: Database,
+                                                              seed: Any) -> None:
+    assert users.active_administrators(db) == ["admin"]
+    page = change(login("admin"), "viewer", action="personal_data", personal_data="1")
+    assert "Другого администратора сейчас нет" in page
+    assert "omshub user add ИМЯ --role administrator" in page
+    seed_user(db, "boris", "administrator")
+    page = change(login("admin"), "oper", action="role", role="administrator")
+    assert "подтвердит другой администратор" in page
+    assert "Другого администратора сейчас нет" not in page
