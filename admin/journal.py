@@ -7,7 +7,6 @@ millions of rows a month and an OFFSET would scan everything it skips.
 from __future__ import annotations
 
 import base64
-import functools
 import json
 import re
 from collections.abc import Mapping
@@ -16,6 +15,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
+from lxml import etree
 from sqlalchemy.engine import Connection
 
 from admin.deadletters import envelope_fields
@@ -25,7 +25,7 @@ from admin.times import as_utc, parse_when
 from admin.xmlview import DISPLAY_LIMIT, pretty
 from contracts.registry import MessageType, TypeRegistry
 from hub.masking import mask_file_name
-from hub.xmlmask import PersonalNames, mask_tree, personal_names
+from hub.xmlmask import PersonalNames, mask_tree, of_document, personal_names
 from storage.db import Database
 from storage.models import blobs, dead_letters, journal_events, journal_messages
 
@@ -230,9 +230,11 @@ def _events(conn: Connection, message_id: str, privacy: Privacy) -> list[dict[st
 
 
 def _raw_view(conn: Connection, blob_id: str, name: str, privacy: Privacy,
-              names: PersonalNames) -> RawView | None:
+              names: PersonalNames, types: TypeRegistry) -> RawView | None:
     """The blob ready to show: for a masked account, the values the message's type declares
-    personal hidden in the parsed XML (:mod:`hub.xmlmask`), then the generic masking."""
+    personal hidden in the parsed XML (:mod:`hub.xmlmask`) — and those the type bound to
+    the document's root declares, for a file carried as an attachment — then the generic
+    masking."""
     b = blobs.c
     head = conn.execute(
         sa.select(b.media_type, b.size, sa.func.substr(b.data, 1, DISPLAY_LIMIT).label("data"))
@@ -242,8 +244,10 @@ def _raw_view(conn: Connection, blob_id: str, name: str, privacy: Privacy,
         return None
     data = bytes(head.data)
     truncated = int(head.size) > len(data)
-    hide = None if privacy.unmasked else functools.partial(mask_tree, names=names)
-    text, is_xml = (pretty(data, hide) if not truncated
+    def hide(root: etree._Element) -> None:
+        mask_tree(root, names | of_document(types, root))
+
+    text, is_xml = (pretty(data, None if privacy.unmasked else hide) if not truncated
                     else (data.decode("utf-8", "replace"), False))
     return RawView(blob_id, privacy.file_name(name), head.media_type, int(head.size),
                    privacy.text(text), is_xml, truncated)
@@ -299,7 +303,7 @@ def detail(
                 refs.append((str(att["blob_id"]), str(att.get("name") or "attachment")))
         names = personal_names(mt)
         for blob_id, name in dict(refs).items():
-            view = _raw_view(conn, blob_id, name, privacy, names)
+            view = _raw_view(conn, blob_id, name, privacy, names, types)
             if view is not None:
                 result.raw.append(view)
         if not privacy.unmasked:

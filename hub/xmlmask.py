@@ -12,7 +12,7 @@ element whose field is a personal model (an address part, a partial date).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,7 @@ from lxml import etree
 from pydantic import BaseModel
 
 from contracts.registry import MessageType
-from contracts.xmlbind.binding import Attr, Elem
+from contracts.xmlbind.binding import Attr, Elem, XmlModel, qname
 from hub.masking import mask_all, mask_value, models_in
 
 
@@ -35,6 +35,9 @@ class PersonalNames:
 
     def __bool__(self) -> bool:
         return bool(self.values or self.subtrees)
+
+    def __or__(self, other: PersonalNames) -> PersonalNames:
+        return PersonalNames(self.values | other.values, self.subtrees | other.subtrees)
 
 
 NONE = PersonalNames()
@@ -86,6 +89,19 @@ def personal_names(message_type: MessageType | None) -> PersonalNames:
         return NONE
     values, subtrees = _walk(message_type.model, frozenset(message_type.person_fields))
     return PersonalNames(values, subtrees)
+
+
+def of_document(types: Iterable[MessageType], root: etree._Element) -> PersonalNames:
+    """The names declared personal by every registered type whose model is bound to the
+    document's root element (an exchange file carried as an attachment of another message:
+    an OPLIST in ``files.received`` is masked as ``erz.oplist`` declares)."""
+    found = NONE
+    for mt in types:
+        model = mt.model
+        if (issubclass(model, XmlModel) and model.xml_root
+                and qname(model.xml_namespace, model.xml_root) == root.tag):
+            found = found | personal_names(mt)
+    return found
 
 
 def _local(name: Any) -> str:

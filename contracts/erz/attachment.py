@@ -71,7 +71,8 @@ class AttachmentRecord(PersonRow):
     enp: Annotated[Enp, Elem("ENP")] = Field(json_schema_extra=PERSONAL)
     attached_from: Annotated[date, Elem("DATE_ATTACH_B")]
     method: Annotated[Positive, Elem("ATTACH_METHOD")]
-    doctor_snils: Annotated[Snils, Elem("DOC_CODE")]
+    doctor_snils: Annotated[Snils, Elem("DOC_CODE")] = Field(json_schema_extra=PERSONAL)
+    """The district doctor's СНИЛС: a person's too."""
     department_oid: Annotated[Oid, Elem("MO_DEP_ID")]
 
 
@@ -134,7 +135,8 @@ class AttachedPerson(PersonRow):
         default=None, json_schema_extra=PERSONAL)
     document_number: Annotated[str, text(20), Elem("DOCNUM")] = Field(
         json_schema_extra=PERSONAL)
-    document_date: Annotated[date | None, Elem("DOCDATE", blank=True)] = None
+    document_date: Annotated[date | None, Elem("DOCDATE", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
     document_issuer: Annotated[str | None, Elem("DOCORG", blank=True)] = None
     enp: Annotated[Enp, Elem("ENP")] = Field(json_schema_extra=PERSONAL)
     clinic_code: Annotated[ClinicCode, Elem("CODE_MO")]
@@ -143,20 +145,29 @@ class AttachedPerson(PersonRow):
     insured_since: Annotated[date, Elem("DATEZ")]
     attachment_reason: Annotated[Positive, Elem("PRZ")]
     area_type: Annotated[Positive, Elem("AREA_TYPE")]
-    doctor_snils: Annotated[Snils | None, Elem("DOC_CODE", blank=True)] = None
+    doctor_snils: Annotated[Snils | None, Elem("DOC_CODE", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
     doctor_id: Annotated[str | None, Elem("DOC_ID", blank=True)] = None
     doctor_post: Annotated[str | None, Elem("DOC_POST", blank=True)] = None
     attached_from: Annotated[date, Elem("DBEG")]
     attached_to: Annotated[date | None, Elem("DEND", blank=True)] = None
-    fias_object: Annotated[str | None, text(36), Elem("FIAS_AOID", blank=True)] = None
-    fias_house: Annotated[str | None, text(36), Elem("FIAS_HOUSEID", blank=True)] = None
+    fias_object: Annotated[str | None, text(36), Elem("FIAS_AOID", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    fias_house: Annotated[str | None, text(36), Elem("FIAS_HOUSEID", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
     region: Annotated[str | None, Elem("REGNAME", blank=True)] = None
-    district: Annotated[str | None, Elem("RNNAME", blank=True)] = None
-    settlement: Annotated[str | None, Elem("NPNAME", blank=True)] = None
-    street: Annotated[str | None, Elem("UL", blank=True)] = None
-    house: Annotated[str | None, Elem("DOM", blank=True)] = None
-    building: Annotated[str | None, Elem("KOR", blank=True)] = None
-    flat: Annotated[str | None, Elem("KV", blank=True)] = None
+    district: Annotated[str | None, Elem("RNNAME", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    settlement: Annotated[str | None, Elem("NPNAME", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    street: Annotated[str | None, Elem("UL", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    house: Annotated[str | None, Elem("DOM", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    building: Annotated[str | None, Elem("KOR", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    flat: Annotated[str | None, Elem("KV", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
     comment: Annotated[str | None, Elem("COMMENT", blank=True)] = None
 
 

@@ -178,7 +178,7 @@ class Document(ListModel):
     series_right: Annotated[str | None, Elem("DOCSER_R")] = Field(
         default=None, json_schema_extra=PERSONAL)
     number: Annotated[str, text(20), Elem("DOCNUM")] = Field(json_schema_extra=PERSONAL)
-    issued: Annotated[DateTimeDate, Elem("DOCDATE")]
+    issued: Annotated[DateTimeDate, Elem("DOCDATE")] = Field(json_schema_extra=PERSONAL)
     expires: Annotated[DateTimeDate | None, Elem("DOCEXP")] = None
     issuer: Annotated[str | None, Elem("NAME_VP", blank=True)] = None
     birth_place: Annotated[str | None, Elem("MR", blank=True)] = Field(
@@ -194,8 +194,10 @@ class Representative(ListModel):
         default=None, json_schema_extra=PERSONAL)
     relation: Annotated[str, Elem("RELATION")]
     document: Annotated[Document, Elem("DOC")]
-    phone: Annotated[str | None, Elem("PHONE", blank=True)] = None
-    work_phone: Annotated[str | None, Elem("PHONE_WORK", blank=True)] = None
+    phone: Annotated[str | None, Elem("PHONE", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    work_phone: Annotated[str | None, Elem("PHONE_WORK", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
 
 
 class Person(ListModel):
@@ -211,14 +213,19 @@ class Person(ListModel):
     citizenship: Annotated[str, text(3), Elem("C_OKSM")] = "RUS"
     snils: Annotated[Snils | None, Elem("SS", blank=True)] = Field(
         default=None, json_schema_extra=PERSONAL)
-    phone: Annotated[str | None, Elem("PHONE", blank=True)] = None
-    work_phone: Annotated[str | None, Elem("PHONE_WORK")] = None
-    email: Annotated[str | None, Elem("EMAIL", blank=True)] = None
+    phone: Annotated[str | None, Elem("PHONE", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    work_phone: Annotated[str | None, Elem("PHONE_WORK")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    email: Annotated[str | None, Elem("EMAIL", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
     representative_name: Annotated[str | None, Elem("FIOPR", blank=True)] = Field(
         default=None, json_schema_extra=PERSONAL)
-    representative_contact: Annotated[str | None, Elem("CONTACT", blank=True)] = None
+    representative_contact: Annotated[str | None, Elem("CONTACT", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
     representative: Annotated[Representative | None, Elem("PR")] = None
-    death_date: Annotated[DateTimeDate | None, Elem("DDEATH")] = None
+    death_date: Annotated[DateTimeDate | None, Elem("DDEATH")] = Field(
+        default=None, json_schema_extra=PERSONAL)
     history_id: Annotated[int | None, Elem("ID_HISTORY")] = None
     register_state: Annotated[int | None, Elem("ID_HUMAN_TYPE")] = None
 
@@ -237,21 +244,29 @@ class FormerPerson(ListModel):
 
 
 class Address(ListModel):
-    """Адрес регистрации или проживания (AddressType)."""
+    """Адрес регистрации или проживания (AddressType): below the region, personal."""
 
     homeless: Annotated[Bit | None, Elem("BOMG")] = None
     region: Annotated[str | None, Elem("SUBJ", blank=True)] = None
-    postcode: Annotated[str | None, pattern(r"\d{6}"), Elem("INDX", blank=True)] = None
+    postcode: Annotated[str | None, pattern(r"\d{6}"), Elem("INDX", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
     okato: Annotated[Okato | None, Elem("OKATO", blank=True)] = None
-    district: Annotated[str | None, Elem("RNNAME", blank=True)] = None
-    settlement: Annotated[str | None, Elem("NPNAME", blank=True)] = None
-    street: Annotated[str | None, Elem("UL", blank=True)] = None
-    house: Annotated[str | None, Elem("DOM", blank=True)] = None
-    building: Annotated[str | None, Elem("KORP", blank=True)] = None
-    flat: Annotated[str | None, Elem("KV", blank=True)] = None
+    district: Annotated[str | None, Elem("RNNAME", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    settlement: Annotated[str | None, Elem("NPNAME", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    street: Annotated[str | None, Elem("UL", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    house: Annotated[str | None, Elem("DOM", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    building: Annotated[str | None, Elem("KORP", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    flat: Annotated[str | None, Elem("KV", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
     registered: Annotated[DateTimeDate | None, Elem("DREG")] = None
     kind: Annotated[AddressType | None, Elem("TYPE_ADRESS")] = None
-    unstructured: Annotated[str | None, Elem("UNSTRUCT_ADDRESS", blank=True)] = None
+    unstructured: Annotated[str | None, Elem("UNSTRUCT_ADDRESS", blank=True)] = Field(
+        default=None, json_schema_extra=PERSONAL)
     house_id: Annotated[int, Elem("ID_HOUSE")] = 0
     kladr_code: Annotated[str | None, Elem("C_ADS")] = None
     address_ref: Annotated[str | None, Elem("REF_ADS")] = None

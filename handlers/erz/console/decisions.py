@@ -24,6 +24,7 @@ from admin.privacy import Privacy
 from contracts.erz_register import BufferDecidedV1
 from handlers.erz import buffer, identity
 from handlers.erz import models as m
+from handlers.erz.console.protocols import file_name
 from handlers.erz.console.views import ref, shown
 from handlers.erz.service import changed_events
 
@@ -76,7 +77,7 @@ def item_view(item: buffer.BufferItem, privacy: Privacy,
         "organisation": item.organisation or "", "why": privacy.text(item.why),
         "status": item.status,
         "created_at": item.created_at, "component": item.source.component,
-        "source_user": item.source.user or "", "source_file": item.source.file or "",
+        "source_user": item.source.user or "", "source_file": file_name(privacy, item.source.file),
         "source_message_id": item.source.message_id or "",
         "operation": masked(item.payload, privacy),
         "candidate": masked(item.candidate, privacy) if item.candidate else None,

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from admin.privacy import Privacy
+from contracts.erz.names import BadFileName, parse_name
 from handlers.erz import models as m
 from hub.xmlsafe import parse
 from storage.journal import load_blob
@@ -24,6 +25,19 @@ from storage.models import journal_messages
 
 jm = journal_messages.c
 PAGE_SIZE = 50
+
+
+def file_name(privacy: Privacy, name: str | None) -> str:
+    """An exchange file's name as the console shows it: in clear when it is a name of the
+    formats' convention (``OPS76002T76_2412201.xml``: kind, sender, receiver, stamp — no
+    person in it), else masked whole like any file name (people name files after people)."""
+    if not name:
+        return ""
+    try:
+        parse_name(name)
+    except BadFileName:
+        return privacy.file_name(name)
+    return name
 
 
 def _local(tag: object) -> str:
@@ -36,7 +50,9 @@ def _entries(data: bytes) -> tuple[str, list[dict[str, str]]]:
         root = parse(data)
     except Exception:  # noqa: BLE001 - a broken answer is shown as such, not as a 500
         return "?", []
-    out = []
+    out: list[dict[str, str]] = []
+    if _local(root.tag) != "FLK_P":  # PR of a CONFLICTLIST or a RECLIST is a representative
+        return _local(root.tag), out
     for pr in root.iter():
         if _local(pr.tag) == "PR":
             out.append({_local(el.tag): (el.text or "").strip() for el in pr})
@@ -59,7 +75,8 @@ def answers(conn: Connection, message_id: str | None,
         root, entries = _entries(data) if data else ("", [])
         for entry in entries:  # a comment may quote a value of the record
             entry["COMMENT"] = privacy.text(entry.get("COMMENT", ""))
-        out.append({"message_id": r.message_id, "file_name": payload.get("file_name", ""),
+        out.append({"message_id": r.message_id,
+                    "file_name": file_name(privacy, payload.get("file_name", "")),
                     "recipient": payload.get("recipient", ""), "status": r.status,
                     "kind": root, "errors": entries})
     return out
@@ -107,7 +124,7 @@ def files(conn: Connection, privacy: Privacy, *, organisation: str = "", page: i
                                                             t.c.id.desc())
                         .offset((max(page, 1) - 1) * size).limit(size)).mappings().all()
     return [{"id": int(r["id"]), "organisation": r["organisation"],
-             "file_name": r["file_name"], "format": r["format_key"],
+             "file_name": file_name(privacy, r["file_name"]), "format": r["format_key"],
              "received_at": r["received_at"], "outcome": r["outcome"],
              "records": r["records"], "applied": r["applied"], "refused": r["refused"],
              "buffered": r["buffered"], "message_id": r["message_id"] or "",

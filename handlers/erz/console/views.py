@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from admin.privacy import Privacy
 from handlers.erz import models as m
 from handlers.erz import queries
+from handlers.erz.console.protocols import file_name
 from handlers.erz.domain import Change, PersonState
 from handlers.erz.errors import ErzError
 from hub.masking import mask_all, mask_date, mask_name, mask_policy, mask_snils
@@ -264,6 +265,8 @@ def change(ch: Change, privacy: Privacy,
     is one of ``personal_dates`` (a change effective on the death date tells the date).
     """
     reason = " ".join(x for x in (ch.event_code, ch.reason_code, ch.reason_text) if x)
+    if ch.source_file and not privacy.unmasked:  # "ATT <file> N_ZAP 3": the name, masked
+        reason = reason.replace(ch.source_file, file_name(privacy, ch.source_file))
     effective = ch.effective_date.isoformat() if ch.effective_date else ""
     if effective in personal_dates and not privacy.unmasked:
         effective = mask_date(effective)
@@ -271,7 +274,7 @@ def change(ch: Change, privacy: Privacy,
         "id": ch.id, "at": ch.at, "effective_date": effective, "op": ch.op,
         "aspect": ch.aspect,
         "changes": _differences(ch.detail, privacy), "component": ch.component,
-        "user": ch.user or "", "source_file": ch.source_file or "",
+        "user": ch.user or "", "source_file": file_name(privacy, ch.source_file),
         "source_message_id": ch.source_message_id or "", "reason": reason,
         "smo": ch.smo or "", "mo": ch.mo or "",
     }
