@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from admin.context import Console, console
+from admin.journal_stats import JournalStats, families, read_stats
 from admin.views.components import is_healthy, read_depths, read_health
 from hub.masking import mask_text
-from storage.models import dead_letters, journal_messages
 
 CACHE_SECONDS = 10.0
 """Journal counts are cached this long: a scrape must not scan the journal every time."""
@@ -58,45 +58,25 @@ async def healthz(request: Request) -> Response:
 
 
 class JournalCollector(Collector):
-    """Messages by status and open dead letters, read from the journal (cached)."""
+    """The hub's tables (:mod:`admin.journal_stats`, cached), queue depths and every
+    component instance's health as the console sees them."""
 
     def __init__(self, c: Console) -> None:
         self._console = c
         self._lock = threading.Lock()
         self._at = 0.0
-        self._counts: tuple[dict[str, int], int] = ({}, 0)
+        self._stats = JournalStats()
 
-    def _read(self) -> tuple[dict[str, int], int]:
+    def _read(self) -> JournalStats:
         with self._lock:
             if time.monotonic() - self._at > CACHE_SECONDS:
-                with self._console.db.read() as conn:
-                    by_status = {
-                        str(s): int(n)
-                        for s, n in conn.execute(
-                            sa.select(journal_messages.c.status, sa.func.count())
-                            .group_by(journal_messages.c.status)
-                        ).all()
-                    }
-                    dead = conn.execute(
-                        sa.select(sa.func.count()).select_from(dead_letters)
-                        .where(dead_letters.c.state == "open")
-                    ).scalar()
-                self._counts = (by_status, int(dead or 0))
+                self._stats = read_stats(self._console.db)
                 self._at = time.monotonic()
-            return self._counts
+            return self._stats
 
     def collect(self) -> Iterator[Metric]:
         """Yield the gauges."""
-        by_status, dead = self._read()
-        messages = GaugeMetricFamily(
-            "omshub_journal_messages", "Journaled messages by latest status", labels=["status"]
-        )
-        for status, count in sorted(by_status.items()):
-            messages.add_metric([status], count)
-        yield messages
-        yield GaugeMetricFamily(
-            "omshub_dead_letters_open", "Dead letters waiting for an operator", value=dead
-        )
+        yield from families(self._read())
         c = self._console
         if c.queue_depths is not None:
             depths = GaugeMetricFamily(
@@ -108,13 +88,30 @@ class JournalCollector(Collector):
                     depths.add_metric([queue], depth)
             yield depths
         if c.health is not None:
-            up = GaugeMetricFamily(
-                "omshub_console_component_healthy", "1 when the component reports healthy",
-                labels=["component"],
-            )
-            for name, state in sorted(read_health(c).items()):
-                up.add_metric([name], 1.0 if is_healthy(state) else 0.0)
-            yield up
+            yield from _health_families(read_health(c))
+
+
+STATUSES = ("ok", "degraded", "down")
+"""Statuses every instance has a series for (1 at its own), so that rules can compare."""
+
+
+def _health_families(health: dict[str, dict[str, Any]]) -> Iterator[Metric]:
+    up = GaugeMetricFamily(
+        "omshub_console_component_healthy", "1 when the component reports healthy",
+        labels=["component"],
+    )
+    status = GaugeMetricFamily(
+        "omshub_console_component_status",
+        "1 at the status each component instance reports (down: no heartbeat either)",
+        labels=["component", "status"],
+    )
+    for name, state in sorted(health.items()):
+        up.add_metric([name], 1.0 if is_healthy(state) else 0.0)
+        current = str(state.get("status", "")).lower()
+        for s in sorted({*STATUSES, current} - {""}):
+            status.add_metric([name, s], 1.0 if s == current else 0.0)
+    yield up
+    yield status
 
 
 def metrics_endpoint(c: Console) -> Any:
