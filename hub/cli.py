@@ -12,7 +12,7 @@ from datetime import date
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
-from hub import logs
+from hub import logs, migrate
 from hub.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -105,22 +105,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         serve(args.metrics_port, process.health)  # /metrics and this process's /healthz
     process.wait()
-    return 0
-
-
-def cmd_migrate(args: argparse.Namespace) -> int:
-    """Create or upgrade the hub's tables and every plug-in's own."""
-    from hub.plugins import discover
-    from storage.db import Database
-    from storage.migrate import current_revision, upgrade
-
-    settings = _settings(args)
-    logs.configure(settings.log_level, "text")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.resolved_database_url())
-    plugins = discover()
-    upgrade(db, [c.metadata for c in plugins.components.values() if c.metadata is not None])
-    print(f"database at revision {current_revision(db)}")
     return 0
 
 
@@ -258,8 +242,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--log-format", choices=("json", "text"))
     run.set_defaults(func=cmd_run)
 
-    sub.add_parser("migrate", help="create or upgrade the database").set_defaults(
-        func=cmd_migrate)
+    migrate.register(sub)
 
     plugins = sub.add_parser("plugins", help="list installed plug-ins")
     plugins.add_argument("--json", action="store_true")

@@ -36,7 +36,7 @@ from hub.settings import Settings
 from storage.bulk import insert_rows
 from storage.db import Database
 from storage.journal import JournalBatch
-from storage.migrate import current_revision, head_revision, upgrade
+from storage.migrate import unmigrated, upgrade
 from storage.models import (
     dead_letters,
     heartbeats,
@@ -81,13 +81,10 @@ class HubProcess:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.db = Database(settings.resolved_database_url())
         if migrate:
-            upgrade(self.db, self._plugin_metadata())
-        else:
-            at, head = current_revision(self.db), head_revision()
-            if at != head:
-                state = "has no hub tables" if at is None else f"is at revision {at}, not {head}"
-                raise RuntimeError(f"database {self.db.engine.url.render_as_string()} {state}: "
-                                   "run `omshub migrate` first")
+            upgrade(self.db)
+        elif state := unmigrated(self.db):  # every head, the hub's and each plug-in's
+            raise RuntimeError(f"database {self.db.engine.url.render_as_string()} {state}: "
+                               "run `omshub migrate` first")
         self.bus: Bus = connect(settings.broker_url)
         self.table = RoutingTable.build(self.plugins.components.values(), settings.routes)
         self.relay = Relay(self.db, self.bus)
@@ -98,9 +95,6 @@ class HubProcess:
         self.started_at = utcnow()
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
-
-    def _plugin_metadata(self) -> list[sa.MetaData]:
-        return [c.metadata for c in self.plugins.components.values() if c.metadata is not None]
 
     def components_context(self, name: str) -> Context:
         """A context for publishing as component ``name`` (tools, tests, the CLI)."""

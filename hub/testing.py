@@ -115,6 +115,9 @@ def running_hub(
         plugins.add_component(cls)
     names = [*components, *(c.component_name() for c in extra)]
     process = HubProcess(settings, names, plugins=plugins, migrate=True)
+    for cls in (plugins.component(n) for n in names if n in plugins.names()):
+        if cls.metadata is not None:  # tests' own components ship no migrations
+            cls.metadata.create_all(process.db.engine, checkfirst=True)
     process.start()
     try:
         yield TestHub(process)

@@ -22,11 +22,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from contracts.envelope import utcnow
     from hub.settings import load_settings
     from storage.db import Database
+    from storage.migrate import upgrade
 
     overrides = {"database_url": args.database_url} if args.database_url else {}
     settings = load_settings(**overrides)
     db = Database(settings.database_url)
-    models.metadata.create_all(db.engine, checkfirst=True)
+    upgrade(db)  # the hub's tables and every plug-in's, the register's among them
     source = Source("handler.erz", user="omshub erz generate")
     started, done = time.monotonic(), 0
     with db.read() as conn:

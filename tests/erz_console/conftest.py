@@ -28,7 +28,6 @@ from contracts.files import FileReceivedV1, FileSendV1
 from contracts.registry import TypeRegistry
 from handlers.erz import buffer
 from handlers.erz.domain import Policy, Reason, Source
-from handlers.erz.models import metadata as erz_metadata
 from handlers.erz.register import Register
 from handlers.erz.smo_exchange import on_oplist
 from handlers.erz.synth import SynthPerson, person
@@ -58,7 +57,7 @@ RENAMED_ON = date(2024, 6, 1)
 def db(tmp_path: Path) -> Iterator[Database]:
     """The hub's tables at head and the register's own, in one SQLite file."""
     database = Database(f"sqlite:///{tmp_path / 'hub.db'}")
-    upgrade(database, [erz_metadata])
+    upgrade(database)
     yield database
     database.dispose()
 

@@ -26,7 +26,6 @@ from lxml import etree
 from pydantic import BaseModel
 from starlette.testclient import TestClient
 
-from adapters.smev3.models import metadata as smev3_metadata
 from adapters.smev3.models import outgoing, received
 from adapters.smev3.monitor import POLL_SCHEDULE
 from adapters.smev3.vs.ffoms_services.messages import ServicesRequestV1
@@ -96,7 +95,7 @@ basic = basic_auth
 def db(tmp_path: Path) -> Iterator[Database]:
     """The hub's tables at head and the adapter's own."""
     database = Database(f"sqlite:///{tmp_path / 'hub.db'}")
-    upgrade(database, [smev3_metadata])
+    upgrade(database)
     yield database
     database.dispose()
 
