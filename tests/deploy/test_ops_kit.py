@@ -15,9 +15,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
@@ -450,3 +453,33 @@ def test_a_process_healthz_is_503_while_a_part_is_down() -> None:
         assert _get(f"{url}/nothing")[0] == 404
     finally:
         server.stop()
+
+
+def test_omshub_run_serves_healthz_on_its_metrics_port(tmp_path: Path) -> None:
+    # What every Deployment's probes and the compose healthchecks call, end to end.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OMSHUB_")}
+    env |= {"OMSHUB_DATA_DIR": str(tmp_path / "var"), "OMSHUB_BROKER_URL": "memory://"}
+    migrated = subprocess.run([sys.executable, "-m", "hub.cli", "migrate"], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert migrated.returncode == 0, migrated.stderr
+    port = free_port()
+    with (tmp_path / "run.log").open("w") as log:
+        run = subprocess.Popen([sys.executable, "-m", "hub.cli", "run", "handler.probe",
+                                "--metrics-port", str(port)], cwd=tmp_path, env=env,
+                               stdout=log, stderr=subprocess.STDOUT)
+        try:
+            def healthy() -> bool:
+                try:
+                    return _get(f"http://127.0.0.1:{port}/healthz")[0] == 200
+                except OSError:
+                    assert run.poll() is None, (tmp_path / "run.log").read_text()
+                    return False
+
+            wait_for(healthy, 60, "/healthz of `omshub run handler.probe`")
+            status, body = _get(f"http://127.0.0.1:{port}/healthz")
+            assert json.loads(body)["components"]["handler.probe"] == "ok"
+            status, body = _get(f"http://127.0.0.1:{port}/metrics")
+            assert 'omshub_component_up{component="handler.probe"} 1.0' in body
+        finally:
+            run.send_signal(signal.SIGTERM)
+            assert run.wait(30) == 0, "a graceful stop on SIGTERM"
