@@ -36,6 +36,7 @@ from admin.apiplumbing import ApiError, endpoint, error, reply
 from admin.context import console, privacy, remote_addr
 from admin.csrf import csrf_token
 from admin.users import Role, User
+from admin.views import catalogue
 
 
 def _reason(body: dict[str, Any]) -> str:
@@ -276,6 +277,13 @@ def edit_schedule(request: Request, user: User, body: dict[str, Any]) -> Respons
 
 
 @endpoint()
+def asyncapi(request: Request, user: User, body: dict[str, Any]) -> Response:
+    """GET /api/asyncapi.json: the AsyncAPI 3.0 document of the bus's channels and message
+    types (any account: it holds schemas and made-up examples, no personal data)."""
+    return reply(catalogue.asyncapi(request))
+
+
+@endpoint()
 def me(request: Request, user: User, body: dict[str, Any]) -> Response:
     """GET /api/me: the account, and the CSRF token for POSTs made with the session."""
     return reply({"username": user.username, "role": user.role.name,
@@ -289,6 +297,7 @@ async def not_found(request: Request) -> Response:
 
 routes = [
     Route("/me", me),
+    Route("/asyncapi.json", asyncapi),
     Route("/messages", messages),
     Route("/messages/{message_id}", message),
     Route("/messages/{message_id}/replay", replay_message, methods=["POST"]),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
@@ -23,7 +24,7 @@ from admin.context import Console, HealthProbe, QueueDepths, error_page, make_te
 from admin.extensions import ConsoleContext, Extension, install_templates, load
 from admin.monitoring import healthz, metrics_endpoint
 from admin.throttle import LoginThrottle
-from admin.views import accounts, components, dead_letters, journal, session
+from admin.views import accounts, catalogue, components, dead_letters, journal, session
 from contracts.registry import TypeRegistry
 from hub.proxies import ForwardedFor, TrustedProxies
 from hub.settings import Settings
@@ -91,6 +92,7 @@ def _routes(metrics: Callable[[Request], Awaitable[Response]],
         Route("/dead-letters/{id:int}/replay", dead_letters.replay_letter, methods=["POST"]),
         Route("/dead-letters/{id:int}/discard", dead_letters.discard_letter, methods=["POST"]),
         Route("/components", components.components_page),
+        Route("/catalogue", catalogue.catalogue_page),
         Route("/schedules/{name}/run", components.run_now, methods=["POST"]),
         Route("/schedules/{name}/enabled", components.set_enabled, methods=["POST"]),
         Route("/schedules/{name}/cron", components.set_cron, methods=["POST"]),
@@ -129,6 +131,7 @@ def create_app(
     timezone: str = "UTC",
     settings: Settings | None = None,
     relay: Relay | None = None,
+    asyncapi: Callable[[], dict[str, Any]] | None = None,
     extensions: list[tuple[str, Extension]] | None = None,
 ) -> Starlette:
     """The console.
@@ -140,7 +143,9 @@ def create_app(
     ``settings`` and ``relay`` (the process's) are handed to console extensions, which are
     the installed ``omshub.console`` entry points unless ``extensions`` names them; from
     ``settings`` the console takes ``trusted_proxies`` (whose ``X-Forwarded-For`` names the
-    client) and ``four_eyes_grants``.
+    client) and ``four_eyes_grants``. ``asyncapi`` gives the AsyncAPI document of the bus
+    (``/api/asyncapi.json`` and the catalogue page; built once, on first use); by default
+    the catalogue of the installed plug-ins, as ``omshub catalogue --asyncapi`` prints it.
     """
     if len(secret_key) < 16:
         raise ValueError("secret_key must have at least 16 characters")
@@ -164,4 +169,5 @@ def create_app(
     )
     app.state.console = c
     app.state.extension_errors = loaded.errors
+    app.state.asyncapi = functools.cache(asyncapi or catalogue.installed(settings))
     return app

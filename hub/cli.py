@@ -123,13 +123,21 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
 
 def cmd_catalogue(args: argparse.Namespace) -> int:
-    """The catalogue of every installed message type with its JSON schema."""
+    """The catalogue of every installed message type with its JSON schema; with
+    ``--asyncapi``, the AsyncAPI 3.0 document of the bus's channels and message types."""
     from contracts.catalogue import as_json, as_markdown
     from hub.plugins import discover
 
-    types = list(discover().types)
-    text = as_markdown(types) if args.markdown else json.dumps(
-        as_json(types), ensure_ascii=False, indent=2) + "\n"
+    plugins = discover()
+    types = list(plugins.types)
+    if args.asyncapi:
+        from hub.asyncapi import catalogue
+
+        text = json.dumps(catalogue(plugins, _settings(args)), ensure_ascii=False,
+                          indent=2) + "\n"
+    else:
+        text = as_markdown(types) if args.markdown else json.dumps(
+            as_json(types), ensure_ascii=False, indent=2) + "\n"
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -249,7 +257,10 @@ def parser() -> argparse.ArgumentParser:
     plugins.set_defaults(func=cmd_plugins)
 
     cat = sub.add_parser("catalogue", help="print the catalogue of message types")
-    cat.add_argument("--markdown", action="store_true", help="as a Markdown document")
+    form = cat.add_mutually_exclusive_group()
+    form.add_argument("--markdown", action="store_true", help="as a Markdown document")
+    form.add_argument("--asyncapi", action="store_true",
+                      help="the AsyncAPI 3.0 document of every channel and message type")
     cat.add_argument("-o", "--output", help="write to this file")
     cat.set_defaults(func=cmd_catalogue)
 
