@@ -21,9 +21,11 @@ up: install
 test: install
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+# ruff, strict mypy, and the layers of docs/design.md (import-linter, [tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 bench: install
 	$(BIN)/python bench/throughput.py

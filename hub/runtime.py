@@ -32,6 +32,7 @@ from hub.router import Router
 from hub.routing import RoutingTable
 from hub.runner import Runner
 from hub.scheduler import Scheduler
+from hub.services import Service, load_service, service_names
 from hub.settings import Settings
 from storage.bulk import insert_rows
 from storage.db import Database
@@ -50,13 +51,13 @@ log = logging.getLogger(__name__)
 
 ROUTER = Router.component_name()
 SCHEDULER = Scheduler.component_name()
-CONSOLE = "console"
-BUILTIN = (ROUTER, SCHEDULER, CONSOLE)
+BUILTIN = (ROUTER, SCHEDULER)
 
 
 def all_component_names(plugins: Plugins) -> list[str]:
-    """Every component this installation can run, built-in ones first."""
-    return [*BUILTIN, *sorted(plugins.components)]
+    """Every component this installation can run: built-in ones, then ``omshub.components``
+    (the console), then adapters and handlers."""
+    return [*BUILTIN, *service_names(), *sorted(plugins.components)]
 
 
 class HubProcess:
@@ -74,8 +75,9 @@ class HubProcess:
         self.plugins = plugins or discover()
         known = all_component_names(self.plugins)
         self.names = list(names) if names else (settings.components or known)
+        self._services = [name for name in self.names if name in service_names()]
         for name in self.names:
-            if name not in BUILTIN:
+            if name not in BUILTIN and name not in self._services:
                 self.plugins.component(name)  # raises with a suggestion on a typo
         if not settings.database_url:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -90,7 +92,7 @@ class HubProcess:
         self.relay = Relay(self.db, self.bus)
         self.components: dict[str, Component] = {}
         self.runners: dict[str, Runner] = {}
-        self.console: Any = None
+        self.services: dict[str, Service] = {}
         self.instance_host = socket.gethostname()
         self.started_at = utcnow()
         self._stop = threading.Event()
@@ -106,7 +108,7 @@ class HubProcess:
 
     def _build(self) -> None:
         for name in self.names:
-            if name == CONSOLE:
+            if name in self._services:
                 continue
             comp: Component
             if name == ROUTER:
@@ -132,27 +134,27 @@ class HubProcess:
         for name, comp in self.components.items():
             comp.start()
             log.info("component %s started", name)
-        if CONSOLE in self.names:
-            self._start_console()
+        for name in self._services:
+            self._start_service(name)
         self._forget_dead_instances()
         if self.bus.url.startswith("memory://"):
             recover_in_flight(self.db, self.relay)
         self._heartbeat = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
         self._heartbeat.start()
 
-    def _start_console(self) -> None:
-        from hub.console import ConsoleServer
-
-        self.console = ConsoleServer(self)
-        self.console.start()
+    def _start_service(self, name: str) -> None:
+        """Start an ``omshub.components`` component (the console), made from this process."""
+        service = load_service(name)(self)
+        service.start()
+        self.services[name] = service
 
     def stop(self) -> None:
         """Graceful stop: stop producing, finish batches, flush the outbox, disconnect."""
         if self._stop.is_set():
             return
         self._stop.set()
-        if self.console is not None:
-            self.console.stop()
+        for service in reversed(list(self.services.values())):
+            service.stop()
         for comp in reversed(list(self.components.values())):
             comp.stop()
         for runner in self.runners.values():
@@ -173,7 +175,8 @@ class HubProcess:
     def health(self) -> dict[str, dict[str, Any]]:
         """Health of each component of this process, plus the bus and the relay."""
         report: dict[str, dict[str, Any]] = {}
-        for name, comp in self.components.items():
+        parts: dict[str, Component | Service] = {**self.components, **self.services}
+        for name, comp in parts.items():
             try:
                 h = dict(comp.health())
             except Exception as exc:  # noqa: BLE001

@@ -1,12 +1,12 @@
 """Reading and writing the exchange files: bytes ↔ model, or a list of problems.
 
-:func:`read_file` parses with the hardened parser (:mod:`hub.xmlsafe`: no DTD, no entities),
-recognises the format by its root element, validates it against its XSD when the format has
-one and a :class:`~hub.schemas.SchemaStore` is given (:func:`erz_schemas` applies the
-FPOLIS repair), and maps it. Whatever is wrong comes back as :class:`FileRefused` whose
-``problems`` are ready for a format-control protocol: a code, the element path
-(``ATT\\REC\\DATE_ATTACH_B``), the record (N_ZAP or N_REC) and a message — no values, since
-they may be personal. :func:`write_file` writes a model in the samples' encoding.
+:func:`read_file` parses with the hardened parser (:mod:`contracts.xmlsafe`: no DTD, no
+entities), recognises the format by its root element, validates it against its XSD when the
+format has one and a :class:`~contracts.schemas.SchemaStore` is given (:func:`erz_schemas`
+applies the FPOLIS repair), and maps it. Whatever is wrong comes back as
+:class:`FileRefused` whose ``problems`` are ready for a format-control protocol: a code, the
+element path (``ATT\\REC\\DATE_ATTACH_B``), the record (N_ZAP or N_REC) and a message — no
+values, since they may be personal. :func:`write_file` writes a model in the samples' encoding.
 
 **The FPOLIS repair.** ``TargetClass.xsd`` gives ``FPOLIS`` (type ``Form_polis_Enum``:
 П/Э/К) ``default="0"``, not a value of its type, so lxml refuses to compile it and every
@@ -25,9 +25,9 @@ from typing import TypeVar
 from lxml import etree
 
 from contracts.erz import attachment, lists, notices
+from contracts.schemas import SchemaStore
 from contracts.xmlbind.binding import Issue, MappingError, XmlModel, from_xml, qname, to_xml
-from hub.schemas import SchemaStore
-from hub.xmlsafe import UnsafeXml, parse
+from contracts.xmlsafe import UnsafeXml, parse
 
 M = TypeVar("M", bound=XmlModel)
 XS = "http://www.w3.org/2001/XMLSchema"

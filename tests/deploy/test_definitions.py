@@ -23,6 +23,7 @@ import pytest
 from hub.cli import parser
 from hub.plugins import discover
 from hub.runtime import BUILTIN, all_component_names
+from hub.services import service_names
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -182,5 +183,5 @@ def test_compose_runs_components_omshub_knows():
             assert name == component.replace(".", "-"), (
                 f"service {name} runs {component}: name it {component.replace('.', '-')}")
             running[component] = name
-    missing = set(BUILTIN) - set(running)
+    missing = {*BUILTIN, *service_names()} - set(running)  # the console among them
     assert not missing, f"compose.yaml runs no {', '.join(sorted(missing))}"

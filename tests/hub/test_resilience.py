@@ -13,7 +13,7 @@ from contracts.envelope import Envelope, utcnow
 from contracts.probe import ProbeV1
 from handlers.probe.models import probe_receipts
 from hub.bus import Disposition, QueueSpec
-from hub.console import health_from_heartbeats
+from hub.health import health_from_heartbeats
 from hub.settings import load_settings
 from hub.testing import running_hub, wait_for
 from storage.models import heartbeats

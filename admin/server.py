@@ -1,53 +1,28 @@
-"""Serving the admin console from a hub process (uvicorn in a background thread)."""
+"""The console as a component of a hub process: the Starlette app served by uvicorn.
+
+Registered as ``[project.entry-points."omshub.components"] console =
+"admin.server:ConsoleServer"``: ``omshub up`` serves it with everything else and ``omshub run
+console`` alone. The hub runs it by that name and never imports the console itself.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 import uvicorn
 
-from contracts.envelope import utcnow
+from admin.app import create_app
 from hub.bus import DEAD_LETTER_QUEUE
+from hub.health import health_from_heartbeats
 from hub.operations import Operations
 from hub.outbox import ROUTER_QUEUE
-from storage.db import Database
-from storage.models import heartbeats
 
 if TYPE_CHECKING:
     from hub.runtime import HubProcess
 
 log = logging.getLogger(__name__)
-
-
-def health_from_heartbeats(db: Database, stale_after: float = 30.0,
-                           forget_after: float = 900.0) -> dict[str, dict[str, Any]]:
-    """Health of every running component instance in every process, from their heartbeats.
-
-    An instance silent for ``stale_after`` seconds is reported down; one silent for
-    ``forget_after`` seconds is gone (a crashed process replaced by a new one) and left out.
-    """
-    now = utcnow()
-    report: dict[str, dict[str, Any]] = {}
-    with db.read() as conn:
-        rows = conn.execute(
-            sa.select(heartbeats)
-            .where(heartbeats.c.last_seen_at > now - timedelta(seconds=forget_after))
-            .order_by(heartbeats.c.instance)).all()
-    for row in rows:
-        seen = row.last_seen_at
-        stale = now - seen > timedelta(seconds=stale_after)
-        detail = json.loads(row.detail or "{}")
-        detail.update(instance=row.instance, last_seen_at=seen.isoformat(),
-                      status="down" if stale else row.status)
-        if stale:
-            detail["detail"] = f"no heartbeat for {int((now - seen).total_seconds())} s"
-        report[row.instance] = detail
-    return report
 
 
 def server_config(app: Any, host: str, port: int) -> uvicorn.Config:
@@ -62,11 +37,9 @@ def server_config(app: Any, host: str, port: int) -> uvicorn.Config:
 
 
 class ConsoleServer:
-    """The Starlette console of a :class:`HubProcess`, served by uvicorn on a thread."""
+    """The console of a :class:`~hub.runtime.HubProcess`, served by uvicorn on a thread."""
 
     def __init__(self, process: HubProcess) -> None:
-        from admin.app import create_app
-
         settings = process.settings
         ops = Operations(process.db, process.bus, process.plugins.types, relay=process.relay)
         queues = sorted({ROUTER_QUEUE, DEAD_LETTER_QUEUE, *process.table.queues()})
@@ -104,3 +77,10 @@ class ConsoleServer:
         """Stop serving."""
         self.server.should_exit = True
         self._thread.join(10)
+
+    def health(self) -> dict[str, Any]:
+        """``ok`` while the server thread serves."""
+        if self.server.started and self._thread.is_alive() and not self.server.should_exit:
+            cfg = self.server.config
+            return {"status": "ok", "url": f"http://{cfg.host}:{cfg.port}"}
+        return {"status": "down", "detail": "консоль не принимает запросы"}

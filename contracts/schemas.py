@@ -1,0 +1,121 @@
+"""Official schemas (XSD) read from the directory the operator configures (invariant 9).
+
+The product does not vendor СМЭВ or ФОМС schemas. A plug-in names the file it needs
+(as published, e.g. ``zags-fatal-ru-root.xsd``) and, where names clash, part of its path;
+the store finds it anywhere under the schema directory, so the operator's layout does not
+matter, and compiles it once.
+
+Some published schemas do not compile as shipped (an invalid ``default`` in a ФОМС list
+schema, a ``basic`` СМЭВ 1.2 file altered by the emulator that circulates it). A
+:data:`SchemaRepair` fixes such a file in memory each time it is loaded — the top file and
+every file it includes or imports, served by :class:`LocalResolver` from local files only —
+so the operator's copy is used as published and never edited.
+
+It lives in contracts/ because the message types validate against the official schemas;
+``hub.schemas`` re-exports it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from contracts.xmlsafe import parse, parser
+
+SchemaRepair = Callable[[str, etree._Element], None]
+"""(file name, parsed schema root) → fix the document in place before compiling."""
+
+
+class SchemaNotFound(LookupError):
+    """No file of that name under the schema directory."""
+
+
+class ForeignSchema(ValueError):
+    """A schema includes or imports something that is not a local file."""
+
+
+class LocalResolver(etree.Resolver):  # type: ignore[misc]
+    """Serves schema includes and imports from local files, repaired, through the hardened
+    parser; anything else (http, ftp) is refused."""
+
+    def __init__(self, repairs: Sequence[SchemaRepair]) -> None:
+        super().__init__()
+        self.repairs = tuple(repairs)
+
+    def resolve(self, url: str, pubid: str | None, context: object) -> object:
+        """The repaired document at ``url``."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("", "file"):
+            raise ForeignSchema(f"schema import {url} is not a local file: refused")
+        path = Path(unquote(parts.path))
+        return self.resolve_string(repaired(path, self.repairs), context,
+                                   base_url=path.as_uri())
+
+
+def repaired(path: Path, repairs: Sequence[SchemaRepair]) -> bytes:
+    """The bytes of the schema file ``path`` with every repair applied."""
+    root = parse(path.read_bytes())
+    for repair in repairs:
+        repair(path.name, root)
+    data: bytes = etree.tostring(root)
+    return data
+
+
+def resolving_parser(repairs: Sequence[SchemaRepair]) -> etree.XMLParser:
+    """A hardened parser whose includes and imports go through :class:`LocalResolver`."""
+    schema_parser = parser()
+    schema_parser.resolvers.add(LocalResolver(repairs))
+    return schema_parser
+
+
+class SchemaStore:
+    """Finds and compiles XSDs under one root directory; thread-safe, compiled once each.
+
+    ``repairs`` are applied to every schema file loaded (see the module docstring).
+    """
+
+    def __init__(self, root: Path, repairs: Sequence[SchemaRepair] = ()) -> None:
+        self.root = Path(root)
+        self.repairs = tuple(repairs)
+        self._compiled: dict[str, etree.XMLSchema] = {}
+        self._lock = threading.Lock()
+
+    def find(self, name: str) -> Path:
+        """The file whose path ends with ``name`` (a file name, or a tail of a path)."""
+        tail = Path(name).parts
+        matches = sorted(p for p in self.root.rglob(tail[-1]) if p.parts[-len(tail):] == tail)
+        if not matches:
+            raise SchemaNotFound(f"schema {name!r} is not under {self.root} (the directory "
+                                 "of official schemas, OMSHUB_SCHEMAS_DIR)")
+        if len(matches) > 1:
+            raise SchemaNotFound(f"schema {name!r} is ambiguous under {self.root}: "
+                                 + ", ".join(str(m.relative_to(self.root)) for m in matches)
+                                 + " — name it with part of its path")
+        return matches[0]
+
+    def schema(self, name: str) -> etree.XMLSchema:
+        """The compiled schema ``name`` (imports resolved relative to its file)."""
+        with self._lock:
+            compiled = self._compiled.get(name)
+            if compiled is None:
+                path = self.find(name)
+                if self.repairs:
+                    doc = etree.fromstring(repaired(path, self.repairs),
+                                           resolving_parser(self.repairs),
+                                           base_url=path.as_uri())
+                else:
+                    doc = etree.parse(str(path), parser())
+                compiled = etree.XMLSchema(doc)
+                self._compiled[name] = compiled
+            return compiled
+
+    def validate(self, name: str, element: etree._Element) -> list[str]:
+        """Errors of ``element`` against schema ``name`` (empty when valid)."""
+        schema = self.schema(name)
+        if schema.validate(element):
+            return []
+        return [f"line {e.line}: {e.message}" for e in schema.error_log]
