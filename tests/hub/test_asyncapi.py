@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.envelope import Envelope
 from contracts.registry import message_type, type_of
@@ -203,6 +203,25 @@ def test_an_example_is_fitted_to_what_the_model_checks() -> None:
     [example] = payload_examples(mt, "ChoiceV1", builder)
     ChoiceV1.model_validate(example)
     assert example["inn"] == "0000000000" and "ogrn" not in example  # the first one stays
+
+
+@message_type("test.declared", 1)
+class DeclaredV1(BaseModel):
+    """A type that declares its own examples (one of them wrong)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"code": "A1", "count": 3}, {"code": "lowercase", "count": 1}]})
+
+    code: str = Field(pattern=r"^[A-Z]\d$")
+    count: int = Field(ge=1)
+
+
+def test_a_types_own_examples_are_used_and_checked() -> None:
+    doc = document([type_of(DeclaredV1)], RoutingTable())
+    [example] = doc["components"]["messages"]["test.declared.v1"]["examples"]
+    assert example["payload"]["payload"] == {"code": "A1", "count": 3}
+    assert list(payload_validator(doc, "test.declared.v1").iter_errors(
+        example["payload"])) == []
 
 
 def test_patterns_give_matching_strings() -> None:
