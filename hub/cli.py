@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hub import logs, migrate
 from hub.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from hub.plugins import Plugins
     from storage.db import Database
 
 log = logging.getLogger("omshub")
 
 
-def settings_from(args: argparse.Namespace) -> Settings:
-    """The settings a command runs with: the configuration, then the global options
-    (``--broker-url``, ``--database-url``) and a command's ``--host``/``--port``.
-
-    Plug-ins' commands (``omshub.cli``) call it too.
-    """
+def _settings(args: argparse.Namespace) -> Settings:
     overrides = {k: getattr(args, k, None) for k in ("broker_url", "database_url")}
     if getattr(args, "port", None):
         overrides["admin_port"] = args.port
@@ -38,7 +35,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     """Every installed component and the console in this one process."""
     from hub.runtime import HubProcess
 
-    settings = settings_from(args)
+    settings = _settings(args)
     logs.configure(settings.log_level, args.log_format or "text", "hub")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     process = HubProcess(settings, migrate=True)
@@ -46,19 +43,16 @@ def cmd_up(args: argparse.Namespace) -> int:
     url = f"http://{settings.admin_host}:{settings.admin_port}"
     log.info("OMS Hub is up: %s (broker %s, database %s)", url, settings.broker_url,
              process.db.engine.url.render_as_string())
-    if _first_start(process.db):
+    if not _has_users(process.db):
         if _embedded(settings, process.db):
             _demo_data(process.db, settings)
-        _first_start_hooks(process.db, settings)
+        _first_administrator(process.db)
     process.wait()
     return 0
 
 
 DEMO_GROUP = "omshub.demo"
 """Plug-ins' ``(db, settings) -> str`` called on the first start of the embedded hub."""
-FIRST_START_GROUP = "omshub.first_start"
-"""Plug-ins' ``(db, settings) -> str`` called on the first start of any hub, after the demo
-data: the console's creates the first administrator (``admin.cli:first_administrator``)."""
 
 
 def _embedded(settings: Settings, db: Database) -> bool:
@@ -77,34 +71,41 @@ def _demo_data(db: Database, settings: Settings) -> None:
             log.info("demo data (%s): %s", ep.name, done)
 
 
-def _first_start_hooks(db: Database, settings: Settings) -> None:
-    """Each ``omshub.first_start`` plug-in in turn; one that fails is logged, skipped."""
-    for ep in sorted(entry_points(group=FIRST_START_GROUP), key=lambda e: e.name):
-        try:
-            done = ep.load()(db, settings)
-        except Exception:  # noqa: BLE001 - a first-start step must not keep the hub down
-            log.exception("first-start step %s failed; the hub starts without it", ep.name)
-        else:
-            log.info("first start (%s): %s", ep.name, done)
+def _first_administrator(db: Database) -> None:
+    """A newcomer's first login: an administrator with a one-time password, printed once."""
+    import secrets
+
+    from admin.users import add_user
+
+    password = secrets.token_urlsafe(12)
+    add_user(db, "admin", password, "administrator")
+    print(f"\n  First start: console user 'admin' created with password {password}\n"
+          "  (shown only now; change it under Users, or add your own with "
+          "`omshub user add`)\n", flush=True)
 
 
-def _first_start(db: Database) -> bool:
-    """A new installation: nobody can log in to the console yet."""
+def _has_users(db: Database) -> bool:
     import sqlalchemy as sa
 
     from storage.models import users
 
     with db.read() as conn:
-        return not conn.execute(sa.select(sa.func.count()).select_from(users)).scalar()
+        return bool(conn.execute(sa.select(sa.func.count()).select_from(users)).scalar())
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """One component in this process (production: one process per component)."""
+    """One component in this process (production: one process per component).
+
+    Only that component's plug-in is imported (with the hub), not every installed one.
+    """
     from hub.runtime import HubProcess
 
-    settings = settings_from(args)
+    settings = _settings(args)
+    plugins = _plugins_with("run", args.component)
+    if plugins is None:
+        return 2
     logs.configure(settings.log_level, args.log_format or settings.log_format, args.component)
-    process = HubProcess(settings, [args.component], migrate=False)
+    process = HubProcess(settings, [args.component], plugins=plugins, migrate=False)
     process.start()
     if args.metrics_port:
         from hub.metrics import serve
@@ -114,18 +115,35 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plugins_with(command: str, component: str) -> Plugins | None:
+    """The installed plug-ins with ``component`` loaded, or None when it is not installed
+    (or fails to load): the user is told why, in Russian, with what is close."""
+    from hub.plugins import BrokenPlugin, UnknownComponent, discover
+    from hub.runtime import check_names
+
+    plugins = discover()
+    try:
+        check_names(plugins, [component])
+    except (UnknownComponent, BrokenPlugin) as exc:
+        print(f"omshub {command}: {exc}", file=sys.stderr)
+        return None
+    return plugins
+
+
 def cmd_plugins(args: argparse.Namespace) -> int:
-    """What the installed packages provide."""
+    """The installed plug-ins by entry point, imported by none; ``--check`` loads each (of
+    the message-type and component groups) and shows what it provides or why it fails."""
     from hub.plugins import discover
 
     plugins = discover()
+    found = plugins.check() if args.check else plugins.found
     if args.json:
-        print(json.dumps([vars(p) for p in plugins.found], ensure_ascii=False, indent=2))
-        return 0
-    for p in plugins.found:
-        state = f"ERROR {p.error}" if p.error else ", ".join(p.provides)
-        print(f"{p.group:22} {p.name:20} {p.distribution:20} {state}")
-    return 1 if any(p.error for p in plugins.found) else 0
+        print(json.dumps([vars(p) for p in found], ensure_ascii=False, indent=2))
+    else:
+        for p in found:
+            state = f"ERROR {p.error}" if p.error else ", ".join(p.provides) or p.value
+            print(f"{p.group:22} {p.name:20} {p.distribution:20} {state}")
+    return 1 if any(p.error for p in found) else 0
 
 
 def cmd_catalogue(args: argparse.Namespace) -> int:
@@ -145,12 +163,65 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_add(args: argparse.Namespace) -> int:
+    """Create a console user (password asked for, or read from stdin with --password-stdin)."""
+    from admin.users import add_user
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    settings = _settings(args)
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.resolved_database_url())
+    upgrade(db)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password: ")
+        if password != getpass.getpass("again: "):
+            print("passwords differ", file=sys.stderr)
+            return 2
+    # The shell of the hub's server is trusted with everything (it can read the database):
+    # no second administrator is asked, but the grant is audited like the console's.
+    from hub.operations import record_audit
+
+    try:
+        add_user(db, args.username, password, args.role, personal_data=args.personal_data)
+        record_audit(db, f"cli:{getpass.getuser()}", "user-add", target=args.username,
+                     details={"role": args.role, "personal_data": args.personal_data,
+                              "via": "cli"})
+    finally:
+        db.dispose()
+    print(f"user {args.username} ({args.role}) created")
+    return 0
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    """Hand probe messages to the running hub: staged in its journal and outbox, published
+    by its relays (this command starts no broker and no relay of its own)."""
+    from adapters.probe.service import ProbeAdapter
+    from hub.handoff import NotMigrated, handoff
+
+    settings = _settings(args)
+    try:
+        with handoff(settings, ProbeAdapter.component_name()) as ctx:
+            adapter = ProbeAdapter()
+            adapter.setup(ctx)
+            sent = adapter.send(args.count, note=args.note)
+    except NotMigrated as exc:
+        print(f"omshub probe: {exc}", file=sys.stderr)
+        return 2
+    print(f"передано проб: {len(sent)}; первая {sent[0].id if sent else '-'} "
+          "(их опубликует запущенный хаб)")
+    return 0
+
+
 def cmd_partitions(args: argparse.Namespace) -> int:
     """Create monthly partitions of the journal ahead of time (PostgreSQL)."""
     from storage.db import Database
     from storage.partitions import ensure_monthly_partitions
 
-    settings = settings_from(args)
+    settings = _settings(args)
     db = Database(settings.resolved_database_url())
     made = ensure_monthly_partitions(db, date.today(), months_ahead=args.months)
     print("\n".join(made) if made else "partitions already exist")
@@ -161,21 +232,32 @@ def cmd_sim(args: argparse.Namespace) -> int:
     """A counterpart's simulator alone, e.g. `omshub sim smev3` (an adapter's plug-in)."""
     from hub.runtime import HubProcess
 
-    settings = settings_from(args)
+    settings = _settings(args)
+    plugins = _plugins_with("sim", f"adapter.{args.name}-simulator")
+    if plugins is None:
+        return 2
     if args.port:
         name = f"{args.name}-simulator"
         conf = dict(settings.plugins.get(name, {}), port=args.port)
         settings = settings.model_copy(update={"plugins": {**settings.plugins, name: conf}})
     logs.configure(settings.log_level, args.log_format or "text", f"{args.name}-simulator")
-    process = HubProcess(settings, [f"adapter.{args.name}-simulator"], migrate=True)
+    process = HubProcess(settings, [f"adapter.{args.name}-simulator"], plugins=plugins,
+                         migrate=True)
     process.start()
     process.wait()
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser of ``omshub``."""
-    p = argparse.ArgumentParser(prog="omshub", description="OMS Hub: integration hub of a ТФОМС")
+def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser of ``omshub``, for ``argv`` when given.
+
+    Plug-ins add commands (:func:`add_plugin_commands`): only the one ``argv`` names is
+    imported. Without ``argv``, or when ``argv`` names no command (``omshub --help``), every
+    plug-in's commands are.
+    """
+    # No abbreviated global options: the command word is then found as argparse finds it.
+    p = argparse.ArgumentParser(prog="omshub", allow_abbrev=False,
+                                description="OMS Hub: integration hub of a ТФОМС")
     p.add_argument("--broker-url", help="overrides OMSHUB_BROKER_URL")
     p.add_argument("--database-url", help="overrides OMSHUB_DATABASE_URL")
     sub = p.add_subparsers(dest="command", required=True)
@@ -197,14 +279,30 @@ def parser() -> argparse.ArgumentParser:
 
     migrate.register(sub)
 
-    plugins = sub.add_parser("plugins", help="list installed plug-ins")
+    plugins = sub.add_parser("plugins", help="list installed plug-ins (without importing them)")
     plugins.add_argument("--json", action="store_true")
+    plugins.add_argument("--check", action="store_true",
+                         help="load each one: what it provides, or why it fails")
     plugins.set_defaults(func=cmd_plugins)
 
     cat = sub.add_parser("catalogue", help="print the catalogue of message types")
     cat.add_argument("--markdown", action="store_true", help="as a Markdown document")
     cat.add_argument("-o", "--output", help="write to this file")
     cat.set_defaults(func=cmd_catalogue)
+
+    user = sub.add_parser("user", help="console users").add_subparsers(dest="user_cmd",
+                                                                        required=True)
+    add = user.add_parser("add", help="create a console user")
+    add.add_argument("username")
+    add.add_argument("--role", choices=("viewer", "operator", "administrator"), default="viewer")
+    add.add_argument("--personal-data", action="store_true", help="may see personal data")
+    add.add_argument("--password-stdin", action="store_true")
+    add.set_defaults(func=cmd_user_add)
+
+    probe = sub.add_parser("probe", help="send probe messages through the hub")
+    probe.add_argument("--count", type=int, default=1)
+    probe.add_argument("--note", default="")
+    probe.set_defaults(func=cmd_probe)
 
     sim = sub.add_parser("sim", help="run an adapter's simulator of its counterpart alone")
     sim.add_argument("name", help="e.g. smev3 (runs component adapter.smev3-simulator)")
@@ -216,18 +314,60 @@ def parser() -> argparse.ArgumentParser:
     parts.add_argument("--months", type=int, default=3, help="months ahead (default 3)")
     parts.set_defaults(func=cmd_partitions)
 
-    # Plug-ins add subcommands: entry point group omshub.cli, each a callable register(sub).
-    for ep in sorted(entry_points(group="omshub.cli"), key=lambda e: e.name):
+    add_plugin_commands(sub, None if argv is None else command_word(argv))
+    return p
+
+
+CLI_GROUP = "omshub.cli"
+"""Plug-ins' commands: each a callable ``register(subparsers)``, named as its command."""
+GLOBAL_OPTIONS = ("--broker-url", "--database-url")
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names (its first word that is not a global option), if any."""
+    words = iter(argv)
+    for word in words:
+        if word in GLOBAL_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def add_plugin_commands(sub: Any, command: str | None) -> None:
+    """Add the ``omshub.cli`` plug-ins' commands: the one named ``command`` for real, the
+    others as names only (argparse lists them; their code is not imported). With no
+    ``command``, every plug-in's commands for real (the full help)."""
+    for ep in sorted(entry_points(group=CLI_GROUP), key=lambda e: e.name):
+        if command is not None and ep.name != command:
+            _unloaded(sub, ep.name, f"plug-in commands ({ep.value})")
+            continue
         try:
             ep.load()(sub)
         except Exception as exc:  # a broken plug-in must not take the whole CLI down
             print(f"omshub: plug-in commands {ep.name!r} not loaded: {exc}", file=sys.stderr)
-    return p
+            if command is not None:
+                _unloaded(sub, ep.name, f"not loaded: {exc}")
+
+
+def _unloaded(sub: Any, name: str, description: str) -> None:
+    """A command by name only: chosen after all (it was not loaded), it says so."""
+
+    def refuse(_args: argparse.Namespace) -> int:
+        print(f"omshub: команды плагина {name!r} не загружены", file=sys.stderr)
+        return 2
+
+    if name in sub.choices:  # a command of the hub's own, or of another plug-in
+        return
+    placeholder = sub.add_parser(name, help=description, add_help=False)
+    placeholder.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    placeholder.set_defaults(func=refuse)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``omshub`` script."""
-    args = parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = parser(words).parse_args(words)
     code: int = args.func(args)
     return code
 

@@ -27,12 +27,11 @@ from hub.component import Component
 from hub.context import Context
 from hub.metrics import COMPONENT_UP, QUEUE_DEPTH
 from hub.outbox import ROUTER_QUEUE, Relay, outbox_row
-from hub.plugins import Plugins, discover
+from hub.plugins import Plugins, UnknownComponent, discover
 from hub.router import Router
 from hub.routing import RoutingTable
 from hub.runner import Runner
 from hub.scheduler import Scheduler
-from hub.services import Service, load_service, service_names
 from hub.settings import Settings
 from storage.bulk import insert_rows
 from storage.db import Database
@@ -51,13 +50,24 @@ log = logging.getLogger(__name__)
 
 ROUTER = Router.component_name()
 SCHEDULER = Scheduler.component_name()
-BUILTIN = (ROUTER, SCHEDULER)
+CONSOLE = "console"
+BUILTIN = (ROUTER, SCHEDULER, CONSOLE)
 
 
 def all_component_names(plugins: Plugins) -> list[str]:
-    """Every component this installation can run: built-in ones, then ``omshub.components``
-    (the console), then adapters and handlers."""
-    return [*BUILTIN, *service_names(), *sorted(plugins.components)]
+    """Every component this installation can run, built-in ones first (none is loaded)."""
+    return [*BUILTIN, *plugins.names()]
+
+
+def check_names(plugins: Plugins, names: Sequence[str]) -> None:
+    """Load the named components; :class:`UnknownComponent` (with what is close) on a typo."""
+    for name in names:
+        if name in BUILTIN:
+            continue
+        try:
+            plugins.component(name)
+        except UnknownComponent:
+            raise UnknownComponent(name, all_component_names(plugins)) from None
 
 
 class HubProcess:
@@ -73,12 +83,9 @@ class HubProcess:
     ) -> None:
         self.settings = settings
         self.plugins = plugins or discover()
-        known = all_component_names(self.plugins)
-        self.names = list(names) if names else (settings.components or known)
-        self._services = [name for name in self.names if name in service_names()]
-        for name in self.names:
-            if name not in BUILTIN and name not in self._services:
-                self.plugins.component(name)  # raises with a suggestion on a typo
+        self.names = list(names) if names else (
+            settings.components or [*BUILTIN, *sorted(self.plugins.components)])
+        check_names(self.plugins, self.names)
         if not settings.database_url:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.db = Database(settings.resolved_database_url())
@@ -88,15 +95,26 @@ class HubProcess:
             raise RuntimeError(f"database {self.db.engine.url.render_as_string()} {state}: "
                                "run `omshub migrate` first")
         self.bus: Bus = connect(settings.broker_url)
-        self.table = RoutingTable.build(self.plugins.components.values(), settings.routes)
+        self.table = RoutingTable.build(self._served(), settings.routes)
         self.relay = Relay(self.db, self.bus)
         self.components: dict[str, Component] = {}
         self.runners: dict[str, Runner] = {}
-        self.services: dict[str, Service] = {}
+        self.console: Any = None
         self.instance_host = socket.gethostname()
         self.started_at = utcnow()
         self._stop = threading.Event()
         self._heartbeat: threading.Thread | None = None
+
+    def _served(self) -> list[type[Component]]:
+        """The components whose queues this process declares (and routes to).
+
+        The router, the scheduler and the console serve every installed component, so a
+        process running one of them loads them all; any other process loads only its own
+        (``omshub run handler.probe`` imports no other plug-in).
+        """
+        if set(self.names) & set(BUILTIN):
+            return list(self.plugins.components.values())
+        return [self.plugins.component(name) for name in self.names]
 
     def components_context(self, name: str) -> Context:
         """A context for publishing as component ``name`` (tools, tests, the CLI)."""
@@ -108,7 +126,7 @@ class HubProcess:
 
     def _build(self) -> None:
         for name in self.names:
-            if name in self._services:
+            if name == CONSOLE:
                 continue
             comp: Component
             if name == ROUTER:
@@ -134,27 +152,27 @@ class HubProcess:
         for name, comp in self.components.items():
             comp.start()
             log.info("component %s started", name)
-        for name in self._services:
-            self._start_service(name)
+        if CONSOLE in self.names:
+            self._start_console()
         self._forget_dead_instances()
         if self.bus.url.startswith("memory://"):
             recover_in_flight(self.db, self.relay)
         self._heartbeat = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
         self._heartbeat.start()
 
-    def _start_service(self, name: str) -> None:
-        """Start an ``omshub.components`` component (the console), made from this process."""
-        service = load_service(name)(self)
-        service.start()
-        self.services[name] = service
+    def _start_console(self) -> None:
+        from hub.console import ConsoleServer
+
+        self.console = ConsoleServer(self)
+        self.console.start()
 
     def stop(self) -> None:
         """Graceful stop: stop producing, finish batches, flush the outbox, disconnect."""
         if self._stop.is_set():
             return
         self._stop.set()
-        for service in reversed(list(self.services.values())):
-            service.stop()
+        if self.console is not None:
+            self.console.stop()
         for comp in reversed(list(self.components.values())):
             comp.stop()
         for runner in self.runners.values():
@@ -175,8 +193,7 @@ class HubProcess:
     def health(self) -> dict[str, dict[str, Any]]:
         """Health of each component of this process, plus the bus and the relay."""
         report: dict[str, dict[str, Any]] = {}
-        parts: dict[str, Component | Service] = {**self.components, **self.services}
-        for name, comp in parts.items():
+        for name, comp in self.components.items():
             try:
                 h = dict(comp.health())
             except Exception as exc:  # noqa: BLE001

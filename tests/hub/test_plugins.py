@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from hub.plugins import discover
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,7 +16,7 @@ HUB_CODE = ["hub", "contracts", "storage", "admin", "adapters", "handlers"]
 
 
 def test_the_sample_package_is_discovered_from_its_own_distribution():
-    out = subprocess.run([sys.executable, "-m", "hub.cli", "plugins", "--json"],
+    out = subprocess.run([sys.executable, "-m", "hub.cli", "plugins", "--json", "--check"],
                          capture_output=True, text=True, check=True, cwd=ROOT).stdout
     found = {(p["group"], p["name"]): p for p in json.loads(out)}
     greeting = found[("omshub.message_types", "greeting")]
@@ -58,5 +60,10 @@ def test_a_broken_plugin_is_reported_not_fatal(monkeypatch):
     monkeypatch.setattr(plugins_module, "entry_points", with_broken)
     plugins = discover()
     (bad,) = [p for p in plugins.found if p.name == "broken"]
+    assert bad.error is None, "listed, not loaded yet"
+    assert "handler.probe" in plugins.components  # every component loaded: the broken one fails
     assert bad.error and "No module named 'no_such_module'" in bad.error
-    assert "handler.probe" in plugins.components
+    assert "handler.broken" not in plugins.components and "handler.broken" in plugins.names()
+    with pytest.raises(plugins_module.BrokenPlugin, match="компонент handler.broken не "
+                                                         "загружается: ModuleNotFoundError"):
+        plugins.component("handler.broken")

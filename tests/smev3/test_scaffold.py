@@ -54,7 +54,8 @@ def test_cli_scaffolds_installs_passes_its_tests_and_is_listed(tmp_path: Path) -
     assert done.returncode == 0, done.stdout + done.stderr
     assert "3 passed" in done.stdout, done.stdout
 
-    done = _run([sys.executable, "-m", "hub.cli", "plugins", "--json"], tmp_path, [target, REPO])
+    done = _run([sys.executable, "-m", "hub.cli", "plugins", "--json", "--check"], tmp_path,
+                [target, REPO])
     assert done.returncode == 0, done.stderr
     found = [p for p in json.loads(done.stdout) if p["distribution"] == package.name]
     # Listed as its canonical message types and as a СМЭВ information type.
