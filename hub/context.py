@@ -6,11 +6,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from opentelemetry.trace import SpanKind
 from pydantic import BaseModel
 from sqlalchemy.engine import Connection
 
 from contracts.envelope import AttachmentRef, Envelope
 from contracts.registry import TypeRegistry, type_of
+from hub import tracing
 from hub.bus import Bus
 from hub.outbox import Relay, envelope_for, stage
 from hub.settings import Settings
@@ -82,27 +84,30 @@ class Context:
         staged: list[tuple[Envelope, str, str | None]] = []
         for item in items:
             mt = type_of(type(item.model))
-            attachments: list[AttachmentRef] = []
-            blob_id = None
-            if item.raw is not None:
-                blob_id = store_blob(conn, item.raw, item.raw_media_type)
-                attachments.append(
-                    AttachmentRef(blob_id=blob_id, name=item.raw_name or "raw",
-                                  media_type=item.raw_media_type, size=len(item.raw))
-                )
-            for file in item.attachments:
-                attachments.append(AttachmentRef(
-                    blob_id=store_blob(conn, file.data, file.media_type), name=file.name,
-                    media_type=file.media_type, size=file.size))
-            env = envelope_for(
-                item.model,
-                source=self.component,
-                cause=item.cause,
-                destination=item.destination,
-                attachments=attachments,
-                correlation_id=item.correlation_id,
-            )
-            staged.append((env, mt.person_of(env.payload), blob_id))
+            # A message's trace starts here (or goes on from its cause, or the current span).
+            with tracing.span(f"intake {mt.key}", kind=SpanKind.PRODUCER,
+                              parent=item.cause.headers if item.cause else None,
+                              attributes={"omshub.component": self.component}) as span:
+                env = self._envelope(conn, item)
+                span.set_attribute("messaging.message.id", env.id)
+            staged.append((env, mt.person_of(env.payload), env.attachments[0].blob_id
+                           if item.raw is not None else None))
         stage(conn, journal, staged)
         journal.write(conn)
         return [env for env, _, _ in staged]
+
+    def _envelope(self, conn: Connection, item: Inbound) -> Envelope:
+        """The envelope of one message taken in, its raw bytes and files stored as blobs."""
+        attachments: list[AttachmentRef] = []
+        if item.raw is not None:
+            attachments.append(AttachmentRef(
+                blob_id=store_blob(conn, item.raw, item.raw_media_type),
+                name=item.raw_name or "raw", media_type=item.raw_media_type,
+                size=len(item.raw)))
+        for file in item.attachments:
+            attachments.append(AttachmentRef(
+                blob_id=store_blob(conn, file.data, file.media_type), name=file.name,
+                media_type=file.media_type, size=file.size))
+        return envelope_for(item.model, source=self.component, cause=item.cause,
+                            destination=item.destination, attachments=attachments,
+                            correlation_id=item.correlation_id)

@@ -1,4 +1,5 @@
-"""Structured logs: one JSON object per line with component, message, correlation and trace ids.
+"""Structured logs: one JSON object per line with component, message, correlation, trace and
+span ids (the current OpenTelemetry span's, see :mod:`hub.tracing`).
 
 Personal data is masked in every log line (SNILS, policy numbers, names in XML) before it
 is written, whatever the logger's caller put in it; a file name passed as
@@ -14,7 +15,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from hub.tracing import current_correlation, current_message, current_trace
+from hub.tracing import current_correlation, current_ids, current_message
 
 
 def _mask(text: str) -> str:
@@ -58,12 +59,14 @@ class JsonFormatter(logging.Formatter):
         }
         if self.component:
             entry["component"] = self.component
-        for key, var in (("message_id", current_message), ("correlation_id",
-                                                           current_correlation),
-                         ("trace_id", current_trace)):
+        for key, var in (("message_id", current_message),
+                         ("correlation_id", current_correlation)):
             value = var.get()
             if value:
                 entry[key] = value
+        trace_id, span_id = current_ids()
+        if trace_id:
+            entry["trace_id"], entry["span_id"] = trace_id, span_id
         if record.exc_info:
             entry["exc"] = _mask(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)

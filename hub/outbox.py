@@ -16,14 +16,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from opentelemetry.trace import SpanKind
 from pydantic import BaseModel
 from sqlalchemy.engine import Connection
 
 from contracts.envelope import AttachmentRef, Envelope, utcnow
 from contracts.registry import type_of
 from hub import headers as H
+from hub import tracing
 from hub.bus import Bus, BusError, Outgoing
-from hub.tracing import continue_trace, new_traceparent
 from storage.bulk import insert_rows
 from storage.db import Database
 from storage.journal import JournalBatch
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 ROUTER_QUEUE = "omshub.router"
 _JOURNALED = {H.JOURNALED: "1"}
 """Every new canonical message goes to the router first."""
+LINKS = 128
+"""Links a relay span keeps to the messages it publishes (OpenTelemetry's default limit)."""
 
 
 def envelope_for(
@@ -48,7 +51,12 @@ def envelope_for(
 ) -> Envelope:
     """Wrap a typed payload into a new envelope, continuing ``cause``'s conversation."""
     mt = type_of(type(model))
-    hdrs = continue_trace(cause.headers) if cause else {"traceparent": new_traceparent()}
+    # The current span (an intake, a handler's work on ``cause``) is the new message's
+    # parent; with none, a ``cause`` passed by hand is, else the message starts a trace.
+    if cause is not None and not tracing.in_trace():
+        hdrs = tracing.continue_trace(cause.headers, "create")
+    else:
+        hdrs = tracing.inject()
     hdrs.update(headers or {})
     return Envelope(
         type=mt.name,
@@ -91,7 +99,11 @@ def stage(
         journal.message(env, "received", person=person, raw_blob_id=raw_blob_id,
                         body=body.decode("utf-8"), fresh=True)
         journal.event(env.id, "received", queue=ROUTER_QUEUE, new=True)
-        rows.append(outbox_row(journal.component, env.id, body, headers=_JOURNALED))
+        # The trace context goes in the bus headers too: the relay links to it, brokers'
+        # tooling sees it, and the router needs no parse of the body to find it.
+        trace = env.headers.get(H.TRACEPARENT)
+        rows.append(outbox_row(journal.component, env.id, body, headers={
+            **_JOURNALED, H.TRACEPARENT: trace} if trace else _JOURNALED))
     insert_rows(conn, outbox, rows)
 
 
@@ -168,6 +180,13 @@ class Relay:
         return len(rows)
 
     def _publish(self, rows: Sequence[Any]) -> None:
-        self.bus.publish(
-            [Outgoing(r.queue, r.body, r.message_id, json.loads(r.headers)) for r in rows]
-        )
+        out = [Outgoing(r.queue, r.body, r.message_id, json.loads(r.headers)) for r in rows]
+        if not tracing.recording():
+            self.bus.publish(out)
+            return
+        # One span for the batch, linked to the messages it carries (up to the SDK's limit).
+        links = [link for o in out[:LINKS] if (link := tracing.link_to(o.headers))]
+        with tracing.span("publish", kind=SpanKind.PRODUCER, links=links, attributes={
+                "messaging.operation.name": "publish",
+                "messaging.batch.message_count": len(out)}):
+            self.bus.publish(out)

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 from contracts.envelope import Envelope, new_id
 from contracts.registry import UnknownMessageType
 from hub import headers as H
+from hub import tracing
 from hub.bus import DEAD_LETTER_QUEUE, Delivery, Disposition, Outgoing, QueueSpec, Subscription
 from hub.component import Component
 from hub.context import Context
@@ -98,45 +99,58 @@ class Router(Component):
         journal = JournalBatch(self.component_name())
         out: list[Outgoing] = []
         rejects: list[tuple[Delivery, str, Envelope | None]] = []
-        for d in deliveries:
-            try:
-                env = Envelope.from_bytes(d.body)
-            except ValidationError as exc:
-                rejects.append((d, f"malformed envelope: {_summary(exc)}", None))
-                continue
-            key = env.routing_key
-            try:
-                self.ctx.types.get(key).validate(env.payload)
-            except UnknownMessageType as exc:
-                rejects.append((d, str(exc), env))
-                continue
-            except ValidationError as exc:
-                rejects.append((d, f"payload fails {key}: {_summary(exc)}", env))
-                continue
-            if not d.headers.get(H.JOURNALED):
-                # Published straight to the router, not through an outbox: journal it here.
-                journal.message(env, "received", person=self.ctx.types.get(key).person_of(
-                    env.payload), body=d.body.decode("utf-8"))
-                journal.event(env.id, "received", queue=ROUTER_QUEUE, new=True)
-            queues = self.table.destinations(key, env.destination)
-            if not queues:
-                whom = f"component {env.destination!r}" if env.destination else "subscriber"
-                journal.event(env.id, "parked", detail=f"no {whom} for {key}",
-                              error=f"unroutable: {key}")
-                self.parked += 1
-                continue
-            journal.event(env.id, "routed", detail=" ".join(queues))
-            out.extend(Outgoing(q, d.body, env.id, d.headers) for q in queues)
-            self.routed += 1
-        with self.ctx.db.transaction() as conn:
-            for d, cause, maybe_env in rejects:
-                self._reject(conn, journal, d, cause, maybe_env)
-            journal.write(conn)
-        # Journal first, then forward: a message is never handled before it is journaled.
-        self.ctx.bus.publish(out)
+        with tracing.batch("route", ROUTER_QUEUE, len(deliveries)):
+            for d in deliveries:
+                try:
+                    env = Envelope.from_bytes(d.body)
+                except ValidationError as exc:
+                    rejects.append((d, f"malformed envelope: {_summary(exc)}", None))
+                    continue
+                if tracing.recording():
+                    with tracing.following(f"route {env.routing_key}", d.headers, env.headers,
+                                           attributes={"messaging.message.id": env.id}):
+                        self._route(d, env, journal, out, rejects)
+                else:
+                    self._route(d, env, journal, out, rejects)
+            with self.ctx.db.transaction() as conn:
+                for d, cause, maybe_env in rejects:
+                    self._reject(conn, journal, d, cause, maybe_env)
+                journal.write(conn)
+            # Journal first, then forward: a message is never handled before it is journaled.
+            self.ctx.bus.publish(out)
         MESSAGES.labels(self.component_name(), "routed").inc(len(deliveries) - len(rejects))
         HANDLE_SECONDS.labels(self.component_name()).observe(time.perf_counter() - started)
         return [Disposition.ACK] * len(deliveries)
+
+    def _route(self, d: Delivery, env: Envelope, journal: JournalBatch, out: list[Outgoing],
+               rejects: list[tuple[Delivery, str, Envelope | None]]) -> None:
+        """Check one message and add its copies to ``out`` (or it to ``rejects``)."""
+        key = env.routing_key
+        try:
+            self.ctx.types.get(key).validate(env.payload)
+        except UnknownMessageType as exc:
+            rejects.append((d, str(exc), env))
+            return
+        except ValidationError as exc:
+            rejects.append((d, f"payload fails {key}: {_summary(exc)}", env))
+            return
+        if not d.headers.get(H.JOURNALED):
+            # Published straight to the router, not through an outbox: journal it here.
+            journal.message(env, "received", person=self.ctx.types.get(key).person_of(
+                env.payload), body=d.body.decode("utf-8"))
+            journal.event(env.id, "received", queue=ROUTER_QUEUE, new=True)
+        queues = self.table.destinations(key, env.destination)
+        if not queues:
+            whom = f"component {env.destination!r}" if env.destination else "subscriber"
+            journal.event(env.id, "parked", detail=f"no {whom} for {key}",
+                          error=f"unroutable: {key}")
+            self.parked += 1
+            return
+        journal.event(env.id, "routed", detail=" ".join(queues))
+        # Traced, the copies carry the route span as their parent in the bus headers.
+        headers = tracing.inject(d.headers) if tracing.recording() else d.headers
+        out.extend(Outgoing(q, d.body, env.id, headers) for q in queues)
+        self.routed += 1
 
     def _reject(self, conn: Connection, journal: JournalBatch, d: Delivery, cause: str,
                 env: Envelope | None) -> str:

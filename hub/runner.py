@@ -34,6 +34,7 @@ from contracts.envelope import AttachmentRef, Envelope, utcnow
 from contracts.hub import JobRunV1
 from contracts.registry import MessageType, type_of
 from hub import headers as H
+from hub import tracing
 from hub.bus import Delivery, Disposition, Outgoing, QueueSpec, Subscription
 from hub.component import Component, Message, PermanentError
 from hub.context import Context
@@ -41,7 +42,7 @@ from hub.dead_letters import BROKER_DEATH_HEADERS
 from hub.metrics import HANDLE_SECONDS, MESSAGES
 from hub.outbox import envelope_for, stage
 from hub.resilience import Steadfast
-from hub.tracing import current_correlation, current_message, current_trace, trace_id_of
+from hub.tracing import current_correlation, current_message
 from storage.bulk import insert_new, insert_rows
 from storage.journal import JournalBatch
 from storage.models import dead_letters, inbox, schedules
@@ -157,6 +158,12 @@ class Runner:
     def handle_batch(self, deliveries: list[Delivery]) -> list[Disposition]:
         """Handle a batch; returns one disposition per delivery."""
         started = time.perf_counter()
+        with tracing.batch("process", self.queue, len(deliveries)):
+            self._handle(deliveries)
+        HANDLE_SECONDS.labels(self.name).observe(time.perf_counter() - started)
+        return [Disposition.ACK] * len(deliveries)
+
+    def _handle(self, deliveries: list[Delivery]) -> None:
         journal = JournalBatch(self.name)
         items: list[_Item] = []
         jobs: list[_Item] = []
@@ -179,8 +186,6 @@ class Runner:
         if retries:
             self.ctx.bus.publish(retries)
         self.ctx.relay.notify()
-        HANDLE_SECONDS.labels(self.name).observe(time.perf_counter() - started)
-        return [Disposition.ACK] * len(deliveries)
 
     def _bind(self, item: _Item) -> None:
         """Find the method and validate the payload; a failure here is permanent."""
@@ -293,27 +298,41 @@ class Runner:
         savepoints = deferred is None
         tx = Tx(conn, item.env, self.name, deferred)
         tokens = (current_message.set(item.env.id),
-                  current_correlation.set(item.env.correlation_id),
-                  current_trace.set(trace_id_of(item.env.headers)))
-        try:
-            if savepoints:
-                try:
-                    with conn.begin_nested():
-                        item.call(Message(item.env, item.payload), tx)
-                except Exception as exc:  # noqa: BLE001 - any handler failure is data
-                    item.error = exc
-                    return
-            else:
-                try:
+                  current_correlation.set(item.env.correlation_id))
+        # The message's span: the router's copy (bus headers) or its creation (envelope).
+        with tracing.following(f"process {item.env.routing_key}", item.delivery.headers,
+                               item.env.headers, attributes=self._attributes(item)):
+            try:
+                self._invoke(conn, item, tx, savepoints)
+            finally:
+                current_message.reset(tokens[0])
+                current_correlation.reset(tokens[1])
+
+    def _invoke(self, conn: Connection, item: _Item, tx: Tx, savepoints: bool) -> None:
+        assert item.call is not None and item.payload is not None
+        if savepoints:
+            try:
+                with conn.begin_nested():
                     item.call(Message(item.env, item.payload), tx)
-                except Exception as exc:  # noqa: BLE001
-                    item.error = exc
-                    raise _HandlerRaised(item) from exc
-            item.sent = tx.sent
-        finally:
-            current_message.reset(tokens[0])
-            current_correlation.reset(tokens[1])
-            current_trace.reset(tokens[2])
+            except Exception as exc:  # noqa: BLE001 - any handler failure is data
+                item.error = exc
+                tracing.failed(exc)
+                return
+        else:
+            try:
+                item.call(Message(item.env, item.payload), tx)
+            except Exception as exc:  # noqa: BLE001
+                item.error = exc
+                tracing.failed(exc)
+                raise _HandlerRaised(item) from exc
+        item.sent = tx.sent
+
+    def _attributes(self, item: _Item) -> dict[str, Any] | None:
+        """The message span's attributes (none to build when not recording)."""
+        if not tracing.recording():
+            return None
+        return {"omshub.component": self.name, "messaging.message.id": item.env.id,
+                "messaging.destination.name": self.queue, "omshub.attempt": item.attempt}
 
     def _fail(self, conn: Connection, journal: JournalBatch, item: _Item) -> list[Outgoing]:
         """Journal a failure; schedule a retry or dead-letter the message."""
@@ -387,12 +406,15 @@ class Runner:
             if self._seen(conn, [item.env.id]):
                 return []
         method = self._jobs.get(request.job)
-        try:
-            if method is None:
-                raise PermanentError(f"{self.name} has no job {request.job!r}")
-            method()
-        except Exception as exc:  # noqa: BLE001 - a failing job is journaled and retried
-            item.error = exc
+        with tracing.following(f"job {request.job}", item.delivery.headers, item.env.headers,
+                               attributes={"omshub.component": self.name}):
+            try:
+                if method is None:
+                    raise PermanentError(f"{self.name} has no job {request.job!r}")
+                method()
+            except Exception as exc:  # noqa: BLE001 - a failing job is journaled and retried
+                item.error = exc
+                tracing.failed(exc)
         journal = JournalBatch(self.name)
         with self.ctx.db.transaction() as conn:
             status = "ok" if item.error is None else "failed"

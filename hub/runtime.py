@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from contracts.envelope import utcnow
 from hub import headers as H
+from hub import tracing
 from hub.bus import Bus, connect
 from hub.component import Component
 from hub.context import Context
@@ -88,6 +89,8 @@ class HubProcess:
         check_names(self.plugins, self.names)
         if not settings.database_url:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
+        # Before the engine exists, so that its statements are traced when tracing is on.
+        tracing.setup(self.names[0] if len(self.names) == 1 else "omshub")
         self.db = Database(settings.resolved_database_url())
         if migrate:
             upgrade(self.db)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from lxml import etree
+from opentelemetry.trace import Span, SpanKind
 
 from adapters.smev3 import protocol as p
 from adapters.smev3.attachments import (
@@ -28,6 +29,7 @@ from adapters.smev3.attachments import (
 from adapters.smev3.client import Received, Sent, SmevError
 from adapters.smev3.settings import Smev3Settings
 from adapters.smev3.types import InformationType
+from hub import tracing
 from hub.context import Attachment
 from hub.settings import Settings
 from hub.xmlsafe import UnsafeXml
@@ -88,10 +90,19 @@ class SoapClient:
         envelope = p.build_request(protocol, call, signer=self.signer)
         headers, body = p.http.request(operation, envelope)  # MTOM with attachments
         request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+        # A client span of the current trace; the context is not sent: СМЭВ is not part of it.
+        with tracing.span(f"POST {operation}", kind=SpanKind.CLIENT, attributes={
+                "http.request.method": "POST", "url.full": self.url,
+                "rpc.system": "soap", "rpc.method": operation}) as span:
+            return self._post(request, span)
+
+    def _post(self, request: urllib.request.Request, span: Span) -> p.http.Unpacked:
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as reply:
+                span.set_attribute("http.response.status_code", reply.status)
                 return self._unpack(reply.read(), reply.headers.get("Content-Type"))
         except urllib.error.HTTPError as exc:
+            span.set_attribute("http.response.status_code", exc.code)
             data = exc.read()
             if data:  # a SOAP fault comes with HTTP 500: parse_reply raises it
                 return self._unpack(data, exc.headers.get("Content-Type"))

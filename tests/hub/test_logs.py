@@ -5,14 +5,9 @@ from __future__ import annotations
 import json
 import logging
 
+from hub import tracing
 from hub.logs import JsonFormatter
-from hub.tracing import (
-    current_correlation,
-    current_message,
-    current_trace,
-    new_traceparent,
-    trace_id_of,
-)
+from hub.tracing import current_correlation, current_message
 
 
 def _format(msg: str) -> dict[str, str]:
@@ -20,19 +15,20 @@ def _format(msg: str) -> dict[str, str]:
     return json.loads(JsonFormatter("handler.erz").format(record))
 
 
-def test_a_log_line_carries_message_correlation_and_trace_ids():
-    trace = trace_id_of({"traceparent": new_traceparent()})
-    tokens = (current_message.set("m-1"), current_correlation.set("c-1"),
-              current_trace.set(trace))
+def test_a_log_line_carries_message_correlation_trace_and_span_ids():
+    parent = {"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}
+    tokens = (current_message.set("m-1"), current_correlation.set("c-1"))
     try:
-        line = _format("handled")
+        with tracing.span("handle", parent=parent) as span:
+            line = _format("handled")
     finally:
         current_message.reset(tokens[0])
         current_correlation.reset(tokens[1])
-        current_trace.reset(tokens[2])
     assert line["message_id"] == "m-1" and line["correlation_id"] == "c-1"
-    assert line["trace_id"] == trace and len(trace) == 32
+    assert line["trace_id"] == "4bf92f3577b34da6a3ce929d0e0e4736"
+    assert line["span_id"] == f"{span.get_span_context().span_id:016x}" != "00f067aa0ba902b7"
     assert line["component"] == "handler.erz" and line["level"] == "warning"
+    assert "trace_id" not in _format("outside any span")
 
 
 def test_personal_data_is_masked_in_logs():
@@ -44,9 +40,7 @@ def test_personal_data_is_masked_in_logs():
 
 
 def test_a_caused_message_continues_the_trace_with_a_new_span():
-    from hub.tracing import continue_trace
-
-    parent = {"traceparent": new_traceparent()}
-    child = continue_trace(parent)
-    assert trace_id_of(child) == trace_id_of(parent)
+    parent = tracing.inject()
+    child = tracing.continue_trace(parent)
+    assert child["traceparent"].split("-")[1] == parent["traceparent"].split("-")[1]
     assert child["traceparent"] != parent["traceparent"]
