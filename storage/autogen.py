@@ -147,8 +147,8 @@ def _partial_index_diff(conn: sa.Connection, models: list[sa.MetaData]) -> list[
                     "postgresql", "sqlite") else None
                 have = there.get("dialect_options", {}).get(f"{dialect}_where")
                 if _condition(want) != _condition(have):
-                    found.append(f"index {index.name}: WHERE {_condition(have) or '-'}, "
-                                 f"models say {_condition(want) or '-'}")
+                    found.append(f"index {index.name}: WHERE {_shown(have)}, "
+                                 f"models say {_shown(want)}")
     return found
 
 
@@ -156,3 +156,7 @@ def _condition(clause: Any) -> str:
     if clause is None:
         return ""
     return re.sub(r"[()\s]", "", str(clause)).lower()
+
+
+def _shown(clause: Any) -> str:
+    return "none" if clause is None else str(clause).strip("()")
