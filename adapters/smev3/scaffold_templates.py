@@ -42,7 +42,7 @@ README = '''\
   replace the placeholder values with realistic ones.
 - `tests/`: `OMSHUB_SCHEMAS_DIR=<directory of official schemas> python -m pytest tests`.
 
-Install with `pip install .`; `omshub plugins` then lists the message types.
+Install with `pip install .`; `omshub plugins --check` then lists the message types.
 
 What the generator could not map (search for `TODO(scaffold)`):
 

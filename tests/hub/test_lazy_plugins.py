@@ -105,6 +105,53 @@ def test_plugins_lists_without_importing_and_check_loads(tmp_path: Path):
     assert "adapter.soap" in stdout.decode()
 
 
+@pytest.mark.parametrize("component", ["handler.probe", "handler.erz"])
+def test_a_handler_loads_no_protocol_stack(component: str):
+    code = ("import json, sys; from hub.plugins import discover; "
+            f"discover().component({component!r}); print(json.dumps(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    modules = set(json.loads(done.stdout))
+    stacks = {"spyne", "paramiko", "gostcrypto", "adapters.smev3.crypto", "adapters.soap",
+              "adapters.files", "adapters.smev3.service"}
+    assert component.replace("handler.", "handlers.") in modules
+    assert not stacks & modules, f"{component} pulls in {sorted(stacks & modules)}"
+
+
+def test_the_catalogue_loads_message_types_not_components(tmp_path: Path):
+    out = tmp_path / "modules.json"
+    catalogue = _omshub(out, "catalogue", "-o", str(tmp_path / "catalogue.json"))
+    _, err = catalogue.communicate(timeout=60)
+    assert catalogue.returncode == 0, err.decode()
+    keys = {t["key"] for t in json.loads((tmp_path / "catalogue.json").read_text("utf-8"))}
+    assert {"hub.probe.v1", "smev3.zags.fatal.request.v1", "sample.greeting.v1"} <= keys
+    assert _heavy(out) == [], "message-type modules stay light"
+
+
+def test_a_plugin_command_loads_that_plugin_alone(tmp_path: Path):
+    out = tmp_path / "modules.json"
+    smev3 = _omshub(out, "smev3", "--help")
+    stdout, err = smev3.communicate(timeout=60)
+    assert smev3.returncode == 0, err.decode()
+    assert "verify" in stdout.decode()
+    modules = set(json.loads(out.read_text(encoding="utf-8")))
+    assert "adapters.smev3.cli" in modules
+    assert not {"adapters.soap", "adapters.soap.cli", "handlers.erz", "spyne"} & modules
+
+
+def test_the_command_word_is_found_as_argparse_finds_it():
+    from hub.cli import command_word, parser
+
+    assert command_word(["--broker-url", "memory://", "smev3", "verify", "x"]) == "smev3"
+    assert command_word(["--database-url=sqlite://", "erz", "generate"]) == "erz"
+    assert command_word(["--help"]) is None and command_word([]) is None
+    args = parser(["run", "handler.probe"]).parse_args(["run", "handler.probe"])
+    assert args.component == "handler.probe"
+    with pytest.raises(SystemExit):  # a plug-in command is a valid name, not loaded here
+        parser(["run", "x"]).parse_args(["smevv3"])
+
+
 def test_a_mistyped_component_name_gets_a_suggestion_in_russian(
         capsys: pytest.CaptureFixture[str]):
     from hub.cli import main
