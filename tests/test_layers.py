@@ -1,7 +1,8 @@
 """The layers are a checked contract (issue 10): ``lint-imports``, run by ``make lint``.
 
 contracts < storage < hub < admin < {adapters, handlers}; adapters and handlers never import
-each other; handlers are independent of one another. The real tree keeps every contract;
+each other; handlers are independent of one another; hub, storage and admin import no
+subsystem's message types (the hub knows no domain). The real tree keeps every contract;
 a copy of it with a deliberate forbidden import in each place breaks them, so the check can
 fail. Only the two imports issue 10 is removing are ignored, each marked so.
 """
@@ -32,6 +33,8 @@ BREACHES = {
     "hub/_breach.py": ("import admin.app\n", "hub._breach -> admin.app"),
     "hub/_breach_adapter.py": ("import adapters.probe.service\n",
                                "hub._breach_adapter -> adapters.probe.service"),
+    "hub/_breach_domain.py": ("from contracts.erz import lists\n",
+                              "hub._breach_domain -> contracts.erz.lists"),
     "contracts/_breach.py": ("from hub import settings\n", "contracts._breach -> hub.settings"),
     "storage/_breach.py": ("import hub.settings\n", "storage._breach -> hub.settings"),
     "admin/_breach.py": ("import handlers.probe.service\n",
@@ -48,7 +51,7 @@ BREACHES = {
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
     """``lint-imports`` on the packages under ``tree``, with its ``pyproject.toml``."""
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+    env = {**os.environ, "PYTHONPATH": str(tree), "COLUMNS": "200"}  # no wrapped lines
     return subprocess.run([str(LINT), "--config", str(tree / "pyproject.toml"), "--no-cache"],
                           cwd=tree, env=env, capture_output=True, text=True, timeout=600)
 
@@ -92,6 +95,8 @@ def test_the_layers_are_the_architecture() -> None:
         "adapters : handlers", "admin", "hub", "storage", "contracts"]
     assert contracts["adapters-handlers"]["modules"] == ["adapters", "handlers"]
     assert contracts["handlers"]["modules"] == ["handlers.*"]
+    assert {"hub", "storage", "admin"} <= set(contracts["no-domain"]["source_modules"])
+    assert "contracts.erz" in contracts["no-domain"]["forbidden_modules"]
 
 
 def test_only_the_imports_issue_10_removes_are_ignored() -> None:
