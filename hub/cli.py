@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
 import sys
@@ -22,7 +21,12 @@ if TYPE_CHECKING:
 log = logging.getLogger("omshub")
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The settings a command runs with: the configuration, then the global options
+    (``--broker-url``, ``--database-url``) and a command's ``--host``/``--port``.
+
+    Plug-ins' commands (``omshub.cli``) call it too.
+    """
     overrides = {k: getattr(args, k, None) for k in ("broker_url", "database_url")}
     if getattr(args, "port", None):
         overrides["admin_port"] = args.port
@@ -35,7 +39,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     """Every installed component and the console in this one process."""
     from hub.runtime import HubProcess
 
-    settings = _settings(args)
+    settings = settings_from(args)
     logs.configure(settings.log_level, args.log_format or "text", "hub")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     process = HubProcess(settings, migrate=True)
@@ -43,16 +47,19 @@ def cmd_up(args: argparse.Namespace) -> int:
     url = f"http://{settings.admin_host}:{settings.admin_port}"
     log.info("OMS Hub is up: %s (broker %s, database %s)", url, settings.broker_url,
              process.db.engine.url.render_as_string())
-    if not _has_users(process.db):
+    if _first_start(process.db):
         if _embedded(settings, process.db):
             _demo_data(process.db, settings)
-        _first_administrator(process.db)
+        _first_start_hooks(process.db, settings)
     process.wait()
     return 0
 
 
 DEMO_GROUP = "omshub.demo"
 """Plug-ins' ``(db, settings) -> str`` called on the first start of the embedded hub."""
+FIRST_START_GROUP = "omshub.first_start"
+"""Plug-ins' ``(db, settings) -> str`` called on the first start of any hub, after the demo
+data: the console's creates the first administrator (``admin.cli:first_administrator``)."""
 
 
 def _embedded(settings: Settings, db: Database) -> bool:
@@ -71,26 +78,25 @@ def _demo_data(db: Database, settings: Settings) -> None:
             log.info("demo data (%s): %s", ep.name, done)
 
 
-def _first_administrator(db: Database) -> None:
-    """A newcomer's first login: an administrator with a one-time password, printed once."""
-    import secrets
-
-    from admin.users import add_user
-
-    password = secrets.token_urlsafe(12)
-    add_user(db, "admin", password, "administrator")
-    print(f"\n  First start: console user 'admin' created with password {password}\n"
-          "  (shown only now; change it under Users, or add your own with "
-          "`omshub user add`)\n", flush=True)
+def _first_start_hooks(db: Database, settings: Settings) -> None:
+    """Each ``omshub.first_start`` plug-in in turn; one that fails is logged, skipped."""
+    for ep in sorted(entry_points(group=FIRST_START_GROUP), key=lambda e: e.name):
+        try:
+            done = ep.load()(db, settings)
+        except Exception:  # noqa: BLE001 - a first-start step must not keep the hub down
+            log.exception("first-start step %s failed; the hub starts without it", ep.name)
+        else:
+            log.info("first start (%s): %s", ep.name, done)
 
 
-def _has_users(db: Database) -> bool:
+def _first_start(db: Database) -> bool:
+    """A new installation: nobody can log in to the console yet."""
     import sqlalchemy as sa
 
     from storage.models import users
 
     with db.read() as conn:
-        return bool(conn.execute(sa.select(sa.func.count()).select_from(users)).scalar())
+        return not conn.execute(sa.select(sa.func.count()).select_from(users)).scalar()
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -100,7 +106,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """
     from hub.runtime import HubProcess
 
-    settings = _settings(args)
+    settings = settings_from(args)
     plugins = _plugins_with("run", args.component)
     if plugins is None:
         return 2
@@ -147,13 +153,21 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
 
 def cmd_catalogue(args: argparse.Namespace) -> int:
-    """The catalogue of every installed message type with its JSON schema."""
+    """The catalogue of every installed message type with its JSON schema; with
+    ``--asyncapi``, the AsyncAPI 3.0 document of the bus's channels and message types."""
     from contracts.catalogue import as_json, as_markdown
     from hub.plugins import discover
 
-    types = list(discover().types)
-    text = as_markdown(types) if args.markdown else json.dumps(
-        as_json(types), ensure_ascii=False, indent=2) + "\n"
+    plugins = discover()
+    types = list(plugins.types)
+    if args.asyncapi:
+        from hub.asyncapi import catalogue
+
+        text = json.dumps(catalogue(plugins, settings_from(args)), ensure_ascii=False,
+                          indent=2) + "\n"
+    else:
+        text = as_markdown(types) if args.markdown else json.dumps(
+            as_json(types), ensure_ascii=False, indent=2) + "\n"
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -163,65 +177,12 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_user_add(args: argparse.Namespace) -> int:
-    """Create a console user (password asked for, or read from stdin with --password-stdin)."""
-    from admin.users import add_user
-    from storage.db import Database
-    from storage.migrate import upgrade
-
-    settings = _settings(args)
-    if not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.resolved_database_url())
-    upgrade(db)
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("password: ")
-        if password != getpass.getpass("again: "):
-            print("passwords differ", file=sys.stderr)
-            return 2
-    # The shell of the hub's server is trusted with everything (it can read the database):
-    # no second administrator is asked, but the grant is audited like the console's.
-    from hub.operations import record_audit
-
-    try:
-        add_user(db, args.username, password, args.role, personal_data=args.personal_data)
-        record_audit(db, f"cli:{getpass.getuser()}", "user-add", target=args.username,
-                     details={"role": args.role, "personal_data": args.personal_data,
-                              "via": "cli"})
-    finally:
-        db.dispose()
-    print(f"user {args.username} ({args.role}) created")
-    return 0
-
-
-def cmd_probe(args: argparse.Namespace) -> int:
-    """Hand probe messages to the running hub: staged in its journal and outbox, published
-    by its relays (this command starts no broker and no relay of its own)."""
-    from adapters.probe.service import ProbeAdapter
-    from hub.handoff import NotMigrated, handoff
-
-    settings = _settings(args)
-    try:
-        with handoff(settings, ProbeAdapter.component_name()) as ctx:
-            adapter = ProbeAdapter()
-            adapter.setup(ctx)
-            sent = adapter.send(args.count, note=args.note)
-    except NotMigrated as exc:
-        print(f"omshub probe: {exc}", file=sys.stderr)
-        return 2
-    print(f"передано проб: {len(sent)}; первая {sent[0].id if sent else '-'} "
-          "(их опубликует запущенный хаб)")
-    return 0
-
-
 def cmd_partitions(args: argparse.Namespace) -> int:
     """Create monthly partitions of the journal ahead of time (PostgreSQL)."""
     from storage.db import Database
     from storage.partitions import ensure_monthly_partitions
 
-    settings = _settings(args)
+    settings = settings_from(args)
     db = Database(settings.resolved_database_url())
     made = ensure_monthly_partitions(db, date.today(), months_ahead=args.months)
     print("\n".join(made) if made else "partitions already exist")
@@ -232,7 +193,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
     """A counterpart's simulator alone, e.g. `omshub sim smev3` (an adapter's plug-in)."""
     from hub.runtime import HubProcess
 
-    settings = _settings(args)
+    settings = settings_from(args)
     plugins = _plugins_with("sim", f"adapter.{args.name}-simulator")
     if plugins is None:
         return 2
@@ -286,23 +247,12 @@ def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     plugins.set_defaults(func=cmd_plugins)
 
     cat = sub.add_parser("catalogue", help="print the catalogue of message types")
-    cat.add_argument("--markdown", action="store_true", help="as a Markdown document")
+    form = cat.add_mutually_exclusive_group()
+    form.add_argument("--markdown", action="store_true", help="as a Markdown document")
+    form.add_argument("--asyncapi", action="store_true",
+                      help="the AsyncAPI 3.0 document of every channel and message type")
     cat.add_argument("-o", "--output", help="write to this file")
     cat.set_defaults(func=cmd_catalogue)
-
-    user = sub.add_parser("user", help="console users").add_subparsers(dest="user_cmd",
-                                                                        required=True)
-    add = user.add_parser("add", help="create a console user")
-    add.add_argument("username")
-    add.add_argument("--role", choices=("viewer", "operator", "administrator"), default="viewer")
-    add.add_argument("--personal-data", action="store_true", help="may see personal data")
-    add.add_argument("--password-stdin", action="store_true")
-    add.set_defaults(func=cmd_user_add)
-
-    probe = sub.add_parser("probe", help="send probe messages through the hub")
-    probe.add_argument("--count", type=int, default=1)
-    probe.add_argument("--note", default="")
-    probe.set_defaults(func=cmd_probe)
 
     sim = sub.add_parser("sim", help="run an adapter's simulator of its counterpart alone")
     sim.add_argument("name", help="e.g. smev3 (runs component adapter.smev3-simulator)")

@@ -33,6 +33,7 @@ from hub.router import Router
 from hub.routing import RoutingTable
 from hub.runner import Runner
 from hub.scheduler import Scheduler
+from hub.services import Service, load_service, service_names
 from hub.settings import Settings
 from storage.bulk import insert_rows
 from storage.db import Database
@@ -51,19 +52,20 @@ log = logging.getLogger(__name__)
 
 ROUTER = Router.component_name()
 SCHEDULER = Scheduler.component_name()
-CONSOLE = "console"
-BUILTIN = (ROUTER, SCHEDULER, CONSOLE)
+BUILTIN = (ROUTER, SCHEDULER)
 
 
 def all_component_names(plugins: Plugins) -> list[str]:
-    """Every component this installation can run, built-in ones first (none is loaded)."""
-    return [*BUILTIN, *plugins.names()]
+    """Every component this installation can run, built-in ones first, then the
+    ``omshub.components`` (the console), then adapters and handlers (none is loaded)."""
+    return [*BUILTIN, *service_names(), *plugins.names()]
 
 
 def check_names(plugins: Plugins, names: Sequence[str]) -> None:
     """Load the named components; :class:`UnknownComponent` (with what is close) on a typo."""
+    services = set(service_names())
     for name in names:
-        if name in BUILTIN:
+        if name in BUILTIN or name in services:
             continue
         try:
             plugins.component(name)
@@ -84,8 +86,9 @@ class HubProcess:
     ) -> None:
         self.settings = settings
         self.plugins = plugins or discover()
-        self.names = list(names) if names else (
-            settings.components or [*BUILTIN, *sorted(self.plugins.components)])
+        self.names = list(names) if names else (settings.components or [
+            *BUILTIN, *service_names(), *sorted(self.plugins.components)])
+        self._services = [name for name in self.names if name in service_names()]
         check_names(self.plugins, self.names)
         if not settings.database_url:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -102,7 +105,7 @@ class HubProcess:
         self.relay = Relay(self.db, self.bus)
         self.components: dict[str, Component] = {}
         self.runners: dict[str, Runner] = {}
-        self.console: Any = None
+        self.services: dict[str, Service] = {}
         self.instance_host = socket.gethostname()
         self.started_at = utcnow()
         self._stop = threading.Event()
@@ -115,7 +118,7 @@ class HubProcess:
         process running one of them loads them all; any other process loads only its own
         (``omshub run handler.probe`` imports no other plug-in).
         """
-        if set(self.names) & set(BUILTIN):
+        if set(self.names) & {*BUILTIN, *self._services}:
             return list(self.plugins.components.values())
         return [self.plugins.component(name) for name in self.names]
 
@@ -129,7 +132,7 @@ class HubProcess:
 
     def _build(self) -> None:
         for name in self.names:
-            if name == CONSOLE:
+            if name in self._services:
                 continue
             comp: Component
             if name == ROUTER:
@@ -155,27 +158,27 @@ class HubProcess:
         for name, comp in self.components.items():
             comp.start()
             log.info("component %s started", name)
-        if CONSOLE in self.names:
-            self._start_console()
+        for name in self._services:
+            self._start_service(name)
         self._forget_dead_instances()
         if self.bus.url.startswith("memory://"):
             recover_in_flight(self.db, self.relay)
         self._heartbeat = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
         self._heartbeat.start()
 
-    def _start_console(self) -> None:
-        from hub.console import ConsoleServer
-
-        self.console = ConsoleServer(self)
-        self.console.start()
+    def _start_service(self, name: str) -> None:
+        """Start an ``omshub.components`` component (the console), made from this process."""
+        service = load_service(name)(self)
+        service.start()
+        self.services[name] = service
 
     def stop(self) -> None:
         """Graceful stop: stop producing, finish batches, flush the outbox, disconnect."""
         if self._stop.is_set():
             return
         self._stop.set()
-        if self.console is not None:
-            self.console.stop()
+        for service in reversed(list(self.services.values())):
+            service.stop()
         for comp in reversed(list(self.components.values())):
             comp.stop()
         for runner in self.runners.values():
@@ -196,7 +199,8 @@ class HubProcess:
     def health(self) -> dict[str, dict[str, Any]]:
         """Health of each component of this process, plus the bus and the relay."""
         report: dict[str, dict[str, Any]] = {}
-        for name, comp in self.components.items():
+        parts: dict[str, Component | Service] = {**self.components, **self.services}
+        for name, comp in parts.items():
             try:
                 h = dict(comp.health())
             except Exception as exc:  # noqa: BLE001
