@@ -90,6 +90,21 @@ class Tx:
         return env
 
 
+def handler_methods(component: Component) -> dict[str, tuple[Callable[..., Any], MessageType]]:
+    """The component's bound ``@handles`` methods by the routing key of each type."""
+    methods: dict[str, tuple[Callable[..., Any], MessageType]] = {}
+    for sub in component.subscriptions():
+        for mt in sub.types:
+            methods[mt.key] = (getattr(component, sub.method), mt)
+    return methods
+
+
+def write_deferred(conn: Connection, deferred: dict[sa.Table, list[dict[str, Any]]]) -> None:
+    """Write the rows handlers gave :meth:`Tx.insert`, in bulk, one statement per table."""
+    for table, rows in deferred.items():
+        insert_rows(conn, table, rows)
+
+
 @dataclass
 class _Item:
     index: int
@@ -118,10 +133,7 @@ class Runner:
         self.name = component.component_name()
         self.queue = component.queue_name()
         self.delays = tuple(ctx.settings.retry_delays)
-        self._methods: dict[str, tuple[Callable[..., Any], MessageType]] = {}
-        for sub in component.subscriptions():
-            for mt in sub.types:
-                self._methods[mt.key] = (getattr(component, sub.method), mt)
+        self._methods = handler_methods(component)
         self._jobs = {spec.name: getattr(component, spec.method) for spec in component.jobs()}
         self._sub: Subscription | None = None
         self._stopping = threading.Event()
@@ -284,8 +296,7 @@ class Runner:
         No savepoint: a failure here rolls the whole batch back before the re-run anyway.
         """
         try:
-            for table, rows in deferred.items():
-                insert_rows(conn, table, rows)
+            write_deferred(conn, deferred)
         except sa.exc.DBAPIError as exc:
             if not done:
                 raise
