@@ -135,7 +135,8 @@ def test_the_protocols_page_lists_a_processed_file_with_its_answers(login: Login
     assert "FLK_P" in row and "104" in row  # the wrong СНИЛС, with its code
     with region.db.read() as conn:
         answers = conn.execute(sa.select(journal_messages.c.message_id).where(
-            journal_messages.c.causation_id == received)).scalars().all()
+            journal_messages.c.causation_id == received,
+            journal_messages.c.type == "files.send")).scalars().all()  # not the changes
     assert answers and all(f'href="/journal/{a}"' in row for a in answers)
     with TestClient(app) as api:
         body = api.get("/api/erz/files", headers=basic("viewer")).json()

@@ -19,6 +19,7 @@ from contracts.erz import common as c
 from contracts.erz import lists
 from contracts.erz.files import read_file, write_file
 from contracts.erz.names import Party, build_name
+from contracts.erz_register import PersonChangedV1
 from contracts.files import FileReceivedV1
 from handlers.erz import models as m
 from handlers.erz import (
@@ -31,9 +32,10 @@ from handlers.erz import (
 )
 from handlers.erz.domain import Attachment, PersonState, Reason, Source
 from handlers.erz.register import Register
-from hub.component import Message
+from handlers.erz.service import ErzHandler
 from hub.outbox import envelope_for
-from hub.runner import Tx
+from hub.settings import Settings
+from hub.testing import worker
 from storage.db import Database
 from storage.journal import load_blob, store_blob
 from storage.models import metadata as hub_metadata
@@ -167,10 +169,10 @@ def _run(db: Database, bulk: bool, monkeypatch: pytest.MonkeyPatch,
             env = envelope_for(payload, source="adapter.files", attachments=[AttachmentRef(
                 blob_id=blob, name=f"{name}.xml", media_type="application/xml",
                 size=len(data))])
-            tx = Tx(conn, env, "handler.erz")
-            changes = smo_exchange.on_oplist(Message(env, payload), tx, FERZL)
+            done = worker(ErzHandler, db, settings=Settings(schemas_dir=FERZL)).call(
+                env, conn=conn)
             sent: dict[str, Any] = {}
-            for out in tx.sent:
+            for out in (e for e in done if e.attachments):  # the files; then the changes
                 ref = out.attachments[0]
                 body = load_blob(conn, ref.blob_id) or b""
                 if ref.name.startswith("REP"):
@@ -188,9 +190,8 @@ def _run(db: Database, bulk: bool, monkeypatch: pytest.MonkeyPatch,
                 m.exchange_files.c.refused, m.exchange_files.c.buffered)).all()
             snap = {"register": _snapshot(conn, list(dict.fromkeys(enps))), "sent": sent,
                     "files": files,
-                    "changes": [_norm({k: v for k, v in vars(x).items()
-                                       if k not in ("id", "at", "source_message_id")})
-                                   for x in changes],
+                    "changes": [_norm(x.model_dump(exclude={"change_id", "recorded_at"}))
+                                for x in done.of(PersonChangedV1)],
                     "taken": sorted(taken), "edited": sorted(edited)}
             outer.rollback()
     return snap

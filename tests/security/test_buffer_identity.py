@@ -20,8 +20,8 @@ from contracts.erz_register import BufferDecidedV1
 from handlers.erz import buffer, identity, queries, zags
 from handlers.erz.console.decisions import APPROVE
 from handlers.erz.domain import Document, PersonData, Source
-from hub.outbox import envelope_for
-from hub.runner import Tx
+from handlers.erz.service import ErzHandler
+from hub.testing import worker
 from storage.db import Database
 from storage.models import audit_log
 from tests.erz_console.conftest import Login, app, basic, bus, db, login, token
@@ -155,17 +155,20 @@ def test_the_screen_shows_record_and_person_side_by_side_masked(
 def test_the_handler_tells_nobody_of_an_unconfirmed_mismatched_approval(
         db: Database) -> None:
     """Where the decision is followed up: an ``erz.buffer.decided`` for a mismatched
-    approval that did not go through buffer.approve's check sends no STOPLIST or notice."""
+    approval that did not go through buffer.approve's check sends no STOPLIST or notice:
+    the handler fails (the runner then sends nothing of it) and changes nothing."""
     item, woman = _buffered(db), _young(db)
     with db.transaction() as conn:
         conn.execute(sa.update(buffer_table()).where(buffer_table().c.id == item)
                      .values(status=buffer.APPLIED, enp=woman))
-        decided = BufferDecidedV1(item_id=item, kind=zags.KIND, status="applied", enp=woman,
-                                  decided_by="intruder")
-        tx = Tx(conn, envelope_for(decided, source="console"), "handler.erz")
-        with pytest.raises(identity.IdentityMismatch):
-            zags.after_approval(tx, decided, zags.utcnow())
-        assert tx.sent == []
+    decided = BufferDecidedV1(item_id=item, kind=zags.KIND, status="applied", enp=woman,
+                              decided_by="intruder")
+    with pytest.raises(identity.IdentityMismatch):
+        worker(ErzHandler, db).call(decided, source="console")
+    with db.read() as conn:
+        outcome = conn.execute(sa.select(zags.records.c.outcome).where(
+            zags.records.c.buffer_id == item)).scalar_one()
+    assert outcome != "applied"
 
 
 def buffer_table() -> sa.Table:

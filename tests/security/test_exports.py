@@ -19,13 +19,10 @@ from contracts.envelope import utcnow
 from contracts.erz import common as c
 from contracts.erz.files import write_file
 from contracts.files import FileReceivedV1
-from contracts.registry import TypeRegistry
-from handlers.erz.smo_exchange import on_oplist
+from handlers.erz.service import ErzHandler
 from handlers.erz.synth import person
-from hub.component import Message
-from hub.context import Attachment, Context, Inbound
-from hub.runner import Tx
-from hub.settings import Settings
+from hub.context import Attachment
+from hub.testing import worker
 from tests.erz_console.conftest import SMO, Login, Region, app, bus, db, login, region
 from tests.erz_exchange.builders import oplist, record
 
@@ -42,12 +39,8 @@ def _insured_with_formula_surname(region: Region) -> str:
     received = FileReceivedV1(drop="smo-76002", file_name=f"{stem}.xml", size=len(data),
                               sha256=hashlib.sha256(data).hexdigest(),
                               format_key="erz.oplist", sender=SMO, received_at=utcnow())
-    ctx = Context(Settings(), region.db, region.bus, TypeRegistry(), None,  # type: ignore[arg-type]
-                  "adapter.files")
-    with region.db.transaction() as conn:
-        (env,) = ctx.publish_in(conn, [Inbound(received, attachments=[
-            Attachment(f"{stem}.xml", "application/xml", data)])])
-        on_oplist(Message(env, received), Tx(conn, env, "handler.erz"), None)
+    worker(ErzHandler, region.db).call(received, source="adapter.files", attachments=[
+        Attachment(f"{stem}.xml", "application/xml", data)])
     return p.enp
 
 
