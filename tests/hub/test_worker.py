@@ -22,6 +22,7 @@ from hub.runner import Tx
 from hub.testing import NotHandled, worker
 from storage.db import Database
 from storage.journal import load_blob
+from storage.migrate import applied
 from storage.models import journal_messages, outbox
 from tests.conftest import Footprint
 from tests.hub.components import OrphanV1
@@ -157,3 +158,17 @@ def test_without_a_bus_the_context_refuses_to_publish(db: Database) -> None:
     with pytest.raises(RuntimeError, match="no broker"):
         w.ctx.bus.publish([])
     assert isinstance(w.call(probe(1)).cause, Envelope)
+
+
+def test_migrate_builds_a_plugins_tables_from_its_own_branch(db: Database) -> None:
+    from omshub_sample.messages import GreetingV1
+    from omshub_sample.service import Greeter, greetings
+
+    w = worker(Greeter, db, migrate=True)  # the sample plug-in's Alembic branch, not create_all
+    with db.read() as conn:
+        assert "sample_0001" in applied(conn)
+    sent = w.call(GreetingV1(name="Анна"))
+    assert len(sent) == 0
+    with db.read() as conn:
+        assert conn.execute(sa.select(greetings.c.message_id, greetings.c.name)).all() == [
+            (sent.cause.id, "Анна")]
