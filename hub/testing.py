@@ -11,10 +11,10 @@ the settings name; nothing of the hub is replaced.
 
 To test one handler method without a running hub, :func:`worker` is the hub's answer to
 Nameko's ``worker_factory``: the method runs on a real database transaction, as the runner
-runs it, and what it sends is captured::
+runs it, and what it sends is captured (here a handler that answers with ``ReplyV1``)::
 
     sent = worker(Greeter, db, migrate=True).call(GreetingV1(name="Анна"))
-    assert sent.one(ReplyV1).text == "..."
+    assert sent.one(ReplyV1).text == "Здравствуйте, Анна"
 """
 
 from __future__ import annotations
