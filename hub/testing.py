@@ -29,7 +29,7 @@ from pydantic import BaseModel
 from sqlalchemy.engine import Connection
 
 from contracts.envelope import AttachmentRef, Envelope
-from contracts.registry import TypeRegistry, type_of
+from contracts.registry import MessageType, TypeRegistry, type_of
 from hub import outbox
 from hub.bus import BatchHandler, Bus, Outgoing, QueueSpec, Subscription
 from hub.bus.testing import wait_until
@@ -226,7 +226,7 @@ class Worker(Generic[C]):
             return self._run(own, message, entry, attachments, source)
 
     def _run(self, conn: Connection, message: BaseModel | Envelope,
-             entry: tuple[Callable[..., Any], Any], attachments: Sequence[Attachment],
+             entry: tuple[Callable[..., Any], MessageType], attachments: Sequence[Attachment],
              source: str) -> Sent:
         env = message if isinstance(message, Envelope) else _incoming(
             conn, message, attachments, source)
