@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -24,7 +25,6 @@ from storage.db import Database
 from storage.journal import load_blob
 from storage.migrate import applied
 from storage.models import journal_messages, outbox
-from tests.conftest import Footprint
 from tests.hub.components import OrphanV1
 
 metadata = sa.MetaData()
@@ -66,10 +66,12 @@ def probe(seq: int, note: str = "") -> ProbeV1:
     return ProbeV1(seq=seq, sent_at=datetime(2026, 12, 7, tzinfo=UTC), note=note)
 
 
-@pytest.fixture
-def db(footprint: Footprint) -> Iterator[Database]:
-    """The footprint's database (SQLite or PostgreSQL), empty."""
-    database = Database(footprint.database_url)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty database of each footprint (no broker: the worker needs none)."""
+    url = (f"sqlite:///{tmp_path / 'hub.db'}" if request.param == "sqlite"
+           else request.getfixturevalue("pg_url"))
+    database = Database(url)
     yield database
     database.dispose()
 
