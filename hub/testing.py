@@ -11,9 +11,10 @@ the settings name; nothing of the hub is replaced.
 
 To test one handler method without a running hub, :func:`worker` is the hub's answer to
 Nameko's ``worker_factory``: the method runs on a real database transaction, as the runner
-runs it, and what it sends is captured (here a handler that answers with ``ReplyV1``)::
+runs it, and what it sends is captured (here a handler that answers a ``RequestV1`` with a
+``ReplyV1``)::
 
-    sent = worker(Greeter, db, migrate=True).call(GreetingV1(name="Анна"))
+    sent = worker(MyHandler, db, migrate=True).call(RequestV1(name="Анна"))
     assert sent.one(ReplyV1).text == "Здравствуйте, Анна"
 """
 
