@@ -20,6 +20,7 @@ import hashlib
 import html
 import io
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -59,6 +60,16 @@ FOUND_IN_CLEAR = ("450077", "Ленина", "1940-07-03", "2003-09-01", "2024-02
                   "80 № 123456", "Хабибуллин")
 """What the review saw in clear in a 112-41 record: postcode, street, birth, passport issue
 and certificate dates, the passport, the certificate, the surname."""
+
+
+def shown_in(secret: str, text: str) -> bool:
+    """Whether ``secret`` appears in ``text`` as a value of its own (HTML-escaped or not).
+
+    Not inside a longer word or number: a six-digit postcode of random test data turns up
+    inside a blob's sha256 or a message id now and then, which is no leak.
+    """
+    return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text)
+               for form in {secret, html.escape(secret)})
 
 
 def _leaves(value: Any) -> Iterator[str]:
@@ -230,7 +241,7 @@ def test_a_masked_viewer_sees_no_personal_value_anywhere(world: World, db: Datab
         shown = _pages(login("viewer"), world)
     leaks = {(secret, where) for where, text in shown.items()
              for secret in world.secrets_of(where)
-             if secret in text or html.escape(secret) in text}
+             if shown_in(secret, text)}
     assert not leaks, sorted(leaks)[:20]
 
 
