@@ -51,12 +51,12 @@ from contracts.erz import common as c  # noqa: E402
 from contracts.erz import lists  # noqa: E402
 from contracts.erz.files import write_file  # noqa: E402
 from contracts.erz.names import Party, build_name  # noqa: E402
+from contracts.erz.register import Source  # noqa: E402
 from contracts.files import FileReceivedV1  # noqa: E402
 from handlers.erz import models as m  # noqa: E402
 from handlers.erz import queries, slices, smo_exchange, synth  # noqa: E402
 from handlers.erz.bulk import load_persons  # noqa: E402
 from handlers.erz.commands import dictionaries  # noqa: E402
-from handlers.erz.domain import Source  # noqa: E402
 from handlers.erz.synth_lists import operation_record  # noqa: E402
 from hub.component import Message  # noqa: E402
 from hub.outbox import envelope_for  # noqa: E402

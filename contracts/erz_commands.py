@@ -4,7 +4,7 @@ A channel (the SOAP services of adapters/soap, later files and the console) chec
 operation's format (ФЛК), then sends ``erz.operation.submitted``; the message id is the
 *ticket* the submitter was given. The ERZ handler applies it to the register in its own
 transaction and answers ``erz.operation.result`` with the same ticket: ``applied``, or
-``refused`` with the register's error code (errors.ERROR_CODES) and text.
+``refused`` with the register's error code (contracts.erz.failures.ERROR_CODES) and text.
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ class OperationResultV1(BaseModel):
     organisation: str = Field(max_length=16, description="Who submitted it.")
     outcome: Literal["applied", "refused"]
     code: str | None = Field(default=None, max_length=8,
-                             description="The first refusal's code (errors.ERROR_CODES).")
+                             description="The first refusal's code "
+                             "(contracts.erz.failures.ERROR_CODES).")
     text: str = Field(default="", max_length=2000, description="Why, for a person to read.")
     failures: list[OperationFailure] = Field(default_factory=list)
     enp: str | None = Field(default=None, pattern=_ENP,

@@ -1,9 +1,10 @@
 """What each SOAP call does, apart from spyne: reads in scope, ФЛК, submission, protocol.
 
-Reads go to the register's published read model (handlers/erz/queries.py) in the hub
-database, read-only. Writes never touch the register: a submitted operation becomes an
-``erz.operation.submitted`` message, taken in together with its ticket row in one
-transaction, and the ERZ handler applies it.
+Reads and the ФЛК go to the register's published port
+(:class:`~contracts.erz.port.RegisterReader`, found by name at the adapter's setup): the
+register's committed state, read-only, in the fund's terms. Writes never touch the
+register: a submitted operation becomes an ``erz.operation.submitted`` message, taken in
+together with its ticket row in one transaction, and the ERZ handler applies it.
 
 Scope: a clinic sees the persons attached to it, an insurer the persons it insures, on
 the date asked. An unknown ЕНП and a person out of scope get the same fault, so that the
@@ -20,16 +21,14 @@ from datetime import date, datetime
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from adapters.soap.models import calls, operations
 from adapters.soap.settings import Organisation, SoapSettings
 from contracts.envelope import utcnow
+from contracts.erz.failures import Failure
+from contracts.erz.port import Criteria, RegisterReader
+from contracts.erz.register import Change, PersonState
 from contracts.erz_commands import MO_OPERATIONS, SMO_OPERATIONS, OperationSubmittedV1
-from handlers.erz import checks, queries
-from handlers.erz.dictionaries import Dictionaries
-from handlers.erz.domain import Change, PersonState
-from handlers.erz.errors import ErzError, Failure
 from hub.context import Context, Inbound
 from hub.masking import mask_policy
 from storage.models import audit_log
@@ -81,13 +80,13 @@ class Page:
 
 
 class Calls:
-    """The operations of the services for one adapter: database, settings, dictionaries."""
+    """The operations of the services for one adapter: database, settings, the register."""
 
-    def __init__(self, ctx: Context, settings: SoapSettings, dicts: Dictionaries,
+    def __init__(self, ctx: Context, settings: SoapSettings, register: RegisterReader,
                  today: Callable[[], date]) -> None:
         self.ctx = ctx
         self.settings = settings
-        self.dicts = dicts
+        self.register = register
         self.today = today
 
     # -- reads ---------------------------------------------------------------------------
@@ -95,26 +94,25 @@ class Calls:
     def person(self, caller: Caller, enp: str, on: date | None) -> PersonState:
         """A person in the caller's scope as of ``on`` (default today), or Client.OutOfScope."""
         on = on or self.today()
-        with self.ctx.db.read() as conn:
-            state = self._state(conn, enp, on)
+        state = self.register.person(enp, on)
         if state is None or not in_scope(caller.org, state):
             self.out_of_scope(caller, "getPerson", enp, on)
         assert state is not None
         return state
 
-    def find(self, caller: Caller, criteria: dict[str, Any], on: date | None
-             ) -> list[PersonState]:
+    def find(self, caller: Caller, criteria: Criteria, on: date | None) -> list[PersonState]:
         """Persons matching the criteria who are in the caller's scope on ``on``."""
         on = on or self.today()
-        with self.ctx.db.read() as conn:
-            enps = self._candidates(conn, criteria)
-            found: list[PersonState] = []
-            for enp in enps:
-                state = self._state(conn, enp, on)
-                if state is not None and in_scope(caller.org, state):
-                    found.append(state)
-                    if len(found) >= self.settings.max_found:
-                        break
+        if not criteria.given:
+            raise ServiceFault("Client.BadRequest", "укажите ЕНП, СНИЛС, номер полиса, номер "
+                               "документа или фамилию, имя и дату рождения")
+        found: list[PersonState] = []
+        for enp in self.register.candidates(criteria):
+            state = self.register.person(enp, on)
+            if state is not None and in_scope(caller.org, state):
+                found.append(state)
+                if len(found) >= self.settings.max_found:
+                    break
         return found
 
     def changes(self, caller: Caller, since: datetime | None, cursor: str | None,
@@ -125,10 +123,9 @@ class Calls:
         if start is None:
             raise ServiceFault("Client.BadRequest", "since или cursor обязательны")
         org = caller.org
-        with self.ctx.db.read() as conn:
-            rows = queries.changes_since(
-                conn, start, limit=skip + size + 1, mo=org.code if org.kind == "mo" else None,
-                smo=org.code if org.kind == "smo" else None)
+        rows = self.register.changes_since(
+            start, limit=skip + size + 1, mo=org.code if org.kind == "mo" else None,
+            smo=org.code if org.kind == "smo" else None)
         rows = rows[skip:]
         more, rows = len(rows) > size, rows[:size]
         if not more or not rows:
@@ -164,7 +161,7 @@ class Calls:
         return env.id
 
     def check(self, caller: Caller, op: OperationSubmittedV1) -> None:
-        """ФЛК of an operation (handlers/erz/checks.py) and the caller's right to make it."""
+        """The caller's right to the operation, the register's ФЛК of it, then its scope."""
         allowed = MO_OPERATIONS if caller.org.kind == "mo" else SMO_OPERATIONS
         if op.kind not in MO_OPERATIONS | SMO_OPERATIONS:
             raise ServiceFault("Client.UnknownOperation",
@@ -174,42 +171,10 @@ class Calls:
             raise ServiceFault("Client.NotPermitted",
                                f"операция {op.kind} недоступна организации вида "
                                f"{caller.org.kind.upper()}")
-        failures = checks.check_reason(op.reason_code or "", self.dicts)
-        if op.kind != "move_district":  # a district, not a person
-            failures = checks.check_enp(op.enp) + failures
-        if op.on is None and op.kind != "annul_policy":
-            failures.append(Failure("106", "date"))
-        if op.doctor_snils:
-            failures += checks.check_snils(op.doctor_snils, "doctorSnils")
-        if op.kind in ("move", "move_district") and not op.district:
-            failures.append(Failure("106", "district"))
-        if op.kind == "move_district":
-            if not op.from_district:
-                failures.append(Failure("106", "fromDistrict"))
-            elif op.from_district == op.district:
-                failures.append(Failure("410", "district"))
-        if op.kind in ("issue_policy", "reinsure"):
-            failures += self._policy_failures(op)
-        if op.kind == "annul_policy" and not op.policy_number:
-            failures.append(Failure("106", "policyNumber"))
-        if op.kind == "contacts":
-            if not (op.phone or op.email):
-                failures.append(Failure("106", "phone"))
-            for kind, value in (("phone", op.phone), ("email", op.email)):
-                if value:
-                    failures += checks.check_contact(kind, value)
+        failures = self.register.check(op)
         if failures:
             raise flk_fault(failures)
         self._check_scope(caller, op)
-
-    def _policy_failures(self, op: OperationSubmittedV1) -> list[Failure]:
-        missing = [Failure("106", f) for f, v in (("policyType", op.policy_type),
-                                                   ("policyNumber", op.policy_number)) if not v]
-        if missing or op.on is None:
-            return missing
-        return checks.check_policy(op.policy_type or "", op.policy_number or "",
-                                   op.policy_series, op.on, op.policy_end, self.dicts,
-                                   "policy")
 
     def _check_scope(self, caller: Caller, op: OperationSubmittedV1) -> None:
         # attach and issue bring a person into the caller's scope, move_district moves only
@@ -217,24 +182,14 @@ class Calls:
         # rest act on a person already in it (on the day before the operation takes effect).
         if op.kind in ("attach", "issue_policy", "reinsure", "move_district"):
             return
-        with self.ctx.db.read() as conn:
-            if op.kind == "annul_policy":
-                mine = self._holds_policy(conn, caller, op.enp, op.policy_number or "")
-            else:
-                assert op.on is not None
-                state = self._state(conn, op.enp, date.fromordinal(op.on.toordinal() - 1))
-                mine = state is not None and in_scope(caller.org, state)
+        if op.kind == "annul_policy":
+            mine = self.register.holds_policy(caller.org.code, op.enp, op.policy_number or "")
+        else:
+            assert op.on is not None
+            state = self.register.person(op.enp, date.fromordinal(op.on.toordinal() - 1))
+            mine = state is not None and in_scope(caller.org, state)
         if not mine:
             self.out_of_scope(caller, f"submitOperation:{op.kind}", op.enp, op.on)
-
-    @staticmethod
-    def _holds_policy(conn: Connection, caller: Caller, enp: str, number: str) -> bool:
-        try:
-            rows = queries.versions(conn, enp, "policy")
-        except ErzError:
-            return False
-        return any(r["number"] == number and r["smo"] == caller.org.code
-                   and r["superseded_at"] is None for r in rows)
 
     # -- protocol ---------------------------------------------------------------------------
 
@@ -272,32 +227,6 @@ class Calls:
                 at=utcnow(), organisation=caller.org.code, username=caller.org.username,
                 operation=operation, enp=enp if enp and len(enp) <= 16 else None,
                 outcome=outcome[:40], remote_addr=caller.remote_addr[:100]))
-
-    # -- internals -------------------------------------------------------------------------
-
-    @staticmethod
-    def _state(conn: Connection, enp: str, on: date) -> PersonState | None:
-        try:
-            return queries.person_as_of(conn, enp, on)
-        except ErzError:
-            return None
-
-    @staticmethod
-    def _candidates(conn: Connection, c: dict[str, Any]) -> list[str]:
-        if c.get("enp"):
-            return queries.find_by_enp(conn, c["enp"])
-        if c.get("snils"):
-            return queries.find_by_snils(conn, c["snils"])
-        if c.get("policyNumber"):
-            return queries.find_by_policy(conn, c["policyNumber"], c.get("policySeries"))
-        if c.get("docNumber"):
-            return queries.find_by_document(conn, c["docNumber"], c.get("docSeries"),
-                                            c.get("docType"))
-        if c.get("surname") and c.get("name") and c.get("birthDate"):
-            return queries.find_by_names(conn, c["surname"], c["name"], c["birthDate"],
-                                         c.get("patronymic"))
-        raise ServiceFault("Client.BadRequest", "укажите ЕНП, СНИЛС, номер полиса, номер "
-                           "документа или фамилию, имя и дату рождения")
 
 
 def _parse_cursor(cursor: str) -> tuple[datetime, int]:

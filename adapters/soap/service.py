@@ -3,8 +3,11 @@
 It serves the spyne application on its own thread (``[plugins.soap]``: host, port, path,
 organisations; see settings.py) and keeps the tickets of submitted operations in
 ``soap_operations``, updated from ``erz.operation.result`` messages, so that
-``getOperationResult`` answers from its own table. A busy port leaves the component
-``down`` with the reason; the hub goes on.
+``getOperationResult`` answers from its own table. It reads the register through the port
+``erz.register`` (:class:`~contracts.erz.port.RegisterReader`), which the hub's loader finds
+by entry point at setup: the adapter imports nothing of the register. A register that is
+not installed, or a busy TCP port, leaves the component ``down`` with the reason; the hub
+goes on.
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from adapters.soap.models import metadata, operations
 from adapters.soap.server import SoapServer
 from adapters.soap.settings import PLUGIN, SoapSettings
 from adapters.soap.views import application
+from contracts.erz.port import REGISTER_PORT, RegisterReader
 from contracts.erz_commands import OperationResultV1
-from handlers.erz.commands import dictionaries
 from hub.component import Adapter, Message, handles
 from hub.context import Context
+from hub.ports import PortUnavailable, port
 from hub.proxies import TrustedProxies
 from hub.runner import Tx
 
@@ -42,19 +46,32 @@ class SoapAdapter(Adapter):
     error: str | None = None
 
     def setup(self, ctx: Context) -> None:
-        """Read ``[plugins.soap]``; build the spyne application."""
+        """Read ``[plugins.soap]``; find the register's port; build the spyne application."""
         super().setup(ctx)
         # spyne logs every client fault at ERROR with its traceback and the offending values
         # (personal data, unmasked by it); we log and protocol the outcomes ourselves.
         logging.getLogger("spyne").setLevel(logging.CRITICAL)
         self.settings = SoapSettings.model_validate(ctx.settings.plugins.get(PLUGIN, {}))
+        try:
+            register = port(REGISTER_PORT, ctx)
+        except PortUnavailable as exc:
+            self.error = f"РС ЕРЗ недоступен: {exc}"
+            return
+        if not isinstance(register, RegisterReader):
+            self.error = (f"РС ЕРЗ недоступен: порт {REGISTER_PORT} не предоставляет "
+                          "RegisterReader")
+            return
         zone = ZoneInfo(ctx.settings.timezone)
-        self.calls = Calls(ctx, self.settings, dictionaries(ctx.settings.schemas_dir),
+        self.calls = Calls(ctx, self.settings, register,
                            today=lambda: datetime.now(zone).date())
         self.wsgi = WsgiApplication(application(self.calls))
 
     def start(self) -> None:
-        """Listen; a port that cannot be bound leaves the component down, not the hub."""
+        """Listen; without the register, or on a port that cannot be bound, the component is
+        down, not the hub."""
+        if self.error:
+            log.error("SOAP services not started: %s", self.error)
+            return
         try:
             self.server = SoapServer(self.wsgi, self.settings, self.calls.login_refused,
                                      TrustedProxies(self.ctx.settings.trusted_proxies))

@@ -83,12 +83,6 @@ def _serve(ctx: Any, operation: str, enp: str | None, call: Callable[[Calls, Cal
     return result
 
 
-def _criteria(query: wire.PersonQuery | None) -> dict[str, Any]:
-    if query is None:
-        return {}
-    return {k: v for k, v in query.as_dict().items() if v not in (None, "")}
-
-
 class ErzService(ServiceBase):  # type: ignore[misc]
     """РС ЕРЗ for clinics and insurers: search, state as of a date, deltas, operations."""
 
@@ -96,8 +90,8 @@ class ErzService(ServiceBase):  # type: ignore[misc]
     def findPersons(ctx: Any, query: wire.PersonQuery | None,  # noqa: N802, N805
                     on: date | None) -> list[wire.FoundPerson]:
         """Persons in the caller's scope on ``on`` (default today) matching one criterion."""
-        criteria = _criteria(query)
-        found = _serve(ctx, "findPersons", criteria.get("enp"),
+        criteria = wire.criteria(query)
+        found = _serve(ctx, "findPersons", criteria.enp,
                        lambda calls, caller: calls.find(caller, criteria, on))
         return [wire.found(s) for s in found]
 

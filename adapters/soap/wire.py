@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from spyne import Boolean, ComplexModel, Date, DateTime, Integer, Unicode
 
-from handlers.erz.domain import Change, PersonState
+from contracts.erz.port import Criteria
+from contracts.erz.register import Change, PersonState
 
 TNS = "urn:omshub:erz:1"
 
@@ -173,6 +174,19 @@ class OperationResult(_Base):
     enp = Unicode
     submittedAt = DateTime
     completedAt = DateTime
+
+
+def criteria(query: PersonQuery | None) -> Criteria:
+    """The register's search criteria of a query; blank fields count as absent."""
+    if query is None:
+        return Criteria()
+    return Criteria(
+        enp=query.enp or None, snils=query.snils or None,
+        policy_number=query.policyNumber or None, policy_series=query.policySeries or None,
+        doc_type=query.docType or None, doc_series=query.docSeries or None,
+        doc_number=query.docNumber or None, surname=query.surname or None,
+        name=query.name or None, patronymic=query.patronymic or None,
+        birth_date=query.birthDate)
 
 
 def person(state: PersonState) -> Person:

@@ -12,4 +12,8 @@ Two families of files, both element-heavy, mapped with :mod:`contracts.xmlbind`:
 :mod:`contracts.erz.names` parses and builds file names; :mod:`contracts.erz.files` reads a
 file's bytes into a model (or a list of problems ready for a format-control protocol) and
 writes a model back to bytes. See ``docs/erz-files.md``.
+
+What the register publishes to other components lives here too: its read model
+(:mod:`contracts.erz.register`), its ФЛК codes (:mod:`contracts.erz.failures`) and the port a
+channel reads it through (:mod:`contracts.erz.port`; ``docs/design.md``, "Ports").
 """

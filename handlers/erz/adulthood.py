@@ -25,8 +25,8 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
+from contracts.erz.register import Reason
 from handlers.erz import models as m
-from handlers.erz.domain import Reason
 from handlers.erz.register import Register
 
 ADULT = 18

@@ -30,10 +30,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from contracts.envelope import utcnow
+from contracts.erz.register import Change, Source
 from handlers.erz import identity
 from handlers.erz import models as m
 from handlers.erz.dictionaries import Dictionaries
-from handlers.erz.domain import Change, Source
 from handlers.erz.errors import ErzError
 from handlers.erz.operations import apply_operation
 from handlers.erz.register import Register

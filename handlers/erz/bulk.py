@@ -15,9 +15,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from contracts.erz.register import Source
 from handlers.erz import models as m
 from handlers.erz.checks import name_key
-from handlers.erz.domain import Source, to_values
+from handlers.erz.rows import to_values
 from handlers.erz.synth import SynthPerson
 from storage.bulk import insert_rows
 

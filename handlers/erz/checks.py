@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from contracts.erz.failures import Failure
 from handlers.erz.dictionaries import (
     DOC_TYPES,
     EVENTS,
@@ -24,7 +25,6 @@ from handlers.erz.dictionaries import (
     SEX,
     Dictionaries,
 )
-from handlers.erz.errors import Failure
 
 _DIGITS = re.compile(r"\d+")
 _SEPARATORS = re.compile(r"[\s\-]")

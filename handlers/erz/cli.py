@@ -12,9 +12,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from contracts.erz.register import Source
 from handlers.erz import models, synth
 from handlers.erz.bulk import load_persons
-from handlers.erz.domain import Source
 
 
 def cmd_generate(args: argparse.Namespace) -> int:

@@ -14,9 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from contracts.erz.register import Source
 from contracts.erz_commands import OperationFailure, OperationResultV1, OperationSubmittedV1
 from handlers.erz.dictionaries import Dictionaries
-from handlers.erz.domain import Source
 from handlers.erz.errors import ErzError
 from handlers.erz.operations import apply_operation, dump
 from handlers.erz.register import Register

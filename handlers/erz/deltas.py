@@ -25,9 +25,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from contracts.erz.files import write_checked
+from contracts.erz.register import Change
 from handlers.erz import models as m
 from handlers.erz import queries, slices, smo_lists
-from handlers.erz.domain import Change
 from hub.schemas import SchemaStore
 
 

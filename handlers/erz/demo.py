@@ -11,9 +11,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from contracts.envelope import utcnow
+from contracts.erz.register import Source
 from handlers.erz import models, synth
 from handlers.erz.bulk import load_persons
-from handlers.erz.domain import Source
 from hub.settings import Settings
 from storage.db import Database
 

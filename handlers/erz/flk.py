@@ -3,9 +3,9 @@
 An FLK_P entry (``PR``: OSHIB, IM_POL, BAS_EL, N_REC, COMMENT) and a REPLIST comment carry
 one of :data:`FLK_CODES`:
 
-- the register's own codes (``errors.ERROR_CODES``: 1xx format and check digits, 2xx
-  dictionaries, 3xx dates, 4xx state) unchanged — a record the register refuses is reported
-  with the code of its :class:`~handlers.erz.errors.ErzError`;
+- the register's own codes (``contracts.erz.failures.ERROR_CODES``: 1xx format and check
+  digits, 2xx dictionaries, 3xx dates, 4xx state) unchanged — a record the register refuses
+  is reported with the code of its :class:`~handlers.erz.errors.ErzError`;
 - 5xx: decisions of the exchange on a record (waits in the buffer, conflict of insurers…);
 - 9xx: problems of the file (not XML, not an OPLIST, refused by the XSD, already
   processed, the sender's code not the file's), from the ``Problem.code`` of
@@ -19,8 +19,9 @@ list it comes from (:data:`FIELD_ELEMENTS`: ``SS`` in ``PERSON``, ``DBEG`` in
 from __future__ import annotations
 
 from contracts.erz import files as erz_files
+from contracts.erz.failures import ERROR_CODES
 from contracts.erz.lists import ListError
-from handlers.erz.errors import ERROR_CODES, ErzError
+from handlers.erz.errors import ErzError
 
 EXCHANGE_CODES: dict[str, str] = {
     "501": "Операция ожидает решения ТФОМС (буфер)",

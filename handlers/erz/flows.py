@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from contracts.erz.register import Change
 from contracts.files import FileReceivedV1
 from handlers.erz import mo_exchange, smo_exchange
-from handlers.erz.domain import Change
 from hub.component import Message
 from hub.runner import Tx
 

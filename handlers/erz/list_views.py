@@ -1,7 +1,7 @@
 """The register's view of a person as elements of the РС ЕРЗ ↔ СМО lists (contracts/erz).
 
 RECLIST, STOPLIST and CONFLICTLIST carry the person *as the register knows them*; these
-functions turn a :class:`~handlers.erz.domain.PersonState` into the lists' elements. Where
+functions turn a :class:`~contracts.erz.register.PersonState` into the lists' elements. Where
 the register holds nothing for an element the XSD requires, a documented placeholder is
 written (see docs/erz-exchange.md): an open date is :data:`FAR` (the lists have no empty
 date), an unknown insurer ОГРН is thirteen zeros, a document type outside the XSD's 1–18 is
@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from contracts.erz import common as c
-from handlers.erz.domain import Address, PersonState, Policy
+from contracts.erz.register import Address, PersonState, Policy
 
 FAR = date(2099, 12, 31)
 """What the lists write for an open end (DEND/DSTOP are required by the XSD)."""

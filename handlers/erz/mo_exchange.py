@@ -35,13 +35,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from contracts.erz.attachment import AttachmentFile, AttachmentRecord
+from contracts.erz.failures import ERROR_CODES
 from contracts.erz.files import FileRefused, Problem, attachment_protocol, read_file, write_file
 from contracts.erz.names import BadFileName, parse_name
+from contracts.erz.register import Attachment, Change, Reason, Source
 from contracts.files import FileReceivedV1
 from handlers.erz import checks, commands, flk, history, notices, queries
 from handlers.erz import models as m
-from handlers.erz.domain import Attachment, Change, Reason, Source
-from handlers.erz.errors import ERROR_CODES, ErzError
+from handlers.erz.errors import ErzError
 from handlers.erz.register import Register
 from hub.component import Message
 from hub.runner import Tx

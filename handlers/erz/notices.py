@@ -27,9 +27,9 @@ from contracts.erz.files import write_file
 from contracts.erz.names import Party, build_name
 from contracts.erz.notices import KIND as NOTICE_KIND
 from contracts.erz.notices import DeathNotice, DeceasedPerson, NoticeHeader
+from contracts.erz.register import PersonState
 from contracts.files import FileSendV1
 from handlers.erz import queries
-from handlers.erz.domain import PersonState
 from hub.runner import Tx
 from storage.journal import store_blob
 

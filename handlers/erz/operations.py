@@ -33,8 +33,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from handlers.erz import models as m
-from handlers.erz.domain import (
+from contracts.erz.register import (
     Address,
     Attachment,
     Contact,
@@ -43,12 +42,12 @@ from handlers.erz.domain import (
     PersonData,
     Policy,
     Reason,
-    field_names,
-    to_values,
 )
+from handlers.erz import models as m
 from handlers.erz.errors import ErzError
 from handlers.erz.plain import plain
 from handlers.erz.register import Register
+from handlers.erz.rows import field_names, to_values
 
 T = TypeVar("T")
 

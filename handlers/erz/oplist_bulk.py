@@ -30,21 +30,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from contracts.erz.register import Address, Change, Document, PersonData, Policy, Reason, Source
 from handlers.erz import checks, history
 from handlers.erz import models as m
 from handlers.erz.dictionaries import Dictionaries
-from handlers.erz.domain import (
-    Address,
-    Change,
-    Document,
-    PersonData,
-    Policy,
-    Reason,
-    Source,
-    to_values,
-)
 from handlers.erz.plain import plain
 from handlers.erz.register import DAY, Register
+from handlers.erz.rows import to_values
 from storage.bulk import copy_rows
 
 LOG_COLUMNS = ("person_id", "at", "op", "aspect", "effective_date", "event_code",

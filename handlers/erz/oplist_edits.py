@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlalchemy.engine import RowMapping
 
+from contracts.erz.register import Change, PersonData, Reason, Source
 from handlers.erz import checks, history
 from handlers.erz import models as m
 from handlers.erz.dictionaries import Dictionaries
-from handlers.erz.domain import Change, PersonData, Reason, Source
 from handlers.erz.oplist_bulk import Batch, change, log_row
 from handlers.erz.oplist_read import FileRead, valid_on
 from handlers.erz.plain import plain

@@ -23,9 +23,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from contracts.erz.register import PersonState
 from handlers.erz import models as m
 from handlers.erz import queries
-from handlers.erz.domain import PersonState
 from storage.bulk import among
 
 CHUNK = 5000

@@ -34,10 +34,8 @@ from sqlalchemy.engine import Connection
 from contracts.envelope import utcnow
 from contracts.erz import common as c
 from contracts.erz import lists
-from handlers.erz import buffer, checks, flk, oplist_bulk, oplist_edits, oplist_read, queries
-from handlers.erz import models as m
-from handlers.erz.dictionaries import Dictionaries
-from handlers.erz.domain import (
+from contracts.erz.failures import Failure
+from contracts.erz.register import (
     Address,
     Change,
     Document,
@@ -47,7 +45,10 @@ from handlers.erz.domain import (
     Reason,
     Source,
 )
-from handlers.erz.errors import ErzError, Failure
+from handlers.erz import buffer, checks, flk, oplist_bulk, oplist_edits, oplist_read, queries
+from handlers.erz import models as m
+from handlers.erz.dictionaries import Dictionaries
+from handlers.erz.errors import ErzError
 from handlers.erz.list_views import FAR
 from handlers.erz.operations import DATE_FIELDS, _date, _reason, apply_operation, dump
 from handlers.erz.register import Register

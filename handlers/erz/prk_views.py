@@ -18,7 +18,7 @@ from datetime import date
 
 from contracts.erz import attachment as a
 from contracts.erz.common import DocumentType, Sex
-from handlers.erz.domain import Attachment, PersonState
+from contracts.erz.register import Attachment, PersonState
 
 CLINIC_OIDS: dict[str, str] = {}
 """Clinic code (МО) → its ФРМО OID for MO_ID; the operator's list, empty by default."""

@@ -13,9 +13,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from handlers.erz import checks, history
-from handlers.erz import models as m
-from handlers.erz.domain import (
+from contracts.erz.register import (
     Address,
     Attachment,
     Change,
@@ -25,9 +23,11 @@ from handlers.erz.domain import (
     PersonData,
     PersonState,
     Policy,
-    from_row,
 )
+from handlers.erz import checks, history
+from handlers.erz import models as m
 from handlers.erz.errors import ErzError
+from handlers.erz.rows import from_row
 
 
 def person_id(conn: Connection, enp: str) -> int:

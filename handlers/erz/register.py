@@ -17,10 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from contracts.envelope import utcnow
-from handlers.erz import checks, history, queries
-from handlers.erz import models as m
-from handlers.erz.dictionaries import Dictionaries
-from handlers.erz.domain import (
+from contracts.erz.failures import Failure
+from contracts.erz.register import (
     Address,
     Attachment,
     Change,
@@ -31,10 +29,13 @@ from handlers.erz.domain import (
     Policy,
     Reason,
     Source,
-    to_values,
 )
-from handlers.erz.errors import ErzError, Failure, require
+from handlers.erz import checks, history, queries
+from handlers.erz import models as m
+from handlers.erz.dictionaries import Dictionaries
+from handlers.erz.errors import ErzError, require
 from handlers.erz.plain import plain
+from handlers.erz.rows import to_values
 
 DAY = timedelta(days=1)
 NO_REASON = Reason()

@@ -18,11 +18,11 @@ from sqlalchemy.engine import Connection
 from adapters.smev3.vs.zags_fatal.messages import FatalRequestV1
 from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1, FatalOivResponseV1
 from contracts.envelope import utcnow
+from contracts.erz.register import Change, Source
 from contracts.erz_commands import OperationSubmittedV1
 from contracts.erz_register import BufferDecidedV1, PersonChangedV1
 from contracts.files import FileReceivedV1
 from handlers.erz import adulthood, commands, deltas, flows, slices, smo_lists, zags
-from handlers.erz.domain import Change, Source
 from handlers.erz.models import metadata, persons
 from handlers.erz.register import Register
 from hub.component import Handler, Message, handles, job

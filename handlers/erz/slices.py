@@ -37,14 +37,11 @@ from contracts.erz import attachment as a
 from contracts.erz import lists
 from contracts.erz.files import write_checked, write_file
 from contracts.erz.names import Party, build_name
+from contracts.erz.register import Attachment, PersonState
 from contracts.files import VIPNET, FileSendV1
 from handlers.erz import models as m
 from handlers.erz import prk_views, queries, smo_lists
-from handlers.erz.domain import (
-    Attachment,
-    PersonState,
-    from_row,
-)
+from handlers.erz.rows import from_row
 from hub.context import Attachment as FileAttachment
 from hub.context import Inbound
 from hub.schemas import SchemaStore

@@ -36,12 +36,12 @@ from contracts.erz.files import (
     read_file,
 )
 from contracts.erz.names import BadFileName, FileName, parse_name
+from contracts.erz.register import Change, Source
 from contracts.files import FileReceivedV1
 from handlers.erz import flk, smo_lists
 from handlers.erz import models as m
 from handlers.erz import oplist_records as records
 from handlers.erz.commands import dictionaries
-from handlers.erz.domain import Change, Source
 from handlers.erz.notices import send_file
 from hub.collector import paused
 from hub.component import Message

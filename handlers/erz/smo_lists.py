@@ -25,10 +25,10 @@ from contracts.erz import common as c
 from contracts.erz import lists
 from contracts.erz.files import erz_schemas, write_checked
 from contracts.erz.names import FileName, Party, build_name
+from contracts.erz.register import Change, PersonState
 from handlers.erz import list_views as v
 from handlers.erz import models as m
 from handlers.erz import queries
-from handlers.erz.domain import Change, PersonState
 from handlers.erz.notices import send_file
 from hub.runner import Tx
 from hub.schemas import SchemaStore

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from contracts.erz.register import Address, Attachment, Contact, Document, PersonData, Policy
 from handlers.erz.checks import enp_check_digit, snils_check_number
-from handlers.erz.domain import Address, Attachment, Contact, Document, PersonData, Policy
 from handlers.erz.synth_names import FEMALE, MALE, PLACES, STREETS, SURNAMES, feminine
 
 

@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection
 from adapters.smev3.vs.zags_fatal.messages import FatalRequestV1
 from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1, PartialDate
 from contracts.envelope import utcnow
+from contracts.erz.register import Death, Reason, Source
 from contracts.erz_register import BufferDecidedV1
 from handlers.erz import (
     buffer,
@@ -49,7 +50,6 @@ from handlers.erz import (
 )
 from handlers.erz import models as m
 from handlers.erz.dictionaries import Dictionaries
-from handlers.erz.domain import Death, Reason, Source
 from handlers.erz.errors import ErzError
 from handlers.erz.operations import OPERATIONS, dump
 from handlers.erz.register import Register

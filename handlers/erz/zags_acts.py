@@ -24,11 +24,12 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.engine import Connection
 
+from contracts.erz.register import Death, Reason
 from handlers.erz import history, identity
 from handlers.erz import models as m
-from handlers.erz.domain import Death, Reason, to_values
 from handlers.erz.errors import ErzError
 from handlers.erz.register import Register
+from handlers.erz.rows import to_values
 
 acts = m.zags_acts
 CORRECTION = Reason("П022", "исправление записи акта о смерти (сведения ЗАГС)", "П02")

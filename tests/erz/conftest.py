@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from contracts.erz.register import PersonData, Source
 from handlers.erz import models
 from handlers.erz.checks import enp_check_digit
 from handlers.erz.dictionaries import Dictionaries
-from handlers.erz.domain import PersonData, Source
 from handlers.erz.register import Register
 from storage.db import Database
 from tests.conftest import SHARED, unavailable

@@ -6,10 +6,11 @@ from datetime import date
 
 import pytest
 
+from contracts.erz.failures import ERROR_CODES, Failure
+from contracts.erz.register import Document, Reason
 from handlers.erz import checks
 from handlers.erz.dictionaries import DOC_TYPES, POLICY_FORMS, Dictionaries
-from handlers.erz.domain import Document, Reason
-from handlers.erz.errors import ERROR_CODES, ErzError, Failure
+from handlers.erz.errors import ErzError
 from storage.db import Database
 from tests.erz.conftest import ANNA, Clock, enp, register
 

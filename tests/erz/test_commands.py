@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from contracts.erz.register import Attachment, Reason, Source
 from contracts.erz_commands import OperationSubmittedV1
 from handlers.erz import buffer, commands
 from handlers.erz import queries as q
-from handlers.erz.domain import Attachment, Reason, Source
 from handlers.erz.errors import ErzError
 from storage.db import Database
 from tests.erz.conftest import ANNA, Clock, enp, register

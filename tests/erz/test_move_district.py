@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from contracts.erz.register import Attachment, PersonData, Reason
 from handlers.erz import queries as q
-from handlers.erz.domain import Attachment, PersonData, Reason
 from handlers.erz.errors import ErzError
 from storage.db import Database
 from tests.erz.conftest import Clock, enp, register

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from contracts.erz.register import Address, Attachment, Death, Document, Policy, Reason, Source
 from handlers.erz import queries as q
-from handlers.erz.domain import Address, Attachment, Death, Document, Policy, Reason, Source
 from handlers.erz.errors import ErzError
 from handlers.erz.history import new_fact_id
 from handlers.erz.register import Register

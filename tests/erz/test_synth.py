@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from contracts.erz.register import Policy, Reason, Source
 from handlers.erz import checks, synth
 from handlers.erz import queries as q
 from handlers.erz.bulk import load_persons
 from handlers.erz.dictionaries import DOC_TYPES, Dictionaries
-from handlers.erz.domain import Policy, Reason, Source
 from handlers.erz.synth_names import feminine
 from storage.db import Database
 from tests.erz.conftest import Clock, register

@@ -22,11 +22,11 @@ from admin.app import create_app
 from contracts.envelope import utcnow
 from contracts.erz import common as c
 from contracts.erz.files import write_file
+from contracts.erz.register import Policy, Reason, Source
 from contracts.erz_register import BufferDecidedV1, PersonChangedV1
 from contracts.files import FileReceivedV1, FileSendV1
 from contracts.registry import TypeRegistry
 from handlers.erz import buffer
-from handlers.erz.domain import Policy, Reason, Source
 from handlers.erz.register import Register
 from handlers.erz.service import ErzHandler
 from handlers.erz.synth import SynthPerson, person

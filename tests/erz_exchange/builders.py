@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection
 
 from contracts.erz import common as c
 from contracts.erz import lists
-from handlers.erz.domain import Policy, Reason, Source
+from contracts.erz.register import Policy, Reason, Source
 from handlers.erz.register import Register
 from handlers.erz.synth import SynthPerson, person
 from handlers.erz.synth_lists import operation_record

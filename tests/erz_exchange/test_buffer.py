@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy.engine import Connection
 
+from contracts.erz.register import Policy, Reason, Source
 from handlers.erz import buffer, queries
-from handlers.erz.domain import Policy, Reason, Source
 from handlers.erz.operations import dump
 from storage.db import Database
 from tests.erz.conftest import ANNA, Clock, enp, register

@@ -19,6 +19,7 @@ from contracts.erz import common as c
 from contracts.erz import lists
 from contracts.erz.files import read_file, write_file
 from contracts.erz.names import Party, build_name
+from contracts.erz.register import Attachment, PersonState, Reason, Source
 from contracts.erz_register import PersonChangedV1
 from contracts.files import FileReceivedV1
 from handlers.erz import models as m
@@ -30,7 +31,6 @@ from handlers.erz import (
     queries,
     smo_exchange,
 )
-from handlers.erz.domain import Attachment, PersonState, Reason, Source
 from handlers.erz.register import Register
 from handlers.erz.service import ErzHandler
 from hub.outbox import envelope_for

@@ -14,8 +14,8 @@ from lxml import etree
 from contracts.erz import common as c
 from contracts.erz import lists
 from contracts.erz.files import erz_schemas, read_file, write_file
+from contracts.erz.register import Contact, Reason, Source
 from handlers.erz import buffer, queries
-from handlers.erz.domain import Contact, Reason, Source
 from handlers.erz.register import Register
 from hub.schemas import SchemaStore
 from hub.testing import TestHub, running_hub, wait_for

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from contracts.erz.files import erz_schemas, schema_errors
+from contracts.erz.register import Death, Reason, Source
 from handlers.erz import smo_lists
-from handlers.erz.domain import Death, Reason, Source
 from handlers.erz.register import Register
 from hub.schemas import SchemaStore
 from storage.db import Database

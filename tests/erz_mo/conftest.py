@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from contracts.erz.attachment import AttachmentFile
 from contracts.erz.files import read_file, write_file
-from handlers.erz.domain import Attachment, PersonData, Reason, Source
+from contracts.erz.register import Attachment, PersonData, Reason, Source
 from handlers.erz.register import Register
 from handlers.erz.synth import make_snils
 from hub.settings import Settings

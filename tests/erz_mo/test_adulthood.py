@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from contracts.erz.register import Source
 from handlers.erz import adulthood, queries
-from handlers.erz.domain import Source
 from handlers.erz.register import Register
 from handlers.erz.service import ErzHandler
 from hub.testing import running_hub, wait_for

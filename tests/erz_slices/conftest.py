@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Connection
 
 from contracts.erz.files import erz_schemas
-from handlers.erz.domain import Attachment, Death, Policy, Reason
+from contracts.erz.register import Attachment, Death, Policy, Reason
 from handlers.erz.register import Register
 from hub.schemas import SchemaStore
 from tests.conftest import SHARED, unavailable

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from contracts.erz import lists
 from contracts.erz.attachment import AttachedList
 from contracts.erz.files import read_file
+from contracts.erz.register import Reason
 from handlers.erz import deltas, queries, smo_lists
 from handlers.erz import models as m
-from handlers.erz.domain import Reason
 from storage.db import Database
 from tests.erz.conftest import register
 from tests.erz_slices.conftest import (

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from contracts.erz import lists
 from contracts.erz.attachment import AttachedList
 from contracts.erz.files import read_file
+from contracts.erz.register import Policy, Reason
 from handlers.erz import slices
-from handlers.erz.domain import Policy, Reason
 from storage.db import Database
 from tests.erz.conftest import register
 from tests.erz_slices.conftest import (

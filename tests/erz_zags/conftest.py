@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection
 
 from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1, IdentityDocument
 from adapters.smev3.vs.zags_fataloiv.samples import delivery
-from handlers.erz.domain import Attachment, Document, PersonData, Policy, Reason, Source
+from contracts.erz.register import Attachment, Document, PersonData, Policy, Reason, Source
 from handlers.erz.register import Register
 from tests.erz.conftest import Clock, clock, db, enp
 

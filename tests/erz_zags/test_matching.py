@@ -6,8 +6,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from contracts.erz.register import Document, PersonData, Source
 from handlers.erz import buffer, queries, zags
-from handlers.erz.domain import Document, PersonData, Source
 from storage.db import Database
 from tests.erz_zags.conftest import insured, record
 

@@ -35,10 +35,10 @@ from omshub_sample.messages import GreetingV1
 from contracts.envelope import utcnow
 from contracts.erz import common as c
 from contracts.erz.files import write_file
+from contracts.erz.register import Contact, Reason, Source
 from contracts.erz_register import BufferDecidedV1
 from contracts.hub import JobRunV1
 from contracts.probe import ProbeV1
-from handlers.erz.domain import Contact, Reason, Source
 from handlers.erz.register import Register
 from handlers.erz.synth import SynthPerson
 from hub.testing import TestHub, running_hub, wait_for

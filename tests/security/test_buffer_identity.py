@@ -16,10 +16,10 @@ import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from adapters.smev3.vs.zags_fatal.samples import delivery
+from contracts.erz.register import Document, PersonData, Source
 from contracts.erz_register import BufferDecidedV1
 from handlers.erz import buffer, identity, queries, zags
 from handlers.erz.console.decisions import APPROVE
-from handlers.erz.domain import Document, PersonData, Source
 from handlers.erz.service import ErzHandler
 from hub.testing import worker
 from storage.db import Database

@@ -35,11 +35,11 @@ from adapters.smev3.vs.zags_fatal.messages import FatalRequestV1
 from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1
 from admin.app import create_app
 from contracts.envelope import utcnow
+from contracts.erz.register import Source
 from contracts.files import FileReceivedV1
 from contracts.registry import type_of
 from contracts.xmlbind.binding import XmlModel
 from handlers.erz import zags
-from handlers.erz.domain import Source
 from hub.bus import Bus
 from hub.context import Attachment, Context, Inbound
 from hub.masking import personal_paths

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from adapters.smev3.service import catalogue
 from adapters.smev3.simulator import SimulatedSmev, SimulatorServer
 from adapters.smev3.simulator_state import SimulatorState
+from contracts.erz.register import Source
 from handlers.erz import buffer, queries, zags
 from handlers.erz import models as m
-from handlers.erz.domain import Source
 from hub.schemas import SchemaStore
 from hub.testing import running_hub, wait_for
 from storage.db import Database

@@ -23,8 +23,8 @@ import zeep
 from zeep.transports import Transport
 
 from adapters.soap.settings import hash_password
+from contracts.erz.register import Attachment, Document, PersonData, Policy, Reason, Source
 from handlers.erz.checks import snils_check_number
-from handlers.erz.domain import Attachment, Document, PersonData, Policy, Reason, Source
 from handlers.erz.register import Register
 from hub.testing import TestHub, running_hub
 from tests.conftest import Footprint, free_port

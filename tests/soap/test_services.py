@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from zeep.exceptions import Fault
 
 from adapters.soap.models import calls, operations
+from contracts.erz.register import Reason, Source
 from handlers.erz import queries
-from handlers.erz.domain import Reason, Source
 from handlers.erz.register import Register
 from hub.testing import wait_for
 from storage.models import audit_log

@@ -1,17 +1,24 @@
-"""Credentials, the ``omshub soap add-org`` command, and a busy port."""
+"""Credentials, the ``omshub soap add-org`` command, a busy port, the register's port."""
 
 from __future__ import annotations
 
+import json
 import socket
+import subprocess
+import sys
 import tomllib
+from importlib.metadata import EntryPoints
 from pathlib import Path
 
 import pytest
 
 from adapters.soap.settings import SoapSettings, hash_password, verify_password
+from hub import ports
 from hub.cli import main
 from hub.testing import running_hub
 from tests.conftest import Footprint
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_passwords_are_kept_as_salted_scrypt_hashes() -> None:
@@ -56,3 +63,26 @@ def test_a_busy_port_leaves_the_adapter_down_not_the_hub(footprint: Footprint,
     assert health["adapter.soap"]["status"] == "down"
     assert str(port) in health["adapter.soap"]["detail"]
     assert health["handler.erz"]["status"] == "ok"
+
+
+def test_without_the_register_the_adapter_is_down_not_the_hub(
+        footprint: Footprint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ports, "entry_points", lambda group: EntryPoints(()))  # nothing installed
+    settings = footprint.settings(tmp_path)
+    with running_hub(settings, ["hub.router", "adapter.soap"]) as hub:
+        health = hub.process.health()
+    assert health["adapter.soap"]["status"] == "down"
+    assert health["adapter.soap"]["detail"] == (
+        "РС ЕРЗ недоступен: порт erz.register не предоставлен ни одним установленным модулем "
+        "(группа omshub.ports); установлены: никакие")
+    assert health["hub.router"]["status"] == "ok"
+
+
+def test_the_soap_modules_import_nothing_of_the_handlers() -> None:
+    code = ("import json, sys; import adapters.soap.service, adapters.soap.cli; "
+            "print(json.dumps(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    handlers = [m for m in json.loads(done.stdout) if m.split(".")[0] == "handlers"]
+    assert handlers == [], "the register's port is loaded at setup, not imported"

@@ -17,10 +17,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from admin.privacy import Privacy
+from contracts.erz.register import Change, PersonState
 from handlers.erz import models as m
 from handlers.erz import queries
 from handlers.erz.console.protocols import file_name
-from handlers.erz.domain import Change, PersonState
 from handlers.erz.errors import ErzError
 from hub.masking import mask_all, mask_date, mask_name, mask_policy, mask_snils
 

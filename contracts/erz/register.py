@@ -1,14 +1,18 @@
-"""Values the register takes and returns; field names match the table columns."""
+"""The register's read model (РС ЕРЗ) in the fund's terms: a person as of a date, changes.
+
+These are the values the register returns to whoever reads it — its own code, and the
+channels that reach it through :class:`~contracts.erz.port.RegisterReader` (the SOAP
+services) — and takes in its operations (``Source``, ``Reason``). They live here, not in the
+handler, because they cross components: a reader depends on the shape of what it is given,
+never on the tables behind it. Field names match the register's columns (its row mapping
+builds them by name).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
-
-from sqlalchemy.engine import Row
-
-T = TypeVar("T")
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -156,25 +160,3 @@ class Change:
     smo: str | None
     mo: str | None
     detail: dict[str, Any]
-
-
-_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def field_names(cls: type) -> tuple[str, ...]:
-    """The field names of a value dataclass, in order (looked up once per class)."""
-    names = _NAMES.get(cls)
-    if names is None:
-        names = _NAMES[cls] = tuple(f.name for f in fields(cls))
-    return names
-
-
-def from_row(cls: type[T], row: Any) -> T:
-    """Build a value dataclass from a row holding (at least) its fields."""
-    mapping = row._mapping if isinstance(row, Row) else row
-    return cls(**{name: mapping[name] for name in field_names(cls) if name in mapping})
-
-
-def to_values(value: Any) -> dict[str, Any]:
-    """The column values of a value dataclass."""
-    return {name: getattr(value, name) for name in field_names(type(value))}
