@@ -190,7 +190,8 @@ def cmd_partitions(args: argparse.Namespace) -> int:
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
-    """A counterpart's simulator alone, e.g. `omshub sim smev3` (an adapter's plug-in)."""
+    """A counterpart's simulator alone: `omshub sim NAME` runs the adapter's plug-in
+    component ``adapter.NAME-simulator``."""
     from hub.runtime import HubProcess
 
     settings = settings_from(args)
@@ -255,7 +256,7 @@ def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     cat.set_defaults(func=cmd_catalogue)
 
     sim = sub.add_parser("sim", help="run an adapter's simulator of its counterpart alone")
-    sim.add_argument("name", help="e.g. smev3 (runs component adapter.smev3-simulator)")
+    sim.add_argument("name", help="the adapter's name (runs component adapter.NAME-simulator)")
     sim.add_argument("--port", type=int, help="where it listens")
     sim.add_argument("--log-format", choices=("json", "text"))
     sim.set_defaults(func=cmd_sim)

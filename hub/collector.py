@@ -2,10 +2,10 @@
 
 Reading a file of 20,000 records builds a few million objects that stay alive until the
 file is answered; the collector's full passes walk all of them again and again, about a
-sixth of the time of such a file (bench/erz.py). Reference counting frees what is not in a
-cycle as usual; cycles made during the pause are collected when it ends. Pauses may nest
-and overlap across threads: the collector runs again when the last one ends, and only if
-it was enabled before the first.
+sixth of the time of such a file (measured by the bulk benchmark in bench/). Reference
+counting frees what is not in a cycle as usual; cycles made during the pause are collected
+when it ends. Pauses may nest and overlap across threads: the collector runs again when the
+last one ends, and only if it was enabled before the first.
 """
 
 from __future__ import annotations

@@ -118,7 +118,7 @@ class Component:
 
     @classmethod
     def component_name(cls) -> str:
-        """``<kind>.<name>``, e.g. ``handler.erz``: unique across the installation."""
+        """``<kind>.<name>``, e.g. ``handler.sample``: unique across the installation."""
         return f"{cls.kind}.{cls.name or cls.__name__.lower()}"
 
     @classmethod

@@ -22,7 +22,8 @@ from storage.journal import JournalBatch, store_blob
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file that travels with a message (a СМЭВ attachment, a registry in a mail, …)."""
+    """A file that travels with a message (an external message's attachment, a registry in a
+    mail, …)."""
 
     name: str
     media_type: str

@@ -1,6 +1,6 @@
 """Handing messages to a running hub from a command: stage them, publish nothing.
 
-A command (``omshub probe``, ``omshub smev3 send``) that gives messages to the hub must
+A command (``omshub probe``, a plug-in's command that sends) that gives messages to the hub must
 leave publishing to the hub that runs. It commits the journal entries and the outbox rows in
 one transaction and stops there: the running hub's relays poll the shared outbox and publish
 the rows (on the embedded default the broker lives inside the ``omshub up`` process, so a

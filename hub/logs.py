@@ -1,10 +1,10 @@
 """Structured logs: one JSON object per line with component, message, correlation, trace and
 span ids (the current OpenTelemetry span's, see :mod:`hub.tracing`).
 
-Personal data is masked in every log line (SNILS, policy numbers, names in XML) before it
-is written, whatever the logger's caller put in it; a file name passed as
-:class:`hub.masking.FileName` is masked as a whole (a name of a person in it cannot be told
-from other words).
+Personal data is masked in every log line (identifiers and personal names in XML and JSON,
+as the installed plug-ins declare them: :mod:`hub.masking`) before it is written, whatever
+the logger's caller put in it; a file name passed as :class:`hub.masking.FileName` is
+masked as a whole (a name of a person in it cannot be told from other words).
 """
 
 from __future__ import annotations

@@ -1,22 +1,25 @@
 """Masking of personal data (ПДн) for the console, the API and the logs.
 
 Staff see personal data only when their account permits it; everything else sees masked
-values that keep the shape of the original (``***-***-*** 01``, ``************1111``,
-``И*****``), so that an operator can still tell records apart and spot a malformed value.
+values that keep the shape of the original (``***-***-*** 01``, ``И*****``, ``****-**-**``),
+so that an operator can still tell records apart and spot a malformed value.
 
-Three levels, each built on the one below:
+The hub holds the mechanism only. What is personal is declared: by message types (fields
+marked personal, ``person_fields``) and by plug-ins' vocabularies
+(:mod:`contracts.personal`, loaded by :mod:`hub.vocabulary`): which element, attribute and
+key names hold which kind of personal value, and which numbers identify a person and how
+many of their digits stay. Three levels, each built on the one below:
 
-* value maskers: :func:`mask_snils`, :func:`mask_policy`, :func:`mask_name`,
-  :func:`mask_date`;
-* :func:`mask_text` for free text, XML and JSON: SNILS and ЕНП by their number shape, and the
-  values of XML elements, XML attributes and JSON keys whose names are personal (``FAM``,
-  ``IM``, ``OT``, ``DR``, ``SNILS``, ``ENP``, ``FamilyName``, ``BirthDate``…);
+* value maskers by shape: :func:`mask_name`, :func:`mask_date`, :func:`mask_all`,
+  :func:`mask_file_name`, and an identifier's :meth:`~contracts.personal.Identifier.mask`;
+* :func:`mask_text` for free text, XML and JSON: identifiers by their declared shape, and
+  the values of XML elements, XML attributes and JSON keys whose names are declared personal;
 * :func:`mask_payload` for a canonical payload: the message type's ``person_fields``, fields
   declared ``json_schema_extra={"personal": True}``, keys with personal names, and
   :func:`mask_text` over every other string.
 
-The logs call :func:`mask_text` on every record, so the patterns are compiled once and each
-pass is skipped when a cheap test shows it cannot match.
+The logs call :func:`mask_text` on every record, so the vocabulary is compiled once and
+each pass is skipped when a cheap test shows it cannot match.
 """
 
 from __future__ import annotations
@@ -30,94 +33,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from contracts.personal import MASK, Identifier
 from contracts.registry import MessageType
+from hub import vocabulary
 
-MASK = "*"
-
-# Names (case-insensitive) of XML elements, attributes and JSON keys holding personal data,
-# by kind, so that each value is masked in its own shape. Exact names come from the ФОМС and
-# ФЕРЗЛ formats (FAM, IM, OT, DR, DOCSER…, with the representative's "_P" variants);
-# suffixes catch СМЭВ-style compound names (legalRepSnils, applicantBirthDate).
-_SNILS_NAMES = r"[\w-]*?snils(?:_p)?|снилс\w*"
-_POLICY_NAMES = r"npolis|spolis|[\w-]*?policynumber|[\w-]*?enp(?:_p)?"
-_DATE_NAMES = (
-    r"dr(?:_p)?|[\w-]*?(?:birthdate|birthday|dateofbirth|birth_date)"
-    # ФНС and ЗАГС formats: ДатаРожд, ДатаРождДок, ГодРожд, МесГодРожд, ДатаСмерт…
-    r"|датарожд\w*|(?:мес)?годрожд|датасмерт\w*|(?:мес)?годсмерт"
-)
-_NAME_NAMES = (
-    r"fam(?:_p)?|im(?:_p)?|ot(?:_p)?|fio|"
-    r"[\w-]*?(?:surname|lastname|last_name|firstname|first_name|middlename|middle_name|"
-    r"patronymic|familyname|family_name|givenname|given_name)"
-    r"|фамилия|имя|отчество|фио\w*"
-)
-_OTHER_NAMES = (
-    r"mr|docser|docnum|ul|dom|korp?|kv|[\w-]*?(?:birthplace|address|phone|email|passport)"
-    # ФНС and ЗАГС: personal ИНН, identity documents, addresses as text, places and causes
-    # of death (health data), phones and e-mail.
-    r"|иннфл|(?:сер)?номдок|серия\w*|адр\w*текст|месторожден\w*|\w*причсмерт\w*"
-    r"|времясмерт|местосмерт|местонастсмерт|обстоятсмерт|телефон\w*|эл\w*почт\w*"
-)
-# A file or attachment name is personal as a whole: people name files after people
-# ("Заявление Петров Пётр Ильич 12.04.1980.pdf").
-_FILE_NAMES = r"[\w-]*?(?:file_?name|filename)"
-_ALL_NAMES = "|".join((_SNILS_NAMES, _POLICY_NAMES, _DATE_NAMES, _NAME_NAMES, _OTHER_NAMES,
-                       _FILE_NAMES))
-
-_KIND_SNILS = re.compile(rf"(?:{_SNILS_NAMES})\Z", re.IGNORECASE)
-_KIND_POLICY = re.compile(rf"(?:{_POLICY_NAMES})\Z", re.IGNORECASE)
-_KIND_DATE = re.compile(rf"(?:{_DATE_NAMES})\Z", re.IGNORECASE)
-_KIND_NAME = re.compile(rf"(?:{_NAME_NAMES})\Z", re.IGNORECASE)
-_KIND_FILE = re.compile(rf"(?:{_FILE_NAMES})\Z", re.IGNORECASE)
-_PERSONAL_KEY = re.compile(rf"(?:{_ALL_NAMES})\Z", re.IGNORECASE)
-
-# A leaf element with a personal local name: <ns:FAM attr="…">text</ns:FAM>.
-_XML_ELEMENT = re.compile(
-    rf"(<(?P<tag>(?:[\w.-]+:)?(?P<local>(?i:{_ALL_NAMES})))(?:\s[^<>]*)?>)"
-    r"(?P<text>[^<]*)(</(?P=tag)\s*>)"
-)
-# An XML attribute or a JSON member: FAM="…", "snils": "…". Any name matches here and the
+# An XML attribute or a JSON member: Name="…", "name": "…". Any name matches here and the
 # callback keeps only personal ones: one generic pattern scans a log line several times
 # faster than an alternation of every personal name tried at every position.
 _KEY_VALUE = re.compile(
     r"(?<![\w.-])(?P<q1>[\"']?)(?:[\w.-]+:)?(?P<local>[^\W\d][\w-]*)(?P=q1)"
     r"(?P<sep>\s*[:=]\s*)(?P<q>[\"'])(?P<text>[^\"'<>]*)(?P=q)"
 )
-# SNILS (formatted or 11 digits) and ЕНП / policy numbers (16 digits), not inside longer
-# digit runs, so that timestamps and other long numbers are left alone.
-_NUMBERS = re.compile(
-    r"(?<!\d)(?:(?P<snils>\d{3}-\d{3}-\d{3}[ -]\d{2})|(?P<policy>\d{16})|(?P<snils11>\d{11}))"
-    r"(?!\d)"
-)
 _DIGITS = re.compile(r"\d{2}")
 _DATE_SHAPE = re.compile(r"\s*(?:\d{4}-\d{2}-\d{2}|\d{2}\.\d{2}\.\d{4})(?:[T ][\d:.+Z-]*)?\s*")
-_PERSON_TOKENS = re.compile(
-    r"(?P<snils>\d{3}-\d{3}-\d{3}[ -]\d{2})|(?P<date>\d{4}-\d{2}-\d{2}|\d{2}\.\d{2}\.\d{4})"
-    r"|(?P<digits>\d{5,})|(?P<word>[^\W\d_]+)"
-)
-
-
-def _keep_last_digits(value: str, keep: int) -> str:
-    total = sum(ch.isdigit() for ch in value)
-    out: list[str] = []
-    seen = 0
-    for ch in value:
-        if ch.isdigit():
-            seen += 1
-            out.append(ch if seen > total - keep else MASK)
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def mask_snils(value: str) -> str:
-    """``123-456-789 01`` → ``***-***-*** 01``: only the two check digits stay."""
-    return _keep_last_digits(value, 2)
-
-
-def mask_policy(value: str) -> str:
-    """A policy number or ЕНП: only the last four digits stay (``************1111``)."""
-    return _keep_last_digits(value, 4)
 
 
 def mask_name(value: str) -> str:
@@ -137,32 +65,30 @@ def mask_all(value: str) -> str:
 
 def _mask_by_name(name: str, value: str) -> str:
     """Mask ``value`` in the shape its field or element name says it has."""
-    if _KIND_FILE.match(name):
+    kind = vocabulary.current().kind_of(name)
+    if isinstance(kind, Identifier):
+        return kind.mask(value)
+    if kind == "file":
         return mask_file_name(value)
-    if _KIND_SNILS.match(name):
-        return mask_snils(value)
-    if _KIND_POLICY.match(name):
-        return mask_policy(value)
-    if _KIND_DATE.match(name):
+    if kind == "date":
         return mask_date(value)
-    if _KIND_NAME.match(name) or "name" in name.lower():
+    if kind == "name":
         return mask_name(value)
     return _mask_by_shape(value)
 
 
 def mask_value(name: str, value: str) -> str:
     """Mask a personal ``value`` in the shape its field, element or attribute ``name`` says
-    (a SNILS, a policy, a date, a name), else by what it looks like."""
+    (an identifier, a date, a name, a file name), else by what it looks like."""
     return _mask_by_name(name, value)
 
 
 def _mask_by_shape(value: str) -> str:
     """Mask a personal value of unknown kind by what it looks like."""
-    digits = re.sub(r"\D", "", value)
-    if len(digits) == 11 and not re.search(r"[^\d\s-]", value):
-        return mask_snils(value)
-    if len(digits) == 16 and value.strip().isdigit():
-        return mask_policy(value)
+    vocab = vocabulary.current()
+    shaped = vocab.shaped.fullmatch(value) if vocab.shaped else None
+    if shaped and shaped.lastgroup:
+        return vocab.identifiers[shaped.lastgroup].mask(value)
     if _DATE_SHAPE.fullmatch(value):
         return mask_date(value)
     return mask_all(value)
@@ -173,7 +99,7 @@ def _element(m: re.Match[str]) -> str:
 
 
 def _key_value(m: re.Match[str]) -> str:
-    if not m.group("text") or not _PERSONAL_KEY.match(m.group("local")):
+    if not m.group("text") or not is_personal_key(m.group("local")):
         return m.group(0)
     start, end = m.span("text")
     base = m.start()
@@ -183,42 +109,42 @@ def _key_value(m: re.Match[str]) -> str:
 
 
 def _number(m: re.Match[str]) -> str:
-    if m.group("policy"):
-        return mask_policy(m.group("policy"))
-    return mask_snils(m.group(0))
+    identifier = vocabulary.current().identifiers[m.lastgroup or ""]
+    return identifier.mask(m.group(0))
 
 
 def mask_text(text: str) -> str:
     """Mask personal data in free text, XML or JSON.
 
-    Hides SNILS (``123-456-789 01`` and 11-digit forms), 16-digit ЕНП / policy numbers, and
-    the values of XML elements, attributes and JSON members with personal names.
+    Hides the identifiers the vocabulary declares, by their shape, and the values of XML
+    elements, attributes and JSON members with personal names.
     """
     if not text:
         return text
-    if "<" in text:
-        text = _XML_ELEMENT.sub(_element, text)
+    vocab = vocabulary.current()
+    if vocab.element is not None and "<" in text:
+        text = vocab.element.sub(_element, text)
     if "=" in text or ":" in text:
         text = _KEY_VALUE.sub(_key_value, text)
-    if _DIGITS.search(text):
-        text = _NUMBERS.sub(_number, text)
+    if vocab.numbers is not None and _DIGITS.search(text):
+        text = vocab.numbers.sub(_number, text)
     return text
 
 
 def _person_token(m: re.Match[str]) -> str:
-    if m.group("snils"):
-        return mask_snils(m.group("snils"))
     if m.group("date"):
         return mask_date(m.group("date"))
     if m.group("digits"):
-        digits = m.group("digits")
-        return mask_policy(digits) if len(digits) >= 12 else mask_snils(digits)
-    return mask_name(m.group("word"))
+        return MASK * len(m.group("digits"))
+    if m.group("word"):
+        return mask_name(m.group("word"))
+    return vocabulary.current().identifiers[m.lastgroup or ""].mask(m.group(0))
 
 
 def mask_person(value: str) -> str:
-    """Mask the journal's person column: identifiers, dates and names in any order."""
-    return _PERSON_TOKENS.sub(_person_token, value) if value else value
+    """Mask the journal's person column: identifiers, dates and names in any order (any
+    other number of five digits or more hidden whole)."""
+    return vocabulary.current().person_tokens.sub(_person_token, value) if value else value
 
 
 _EXTENSION = re.compile(r"(?:\.[A-Za-z][A-Za-z0-9]{0,7})+\Z")
@@ -227,10 +153,9 @@ _EXTENSION = re.compile(r"(?:\.[A-Za-z][A-Za-z0-9]{0,7})+\Z")
 def mask_file_name(value: str) -> str:
     """A file name masked as a whole, its extension and shape kept.
 
-    ``Заявление Петров 12.04.1980 СНИЛС 123-456-789 01.pdf`` →
-    ``З******** П***** **.**.**** С**** ***-***-*** 01.pdf``: every word keeps its first
-    letter, dates and numbers of five digits or more are hidden, a СНИЛС keeps its check
-    number.
+    ``Заявление Петров 12.04.1980.pdf`` → ``З******** П***** **.**.****.pdf``: every word
+    keeps its first letter, dates and numbers of five digits or more are hidden, a declared
+    identifier keeps the digits it declares (:func:`mask_person`).
     """
     if not value:
         return value
@@ -248,7 +173,7 @@ class FileName(str):
 
 def is_personal_key(name: str) -> bool:
     """Whether a field, element or attribute name denotes personal data."""
-    return bool(_PERSONAL_KEY.match(name))
+    return vocabulary.current().personal_key.fullmatch(name) is not None
 
 
 def models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -313,9 +238,9 @@ def _walk(value: Any, path: str, personal: frozenset[str]) -> Any:
         return [_walk(v, path, personal) for v in value]
     if isinstance(value, str):
         return mask_text(value)
-    if isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) in (11, 16):
-        masked = mask_text(str(value))
-        return masked if "*" in masked else value
+    if isinstance(value, int) and not isinstance(value, bool):
+        masked = mask_text(str(value))  # a number may be an identifier
+        return masked if masked != str(value) else value
     return value
 
 

@@ -9,10 +9,11 @@ resolves to its code when it is used: a component when it is asked for by name
 (:meth:`Plugins.component`), every component when the whole set is (:attr:`Plugins.components`:
 the router's table, the scheduler, the console, migrations), the message-type modules the
 first time a type key is not known yet or the whole registry is read. So ``omshub run
-handler.probe`` imports the probe handler and the hub, not the SOAP service's spyne or the
-СМЭВ adapter's crypto. A component's entry point is named as the component: ``probe`` in
-``omshub.handlers`` is ``handler.probe``. A plug-in that fails to load is reported with its
-error and does not take the hub down; a component asked for by name that fails is an error.
+handler.probe`` imports the probe handler and the hub, not another plug-in's protocol stack
+(spyne, paramiko, a GOST crypto library). A component's entry point is named as the
+component: ``probe`` in ``omshub.handlers`` is ``handler.probe``. A plug-in that fails to
+load is reported with its error and does not take the hub down; a component asked for by
+name that fails is an error.
 """
 
 from __future__ import annotations
@@ -247,7 +248,7 @@ def discover() -> Plugins:
 
 def _other_groups() -> list[Plugin]:
     """Entry points of the other ``omshub.*`` groups, listed, not loaded: their owners
-    (the СМЭВ adapter's information types, console extensions, CLI commands) load them."""
+    (an adapter's own sub-plug-ins, console extensions, CLI commands) load them."""
     found = {}
     for dist in distributions():
         for ep in dist.entry_points:

@@ -9,8 +9,8 @@ The value is a factory that takes the :class:`~hub.runtime.HubProcess` running i
 returns a :class:`Service`. Such a component consumes no queue and has no ``<kind>.``
 prefix: it runs under its entry point's name (``omshub run console``), is started after the
 process's adapters and handlers and stopped before them. The hub names none of them and
-imports none of them: the console is the ``admin`` package's plug-in, as ``adapter.smev3``
-is the СМЭВ adapter's.
+imports none of them: the console is the ``admin`` package's plug-in, as an adapter is its
+own package's.
 """
 
 from __future__ import annotations

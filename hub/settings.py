@@ -105,7 +105,7 @@ class Settings(BaseModel):
     @field_validator("routes", mode="before")
     @classmethod
     def _parse_routes(cls, value: Any) -> Any:
-        # From the environment: JSON, e.g. {"erz.person.changed.v1": ["handler.pump"]}.
+        # From the environment: JSON, e.g. {"sample.greeting.v1": ["handler.sample"]}.
         if isinstance(value, str):
             return json.loads(value) if value.strip() else {}
         return value

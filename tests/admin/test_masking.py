@@ -6,16 +6,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from contracts.oms import mask_policy, mask_snils
 from contracts.registry import message_type, type_of
-from hub.masking import (
-    mask_date,
-    mask_name,
-    mask_payload,
-    mask_person,
-    mask_policy,
-    mask_snils,
-    mask_text,
-)
+from hub.masking import mask_date, mask_name, mask_payload, mask_person, mask_text
 from tests.conftest import unavailable
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
