@@ -5,7 +5,9 @@ canonical messages they belong to, and the polling job's schedule. Personal data
 as everywhere in the console (:class:`admin.privacy.Privacy`); in XML, besides
 :func:`hub.masking.mask_text`, every value the canonical payload declares personal is
 masked where it appears — the official formats name their fields in Russian
-(``Фамилия="…"``), which name-based masking of text cannot know.
+(``Фамилия="…"``), which name-based masking of text cannot know — and so is every value the
+type's bound model declares personal (:mod:`hub.xmlmask`): a canonical payload in the
+fund's terms carries less than the XML it was mapped from.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from lxml import etree
+from pydantic import BaseModel
 
 from adapters.smev3.models import outgoing, received
 from adapters.smev3.service import Smev3Adapter
@@ -31,6 +34,7 @@ from contracts.registry import MessageType, type_of
 from hub.masking import mask_all, mask_payload
 from hub.scheduler import schedule_name
 from hub.schemas import SchemaNotFound, SchemaStore
+from hub.xmlmask import NONE, PersonalNames, mask_tree, personal_names
 from hub.xmlsafe import UnsafeXml, parse
 from storage.db import Database
 from storage.models import journal_messages
@@ -133,9 +137,9 @@ def overview(db: Database, catalogue: TypeCatalogue, schemas: SchemaStore | None
         types.append({
             "key": key, "title": info.title, "role": info.role, "protocol": info.protocol,
             "request_namespace": info.request_namespace,
-            "request_type": type_of(info.request_model).key,
-            "response_type": (type_of(info.response_model).key
-                              if info.response_model is not None else None),
+            "request_type": type_of(info.bus_request).key,
+            "response_type": (type_of(info.bus_response).key
+                              if info.bus_response is not None else None),
             "schemas": [_schema_state(schemas, n) for n in schema_names],
             "outgoing": out_counts.get(key, {}), "received": in_counts.get(key, {}),
             "last_received_at": as_utc(last) if last is not None else None,
@@ -222,10 +226,24 @@ def _received_row(m: sa.RowMapping, privacy: Privacy) -> dict[str, Any]:
 # -- details -----------------------------------------------------------------------------------
 
 
-def _model_type(info: InformationType | None, kind: str) -> MessageType | None:
-    model = None if info is None else (
-        info.response_model if kind == "response" else info.request_model)
-    return None if model is None else type_of(model)
+def _models(info: InformationType, kind: str) -> tuple[type[BaseModel] | None, ...]:
+    """The bus model and the bound model of a request or response, in that order."""
+    if kind == "response":
+        return info.bus_response, info.response_model
+    return info.bus_request, info.request_model
+
+
+def _model_type(info: InformationType | None, kind: str, key: str | None) -> MessageType | None:
+    """The type of the journaled payload: the bus type, or the bound model's for a row
+    journaled before the type had a canonical one (``key``: the row's ``type.vN``)."""
+    found = [type_of(m) for m in _models(info, kind) if m is not None] if info else []
+    return next((mt for mt in found if mt.key == key), found[0] if found else None)
+
+
+def _bound_names(info: InformationType | None, kind: str) -> PersonalNames:
+    """The XML names the type's bound model declares personal."""
+    model = _models(info, kind)[1] if info else None
+    return NONE if model is None else personal_names(type_of(model))
 
 
 @dataclass(frozen=True)
@@ -235,6 +253,8 @@ class Canonical:
     payload: dict[str, Any] | None = None
     causation_id: str | None = None
     raw_blob_id: str | None = None
+    key: str | None = None
+    """The message type's ``type.vN``."""
 
 
 def _canonical(db: Database, envelope_id: str | None) -> Canonical:
@@ -246,11 +266,12 @@ def _canonical(db: Database, envelope_id: str | None) -> Canonical:
     if row is None:
         return Canonical()
     try:
-        payload = json.loads(row.envelope).get("payload")
+        envelope = json.loads(row.envelope)
     except ValueError:
-        payload = None
+        envelope = {}
+    payload = envelope.get("payload")
     return Canonical(payload if isinstance(payload, dict) else None, row.causation_id,
-                     row.raw_blob_id)
+                     row.raw_blob_id, f"{envelope.get('type')}.v{envelope.get('version')}")
 
 
 def outgoing_detail(db: Database, catalogue: TypeCatalogue, row_id: int,
@@ -263,9 +284,8 @@ def outgoing_detail(db: Database, catalogue: TypeCatalogue, row_id: int,
     if row is None:
         return None
     info = catalogue.types.get(row.type_key)
-    mt = _model_type(info, row.kind)
     found = _canonical(db, row.envelope_id)
-    payload = found.payload
+    payload, mt = found.payload, _model_type(info, row.kind, found.key)
     answers = None
     if row.kind == "response" and found.causation_id:
         # A response answers the request taken in as its cause.
@@ -277,7 +297,8 @@ def outgoing_detail(db: Database, catalogue: TypeCatalogue, row_id: int,
         answers=answers,
         title=info.title if info else "тип не установлен",
         payload=privacy.payload(payload, mt) if payload is not None else None,
-        content=show_xml(bytes(row.content), privacy, payload, mt),
+        content=show_xml(bytes(row.content), privacy, payload, mt,
+                         _bound_names(info, row.kind)),
         sent_blob_id=row.sent_blob_id)
     return item
 
@@ -294,16 +315,17 @@ def received_detail(db: Database, catalogue: TypeCatalogue, message_id: str,
         request = conn.execute(sa.select(o.id).where(
             o.message_id == row.reference_message_id)).scalar()
     info = catalogue.types.get(row.type_key)
-    mt = _model_type(info, row.kind)
     found = _canonical(db, row.envelope_id)
     payload, blob_id = found.payload, found.raw_blob_id
+    mt = _model_type(info, row.kind, found.key)
     item = _received_row(row._mapping, privacy)
     stored = blob_bytes(db, blob_id) if blob_id else None
     item.update(
         title=info.title if info else "тип не установлен",
         request_id=request,
         payload=privacy.payload(payload, mt) if payload is not None else None,
-        content=show_xml(stored[0], privacy, payload, mt) if stored else None)
+        content=show_xml(stored[0], privacy, payload, mt, _bound_names(info, row.kind))
+        if stored else None)
     return item
 
 
@@ -329,8 +351,9 @@ def _swaps(payload: Mapping[str, Any], mt: MessageType) -> dict[str, str]:
 
 
 def show_xml(data: bytes, privacy: Privacy, payload: Mapping[str, Any] | None,
-             mt: MessageType | None) -> XmlView:
-    """Bytes for reading: XML indented by the hardened parser and masked unless permitted.
+             mt: MessageType | None, names: PersonalNames = NONE) -> XmlView:
+    """Bytes for reading: XML indented by the hardened parser and masked unless permitted:
+    the XML names ``names`` declares personal, and the values the payload's are.
 
     Without the canonical payload and its type there is no telling which values are
     personal: for a masked reader every value is hidden then and only the structure shows.
@@ -345,6 +368,7 @@ def show_xml(data: bytes, privacy: Privacy, payload: Mapping[str, Any] | None,
     except UnsafeXml as exc:
         return XmlView(privacy.text(decode_text(data)), False, str(exc))
     if not privacy.unmasked:
+        mask_tree(root, names)
         swaps = _swaps(payload, mt) if payload is not None and mt is not None else None
         for el in root.iter():
             _mask_element(el, swaps)

@@ -17,12 +17,14 @@ from __future__ import annotations
 import hashlib
 import threading
 import uuid
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import cache
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from lxml import etree
+from pydantic import BaseModel
 from sqlalchemy.engine import Connection
 
 from adapters.smev3.attachments import AttachmentTooLarge, Limits, check_sizes
@@ -31,7 +33,7 @@ from adapters.smev3.models import metadata, outgoing, received
 from adapters.smev3.settings import Smev3Settings
 from adapters.smev3.types import InformationType, TypeCatalogue, discover
 from contracts.envelope import AttachmentRef, Envelope, utcnow
-from contracts.registry import type_of
+from contracts.registry import MessageType, type_of
 from contracts.xmlbind.binding import MappingError
 from hub.component import Adapter, Message, PermanentError, Subscription, job
 from hub.context import Attachment, Context, Inbound
@@ -60,12 +62,14 @@ class Smev3Adapter(Adapter):
 
     @classmethod
     def subscriptions(cls) -> list[Subscription]:
-        """Requests of the types we consume, responses of the types we provide."""
+        """Requests of the types we consume, responses of the types we provide: each by its
+        bus type and by its bound model (the console composes that; old journal rows)."""
         types = catalogue().types.values()
         subs = super().subscriptions()
-        asks = tuple(type_of(t.request_model) for t in types if t.role == "consumer")
-        answers = tuple(type_of(t.response_model) for t in types
-                        if t.role == "provider" and t.response_model is not None)
+        asks = _types_of(m for t in types if t.role == "consumer"
+                         for m in (t.bus_request, t.request_model))
+        answers = _types_of(m for t in types if t.role == "provider"
+                            for m in (t.bus_response, t.response_model))
         if asks:
             subs.append(Subscription("on_request", asks))
         if answers:
@@ -113,11 +117,12 @@ class Smev3Adapter(Adapter):
 
     # -- out ------------------------------------------------------------------------------
 
-    def _info_for(self, message: Message[Any], role: str) -> InformationType:
+    def _info_for(self, message: Message[Any]) -> InformationType:
+        """The consumer type whose request (bus type or bound model) the message is."""
         for info in self.types.types.values():
-            model = info.request_model if role == "consumer" else info.response_model
-            if (info.role == role and model is not None
-                    and type_of(model).key == message.envelope.routing_key):
+            models = (info.bus_request, info.request_model)
+            if info.role == "consumer" and message.envelope.routing_key in {
+                    type_of(m).key for m in models}:
                 return info
         raise PermanentError(f"no information type sends {message.envelope.routing_key}")
 
@@ -138,24 +143,33 @@ class Smev3Adapter(Adapter):
 
     def on_request(self, message: Message[Any], tx: Tx) -> None:
         """A handler asks another agency: queue a SendRequest."""
-        info = self._info_for(message, "consumer")
+        info = self._info_for(message)
         try:
-            content = info.request_to_xml(message.payload)
+            content = info.request_to_xml(info.from_canonical(message.payload))
         except MappingError as exc:
             raise PermanentError(f"{info.key}: {exc}") from exc
         self._queue(tx, "request", info, content, None)
 
     def on_response(self, message: Message[Any], tx: Tx) -> None:
-        """A handler answers a request we received: queue a SendResponse."""
-        info = self._info_for(message, "provider")
+        """A handler answers a request we received: queue a SendResponse, of the type the
+        request was taken in as."""
         cause = message.envelope.causation_id
-        row = tx.conn.execute(sa.select(received.c.message_id, received.c.reply_to).where(
+        row = tx.conn.execute(sa.select(received.c.message_id, received.c.reply_to,
+                                        received.c.type_key).where(
             received.c.envelope_id == cause)).first() if cause else None
         if row is None:
-            raise PermanentError(f"{info.key}: the response is not caused by a request "
-                                 f"received from СМЭВ (causation {cause!r})")
+            raise PermanentError(f"{message.envelope.routing_key}: the response is not caused "
+                                 f"by a request received from СМЭВ (causation {cause!r})")
         try:
-            content = info.response_to_xml(message.payload)
+            info = self.types.get(row.type_key)
+        except LookupError as exc:
+            raise PermanentError(f"{row.type_key}: {exc}") from exc
+        if message.envelope.routing_key not in {
+                type_of(m).key for m in (info.bus_response, info.response_model) if m}:
+            raise PermanentError(f"{info.key} is not answered with "
+                                 f"{message.envelope.routing_key}")
+        try:
+            content = info.response_to_xml(info.from_canonical(message.payload))
         except MappingError as exc:
             raise PermanentError(f"{info.key}: {exc}") from exc
         # Addressed to the request's ReplyTo, kept when it was taken in.
@@ -317,8 +331,9 @@ class Smev3Adapter(Adapter):
         else:
             try:
                 assert got.content is not None
-                model = (info.response_from_xml(got.content) if got.kind == "response"
-                         else info.request_from_xml(got.content))
+                model = info.to_canonical(
+                    info.response_from_xml(got.content) if got.kind == "response"
+                    else info.request_from_xml(got.content))
             except (MappingError, AssertionError) as exc:
                 outcome = "rejected"
                 self._reject(conn, journal, request, got, f"content: {exc}")
@@ -382,6 +397,11 @@ class Smev3Adapter(Adapter):
         text = conn.execute(sa.select(journal_messages.c.envelope).where(
             journal_messages.c.message_id == envelope_id)).scalar()
         return Envelope.model_validate_json(text) if text else None
+
+
+def _types_of(models: Iterable[type[BaseModel] | None]) -> tuple[MessageType, ...]:
+    """The message types of ``models``, each once, in order."""
+    return tuple(dict.fromkeys(type_of(m) for m in models if m is not None))
 
 
 def _files(conn: Connection, envelope: Envelope) -> list[AttachmentRef]:

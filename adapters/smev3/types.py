@@ -14,6 +14,12 @@ registry offices *send* them (``FATALRequest``, ``FATALOIVRequest``) to their su
 and the fund takes them in with GetRequest, as the official schemas define; 112-41 is
 answered with ``FATALOIVResponse``, while 112-04 defines no answer at all — a *one-way*
 type (``response_model = None``): the adapter acknowledges it and sends nothing back.
+
+A type's ``request_model`` and ``response_model`` are bound to the official XML. Where other
+components should not depend on that shape, the type also names canonical models in the
+fund's terms (``canonical_request``, ``canonical_response``, from ``contracts/``) and maps
+between the two (:meth:`InformationType.to_canonical`, :meth:`InformationType.from_canonical`):
+the ЗАГС types put one ``zags.deaths`` on the bus for 112-41 and 112-04 alike.
 """
 
 from __future__ import annotations
@@ -55,11 +61,39 @@ class InformationType(ABC):
     """The canonical message type of a request (a ``@message_type`` model)."""
     response_model: ClassVar[type[BaseModel] | None]
     """The canonical message type of a response; ``None`` for a one-way type."""
+    canonical_request: ClassVar[type[BaseModel] | None] = None
+    """The message type the hub carries for a request, when it is not ``request_model``:
+    a model of ``contracts/`` in the fund's terms that ``request_model`` maps to
+    (:meth:`to_canonical`, :meth:`from_canonical`); ``None``: the bound model travels."""
+    canonical_response: ClassVar[type[BaseModel] | None] = None
+    """The same for a response."""
 
     @property
     def one_way(self) -> bool:
         """True when the type's schema defines no answer (a delivery, acknowledged only)."""
         return self.response_model is None
+
+    @property
+    def bus_request(self) -> type[BaseModel]:
+        """The message type of a request on the bus (what handlers send or receive)."""
+        return self.canonical_request or self.request_model
+
+    @property
+    def bus_response(self) -> type[BaseModel] | None:
+        """The message type of a response on the bus; ``None`` for a one-way type."""
+        if self.response_model is None:
+            return None
+        return self.canonical_response or self.response_model
+
+    def to_canonical(self, message: BaseModel) -> BaseModel:
+        """What the adapter publishes for a request or response read from XML: the bound
+        model itself unless the type declares a canonical one. Raises ``MappingError``."""
+        return message
+
+    def from_canonical(self, message: BaseModel) -> BaseModel:
+        """The bound request or response to write as XML for a message taken from the bus
+        (its bus type, or the bound model itself). Raises ``MappingError``."""
+        return message
 
     @abstractmethod
     def request_to_xml(self, request: BaseModel) -> etree._Element:

@@ -15,13 +15,12 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from adapters.smev3.vs.zags_fatal.messages import FatalRequestV1
-from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1, FatalOivResponseV1
 from contracts.envelope import utcnow
 from contracts.erz.register import Change, Source
 from contracts.erz_commands import OperationSubmittedV1
 from contracts.erz_register import BufferDecidedV1, PersonChangedV1
 from contracts.files import FileReceivedV1
+from contracts.zags import DeathRecordsProcessedV1, DeathRecordsV1
 from handlers.erz import adulthood, commands, deltas, flows, slices, smo_lists, zags
 from handlers.erz.models import metadata, persons
 from handlers.erz.register import Register
@@ -61,24 +60,19 @@ class ErzHandler(Handler):
         for event in changed_events(register.changes):
             tx.send(event)
 
-    @handles(FatalOivRequestV1)
-    def on_zags_oiv(self, message: Message[FatalOivRequestV1], tx: Tx) -> None:
-        """ЗАГС death records, 112-41 (ERZ-5): apply or buffer each, answer code 01."""
-        register, _ = zags.on_delivery(tx, zags.from_oiv(message.payload),
+    @handles(DeathRecordsV1)
+    def on_zags_deaths(self, message: Message[DeathRecordsV1], tx: Tx) -> None:
+        """ЗАГС death records (ERZ-5), either format: apply or buffer each; answer code 01
+        when the delivery expects an answer (112-41; 112-04 has none)."""
+        delivery = message.payload
+        register, _ = zags.on_delivery(tx, zags.from_delivery(delivery),
                                        commands.dictionaries(self.ctx.settings.schemas_dir))
         for event in changed_events(register.changes):
             tx.send(event)
-        # 01 "processed": every record was applied, found already dead, or put in the
-        # buffer for an operator; the XSD gives 01/02 no meanings, so 02 is not used.
-        tx.send(FatalOivResponseV1(id=message.payload.id, code="01"))
-
-    @handles(FatalRequestV1)
-    def on_zags_fatal(self, message: Message[FatalRequestV1], tx: Tx) -> None:
-        """ЗАГС death records, 112-04 (ERZ-5): apply or buffer each; the format has no answer."""
-        register, _ = zags.on_delivery(tx, zags.from_fatal(message.payload),
-                                       commands.dictionaries(self.ctx.settings.schemas_dir))
-        for event in changed_events(register.changes):
-            tx.send(event)
+        if delivery.answer_expected:
+            # 01 "processed": every record was applied, found already dead, or put in the
+            # buffer for an operator; the XSD gives 01/02 no meanings, so 02 is not used.
+            tx.send(DeathRecordsProcessedV1(delivery_id=delivery.delivery_id, code="01"))
 
     @handles(BufferDecidedV1)
     def on_buffer_decided(self, message: Message[BufferDecidedV1], tx: Tx) -> None:

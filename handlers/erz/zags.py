@@ -1,8 +1,9 @@
 """ЗАГС death records (ERZ-5): find the person, register the death, inform insurer and clinic.
 
-The СМЭВ adapter delivers death records as canonical messages: ``FatalOivRequestV1``
-(112-41, answered with ``FatalOivResponseV1``) and ``FatalRequestV1`` (112-04, one-way).
-Each record (:class:`DeathRecord`) is matched against the register:
+The СМЭВ adapter delivers death records as the canonical ``zags.deaths``
+(:class:`contracts.zags.DeathRecordsV1`), whichever official format they came in (112-41,
+answered with ``zags.deaths.processed``; 112-04, one-way). Each record, reduced by
+:func:`from_delivery` to a :class:`DeathRecord`, is matched against the register:
 
 - by СНИЛС when the record has one — neither published format carries it today, so the
   field stays for a future format;
@@ -33,11 +34,10 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from adapters.smev3.vs.zags_fatal.messages import FatalRequestV1
-from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1, PartialDate
 from contracts.envelope import utcnow
 from contracts.erz.register import Death, Reason, Source
 from contracts.erz_register import BufferDecidedV1
+from contracts.zags import DeathRecordsV1
 from handlers.erz import (
     buffer,
     checks,
@@ -104,7 +104,7 @@ class DeathRecord:
     version: str = ""
     """НомерВерс of the record (112-41; 112-04 has none)."""
     digest: str = ""
-    """SHA-256 of the whole record as delivered (:func:`handlers.erz.zags_acts.digest`)."""
+    """SHA-256 of the canonical record (:func:`handlers.erz.zags_acts.digest`)."""
 
     @property
     def act(self) -> tuple[str, str, date]:
@@ -146,56 +146,27 @@ class Outcome:
     """A correction moved a registered death to another date (the clinic is told again)."""
 
 
-def _partial(day_month: PartialDate | None) -> str:
-    if day_month is None:
-        return ""
-    return f"{day_month.year}-{day_month.month or '??'}"
-
-
-def from_oiv(request: FatalOivRequestV1) -> list[DeathRecord]:
-    """The records of a 112-41 delivery."""
+def from_delivery(delivery: DeathRecordsV1) -> list[DeathRecord]:
+    """The records of a delivery, each with why it cannot be applied without an operator."""
     found = []
-    for rec in request.records:
-        person = rec.registered.deceased
+    for rec in delivery.records:
         problems = []
-        if person.unidentified:
+        if rec.unidentified:
             problems.append("лицо не установлено (ПрНеустанЛицо)")
-        if person.death_date is None:
+        if rec.death_date is None:
             problems.append("дата смерти неполная: " + (
-                _partial(person.death_date_partial) or "нет"))
-        if person.birth_date is None:
+                rec.death_date_partial.text() if rec.death_date_partial else "нет"))
+        if rec.birth_date is None:
             problems.append("дата рождения неполная: " + (
-                _partial(person.birth_date_partial) or "нет"))
-        if rec.annulment is not None:
+                rec.birth_date_partial.text() if rec.birth_date_partial else "нет"))
+        if rec.annulled:
             problems.append("запись акта аннулирована")
-        doc = person.identity_document
+        doc = rec.identity_document
         found.append(DeathRecord(
-            "112-41", rec.number, rec.recorded_on, person.name.family, person.name.given,
-            person.name.patronymic, person.birth_date, person.death_date,
-            checks.digits_only(doc.series_number) if doc else None,
-            problem="; ".join(problems), office=rec.registry_office.code,
-            version=rec.version, digest=zags_acts.digest(rec)))
-    return found
-
-
-def from_fatal(request: FatalRequestV1) -> list[DeathRecord]:
-    """The records of a 112-04 delivery."""
-    found = []
-    for rec in request.records:
-        person = rec.registered.deceased
-        problems = []
-        if person.death_date is None:
-            problems.append("дата смерти неполная: "
-                            + (person.death_month or person.death_year or "нет"))
-        if person.birth_date is None:
-            problems.append("дата рождения неполная: "
-                            + (person.birth_month or person.birth_year or "нет"))
-        doc = person.identity_document
-        found.append(DeathRecord(
-            "112-04", rec.number, rec.recorded_on, person.name.family, person.name.given,
-            person.name.patronymic, person.birth_date, person.death_date,
-            checks.digits_only(doc.series_number) if doc else None,
-            problem="; ".join(problems), office=rec.registry_office.code,
+            delivery.source_format, rec.act_number, rec.act_date, rec.surname, rec.name,
+            rec.patronymic, rec.birth_date, rec.death_date,
+            checks.digits_only(doc.series_number) if doc else None, snils=rec.snils,
+            problem="; ".join(problems), office=rec.office_code, version=rec.version or "",
             digest=zags_acts.digest(rec)))
     return found
 

@@ -3,7 +3,8 @@
 An act record is identified as ЗАГС identifies it: the registry office (``КодЗАГС`` of
 ``ОрганЗАГС``), the record's number (``НомерЗапис``) and its date (``ДатаЗапис``) — the
 same in 112-04 and 112-41. ``erz_zags_acts`` keeps one row per act with a digest of the
-content last taken. :func:`handlers.erz.zags.process_all` asks :func:`lookup` first:
+content last taken: of the canonical record (``contracts.zags.DeathRecord``), what the fund
+uses of either format. :func:`handlers.erz.zags.process_all` asks :func:`lookup` first:
 
 - an act never seen is taken as before and :func:`remember`-ed;
 - the same act with the same digest (a delivery repeated: a СМЭВ redelivery, a simulator
@@ -37,7 +38,8 @@ CORRECTION = Reason("П022", "исправление записи акта о с
 
 
 def digest(record: BaseModel) -> str:
-    """SHA-256 of a record's whole content as delivered (the canonical model's JSON)."""
+    """SHA-256 of the canonical record's JSON (``contracts.zags.DeathRecord``): the same for
+    a repeat, another when anything the fund uses of the record changed, its version too."""
     return hashlib.sha256(record.model_dump_json().encode()).hexdigest()
 
 

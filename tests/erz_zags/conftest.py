@@ -6,9 +6,12 @@ from datetime import date
 
 from sqlalchemy.engine import Connection
 
+from adapters.smev3.vs.zags_fataloiv.mapping import canonical
 from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1, IdentityDocument
 from adapters.smev3.vs.zags_fataloiv.samples import delivery
 from contracts.erz.register import Attachment, Document, PersonData, Policy, Reason, Source
+from contracts.zags import DeathRecordsV1
+from handlers.erz import zags
 from handlers.erz.register import Register
 from tests.erz.conftest import Clock, clock, db, enp
 
@@ -47,3 +50,13 @@ def record(*, family: str = "Хабибуллин", birth: date | None = date(19
         kind_code="21", name="Паспорт гражданина Российской Федерации",
         series_number=document)
     return request
+
+
+def on_the_bus(request: FatalOivRequestV1) -> DeathRecordsV1:
+    """The delivery as the СМЭВ adapter puts it on the bus (``zags.deaths``)."""
+    return canonical(request)
+
+
+def deaths(*requests: FatalOivRequestV1) -> list[zags.DeathRecord]:
+    """The records of 112-41 deliveries as the register reads them off the bus."""
+    return [r for request in requests for r in zags.from_delivery(on_the_bus(request))]

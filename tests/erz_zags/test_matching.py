@@ -6,18 +6,20 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1
 from contracts.erz.register import Document, PersonData, Source
+from contracts.zags import DeathRecordsProcessedV1
 from handlers.erz import buffer, queries, zags
+from hub.testing import worker
 from storage.db import Database
-from tests.erz_zags.conftest import insured, record
+from tests.erz_zags.conftest import deaths, insured, on_the_bus, record
 
 SOURCE = Source("handler.erz", user="zags", message_id="m-1")
 
 
-def _process(db: Database, *requests: object) -> list[zags.Outcome]:
+def _process(db: Database, *requests: FatalOivRequestV1) -> list[zags.Outcome]:
     with db.transaction() as conn:
-        found = [r for req in requests for r in zags.from_oiv(req)]  # type: ignore[arg-type]
-        _, outcomes = zags.process_all(conn, SOURCE, found)
+        _, outcomes = zags.process_all(conn, SOURCE, deaths(*requests))
     return outcomes
 
 
@@ -115,6 +117,7 @@ def test_a_partial_date_of_death_waits_in_the_buffer(db: Database) -> None:
 
 def test_a_112_04_record_is_applied_the_same_way(db: Database) -> None:
     from adapters.smev3.service import catalogue
+    from adapters.smev3.vs.zags_fatal.mapping import canonical
     from adapters.smev3.vs.zags_fatal.messages import FatalRequestV1
 
     request = catalogue().get("zags.fatal").sample_request()
@@ -122,9 +125,27 @@ def test_a_112_04_record_is_applied_the_same_way(db: Database) -> None:
     with db.transaction() as conn:
         number = insured(conn, 1, PersonData("Сидорова", "Анна", "Ивановна", "2",
                                              date(1941, 5, 9)))
-        _, [outcome] = zags.process_all(conn, SOURCE, zags.from_fatal(request))
+        _, [outcome] = zags.process_all(conn, SOURCE, zags.from_delivery(canonical(request)))
     assert (outcome.status, outcome.enp, outcome.record.schema) == ("applied", number,
                                                                     "112-04")
     with db.read() as conn:
         state = queries.person_as_of(conn, number, date(2024, 2, 26))
     assert state.policy is None and state.attachment is None and not state.alive
+
+
+def test_the_register_answers_a_delivery_that_expects_an_answer_and_no_other(
+        db: Database) -> None:
+    from handlers.erz.service import ErzHandler
+
+    handler = worker(ErzHandler, db)
+    # Nobody to match: the record waits in the buffer, and the delivery is processed all the same.
+    delivery = on_the_bus(record(family="Неизвестный"))  # 112-41: ЗАГС expects the code
+    sent = handler.call(delivery, source="adapter.smev3")
+    assert sent.one(DeathRecordsProcessedV1) == DeathRecordsProcessedV1(
+        delivery_id=delivery.delivery_id, code="01")
+    one_way = delivery.model_copy(update={"answer_expected": False, "source_format": "112-04"})
+    assert len(handler.call(one_way, source="adapter.smev3")) == 0
+    with db.read() as conn:
+        kept = conn.execute(sa.select(zags.records.c.schema, zags.records.c.outcome)
+                            .order_by(zags.records.c.id)).all()
+    assert [tuple(k) for k in kept] == [("112-41", "buffered"), ("112-04", "duplicate")]

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
+from adapters.smev3.vs.zags_fatal.mapping import canonical
 from adapters.smev3.vs.zags_fatal.samples import delivery
 from contracts.erz.register import Document, PersonData, Source
 from contracts.erz_register import BufferDecidedV1
@@ -38,7 +39,7 @@ def _buffered(db: Database) -> int:
     """The 112-04 sample record processed: it matches nobody and waits in the buffer."""
     with db.transaction() as conn:
         _, [outcome] = zags.process_all(conn, Source("handler.erz", "zags", "m-1"),
-                                        zags.from_fatal(delivery()))
+                                        zags.from_delivery(canonical(delivery())))
     assert outcome.status == "buffered" and outcome.buffer_id is not None
     return outcome.buffer_id
 

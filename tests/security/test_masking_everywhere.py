@@ -2,8 +2,11 @@
 
 Every СМЭВ information type installed (``omshub.smev3.types``) gives its sample request and
 answer; each is taken in by the hub's own path (``Context.publish_in``: journal, raw XML as
-the exact bytes) under its registered message type. The ЗАГС deliveries go on into the
-register: one record finds its person (the card shows the death), one waits in the buffer.
+the exact bytes) as the adapter puts it on the bus — the ЗАГС ones as the canonical
+``zags.deaths`` and ``zags.deaths.processed``, whose raw XML is masked as the bound models
+declare — and also under the bound model's type, as the journal held them before. The ЗАГС
+deliveries go on into the register: one record finds its person (the card shows the death),
+one waits in the buffer.
 A file named after a person comes in as ``files.received`` with the file attached.
 
 The personal values are collected from the samples by their declarations (fields declared
@@ -31,14 +34,13 @@ from pydantic import BaseModel
 from starlette.testclient import TestClient
 
 from adapters.smev3.types import discover as discover_vs
-from adapters.smev3.vs.zags_fatal.messages import FatalRequestV1
-from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1
 from admin.app import create_app
 from contracts.envelope import utcnow
 from contracts.erz.register import Source
 from contracts.files import FileReceivedV1
 from contracts.registry import type_of
 from contracts.xmlbind.binding import XmlModel
+from contracts.zags import DeathRecordsProcessedV1, DeathRecordsV1
 from handlers.erz import zags
 from hub.bus import Bus
 from hub.context import Attachment, Context, Inbound
@@ -113,17 +115,23 @@ def declared_values(model: BaseModel) -> set[str]:
 
 
 def samples() -> list[tuple[BaseModel, bytes]]:
-    """Every sample of every installed information type, with its XML as СМЭВ carries it."""
+    """Every sample of every installed information type, with its XML as СМЭВ carries it:
+    as the bus carries it and, where that is a canonical model, as bound to the XML too."""
     catalogue = discover_vs()
     assert not catalogue.errors, catalogue.errors
     found: list[tuple[BaseModel, bytes]] = []
     for info in catalogue.types.values():
         request = info.sample_request()
         assert request is not None, f"{info.key} ships no sample"
-        found.append((request, _xml(info.request_to_xml(request))))
+        pairs = [(request, info.request_to_xml(request))]
         answer = info.sample_response(request)
         if answer is not None:
-            found.append((answer, _xml(info.response_to_xml(answer))))
+            pairs.append((answer, info.response_to_xml(answer)))
+        for bound, xml in pairs:
+            on_the_bus = info.to_canonical(bound)
+            found.append((on_the_bus, _xml(xml)))
+            if on_the_bus is not bound:
+                found.append((bound, _xml(xml)))
     return found
 
 
@@ -162,12 +170,11 @@ class World:
             self.message_ids = [e.id for e in self.ctx.publish_in(conn, items)]
             self.owned = dict(zip(self.message_ids, owned, strict=True))
             self.enps.append(insured(conn, 1))  # the 112-41 sample's deceased
-            deaths = [zags.from_oiv(m) if isinstance(m, FatalOivRequestV1) else zags.from_fatal(m)
-                      for m, _ in samples() if isinstance(m, FatalOivRequestV1 | FatalRequestV1)]
-            _, outcomes = zags.process_all(conn, Source("handler.erz", user="zags"),
-                                           [r for found in deaths for r in found])
+            deaths = [r for m, _ in samples() if isinstance(m, DeathRecordsV1)
+                      for r in zags.from_delivery(m)]
+            _, outcomes = zags.process_all(conn, Source("handler.erz", user="zags"), deaths)
         assert sorted(o.status for o in outcomes) == ["applied", "buffered"], outcomes
-        zags_types = ("smev3.zags.",)
+        zags_types = ("smev3.zags.", "zags.")
         self.register_secrets = set().union(*(
             found for message_id, found in self.owned.items()
             if self._type(message_id).startswith(zags_types)))
@@ -260,4 +267,6 @@ def test_samples_cover_the_zags_fields_the_review_found(world: World) -> None:
     secrets = world.register_secrets
     for value in ("450077", "Ленина", "2003-09-01", "80 № 123456", "2024-02-26"):
         assert value in secrets, value
-    assert all(isinstance(m, XmlModel) for m, _ in samples())  # raw XML by the binding
+    # Raw XML by the binding: a canonical message's by the model bound to its XML.
+    assert {type(m) for m, _ in samples() if not isinstance(m, XmlModel)} == {
+        DeathRecordsV1, DeathRecordsProcessedV1}

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from adapters.smev3.service import catalogue
 from adapters.smev3.simulator import SimulatedSmev, SimulatorServer
 from adapters.smev3.simulator_state import SimulatorState
+from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1
 from contracts.erz.register import Source
 from handlers.erz import buffer, queries, zags
 from handlers.erz import models as m
@@ -23,7 +24,7 @@ from hub.schemas import SchemaStore
 from hub.testing import running_hub, wait_for
 from storage.db import Database
 from tests.conftest import Footprint
-from tests.erz_zags.conftest import CLINIC, INSURER, db, insured, record
+from tests.erz_zags.conftest import CLINIC, INSURER, db, deaths, insured, record
 from tests.erz_zags.test_through_the_hub import COMPONENTS, _files
 from tests.smev3.conftest import SMEV3_FIXTURES
 from tests.smev3.test_exchange import _poll_now
@@ -33,10 +34,10 @@ __all__ = ["db"]
 NAME = "sample:zags.fataloiv"
 
 
-def _take(db: Database, request: object, message_id: str) -> list[zags.Outcome]:
+def _take(db: Database, request: FatalOivRequestV1, message_id: str) -> list[zags.Outcome]:
     with db.transaction() as conn:
         _, outcomes = zags.process_all(conn, Source("handler.erz", "zags", message_id),
-                                       zags.from_oiv(request))  # type: ignore[arg-type]
+                                       deaths(request))
     return outcomes
 
 

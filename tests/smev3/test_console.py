@@ -196,11 +196,14 @@ class AdapterRows:
         assert pk is not None
         return int(pk[0])
 
-    def _take_in(self, key: str, model: BaseModel, message_id: str) -> Envelope:
+    def _take_in(self, key: str, model: BaseModel, message_id: str, *,
+                 bound: bool = False) -> Envelope:
+        """Journal ``model`` as the adapter takes it in: as its bus type with the XML as raw
+        bytes (``bound``: as the bound model, as rows journaled before a canonical type)."""
         info = installed(key)
         assert info.role == "provider"
         raw = etree.tostring(info.request_to_xml(model), encoding="utf-8", xml_declaration=True)
-        env = self._journal(model, raw)
+        env = self._journal(model if bound else info.to_canonical(model), raw)
         with self.db.transaction() as conn:
             conn.execute(received.insert().values(
                 message_id=message_id, kind="request", type_key=key,
@@ -217,9 +220,11 @@ class AdapterRows:
         self.requests[message_id] = self._take_in("ffoms.services", model, message_id)
         return message_id
 
-    def delivery(self, message_id: str = "6a1b2c3d-0000-11ee-8000-000000000004") -> str:
+    def delivery(self, message_id: str = "6a1b2c3d-0000-11ee-8000-000000000004", *,
+                 bound: bool = False) -> str:
         """A ЗАГС death record delivery taken in (112-04: nothing answers it); its MessageID."""
-        self._take_in("zags.fatal", FatalRequestV1.model_validate(DEATH), message_id)
+        self._take_in("zags.fatal", FatalRequestV1.model_validate(DEATH), message_id,
+                      bound=bound)
         return message_id
 
     def answer(self, message_id: str) -> int:
@@ -610,16 +615,20 @@ def test_received_list_and_detail_masked(login: Login, rows: AdapterRows, app: A
     assert (by_key["zags.fatal"]["role"], by_key["zags.fatal"]["response_type"]) == (
         "provider", None)
     assert by_key["zags.fataloiv"]["role"] == "provider"
-    assert by_key["zags.fataloiv"]["response_type"] == "smev3.zags.fataloiv.response.v1"
+    assert by_key["zags.fataloiv"]["request_type"] == "zags.deaths.v1"
+    assert by_key["zags.fataloiv"]["response_type"] == "zags.deaths.processed.v1"
     assert by_key["fns.egrul"]["role"] == "consumer"
     assert by_key["fns.egrul"]["response_type"] == "smev3.fns.egrul.response.v1"
     assert by_key["ffoms.services"]["role"] == "provider"
     assert types["poll"] is None
 
 
+@pytest.mark.parametrize("bound", [False, True], ids=["zags.deaths", "journaled-before"])
 def test_a_death_record_taken_in_is_shown_masked(login: Login, rows: AdapterRows,
-                                                 app: Any) -> None:
-    message_id = rows.delivery()
+                                                 app: Any, bound: bool) -> None:
+    """The canonical ``zags.deaths`` carries less than the XML (no place of death): the XML
+    is masked by what the bound model declares, for a row journaled before as well."""
+    message_id = rows.delivery(bound=bound)
     viewer = login("viewer")
     page = viewer.get("/smev3/received", params={"type": "zags.fatal"}).text
     assert re.findall(r'class="received-row" data-id="([^"]+)"', page) == [message_id]
@@ -627,12 +636,34 @@ def test_a_death_record_taken_in_is_shown_masked(login: Login, rows: AdapterRows
     content = xml_shown(detail)
     assert "FATALRequest" in content and "\n  <tns:СведРегСмерт" in content  # indented
     assert "Сидорова" not in detail and "1941-05-09" not in detail
-    assert 'Фамилия="********"' in content
+    assert "г. Уфа" not in detail  # the place of death, in the XML only
+    assert re.search(r'Фамилия="С?\*{7,8}"', content), content
     assert "R0200001" in content  # not personal: the registry office's code stays
     unmasked = login("pd").get(f"/smev3/received/{message_id}").text
-    assert "Сидорова" in unmasked and "1941-05-09" in unmasked
+    assert "Сидорова" in unmasked and "1941-05-09" in unmasked and "г. Уфа" in unmasked
     with TestClient(app) as api:
         body = api.get(f"/api/smev3/received/{message_id}", headers=basic("viewer")).json()
     assert body["content"]["is_xml"] and "Сидорова" not in json.dumps(body, ensure_ascii=False)
-    assert body["payload"]["records"][0]["registered"]["deceased"]["name"]["family"] == "********"
-    assert body["payload"]["records"][0]["registry_office"]["code"] == "R0200001"
+    [record] = body["payload"]["records"]
+    if bound:
+        assert record["registered"]["deceased"]["name"]["family"] == "********"
+        assert record["registry_office"]["code"] == "R0200001"
+    else:
+        assert re.fullmatch(r"С?\*{7,8}", record["surname"]) and record["office_code"] == "R0200001"
+
+
+def test_the_journal_masks_a_death_record_kept_in_its_soap_envelope(
+        login: Login, rows: AdapterRows) -> None:
+    """The raw bytes of a ``zags.deaths`` are the SOAP envelope СМЭВ sent: its content is
+    masked as the model bound to it declares (hub.xmlmask), not by the canonical type."""
+    info = installed("zags.fatal")
+    model = FatalRequestV1.model_validate(DEATH)
+    content = etree.tostring(info.request_to_xml(model), encoding="unicode")
+    raw = ('<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+           f'<GetRequestResponse>{content}</GetRequestResponse></s:Body></s:Envelope>')
+    env = rows._journal(info.to_canonical(model), raw.encode())
+    [masked] = login("viewer").get(f"/api/messages/{env.id}").json()["raw"]
+    [clear] = login("pd").get(f"/api/messages/{env.id}").json()["raw"]
+    for value in ("Сидорова", "Ивановна", "2024-02-25", "Республика Башкортостан, г. Уфа"):
+        assert value in clear["text"] and value not in masked["text"], value
+    assert "R0200001" in masked["text"]

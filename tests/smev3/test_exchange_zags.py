@@ -3,10 +3,10 @@
 The official schemas make ЗАГС the sender: the simulator, playing ЗАГС, puts a death record
 in the fund's GetRequest queue. The adapter fetches it, verifies ЗАГС's signature, commits
 it to the hub (journal with the exact SOAP bytes, outbox) and only then acknowledges it; a
-handler receives the canonical record. For 112-41 the handler's processing code goes back
-with SendResponse, and the statuses СМЭВ reports on that answer come in with GetStatus and
-land on the answer's trail. 112-04 defines no answer: the record is acknowledged and
-nothing is sent back.
+handler receives the canonical ``zags.deaths`` whichever the format. For 112-41 the
+handler's ``zags.deaths.processed`` goes back as FATALOIVResponse with SendResponse, and
+the statuses СМЭВ reports on that answer come in with GetStatus and land on the answer's
+trail. 112-04 defines no answer: the record is acknowledged and nothing is sent back.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from adapters.smev3.keying import document_verifier, element_signer
 from adapters.smev3.models import outgoing, received
 from adapters.smev3.service import catalogue
 from adapters.smev3.simulator import SimulatedSmev, SimulatorServer
-from adapters.smev3.vs.zags_fatal.messages import FatalRequestV1
-from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1, FatalOivResponseV1
+from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1
+from contracts.zags import DeathRecordsProcessedV1, DeathRecordsV1
 from hub.component import Handler, Message, handles
 from hub.runner import Tx
 from hub.schemas import SchemaStore
@@ -44,25 +44,19 @@ deaths = sa.Table("test_zags_deaths", sa.MetaData(),
 
 
 class DeathRecords(Handler):
-    """The register's side: keeps each death record, answers 112-41 with code 01."""
+    """The register's side: keeps each death record, confirms processing when asked to."""
 
     name: ClassVar[str] = "death-records"
     metadata: ClassVar[sa.MetaData | None] = deaths.metadata
 
-    @handles(FatalOivRequestV1)
-    def on_oiv(self, message: Message[FatalOivRequestV1], tx: Tx) -> None:
-        """A 112-41 delivery: keep it and confirm processing."""
-        deceased = message.payload.records[0].registered.deceased
-        tx.insert(deaths, message_id=message.id, schema="112-41",
-                  family=deceased.name.family, death_date=str(deceased.death_date))
-        tx.send(FatalOivResponseV1(id=message.payload.id, code="01"))
-
-    @handles(FatalRequestV1)
-    def on_fatal(self, message: Message[FatalRequestV1], tx: Tx) -> None:
-        """A 112-04 delivery: keep it; the schema has no answer to give."""
-        deceased = message.payload.records[0].registered.deceased
-        tx.insert(deaths, message_id=message.id, schema="112-04",
-                  family=deceased.name.family, death_date=str(deceased.death_date))
+    @handles(DeathRecordsV1)
+    def on_deaths(self, message: Message[DeathRecordsV1], tx: Tx) -> None:
+        """A delivery in either format: keep it; answer 112-41 (112-04 has no answer)."""
+        delivery, record = message.payload, message.payload.records[0]
+        tx.insert(deaths, message_id=message.id, schema=delivery.source_format,
+                  family=record.surname, death_date=str(record.death_date))
+        if delivery.answer_expected:
+            tx.send(DeathRecordsProcessedV1(delivery_id=delivery.delivery_id))
 
 
 @pytest.fixture(scope="module")

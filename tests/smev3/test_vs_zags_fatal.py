@@ -17,6 +17,7 @@ from adapters.smev3.vs.zags_fatal.messages import (
 )
 from contracts.registry import type_of
 from contracts.xmlbind.binding import MappingError
+from contracts.zags import DeathRecordsV1
 from hub.schemas import SchemaStore
 from hub.xmlsafe import parse
 from tests.smev3.vs_helpers import (
@@ -130,3 +131,28 @@ def test_there_is_no_answer_to_map() -> None:
         info.response_to_xml(full_record())
     with pytest.raises(MappingError, match="one-way type"):
         info.response_from_xml(info.request_to_xml(full_record()))
+
+
+def test_on_the_bus_a_delivery_is_zags_deaths_with_no_answer_expected() -> None:
+    info = installed("zags.fatal")
+    assert (info.bus_request, info.bus_response) == (DeathRecordsV1, None)
+    request = full_record()
+    deceased = request.records[0].registered.deceased
+    deceased.death_date, deceased.death_month = None, "2024-02"
+    deceased.birth_date, deceased.birth_year = None, "1941"
+    delivery = info.to_canonical(request)
+    assert isinstance(delivery, DeathRecordsV1)
+    assert (delivery.delivery_id, delivery.source_format, delivery.answer_expected) == (
+        request.id, "112-04", False)
+    [record] = delivery.records
+    assert (record.act_number, record.office_code, record.version) == (
+        "170219590001200001", "R0200001", None)
+    assert (record.surname, record.name, record.patronymic) == ("Сидорова", "Анна", "Ивановна")
+    assert record.birth_date_partial is not None and record.birth_date_partial.text() == "1941"
+    assert record.death_date_partial is not None
+    assert record.death_date_partial.text() == "2024-02"
+    assert record.identity_document is not None
+    assert record.identity_document.series_number == "8003 123456"
+    assert not (record.unidentified or record.annulled)
+    with pytest.raises(MappingError, match="expected a FatalRequestV1"):
+        info.to_canonical(delivery)

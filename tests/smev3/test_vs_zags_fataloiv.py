@@ -20,6 +20,7 @@ from adapters.smev3.vs.zags_fataloiv.messages import (
     RussianAddress,
 )
 from contracts.xmlbind.binding import MappingError
+from contracts.zags import DeathRecordsProcessedV1, DeathRecordsV1
 from hub.schemas import SchemaStore
 from hub.xmlsafe import parse
 from tests.smev3.vs_helpers import (
@@ -137,3 +138,35 @@ def test_wrong_namespaces() -> None:
         info.request_from_xml(parse(rename_namespace(xml, NS, "urn:other")))
     with pytest.raises(MappingError, match="Фамилия in namespace 'urn:other'"):
         info.request_from_xml(parse(rename_namespace(xml, TYPES_NS, "urn:other")))
+
+
+def test_on_the_bus_a_delivery_is_zags_deaths_and_the_answer_zags_deaths_processed() -> None:
+    info = installed("zags.fataloiv")
+    assert (info.bus_request, info.bus_response) == (DeathRecordsV1, DeathRecordsProcessedV1)
+    request = samples.delivery()
+    deceased = request.records[0].registered.deceased
+    deceased.birth_date, deceased.birth_date_partial = None, PartialDate(year="1940", month=7)
+    deceased.unidentified = "1"
+    request.records[0].version = "2"
+    delivery = info.to_canonical(request)
+    assert isinstance(delivery, DeathRecordsV1)
+    assert (delivery.delivery_id, delivery.as_of, delivery.source_format,
+            delivery.answer_expected) == (request.id, date(2024, 3, 1), "112-41", True)
+    [record] = delivery.records
+    assert (record.act_number, record.act_date, record.office_code, record.version) == (
+        "170240020000123456789", date(2024, 2, 28), "R0200001", "2")
+    assert (record.surname, record.name, record.patronymic) == (
+        "Хабибуллин", "Рамиль", "Фаритович")
+    assert record.birth_date is None and record.birth_date_partial is not None
+    assert record.birth_date_partial.text() == "1940-07"
+    assert record.death_date == date(2024, 2, 26) and record.death_date_partial is None
+    assert record.identity_document is not None
+    assert (record.identity_document.kind_code,
+            record.identity_document.series_number) == ("21", "80 03 123456")
+    assert record.unidentified and not record.annulled and record.snils is None
+    answer = info.from_canonical(DeathRecordsProcessedV1(delivery_id=request.id))
+    assert answer == FatalOivResponseV1(id=request.id, code="01")
+    assert info.to_canonical(answer) == DeathRecordsProcessedV1(delivery_id=request.id)
+    assert info.from_canonical(answer) is answer  # a bound answer (an old journal row) as is
+    with pytest.raises(MappingError, match="expected a FATALOIVRequest or FATALOIVResponse"):
+        info.to_canonical(DeathRecordsProcessedV1(delivery_id="x"))

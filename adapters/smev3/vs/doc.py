@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from adapters.smev3.types import TypeCatalogue, discover
 from contracts.registry import type_of
 
@@ -21,18 +23,23 @@ BUILT_IN = "adapters.smev3.vs."
 
 
 def table(catalogue: TypeCatalogue) -> str:
-    """A Markdown table of the built-in types: key, title, role, protocol, schema, models."""
-    lines = ["| Key | Title | Role | СМЭВ | Schema (file name) | Canonical types |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    """A Markdown table of the built-in types: key, title, role, protocol, schema, the
+    message types on the bus and the bound models of the XML."""
+    lines = ["| Key | Title | Role | СМЭВ | Schema (file name) | On the bus | Bound XML |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     for key in sorted(catalogue.types):
         info = catalogue.types[key]
         if not type(info).__module__.startswith(BUILT_IN):
             continue  # a third-party type documents itself
-        models = dict.fromkeys(type_of(m).key for m in (info.request_model, info.response_model)
-                               if m is not None)
+        bus = _keys(info.bus_request, info.bus_response)
+        bound = _keys(info.request_model, info.response_model)
         lines.append(f"| `{key}` | {info.title} | {info.role} | {info.protocol} | "
-                     f"`{info.request_schema}` | {', '.join(f'`{m}`' for m in models)} |")
+                     f"`{info.request_schema}` | {bus} | {bound if bound != bus else 'same'} |")
     return "\n".join(lines)
+
+
+def _keys(*models: type[BaseModel] | None) -> str:
+    return ", ".join(f"`{type_of(m).key}`" for m in models if m is not None)
 
 
 def rewrite(document: str, catalogue: TypeCatalogue) -> str:
