@@ -93,13 +93,15 @@ def personal_names(message_type: MessageType | None) -> PersonalNames:
 
 def of_document(types: Iterable[MessageType], root: etree._Element) -> PersonalNames:
     """The names declared personal by every registered type whose model is bound to the
-    document's root element (an exchange file carried as an attachment of another message:
-    an OPLIST in ``files.received`` is masked as ``erz.oplist`` declares)."""
+    document's root element (an exchange file carried as an attachment of another message
+    is masked as the type bound to its root element declares) or to an element within it
+    (a SOAP envelope kept as the raw bytes of a message whose type is not bound to XML)."""
+    tags = {node.tag for node in root.iter() if isinstance(node.tag, str)}
     found = NONE
     for mt in types:
         model = mt.model
         if (issubclass(model, XmlModel) and model.xml_root
-                and qname(model.xml_namespace, model.xml_root) == root.tag):
+                and qname(model.xml_namespace, model.xml_root) in tags):
             found = found | personal_names(mt)
     return found
 

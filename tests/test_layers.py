@@ -23,11 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("contracts", "storage", "hub", "admin", "adapters", "handlers")
 LINT = Path(sys.executable).with_name("lint-imports")
 
-KNOWN = {
-    "handlers.erz.** -> adapters.smev3.vs.**",
-}
-"""The imports issue 10 is removing (the register's ЗАГС models)."""
-
 BREACHES = {
     "hub/_breach.py": ("import admin.app\n", "hub._breach -> admin.app"),
     "hub/_breach_adapter.py": ("import adapters.probe.service\n",
@@ -100,12 +95,8 @@ def test_the_layers_are_the_architecture() -> None:
     assert "contracts.erz" in contracts["no-domain"]["forbidden_modules"]
 
 
-def test_only_the_imports_issue_10_removes_are_ignored() -> None:
+def test_no_import_is_excused() -> None:
+    """The layers hold without exceptions: no contract ignores an import."""
     ignored = [line for c in config()["contracts"]  # type: ignore[attr-defined]
                for line in c.get("ignore_imports", [])]
-    assert set(ignored) <= KNOWN, f"ignored beyond issue 10: {set(ignored) - KNOWN}"
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    for line in ignored:
-        comment = re.search(r"#([^\n]*)\n\s*" + re.escape(f'"{line}"'), text)
-        assert comment, f"{line} is not commented"
-        assert re.fullmatch(r" issue 10: .+, to be removed", comment.group(1)), comment.group(1)
+    assert ignored == [], f"imports excused from the layers: {ignored}"

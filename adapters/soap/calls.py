@@ -29,8 +29,8 @@ from contracts.erz.failures import Failure
 from contracts.erz.port import Criteria, RegisterReader
 from contracts.erz.register import Change, PersonState
 from contracts.erz_commands import MO_OPERATIONS, SMO_OPERATIONS, OperationSubmittedV1
+from contracts.oms import mask_policy
 from hub.context import Context, Inbound
-from hub.masking import mask_policy
 from storage.models import audit_log
 
 log = logging.getLogger("omshub.soap")

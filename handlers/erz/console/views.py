@@ -18,11 +18,12 @@ from sqlalchemy.engine import Connection
 
 from admin.privacy import Privacy
 from contracts.erz.register import Change, PersonState
+from contracts.oms import mask_policy, mask_snils
 from handlers.erz import models as m
 from handlers.erz import queries
 from handlers.erz.console.protocols import file_name
 from handlers.erz.errors import ErzError
-from hub.masking import mask_all, mask_date, mask_name, mask_policy, mask_snils
+from hub.masking import mask_all, mask_date, mask_name
 
 PAGE_SIZE = 50
 WHOLE_ONLY = ("Без допуска к персональным данным поиск — только по идентификатору целиком: "
