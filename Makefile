@@ -6,7 +6,8 @@ PORT   ?= 8080
 
 .PHONY: up test install lint bench clean
 
-$(BIN)/omshub: pyproject.toml tests/sample_plugin/pyproject.toml
+$(BIN)/omshub: pyproject.toml tests/sample_plugin/pyproject.toml \
+              $(wildcard tests/sample_plugin/omshub_sample/*.py)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -e '.[test]'
 	# The sample third-party plug-in installs like any other: from its own pyproject.

@@ -3,7 +3,7 @@
 An extension is a callable registered under the entry point group ``omshub.console``::
 
     [project.entry-points."omshub.console"]
-    smev3 = "adapters.smev3.console:extension"
+    smev3 = "adapters.smev3.console.pages:extension"
 
 It is called once per console with a :class:`ConsoleContext` and returns a
 :class:`ConsoleExtension`: Starlette routes (pages, and JSON routes under ``/api/...``),

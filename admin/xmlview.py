@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from hub import xmlsafe
+from contracts import xmlsafe
 
 # Bytes shown at most; a registry file of hundreds of megabytes is downloaded, not shown.
 DISPLAY_LIMIT = 2 * 1024 * 1024

@@ -8,7 +8,7 @@ the end) gets ``--persons`` synthetic persons through the generator's COPY loade
 - *OPLIST*, ``--rounds`` times (the median printed, and each round): an insurer's OPLIST
   of ``--operations`` records (60 % new persons with a first policy, 40 % surname changes
   of its own insured; a new file each round) written to bytes and handed to
-  :func:`handlers.erz.smo_exchange.on_oplist` as the handler gets it — read and checked
+  :func:`handlers.erz.smo.exchange.on_oplist` as the handler gets it — read and checked
   against OPLIST.xsd, ФЛК, decided, written, FLK_P and REPLIST written and validated — in
   one transaction, committed, as the handler's runner commits one file; no broker. Before
   each round the database is settled (VACUUM ANALYZE, CHECKPOINT; untimed), so that no
@@ -16,8 +16,8 @@ the end) gets ``--persons`` synthetic persons through the generator's COPY loade
   each round: as many plain INSERTs of one row each (``executemany``) into a table shaped
   like ``erz_changes``, in one transaction.
 - *search*: ``--lookups`` random persons each by ЕНП, by СНИЛС and by names + birth date
-  (``handlers.erz.queries``), p50/p99; baseline: a primary-key lookup of ``erz_persons``.
-- *slice*: the PRK files of the 50,000-person clinic (``handlers.erz.slices.clinic_slice``);
+  (``handlers.erz.register.queries``), p50/p99; baseline: a primary-key lookup of ``erz_persons``.
+- *slice*: the PRK files of the 50,000-person clinic (``handlers.erz.slices.monthly.clinic_slice``);
   baseline: one plain SELECT of those persons' attachment and personal-data rows.
 - *memory*: tracemalloc's peak while the slice is built (a second build), and the process's
   RSS high-water mark.
@@ -54,13 +54,16 @@ from contracts.erz.names import Party, build_name  # noqa: E402
 from contracts.erz.register import Source  # noqa: E402
 from contracts.files import FileReceivedV1  # noqa: E402
 from handlers.erz import models as m  # noqa: E402
-from handlers.erz import queries, slices, smo_exchange, synth  # noqa: E402
-from handlers.erz.bulk import load_persons  # noqa: E402
-from handlers.erz.commands import dictionaries  # noqa: E402
-from handlers.erz.synth_lists import operation_record  # noqa: E402
+from handlers.erz.register import queries  # noqa: E402
+from handlers.erz.register.bulk import load_persons  # noqa: E402
+from handlers.erz.register.commands import dictionaries  # noqa: E402
+from handlers.erz.slices import monthly as slices  # noqa: E402
+from handlers.erz.smo import exchange as smo_exchange  # noqa: E402
+from handlers.erz.synth import population as synth  # noqa: E402
+from handlers.erz.synth.lists import operation_record  # noqa: E402
 from hub.component import Message  # noqa: E402
 from hub.outbox import envelope_for  # noqa: E402
-from hub.runner import Tx  # noqa: E402
+from hub.tx import Tx  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.journal import store_blob  # noqa: E402
 from storage.models import metadata as hub_metadata  # noqa: E402

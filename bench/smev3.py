@@ -57,7 +57,7 @@ from adapters.smev3.crypto import (  # noqa: E402
     load_private_key,
 )
 from adapters.smev3.transform import digest_input  # noqa: E402
-from hub import xmlsafe  # noqa: E402
+from contracts import xmlsafe  # noqa: E402
 
 T13 = "urn://x-artefacts-smev-gov-ru/services/message-exchange/types/1.3"
 BASIC13 = "urn://x-artefacts-smev-gov-ru/services/message-exchange/types/basic/1.3"
@@ -188,7 +188,7 @@ def envelope_part(schemas: Path, records: int, seconds: float, rounds: int) -> N
         print(f"\nenvelope part skipped: the СМЭВ 3 schemas are not at {schemas}")
         return
     from adapters.smev3 import protocol
-    from hub.schemas import SchemaStore
+    from contracts.schemas import SchemaStore
 
     validator = protocol.EnvelopeValidator(SchemaStore(schemas),
                                            repairs=[protocol.repair_rnip_1_2])

@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from adapters.smev3 import protocol as p  # noqa: E402
-from hub import xmlsafe  # noqa: E402
-from hub.schemas import SchemaStore  # noqa: E402
+from contracts import xmlsafe  # noqa: E402
+from contracts.schemas import SchemaStore  # noqa: E402
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 

@@ -12,7 +12,7 @@ every file it includes or imports, served by :class:`LocalResolver` from local f
 so the operator's copy is used as published and never edited.
 
 It lives in contracts/ because the message types validate against the official schemas;
-``hub.schemas`` re-exports it.
+every layer above uses it from here.
 """
 
 from __future__ import annotations

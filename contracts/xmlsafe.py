@@ -2,7 +2,7 @@
 
 No entity resolution (no XXE, no billion laughs), no DTD loading, no network access, no
 huge trees. Every adapter parses external XML through :func:`parse`. It lives in contracts/
-because the message types that map external XML use it too; ``hub.xmlsafe`` re-exports it.
+because the message types that map external XML use it too.
 """
 
 from __future__ import annotations

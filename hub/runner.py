@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Connection
 
-from contracts.envelope import AttachmentRef, Envelope, utcnow
+from contracts.envelope import Envelope, utcnow
 from contracts.hub import JobRunV1
 from contracts.registry import MessageType, type_of
 from hub import headers as H
@@ -40,69 +40,17 @@ from hub.component import Component, Message, PermanentError
 from hub.context import Context
 from hub.dead_letters import BROKER_DEATH_HEADERS
 from hub.metrics import HANDLE_SECONDS, MESSAGES
-from hub.outbox import envelope_for, stage
+from hub.outbox import stage
 from hub.resilience import Steadfast
 from hub.tracing import current_correlation, current_message
-from storage.bulk import insert_new, insert_rows
+from hub.tx import Tx, handler_methods, write_deferred
+from storage.bulk import insert_new
 from storage.journal import JournalBatch
 from storage.models import dead_letters, inbox, schedules
 
 log = logging.getLogger(__name__)
 
 JOB_RUN = type_of(JobRunV1).key
-
-
-class Tx:
-    """What a handler method works with: the transaction and a way to send messages."""
-
-    def __init__(self, conn: Connection, cause: Envelope, component: str,
-                 deferred: dict[sa.Table, list[dict[str, Any]]] | None = None) -> None:
-        self.conn = conn
-        self.cause = cause
-        self.component = component
-        self.sent: list[Envelope] = []
-        self._deferred = deferred
-
-    def insert(self, table: sa.Table, **row: Any) -> None:
-        """Insert a row as part of this message's effect, written with the batch's rows.
-
-        Rows are written in bulk at the end of the batch, in the same transaction (so a
-        handler must not expect to read them back before then; use ``conn`` for that).
-        Every call for one table must give the same columns.
-        """
-        if self._deferred is None:
-            self.conn.execute(table.insert(), row)
-        else:
-            self._deferred.setdefault(table, []).append(row)
-
-    def send(
-        self,
-        model: BaseModel,
-        *,
-        destination: str | None = None,
-        attachments: Sequence[AttachmentRef] = (),
-        headers: dict[str, str] | None = None,
-    ) -> Envelope:
-        """Send a message caused by the one being handled; it leaves when the batch commits."""
-        env = envelope_for(model, source=self.component, cause=self.cause,
-                           destination=destination, attachments=attachments, headers=headers)
-        self.sent.append(env)
-        return env
-
-
-def handler_methods(component: Component) -> dict[str, tuple[Callable[..., Any], MessageType]]:
-    """The component's bound ``@handles`` methods by the routing key of each type."""
-    methods: dict[str, tuple[Callable[..., Any], MessageType]] = {}
-    for sub in component.subscriptions():
-        for mt in sub.types:
-            methods[mt.key] = (getattr(component, sub.method), mt)
-    return methods
-
-
-def write_deferred(conn: Connection, deferred: dict[sa.Table, list[dict[str, Any]]]) -> None:
-    """Write the rows handlers gave :meth:`Tx.insert`, in bulk, one statement per table."""
-    for table, rows in deferred.items():
-        insert_rows(conn, table, rows)
 
 
 @dataclass

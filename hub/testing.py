@@ -37,10 +37,10 @@ from hub.bus.testing import wait_until
 from hub.component import Component, Message
 from hub.context import Attachment, Context, Inbound
 from hub.plugins import Plugins, discover
-from hub.runner import Tx, handler_methods, write_deferred
 from hub.runtime import HubProcess
 from hub.settings import Settings
 from hub.tracing import current_correlation, current_message
+from hub.tx import Tx, handler_methods, write_deferred
 from storage.db import Database
 from storage.journal import JournalBatch, store_blob
 from storage.migrate import upgrade

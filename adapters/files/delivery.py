@@ -16,7 +16,7 @@ from adapters.files.transport import TransportError
 from contracts.envelope import Envelope, utcnow
 from contracts.files import SIGNATURE_SUFFIX, FileDeliveredV1, FileSendV1, file_attachment
 from hub.component import PermanentError
-from hub.runner import Tx
+from hub.tx import Tx
 from storage.journal import JournalBatch, load_blob
 
 

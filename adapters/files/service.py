@@ -26,7 +26,7 @@ from adapters.files.transport import TransportError, transport_for
 from contracts.files import FileSendV1
 from hub.component import Adapter, Message, PermanentError, handles, job
 from hub.context import Context
-from hub.runner import Tx
+from hub.tx import Tx
 
 PLUGIN = "files"
 

@@ -30,7 +30,7 @@ from adapters.smev3.crypto import (
 )
 from adapters.smev3.scaffold import add_new_type_command
 from adapters.smev3.send import add_send_command
-from hub import xmlsafe
+from contracts import xmlsafe
 
 
 class UsageError(Exception):

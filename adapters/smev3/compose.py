@@ -21,8 +21,8 @@ from lxml import etree
 from pydantic import BaseModel, ValidationError
 
 from adapters.smev3.types import InformationType
-from hub.schemas import SchemaNotFound, SchemaStore
-from hub.xmlsafe import parse
+from contracts.schemas import SchemaNotFound, SchemaStore
+from contracts.xmlsafe import parse
 
 Stage = Literal["json", "model", "mapping", "schema"]
 MAX_DEPTH = 12

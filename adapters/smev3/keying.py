@@ -18,7 +18,7 @@ from adapters.smev3.crypto import get_provider
 from adapters.smev3.crypto.keys import load_certificate, load_private_key
 from adapters.smev3.protocol import http
 from adapters.smev3.settings import Smev3Settings
-from hub.xmlsafe import UnsafeXml, parse
+from contracts.xmlsafe import UnsafeXml, parse
 
 ElementSigner = Callable[[etree._Element], etree._Element]
 

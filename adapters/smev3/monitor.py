@@ -31,11 +31,11 @@ from admin.schedules import get_schedule
 from admin.times import as_utc, parse_when
 from admin.xmlview import DISPLAY_LIMIT, decode_text
 from contracts.registry import MessageType, type_of
+from contracts.schemas import SchemaNotFound, SchemaStore
+from contracts.xmlsafe import UnsafeXml, parse
 from hub.masking import mask_all, mask_payload
 from hub.scheduler import schedule_name
-from hub.schemas import SchemaNotFound, SchemaStore
 from hub.xmlmask import NONE, PersonalNames, mask_tree, personal_names
-from hub.xmlsafe import UnsafeXml, parse
 from storage.db import Database
 from storage.models import journal_messages
 

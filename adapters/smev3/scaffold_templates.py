@@ -148,8 +148,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from hub.schemas import SchemaStore
-from hub.xmlsafe import parse
+from contracts.schemas import SchemaStore
+from contracts.xmlsafe import parse
 from {{package}}.mapping import {{camel}}
 
 

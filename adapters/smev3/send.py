@@ -18,10 +18,10 @@ from typing import Any
 from adapters.smev3.compose import Refused, check, parse_payload
 from adapters.smev3.service import catalogue
 from contracts.registry import type_of
+from contracts.schemas import SchemaStore
 from hub.handoff import NotMigrated, open_database
 from hub.operations import Operations
 from hub.outbox import envelope_for, stage
-from hub.schemas import SchemaStore
 from hub.settings import load_settings
 from storage.journal import JournalBatch
 

@@ -37,7 +37,7 @@ from contracts.registry import MessageType, type_of
 from contracts.xmlbind.binding import MappingError
 from hub.component import Adapter, Message, PermanentError, Subscription, job
 from hub.context import Attachment, Context, Inbound
-from hub.runner import Tx
+from hub.tx import Tx
 from storage.journal import JournalBatch, load_blob, store_blob
 from storage.models import journal_messages
 

@@ -29,10 +29,10 @@ from adapters.smev3.attachments import (
 from adapters.smev3.client import Received, Sent, SmevError
 from adapters.smev3.settings import Smev3Settings
 from adapters.smev3.types import InformationType
+from contracts.xmlsafe import UnsafeXml
 from hub import tracing
 from hub.context import Attachment
 from hub.settings import Settings
-from hub.xmlsafe import UnsafeXml
 
 log = logging.getLogger(__name__)
 

@@ -43,7 +43,7 @@ import re
 
 from lxml import etree
 
-from hub import xmlsafe
+from contracts import xmlsafe
 
 ALGORITHM = "urn://smev-gov-ru/xmldsig/transform"
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"

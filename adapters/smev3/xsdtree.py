@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from hub.xmlsafe import parser
+from contracts.xmlsafe import parser
 
 XS = "http://www.w3.org/2001/XMLSchema"
 _DEFS = ("element", "complexType", "simpleType", "group", "attributeGroup")

@@ -31,7 +31,7 @@ from hub.component import Adapter, Message, handles
 from hub.context import Context
 from hub.ports import PortUnavailable, port
 from hub.proxies import TrustedProxies
-from hub.runner import Tx
+from hub.tx import Tx
 
 log = logging.getLogger("omshub.soap")
 

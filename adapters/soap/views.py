@@ -38,7 +38,7 @@ class SafeSoap11(Soap11):  # type: ignore[misc]
 
     spyne's parser already neither loads DTDs nor resolves entities nor goes to the
     network; we pin those settings explicitly and refuse a DOCTYPE outright, as
-    hub/xmlsafe.py does for every other channel.
+    contracts/xmlsafe.py does for every other channel.
     """
 
     def __init__(self, **kw: Any) -> None:

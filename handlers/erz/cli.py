@@ -13,8 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from contracts.erz.register import Source
-from handlers.erz import models, synth
-from handlers.erz.bulk import load_persons
+from handlers.erz import models
+from handlers.erz.register.bulk import load_persons
+from handlers.erz.synth import population as synth
 
 
 def cmd_generate(args: argparse.Namespace) -> int:

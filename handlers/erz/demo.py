@@ -1,7 +1,7 @@
 """A small region for the embedded hub's first start (``omshub.demo`` entry point).
 
 ``omshub up`` on an empty SQLite database calls :func:`load_region` once: two thousand
-synthetic persons of one region (:mod:`handlers.erz.synth`, a fixed seed, so every
+synthetic persons of one region (:mod:`handlers.erz.synth.population`, a fixed seed, so every
 newcomer sees the same people) are loaded, so the console's register screens have
 something to search on day one. A register that already holds anyone is left alone.
 """
@@ -12,8 +12,9 @@ import sqlalchemy as sa
 
 from contracts.envelope import utcnow
 from contracts.erz.register import Source
-from handlers.erz import models, synth
-from handlers.erz.bulk import load_persons
+from handlers.erz import models
+from handlers.erz.register.bulk import load_persons
+from handlers.erz.synth import population as synth
 from hub.settings import Settings
 from storage.db import Database
 

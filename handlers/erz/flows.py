@@ -11,9 +11,10 @@ from pathlib import Path
 
 from contracts.erz.register import Change
 from contracts.files import FileReceivedV1
-from handlers.erz import mo_exchange, smo_exchange
+from handlers.erz.mo import exchange as mo_exchange
+from handlers.erz.smo import exchange as smo_exchange
 from hub.component import Message
-from hub.runner import Tx
+from hub.tx import Tx
 
 FileFlow = Callable[[Message[FileReceivedV1], Tx, Path | None], list[Change]]
 """A flow: the message, the transaction, the operator's schema directory → changes made."""

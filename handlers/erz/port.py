@@ -2,9 +2,9 @@
 
 Provided under the entry point group ``omshub.ports`` as ``erz.register`` and built by the
 hub's loader when a channel asks for it (the SOAP services, at their setup): each read is
-one read-only transaction of the hub database through :mod:`handlers.erz.queries`; the ФЛК
-of a submitted operation is :mod:`handlers.erz.checks` against the operator's dictionaries,
-loaded as the handler loads them (:func:`handlers.erz.commands.dictionaries`).
+one read-only transaction of the hub database through :mod:`handlers.erz.register.queries`; the ФЛК
+of a submitted operation is :mod:`handlers.erz.register.checks` against the operator's dictionaries,
+loaded as the handler loads them (:func:`handlers.erz.register.commands.dictionaries`).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from contracts.erz.failures import Failure
 from contracts.erz.port import Criteria
 from contracts.erz.register import Change, PersonState
 from contracts.erz_commands import OperationSubmittedV1
-from handlers.erz import checks, queries
-from handlers.erz.commands import dictionaries
-from handlers.erz.dictionaries import Dictionaries
-from handlers.erz.errors import ErzError
+from handlers.erz.register import checks, queries
+from handlers.erz.register.commands import dictionaries
+from handlers.erz.register.dictionaries import Dictionaries
+from handlers.erz.register.errors import ErzError
 from hub.context import Context
 from storage.db import Database
 

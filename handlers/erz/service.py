@@ -1,6 +1,6 @@
 """The ERZ handler: owns the register's tables; the file and SOAP flows come later.
 
-Other components change the register through :class:`handlers.erz.register.Register`
+Other components change the register through :class:`handlers.erz.register.core.Register`
 inside their own transaction and publish :func:`changed_events` of it, so that deltas
 (ERZ-2) follow every change whichever channel made it.
 """
@@ -20,14 +20,20 @@ from contracts.erz.register import Change, Source
 from contracts.erz_commands import OperationSubmittedV1
 from contracts.erz_register import BufferDecidedV1, PersonChangedV1
 from contracts.files import FileReceivedV1
+from contracts.schemas import SchemaStore
 from contracts.zags import DeathRecordsProcessedV1, DeathRecordsV1
-from handlers.erz import adulthood, commands, deltas, flows, slices, smo_lists, zags
+from handlers.erz import flows
+from handlers.erz.mo import adulthood
 from handlers.erz.models import metadata, persons
-from handlers.erz.register import Register
+from handlers.erz.register import commands
+from handlers.erz.register.core import Register
+from handlers.erz.slices import deltas
+from handlers.erz.slices import monthly as slices
+from handlers.erz.smo import lists as smo_lists
+from handlers.erz.zags import deaths as zags
 from hub.component import Handler, Message, handles, job
 from hub.context import Inbound
-from hub.runner import Tx
-from hub.schemas import SchemaStore
+from hub.tx import Tx
 
 
 def changed_events(changes: list[Change]) -> list[PersonChangedV1]:

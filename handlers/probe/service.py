@@ -10,7 +10,7 @@ from contracts.envelope import utcnow
 from contracts.probe import ProbeV1
 from handlers.probe.models import metadata, probe_receipts
 from hub.component import Handler, Message, handles
-from hub.runner import Tx
+from hub.tx import Tx
 
 
 class ProbeHandler(Handler):

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from contracts import message_type
 from contracts.probe import ProbeV1
 from hub.component import Handler, Message, handles
-from hub.runner import Tx
+from hub.tx import Tx
 
 metadata = sa.MetaData()
 seen = sa.Table(

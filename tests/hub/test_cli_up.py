@@ -15,7 +15,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 from handlers.erz.demo import DEMO_PERSONS, DEMO_SEED
-from handlers.erz.synth import person
+from handlers.erz.synth.population import person
 from tests.conftest import free_port
 
 

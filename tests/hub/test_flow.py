@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from omshub_sample.messages import GreetingV1
-from omshub_sample.service import FAULT_FILE_ENV, greetings
+from omshub_sample.models import greetings
+from omshub_sample.service import FAULT_FILE_ENV
 
 from contracts.envelope import Envelope, utcnow
 from contracts.probe import ProbeV1

@@ -19,8 +19,8 @@ from contracts.probe import ProbeV1
 from hub.component import Handler, Message, handles
 from hub.context import Attachment
 from hub.outbox import envelope_for
-from hub.runner import Tx
 from hub.testing import NotHandled, worker
+from hub.tx import Tx
 from storage.db import Database
 from storage.journal import load_blob
 from storage.migrate import applied
@@ -164,7 +164,8 @@ def test_without_a_bus_the_context_refuses_to_publish(db: Database) -> None:
 
 def test_migrate_builds_a_plugins_tables_from_its_own_branch(db: Database) -> None:
     from omshub_sample.messages import GreetingV1
-    from omshub_sample.service import Greeter, greetings
+    from omshub_sample.models import greetings
+    from omshub_sample.service import Greeter
 
     w = worker(Greeter, db, migrate=True)  # the sample plug-in's Alembic branch, not create_all
     with db.read() as conn:

@@ -39,17 +39,18 @@ from contracts.erz.register import Contact, Reason, Source
 from contracts.erz_register import BufferDecidedV1
 from contracts.hub import JobRunV1
 from contracts.probe import ProbeV1
-from handlers.erz.register import Register
-from handlers.erz.synth import SynthPerson
+from handlers.erz.register.core import Register
+from handlers.erz.synth.population import SynthPerson
 from hub.testing import TestHub, running_hub, wait_for
 from storage.models import journal_messages
+from tests.adapters.soap.conftest import ANNA, PASSWORDS, SEMYON, organisations, populate
 from tests.conftest import SHARED, Footprint, free_port, unavailable
-from tests.erz_exchange.builders import bad_snils, load, oplist, people, record
-from tests.erz_mo.conftest import SAMPLE, att_file
-from tests.soap.conftest import ANNA, PASSWORDS, SEMYON, organisations, populate
+from tests.handlers.erz.mo.conftest import SAMPLE, att_file
+from tests.handlers.erz.smo.builders import bad_snils, load, oplist, people, record
 
 SMO_A, SMO_B, MO_A, MO_B = "76001", "76002", "760101", "760102"
-"""The insurers and the clinic of tests/soap (Anna, Pavel, Semyon) that also exchange files."""
+"""The insurers and the clinic of tests/adapters/soap (Anna, Pavel, Semyon) that also exchange
+files."""
 SAMPLES = SHARED / "fixtures" / "ferzl" / "attachment-vologda-samples"
 LISTS = SHARED / "fixtures" / "ferzl" / "rs-erz-smo-exchange"
 PUBLIC = ("FATM352530T35351_251028.xml", "PRKS35003M352530_24111.xml")

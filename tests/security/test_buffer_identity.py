@@ -19,14 +19,17 @@ from adapters.smev3.vs.zags_fatal.mapping import canonical
 from adapters.smev3.vs.zags_fatal.samples import delivery
 from contracts.erz.register import Document, PersonData, Source
 from contracts.erz_register import BufferDecidedV1
-from handlers.erz import buffer, identity, queries, zags
+from handlers.erz.buffer import identity
+from handlers.erz.buffer import store as buffer
 from handlers.erz.console.decisions import APPROVE
+from handlers.erz.register import queries
 from handlers.erz.service import ErzHandler
+from handlers.erz.zags import deaths as zags
 from hub.testing import worker
 from storage.db import Database
 from storage.models import audit_log
-from tests.erz_console.conftest import Login, app, basic, bus, db, login, token
-from tests.erz_zags.conftest import insured
+from tests.handlers.erz.console.conftest import Login, app, basic, bus, db, login, token
+from tests.handlers.erz.zags.conftest import insured
 
 __all__ = ["app", "bus", "db", "login"]
 

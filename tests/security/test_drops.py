@@ -22,17 +22,17 @@ from adapters.files.models import files_seen
 from hub.settings import Settings
 from hub.testing import TestHub, running_hub, wait_for
 from storage.models import journal_messages
-from tests.conftest import Footprint, free_port
-from tests.files.conftest import (  # noqa: F401 - sshd is a fixture
+from tests.adapters.files.conftest import (  # noqa: F401 - sshd is a fixture
     FileReceiver,
     SshServer,
     files_received,
     poll_now,
     sshd,
 )
-from tests.files.test_folder import COMPONENTS, XML, drop
-from tests.files.test_vipnet import COMPONENTS as VIPNET_COMPONENTS
-from tests.files.test_vipnet import FakeVipnet, vipnet_settings
+from tests.adapters.files.test_folder import COMPONENTS, XML, drop
+from tests.adapters.files.test_vipnet import COMPONENTS as VIPNET_COMPONENTS
+from tests.adapters.files.test_vipnet import FakeVipnet, vipnet_settings
+from tests.conftest import Footprint, free_port
 
 LONG = "a" * 246 + ".txt"  # 250 bytes, matches no mask: refused, its note must fit
 LONG_AGAIN = "b" * 246 + ".txt"  # 250 bytes, and an earlier refusal of that name in errors

@@ -20,11 +20,11 @@ from contracts.erz import common as c
 from contracts.erz.files import write_file
 from contracts.files import FileReceivedV1
 from handlers.erz.service import ErzHandler
-from handlers.erz.synth import person
+from handlers.erz.synth.population import person
 from hub.context import Attachment
 from hub.testing import worker
-from tests.erz_console.conftest import SMO, Login, Region, app, bus, db, login, region
-from tests.erz_exchange.builders import oplist, record
+from tests.handlers.erz.console.conftest import SMO, Login, Region, app, bus, db, login, region
+from tests.handlers.erz.smo.builders import oplist, record
 
 __all__ = ["app", "bus", "db", "login", "region"]  # the register console's fixtures
 

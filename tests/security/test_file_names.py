@@ -20,9 +20,9 @@ from hub.logs import JsonFormatter, TextFormatter
 from hub.masking import FileName, mask_file_name
 from hub.testing import running_hub, wait_for
 from storage.models import journal_messages
+from tests.adapters.files.conftest import poll_now
+from tests.adapters.files.test_folder import COMPONENTS, refusals, settings
 from tests.conftest import Footprint
-from tests.files.conftest import poll_now
-from tests.files.test_folder import COMPONENTS, refusals, settings
 
 NAME = "Заявление Петров Пётр Ильич 12.04.1980 СНИЛС 123-456-789 01.pdf"
 REFUSED = "Петров Пётр Ильич 12.04.1980 паспорт.doc"

@@ -41,7 +41,7 @@ from contracts.files import FileReceivedV1
 from contracts.registry import type_of
 from contracts.xmlbind.binding import XmlModel
 from contracts.zags import DeathRecordsProcessedV1, DeathRecordsV1
-from handlers.erz import zags
+from handlers.erz.zags import deaths as zags
 from hub.bus import Bus
 from hub.context import Attachment, Context, Inbound
 from hub.masking import personal_paths
@@ -52,8 +52,8 @@ from hub.settings import Settings
 from storage.db import Database
 from storage.models import journal_messages
 from tests.admin.conftest import SECRET, console_logins
-from tests.erz_console.conftest import bus, db
-from tests.erz_zags.conftest import insured
+from tests.handlers.erz.console.conftest import bus, db
+from tests.handlers.erz.zags.conftest import insured
 
 __all__ = ["bus", "db"]
 

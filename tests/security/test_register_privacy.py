@@ -10,7 +10,7 @@ an account with the personal-data permission searches by name and birth date as 
 from __future__ import annotations
 
 from admin.viewaudit import PERSON_SEARCH, PERSON_VIEW
-from tests.erz_console.conftest import Login, Region, app, bus, db, login, region
+from tests.handlers.erz.console.conftest import Login, Region, app, bus, db, login, region
 
 __all__ = ["app", "bus", "db", "login", "region"]
 

@@ -35,8 +35,8 @@ import sqlalchemy as sa
 from contracts.envelope import utcnow
 from hub.testing import wait_for
 from storage.models import audit_log
+from tests.adapters.soap.conftest import ANNA, PASSWORDS, PAVEL, Services, serving
 from tests.conftest import Footprint
-from tests.soap.conftest import ANNA, PASSWORDS, PAVEL, Services, serving
 
 EMBEDDED = pytest.mark.parametrize("footprint", ["embedded"], indirect=True)
 ATTACKER = "127.0.0.2"  # loopback, but another address than the honest clients' 127.0.0.1

@@ -14,20 +14,22 @@ import pytest
 import sqlalchemy as sa
 
 from adapters.smev3.service import catalogue
-from adapters.smev3.simulator import SimulatedSmev, SimulatorServer
-from adapters.smev3.simulator_state import SimulatorState
+from adapters.smev3.simulator.service import SimulatedSmev, SimulatorServer
+from adapters.smev3.simulator.state import SimulatorState
 from adapters.smev3.vs.zags_fataloiv.messages import FatalOivRequestV1
 from contracts.erz.register import Source
-from handlers.erz import buffer, queries, zags
+from contracts.schemas import SchemaStore
 from handlers.erz import models as m
-from hub.schemas import SchemaStore
+from handlers.erz.buffer import store as buffer
+from handlers.erz.register import queries
+from handlers.erz.zags import deaths as zags
 from hub.testing import running_hub, wait_for
 from storage.db import Database
+from tests.adapters.smev3.conftest import SMEV3_FIXTURES
+from tests.adapters.smev3.test_exchange import _poll_now
 from tests.conftest import Footprint
-from tests.erz_zags.conftest import CLINIC, INSURER, db, deaths, insured, record
-from tests.erz_zags.test_through_the_hub import COMPONENTS, _files
-from tests.smev3.conftest import SMEV3_FIXTURES
-from tests.smev3.test_exchange import _poll_now
+from tests.handlers.erz.zags.conftest import CLINIC, INSURER, db, deaths, insured, record
+from tests.handlers.erz.zags.test_through_the_hub import COMPONENTS, _files
 
 __all__ = ["db"]
 
@@ -131,7 +133,8 @@ def state_path(tmp_path: Path) -> Path:
 
 
 def _simulator(state: Path) -> SimulatorServer:
-    """The simulated СМЭВ, unsigned (as tests/smev3/conftest.py's), remembering in ``state``."""
+    """The simulated СМЭВ, unsigned (as tests/adapters/smev3/conftest.py's), remembering in
+    ``state``."""
     smev = SimulatedSmev(catalogue(), schemas=SchemaStore(SMEV3_FIXTURES),
                          state=SimulatorState(state))
     server = SimulatorServer(smev, port=0)
@@ -148,7 +151,8 @@ def simulator(state_path: Path) -> Iterator[SimulatorServer]:
 
 
 def _hub(footprint: Footprint, tmp: Path, server: SimulatorServer) -> Any:
-    """The hub of tests/erz_zags/test_through_the_hub.py, unsigned (no GOST engine needed)."""
+    """The hub of tests/handlers/erz/zags/test_through_the_hub.py, unsigned (no GOST engine
+    needed)."""
     settings = footprint.settings(tmp, schemas_dir=SMEV3_FIXTURES, plugins={
         "smev3": {"url": server.url, "types": ["zags.fataloiv"], "retry_delays": [1, 1]},
         "files": {"drops": [{

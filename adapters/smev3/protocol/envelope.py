@@ -18,7 +18,7 @@ from lxml import etree
 
 from adapters.smev3.protocol.errors import ProtocolError
 from adapters.smev3.protocol.versions import SOAP_ENV, XMLDSIG, Version
-from hub.xmlsafe import parse
+from contracts.xmlsafe import parse
 
 Element: TypeAlias = etree._Element
 Signer = Callable[[etree._Element], etree._Element]
@@ -103,7 +103,7 @@ def namespace(element: Element) -> str | None:
 def open_envelope(data: bytes | Element) -> Element:
     """The single element in the Body of a SOAP 1.1 envelope (the operation, or soap:Fault).
 
-    Bytes go through the hardened parser (:class:`hub.xmlsafe.UnsafeXml` for a DTD, entities
+    Bytes go through the hardened parser (:class:`contracts.xmlsafe.UnsafeXml` for a DTD, entities
     or malformed XML); anything not shaped like a SOAP 1.1 envelope is a :class:`ProtocolError`.
     """
     root = parse(data) if isinstance(data, bytes) else data

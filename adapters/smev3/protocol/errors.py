@@ -1,6 +1,6 @@
 """Errors of the protocol layer (СМЭВ's own refusals are :mod:`adapters.smev3.protocol.faults`).
 
-Hostile or malformed bytes raise :class:`hub.xmlsafe.UnsafeXml` from the hardened parser;
+Hostile or malformed bytes raise :class:`contracts.xmlsafe.UnsafeXml` from the hardened parser;
 well-formed XML that is not what the protocol expects raises :class:`ProtocolError`. Both
 are ``ValueError``: the message is bad input, journaled with its cause, never retried.
 """

@@ -28,7 +28,7 @@ from adapters.smev3.protocol.errors import ProtocolError
 from adapters.smev3.protocol.faults import AttachmentContentMiscoordination
 from adapters.smev3.protocol.models import AttachmentContent, AttachmentHeader
 from adapters.smev3.protocol.versions import VERSIONS, XOP
-from hub.xmlsafe import parse
+from contracts.xmlsafe import parse
 
 ROOT_ID = "root.message@cxf.apache.org"
 """Content-ID of the SOAP part: the one CXF gives it (seen in real СМЭВ traffic)."""

@@ -62,7 +62,7 @@ from adapters.smev3.protocol.versions import (
     version,
     version_of_namespace,
 )
-from hub.xmlsafe import UnsafeXml
+from contracts.xmlsafe import UnsafeXml
 
 _SLOT = "CallerInformationSystemSignature"
 

@@ -64,7 +64,7 @@ from adapters.smev3.protocol.versions import (
     version,
     version_of_namespace,
 )
-from hub.xmlsafe import UnsafeXml
+from contracts.xmlsafe import UnsafeXml
 
 Reply: TypeAlias = SendResult | RequestMessage | CancelMessage | ResponseMessage | StatusMessage
 _SMEV = "SMEVSignature"

@@ -4,7 +4,7 @@ The XSDs define the content of the SOAP Body, not the envelope: the validator ch
 SOAP 1.1 frame itself (one Body, one element in it; a Fault with faultcode and faultstring)
 and validates the operation element — or each СМЭВ fault detail — against a schema compiled
 from ``smev-message-exchange-types-<v>.xsd`` and ``…-faults-<v>.xsd`` of its version, found
-by file name through :class:`hub.schemas.SchemaStore` (nothing is vendored). Imports are
+by file name through :class:`contracts.schemas.SchemaStore` (nothing is vendored). Imports are
 resolved by the validator itself: local files only, through the hardened parser.
 
 **The 1.2 copies in circulation are altered.** The only public 1.2 set (from the RNIP
@@ -39,8 +39,8 @@ from lxml import etree
 from adapters.smev3.protocol.envelope import Element, elements, local, namespace, open_envelope
 from adapters.smev3.protocol.errors import ProtocolError
 from adapters.smev3.protocol.versions import SOAP_ENV, VERSIONS, Version, version_of_namespace
-from hub.schemas import SchemaRepair, SchemaStore, resolving_parser
-from hub.xmlsafe import UnsafeXml, parse
+from contracts.schemas import SchemaRepair, SchemaStore, resolving_parser
+from contracts.xmlsafe import UnsafeXml, parse
 
 XS = "http://www.w3.org/2001/XMLSchema"
 SMEV_URN = "urn://x-artefacts-smev-gov-ru/"
@@ -81,7 +81,7 @@ class EnvelopeValidator:
     """Validates СМЭВ 3 envelopes of every version; schemas are compiled once per version.
 
     Compiling is locked; validating is not (lxml schemas keep their last error log), so give
-    each thread its own validator, as with :class:`hub.schemas.SchemaStore`.
+    each thread its own validator, as with :class:`contracts.schemas.SchemaStore`.
     """
 
     def __init__(self, store: SchemaStore, repairs: Sequence[SchemaRepair] = ()) -> None:

@@ -2,8 +2,8 @@
 
 Every namespace here is copied from the ``targetNamespace`` of the official XSDs and WSDLs
 (``smev-message-exchange-{types,basic,faults,routing,directive}-<v>.xsd`` and
-``smev-message-exchange-service-<v>.wsdl``); ``tests/smev3/test_protocol.py`` reads them back
-from the fixture copies, so a typo here fails a test rather than a conversation with СМЭВ.
+``smev-message-exchange-service-<v>.wsdl``); ``tests/adapters/smev3/test_protocol.py`` reads
+them back from the fixture copies, so a typo here fails a test rather than a conversation with СМЭВ.
 
 The three versions differ in detail, not in shape:
 

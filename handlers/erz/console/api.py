@@ -35,7 +35,8 @@ from starlette.routing import BaseRoute, Route
 from admin.apiplumbing import ApiError, endpoint, reply
 from admin.context import privacy, remote_addr
 from admin.users import Role, User
-from handlers.erz import buffer, identity
+from handlers.erz.buffer import identity
+from handlers.erz.buffer import store as buffer
 from handlers.erz.console import decisions, protocols, views
 from handlers.erz.console.pages import ErzScreens, audit_card, audit_search
 

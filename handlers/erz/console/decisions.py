@@ -1,6 +1,6 @@
 """The buffer queue in the console (ERZ-6): what waits for the fund, and the decisions.
 
-An approval applies the stored operation through :func:`handlers.erz.buffer.approve`, and
+An approval applies the stored operation through :func:`handlers.erz.buffer.store.approve`, and
 the ``erz.person.changed`` events of what it changed and one ``erz.buffer.decided`` (what
 the ERZ handler follows up: a death approved from a ЗАГС record sends the STOPLIST and the
 clinic's notice) are taken in by the console in the same transaction, together with the
@@ -22,8 +22,9 @@ from sqlalchemy.engine import Connection
 from admin.extensions import ConsoleContext
 from admin.privacy import Privacy
 from contracts.erz_register import BufferDecidedV1
-from handlers.erz import buffer, identity
 from handlers.erz import models as m
+from handlers.erz.buffer import identity
+from handlers.erz.buffer import store as buffer
 from handlers.erz.console.protocols import file_name
 from handlers.erz.console.views import ref, shown
 from handlers.erz.service import changed_events
@@ -147,8 +148,8 @@ def decide(ctx: ConsoleContext, item_id: int, approve: bool, *, user: str, note:
            mismatch_reason: str = "") -> Outcome:
     """Approve or reject one pending item on behalf of ``user`` (audited).
 
-    Raises :class:`handlers.erz.buffer.NotPending` when the item is not pending,
-    :class:`handlers.erz.identity.IdentityMismatch` (a ValueError; the refusal audited,
+    Raises :class:`handlers.erz.buffer.store.NotPending` when the item is not pending,
+    :class:`handlers.erz.buffer.identity.IdentityMismatch` (a ValueError; the refusal audited,
     nothing applied) when the record and the chosen person differ and the operator did not
     confirm it with ``confirm_mismatch`` and a ``mismatch_reason``, and ValueError when a
     rejection comes without a note or a confirmation without its reason.

@@ -14,7 +14,8 @@ from admin import viewaudit
 from admin.context import error_page, flash, privacy, remote_addr, render
 from admin.extensions import ConsoleContext
 from admin.users import User
-from handlers.erz import buffer, identity
+from handlers.erz.buffer import identity
+from handlers.erz.buffer import store as buffer
 from handlers.erz.console import decisions, export, protocols, views
 
 EXPORT = "erz-export"

@@ -18,8 +18,8 @@ from sqlalchemy.engine import Connection
 
 from admin.privacy import Privacy
 from contracts.erz.names import BadFileName, parse_name
+from contracts.xmlsafe import parse
 from handlers.erz import models as m
-from hub.xmlsafe import parse
 from storage.journal import load_blob
 from storage.models import journal_messages
 

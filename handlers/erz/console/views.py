@@ -20,9 +20,9 @@ from admin.privacy import Privacy
 from contracts.erz.register import Change, PersonState
 from contracts.oms import mask_policy, mask_snils
 from handlers.erz import models as m
-from handlers.erz import queries
 from handlers.erz.console.protocols import file_name
-from handlers.erz.errors import ErzError
+from handlers.erz.register import queries
+from handlers.erz.register.errors import ErzError
 from hub.masking import mask_all, mask_date, mask_name
 
 PAGE_SIZE = 50

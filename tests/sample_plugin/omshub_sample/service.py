@@ -13,19 +13,9 @@ from typing import ClassVar
 import sqlalchemy as sa
 
 from hub.component import Handler, Message, handles
-from hub.runner import Tx
+from hub.tx import Tx
 from omshub_sample.messages import GreetingV1
-
-metadata = sa.MetaData()
-
-greetings = sa.Table(
-    "sample_greetings",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("message_id", sa.String(64), nullable=False),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-)
+from omshub_sample.models import greetings, metadata
 
 FAULT_FILE_ENV = "OMSHUB_SAMPLE_FAULT_FILE"
 

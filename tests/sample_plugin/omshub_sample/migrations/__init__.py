@@ -11,6 +11,6 @@ import sqlalchemy as sa
 
 def metadata() -> sa.MetaData:
     """The tables these revisions build, as the models declare them."""
-    from omshub_sample.service import metadata as tables
+    from omshub_sample.models import metadata as tables
 
     return tables

@@ -1,0 +1,2 @@
+"""The СМЭВ 3 adapter's screens and API routes in the console (``omshub.console``).
+"""

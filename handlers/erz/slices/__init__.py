@@ -1,0 +1,2 @@
+"""Monthly slices and daily deltas for insurers and clinics (ERZ-2).
+"""

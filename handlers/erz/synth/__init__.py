@@ -1,0 +1,2 @@
+"""A synthetic population for the demo, tests and benchmarks.
+"""

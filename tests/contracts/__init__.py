@@ -1,0 +1,1 @@
+"""Tests of contracts/: canonical models and the XML binding."""

@@ -1,0 +1,1 @@
+"""Tests of the handlers, one folder per handler package."""

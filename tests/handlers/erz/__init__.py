@@ -1,0 +1,1 @@
+"""Tests of handlers/erz, one folder per subpackage."""
