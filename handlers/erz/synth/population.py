@@ -19,7 +19,15 @@ from datetime import date, timedelta
 
 from contracts.erz.register import Address, Attachment, Contact, Document, PersonData, Policy
 from handlers.erz.register.checks import enp_check_digit, snils_check_number
-from handlers.erz.synth.names import FEMALE, MALE, PLACES, STREETS, SURNAMES, feminine
+from handlers.erz.synth.names import (
+    FEMALE,
+    MALE,
+    PLACES,
+    STREETS,
+    SURNAMES,
+    feminine,
+    patronymic,
+)
 
 
 @dataclass(frozen=True)
@@ -89,14 +97,14 @@ def person(i: int, seed: int = 0, *, region: Region = REGION,
     """The ``i``-th person of the population of ``seed``."""
     rng = random.Random(seed * 1_000_003 + i)
     male = rng.random() < 0.46
-    father, stem = rng.choice(MALE)
+    father = rng.choice(MALE)
     surname = rng.choice(SURNAMES)
     birth = today - timedelta(days=rng.randrange(0, 90 * 365))
     age = (today - birth).days // 365
     data = PersonData(
         surname=surname if male else feminine(surname),
-        name=rng.choice(MALE)[0] if male else rng.choice(FEMALE),
-        patronymic=stem + ("ч" if male else "на"),
+        name=rng.choice(MALE) if male else rng.choice(FEMALE),
+        patronymic=patronymic(father, male),
         sex="1" if male else "2", birth_date=birth, birth_place=rng.choice(PLACES))
     salt = seed % 1000
     enp = make_enp(region.enp_prefix, _permute(i, 10**13, 7_919_393_123, salt))

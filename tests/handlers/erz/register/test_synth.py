@@ -10,7 +10,7 @@ from handlers.erz.register import queries as q
 from handlers.erz.register.bulk import load_persons
 from handlers.erz.register.dictionaries import DOC_TYPES, Dictionaries
 from handlers.erz.synth import population as synth
-from handlers.erz.synth.names import feminine
+from handlers.erz.synth.names import MALE, feminine, patronymic
 from storage.db import Database
 from tests.handlers.erz.register.conftest import Clock, register
 
@@ -50,6 +50,41 @@ def test_names_agree_with_sex() -> None:
     assert feminine("Вишневский") == "Вишневская"
     assert feminine("Толстой") == "Толстая"
     assert feminine("Шевченко") == "Шевченко"
+
+
+PATRONYMICS = {
+    "Александр": ("Александрович", "Александровна"), "Алексей": ("Алексеевич", "Алексеевна"),
+    "Андрей": ("Андреевич", "Андреевна"), "Сергей": ("Сергеевич", "Сергеевна"),
+    "Дмитрий": ("Дмитриевич", "Дмитриевна"), "Иван": ("Иванович", "Ивановна"),
+    "Михаил": ("Михайлович", "Михайловна"), "Николай": ("Николаевич", "Николаевна"),
+    "Владимир": ("Владимирович", "Владимировна"), "Евгений": ("Евгеньевич", "Евгеньевна"),
+    "Павел": ("Павлович", "Павловна"), "Юрий": ("Юрьевич", "Юрьевна"),
+    "Виктор": ("Викторович", "Викторовна"), "Олег": ("Олегович", "Олеговна"),
+    "Игорь": ("Игоревич", "Игоревна"), "Константин": ("Константинович", "Константиновна"),
+    "Максим": ("Максимович", "Максимовна"), "Артём": ("Артёмович", "Артёмовна"),
+    "Роман": ("Романович", "Романовна"), "Денис": ("Денисович", "Денисовна"),
+    "Пётр": ("Петрович", "Петровна"), "Василий": ("Васильевич", "Васильевна"),
+    "Анатолий": ("Анатольевич", "Анатольевна"), "Геннадий": ("Геннадьевич", "Геннадьевна"),
+    "Кирилл": ("Кириллович", "Кирилловна"), "Егор": ("Егорович", "Егоровна"),
+    "Григорий": ("Григорьевич", "Григорьевна"), "Фёдор": ("Фёдорович", "Фёдоровна"),
+    "Антон": ("Антонович", "Антоновна"), "Вадим": ("Вадимович", "Вадимовна"),
+    "Станислав": ("Станиславович", "Станиславовна"), "Валерий": ("Валерьевич", "Валерьевна"),
+    "Борис": ("Борисович", "Борисовна"), "Леонид": ("Леонидович", "Леонидовна"),
+    "Тимофей": ("Тимофеевич", "Тимофеевна"), "Матвей": ("Матвеевич", "Матвеевна"),
+    # not among the generator's names, but the rules must know them
+    "Илья": ("Ильич", "Ильинична"), "Никита": ("Никитич", "Никитична"),
+    "Лука": ("Лукич", "Лукинична"), "Фома": ("Фомич", "Фоминична"),
+}
+"""Every father's name of the generator, and the irregular ones: the son's, the daughter's."""
+
+
+def test_every_first_name_of_the_generator_gives_grammatical_patronymics() -> None:
+    assert set(MALE) <= set(PATRONYMICS)
+    for father, (son, daughter) in PATRONYMICS.items():
+        assert (patronymic(father, True), patronymic(father, False)) == (son, daughter)
+    given = {p.data.patronymic for p in synth.population(2000, seed=7)}
+    assert given <= {x for pair in PATRONYMICS.values() for x in pair}
+    assert "Антоновна" in given and not any(x.endswith("вина") for x in given)
 
 
 def test_the_same_seed_gives_the_same_people() -> None:
