@@ -136,8 +136,10 @@ def find(conn: Connection, c: Criteria) -> list[str]:
     return sorted(set.intersection(*found))
 
 
-def summary(state: PersonState, privacy: Privacy) -> dict[str, str]:
-    """One search result row: ЕНП, ФИО, birth date, СНИЛС, policy, insurer, clinic, status."""
+def summary(state: PersonState, privacy: Privacy,
+            born: date | None = None) -> dict[str, str]:
+    """One search result row: ЕНП, ФИО, birth date, СНИЛС, policy, insurer, clinic, status
+    (``born``: the birth date known now, for a state before the person's data begins)."""
     d, pol, att = state.data, state.policy, state.attachment
     return {
         "ref": ref(state.id, state.enp, privacy), "enp": shown(privacy, "enp", state.enp),
@@ -149,7 +151,7 @@ def summary(state: PersonState, privacy: Privacy) -> dict[str, str]:
         "snils": shown(privacy, "snils", format_snils(state.snils)),
         "policy": shown(privacy, "enp", pol.number) if pol else "",
         "smo": pol.smo if pol else "", "mo": att.mo if att else "",
-        "status": life_status(state, privacy),
+        "status": life_status(state, privacy, born),
     }
 
 
@@ -168,8 +170,19 @@ def resolve(conn: Connection, key: str) -> str | None:
     return key if queries.find_by_enp(conn, key) else None
 
 
-def life_status(state: PersonState, privacy: Privacy | None = None) -> str:
-    """Alive, or dead since the date of death (masked unless the account may see it)."""
+NO_DATA = "нет сведений на эту дату"
+UNBORN = "на эту дату ещё не родился"
+
+
+def life_status(state: PersonState, privacy: Privacy | None = None,
+                born: date | None = None) -> str:
+    """Alive, dead since the date of death (masked unless the account may see it), or
+    nothing known on the date: not yet born when ``born`` (the birth date as known now)
+    says so, else no data (the register knew nobody on that date)."""
+    if state.data is None:
+        return UNBORN if born is not None and state.on < born else NO_DATA
+    if state.on < state.data.birth_date:
+        return UNBORN
     if state.death is None:
         return "жив"
     when = state.death.death_date.isoformat()
@@ -190,7 +203,7 @@ def search(conn: Connection, c: Criteria, privacy: Privacy, on: date, *, page: i
             for e in enps[start:start + size]], len(enps)
 
 
-def card(state: PersonState, privacy: Privacy) -> dict[str, Any]:
+def card(state: PersonState, privacy: Privacy, born: date | None = None) -> dict[str, Any]:
     """Everything the register knows of a person on ``state.on``, masked."""
     d, doc, pol, att = state.data, state.document, state.policy, state.attachment
 
@@ -198,7 +211,7 @@ def card(state: PersonState, privacy: Privacy) -> dict[str, Any]:
         return shown(privacy, key, value)
 
     return {
-        **summary(state, privacy), "on": state.on.isoformat(),
+        **summary(state, privacy, born), "on": state.on.isoformat(),
         "birth_place": s("birth_place", d.birth_place if d else ""),
         "document": {"type": DOC_TYPES.get(doc.doc_type, doc.doc_type),
                      "series": s("series", doc.series), "number": s("number", doc.number),
@@ -222,9 +235,17 @@ def card(state: PersonState, privacy: Privacy) -> dict[str, Any]:
     }
 
 
-def _differences(detail: Mapping[str, Any], privacy: Privacy) -> list[dict[str, str]]:
+ENDING_OPS = frozenset({"detach", "stop_policy", "annul_policy"})
+"""Operations whose change log records the facts of what they ended (the district left,
+the policy stopped): those are old values, read ``16 → —``."""
+
+
+def _differences(detail: Mapping[str, Any], privacy: Privacy,
+                 op: str = "") -> list[dict[str, str]]:
     if "old" not in detail and "new" not in detail:  # a stop, a death: the facts recorded
-        return [{"field": k, "old": "", "new": shown(privacy, k, v)}
+        ended = op in ENDING_OPS
+        return [{"field": k, "old": shown(privacy, k, v) if ended else "",
+                 "new": "" if ended else shown(privacy, k, v)}
                 for k, v in detail.items() if v is not None]
     old, new = detail.get("old") or {}, detail.get("new") or {}
     if not isinstance(old, Mapping) or not isinstance(new, Mapping):
@@ -274,7 +295,7 @@ def change(ch: Change, privacy: Privacy,
     return {
         "id": ch.id, "at": ch.at, "effective_date": effective, "op": ch.op,
         "aspect": ch.aspect,
-        "changes": _differences(ch.detail, privacy), "component": ch.component,
+        "changes": _differences(ch.detail, privacy, ch.op), "component": ch.component,
         "user": ch.user or "", "source_file": file_name(privacy, ch.source_file),
         "source_message_id": ch.source_message_id or "", "reason": reason,
         "smo": ch.smo or "", "mo": ch.mo or "",
@@ -297,6 +318,10 @@ def person(conn: Connection, key: str, on: date, privacy: Privacy) -> dict[str, 
     if enp is None:
         return None
     try:
-        return card(queries.person_as_of(conn, enp, on), privacy)
+        state = queries.person_as_of(conn, enp, on)
     except ErzError:
         return None
+    # Before the data begins the card is empty; only an account that may see the birth
+    # date is told that the person was not born yet (for others it would give the date).
+    born = queries.birth_date(conn, enp) if state.data is None and privacy.unmasked else None
+    return card(state, privacy, born)

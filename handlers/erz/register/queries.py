@@ -81,6 +81,16 @@ def _change(row: RowMapping, enp: str) -> Change:
         smo=row["smo"], mo=row["mo"], detail=row["detail"] or {})
 
 
+def birth_date(conn: Connection, enp: str) -> date | None:
+    """The person's birth date as the register knows it now (None for nobody)."""
+    c = m.person_data.c
+    found = conn.execute(
+        sa.select(c.birth_date).join(m.persons, m.persons.c.id == c.person_id)
+        .where(m.persons.c.enp == enp, c.superseded_at.is_(None))
+        .order_by(c.valid_from.desc(), c.id.desc()).limit(1)).scalar()
+    return found
+
+
 def timeline(conn: Connection, enp: str) -> list[Change]:
     """Every change of a person in the order it was recorded, with who, why and from where."""
     pid = person_id(conn, enp)
