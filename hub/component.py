@@ -9,7 +9,7 @@ methods decorated with :func:`job` run on a schedule; the runtime wires both.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -110,6 +110,9 @@ class Component:
     """The component's own tables, created by ``omshub migrate``."""
     prefetch: ClassVar[int | None] = None
     """Deliveries per batch; None = the hub's setting."""
+    health_labels: ClassVar[Mapping[str, str]] = {}
+    """What the console calls each key :meth:`health` reports, in Russian (``{"persons":
+    "Лиц в регистре"}``); a key not named here is shown as it is."""
 
     ctx: Context
 

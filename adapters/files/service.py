@@ -13,6 +13,7 @@ and ``adapters.vipnet`` over the ViPNet mail folders.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -46,6 +47,12 @@ def failure(exc: Exception) -> str:
 
 class DropAdapter(Adapter):
     """Takes files in from drops and writes files out to them."""
+
+    health_labels: ClassVar[Mapping[str, str]] = {
+        "drops": "Папки обмена",
+        "failing": "Папки, опрос которых не удался",
+        "files": "Файлы, не убранные из входящей папки",
+    }
 
     metadata: ClassVar[sa.MetaData | None] = metadata
     prefetch: ClassVar[int | None] = 20  # files are written inside the batch transaction

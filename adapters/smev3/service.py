@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from functools import cache
 from typing import Any, ClassVar
@@ -54,6 +54,12 @@ def catalogue() -> TypeCatalogue:
 
 class Smev3Adapter(Adapter):
     """СМЭВ 3: sends what handlers ask for, takes in what other agencies send."""
+
+    health_labels: ClassVar[Mapping[str, str]] = {
+        "waiting": "Ожидают отправки в СМЭВ",
+        "types": "Виды сведений",
+        "type_errors": "Виды сведений, не загруженные",
+    }
 
     name: ClassVar[str] = PLUGIN
     metadata: ClassVar[sa.MetaData | None] = metadata

@@ -13,6 +13,7 @@ goes on.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -38,6 +39,10 @@ log = logging.getLogger("omshub.soap")
 
 class SoapAdapter(Adapter):
     """SOAP 1.1 services for clinics (МО) and insurers (СМО)."""
+
+    health_labels: ClassVar[Mapping[str, str]] = {
+        "organisations": "Организаций-абонентов",
+    }
 
     name: ClassVar[str] = PLUGIN
     metadata: ClassVar[sa.MetaData | None] = metadata

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from admin import schedules
 from admin.auth import page
 from admin.context import Console, console, flash, remote_addr, render
+from admin.health_words import lines, status_text
 from admin.users import Role, User
 
 HEALTHY = frozenset({"ok", "healthy", "up", "running", "pass"})
@@ -30,7 +31,7 @@ def read_health(c: Console) -> dict[str, dict[str, Any]]:
     try:
         raw = c.health()
     except Exception as exc:  # noqa: BLE001 - the page must show the failure, not crash
-        return {"health": {"status": "error", "detail": f"health probe failed: {exc}"}}
+        return {"health": {"status": "error", "detail": f"состояние не получено: {exc}"}}
     return {
         str(name): dict(state) if isinstance(state, dict) else {"status": str(state)}
         for name, state in raw.items()
@@ -56,7 +57,10 @@ def components_page(request: Request, user: User, form: FormData) -> Response:
         request,
         "components.html",
         {
-            "health": {k: {**v, "healthy": is_healthy(v)} for k, v in sorted(health.items())},
+            "health": [
+                {"name": k, "healthy": is_healthy(v), "status": status_text(v.get("status")),
+                 "lines": lines(k, v, c.tz)}
+                for k, v in sorted(health.items())],
             "depths": sorted(read_depths(c).items()),
             "schedules": schedules.all_schedules(c.db),
             "has_health": c.health is not None,

@@ -7,7 +7,7 @@ inside their own transaction and publish :func:`changed_events` of it, so that d
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -46,6 +46,10 @@ def changed_events(changes: list[Change]) -> list[PersonChangedV1]:
 
 class ErzHandler(Handler):
     """РС ЕРЗ, the regional register of insured persons: its tables and health."""
+
+    health_labels: ClassVar[Mapping[str, str]] = {
+        "persons": "Лиц в регистре",
+    }
 
     name: ClassVar[str] = "erz"
     metadata: ClassVar[sa.MetaData | None] = metadata

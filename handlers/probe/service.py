@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -15,6 +16,11 @@ from hub.tx import Tx
 
 class ProbeHandler(Handler):
     """Receives ``hub.probe`` v1 messages; its last receipt tells the path is alive."""
+
+    health_labels: ClassVar[Mapping[str, str]] = {
+        "last_probe": "Последняя проба",
+        "latency_ms": "Задержка пробы, мс",
+    }
 
     name: ClassVar[str] = "probe"
     metadata: ClassVar[sa.MetaData | None] = metadata

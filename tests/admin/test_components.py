@@ -23,6 +23,41 @@ def test_components_page_shows_health_and_queues(login: Login,
     assert "handler.person" in queues and ">3<" in queues and "нет очереди" in queues
 
 
+
+def test_components_are_shown_in_words(login: Login, health_state: dict[str, Any]) -> None:
+    """Statuses and facts read as Russian words and figures: no Python value on the page."""
+    health_state.clear()
+    health_state.update({
+        "hub.router": {"status": "ok", "routed": 1200, "parked": 0, "rejected": 3,
+                       "outage": None, "dead_letters_kept": 0},
+        "handler.erz": {"status": "ok", "persons": 2000, "handled": 15, "failed": 0,
+                        "last_error": None, "queue": "omshub.handler.erz"},
+        "handler.probe": {"status": "degraded", "last_probe": "2026-12-07T09:05:01+00:00",
+                          "latency_ms": 12.5, "outage": "брокер недоступен"},
+        "adapter.files": {"status": "down", "drops": ["smo-76001", "mo-760101"],
+                          "failing": {}, "files": {}},
+    })
+    page = login("viewer").get("/components").text
+    table = page.split('id="health"')[1].split("</table>")[0]
+
+    def row(name: str) -> str:
+        found = re.search(rf'data-component="{re.escape(name)}">.*?</tr>', table, re.S)
+        assert found is not None, name
+        return found.group(0)
+
+    assert "работает" in row("hub.router") and "Направлено получателям</b>: 1 200" in row(
+        "hub.router")
+    assert "Лиц в регистре</b>: 2 000" in row("handler.erz")
+    assert "Последняя ошибка" not in row("handler.erz")  # nothing to say is not said
+    probe = row("handler.probe")
+    assert "работает с ограничениями" in probe and "Задержка пробы, мс</b>: 12,5" in probe
+    assert re.search(r"Последняя проба</b>: 07\.12\.2026 \d\d:05:01", probe), probe
+    files = row("adapter.files")
+    assert "не работает" in files and "Папки обмена</b>: smo-76001, mo-760101" in files
+    for python in ("None", "{}", "[]", "True", "False", "'"):
+        assert python not in table, python
+
+
 def test_run_now_sets_the_request_and_is_audited(login: Login, seed: Any,
                                                  token: Token) -> None:
     seed.schedule("probe.hourly")
@@ -37,7 +72,7 @@ def test_run_now_sets_the_request_and_is_audited(login: Login, seed: Any,
     r = client.post("/schedules/probe.hourly/run",
                     data={"csrf_token": token(client, "/components")})
     assert r.status_code == 200 and "Запуск «probe.hourly» запрошен" in r.text
-    assert "запрошен 20" in r.text  # run_requested_at is shown
+    assert re.search(r"запрошен \d\d\.\d\d\.20\d\d \d\d:\d\d", r.text)  # run_requested_at
     assert seed.audit("schedule-run")[0].username == "oper"
 
 

@@ -414,6 +414,13 @@ class Smev3Simulator(Adapter):
     The simulated ФНС attaches a small PDF to its ЕГРЮЛ extracts.
     """
 
+    health_labels: ClassVar[Mapping[str, str]] = {
+        "queues": "Очереди симулятора",
+        "waiting": "ожидают",
+        "delivered": "выдано",
+        "ftp": "FTP-сервер вложений",
+    }
+
     name: ClassVar[str] = "smev3-simulator"
     error: str | None = None
 

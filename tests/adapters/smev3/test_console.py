@@ -535,7 +535,7 @@ def test_outgoing_list_filters_and_masks(login: Login, rows: AdapterRows, app: A
     assert re.findall(outgoing_rows, viewer.get(
         "/smev3/outgoing", params={"kind": "response"}).text) == [str(answer)]
     r = viewer.get("/smev3/outgoing", params={"from": "вчера"})
-    assert r.status_code == 400 and "cannot read" in r.text
+    assert r.status_code == 400 and "не удаётся прочитать" in r.text
     with TestClient(app) as api:
         r = api.get("/api/smev3/outgoing", params={"status": "failed"}, headers=basic("viewer"))
         [item] = r.json()["items"]
