@@ -92,7 +92,7 @@ class FileSendV1(BaseModel):
         return self
 
 
-@message_type("files.delivered", 1)
+@message_type("files.delivered", 1, kind="event")
 class FileDeliveredV1(BaseModel):
     """A ``files.send`` was carried out: the file is in the recipient's folder."""
 

@@ -3,6 +3,12 @@
 A message type is a pydantic model decorated with :func:`message_type`. It names itself
 (``erz.person.changed``), its version, and optionally which payload fields identify a person
 (for the journal's masked person search) and what the raw external form is.
+
+It also says what kind of message it is (:data:`MessageKind`): a **document** — a command, a
+request, an answer, a file — must reach someone, so the router parks one nobody subscribes to
+(a configuration fault); an **event** is a fact published for whoever is interested, and
+nobody listening is no fault. A **routine** type (the scheduler's ticks) is the hub's own
+chatter, kept out of the journal's default view.
 """
 
 from __future__ import annotations
@@ -10,11 +16,15 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
 M = TypeVar("M", bound=type[BaseModel])
+
+MessageKind = Literal["document", "event"]
+"""``document``: must reach a subscriber (none is a fault); ``event``: a fact for whoever
+listens (none is normal)."""
 
 
 class UnknownMessageType(LookupError):
@@ -37,6 +47,14 @@ class MessageType:
     description: str = ""
     person_fields: tuple[str, ...] = ()
     package: str = ""
+    kind: MessageKind = "document"
+    routine: bool = False
+    """Hub chatter (the scheduler's ticks): out of the journal's default view."""
+
+    @property
+    def is_event(self) -> bool:
+        """A fact published for whoever listens: no subscriber is not a fault."""
+        return self.kind == "event"
 
     @property
     def key(self) -> str:
@@ -58,9 +76,17 @@ class MessageType:
 
 
 def message_type(
-    name: str, version: int = 1, *, person_fields: Iterable[str] = ()
+    name: str, version: int = 1, *, person_fields: Iterable[str] = (),
+    kind: MessageKind = "document", routine: bool = False,
 ) -> Callable[[M], M]:
-    """Class decorator declaring a pydantic model a canonical message type."""
+    """Class decorator declaring a pydantic model a canonical message type.
+
+    ``kind="event"`` for a fact published for whoever is interested (see the module's
+    docstring); ``routine=True`` for the hub's own chatter hidden from the journal's default
+    view.
+    """
+    if kind not in ("document", "event"):
+        raise ValueError(f"kind must be 'document' or 'event', not {kind!r}")
 
     def mark(model: M) -> M:
         doc = (model.__doc__ or "").strip()
@@ -71,6 +97,8 @@ def message_type(
             description=doc.splitlines()[0] if doc else "",
             person_fields=tuple(person_fields),
             package=model.__module__.split(".")[0],
+            kind=kind,
+            routine=routine,
         )
         return model
 

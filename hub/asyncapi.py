@@ -30,6 +30,9 @@ Design decisions:
 * **Examples** are the type's own where it declares them, else built from its schema
   (:mod:`hub.schema_examples`); each is checked against the model before it is listed.
 * **Servers** name the broker's host, port and virtual host; never its credentials.
+* **What a message is** travels as ``x-omshub-kind``: ``document`` (must reach a subscriber)
+  or ``event`` (a fact for whoever listens); ``x-omshub-routine`` marks the hub's chatter
+  (see :mod:`contracts.registry`).
 """
 
 from __future__ import annotations
@@ -166,10 +169,13 @@ def _message(mt: MessageType, schema: str, builder: Builder) -> dict[str, Any]:
         "bindings": {"amqp": {"messageType": mt.key, "bindingVersion": AMQP}},
         "x-omshub-package": mt.package,
         "x-omshub-schema": schema,
+        "x-omshub-kind": mt.kind,
         "examples": [_envelope_example(mt, p) for p in payload_examples(mt, schema, builder)],
     }
     if mt.person_fields:
         message["x-omshub-person-fields"] = list(mt.person_fields)
+    if mt.routine:
+        message["x-omshub-routine"] = True
     return message
 
 

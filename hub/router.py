@@ -8,7 +8,11 @@ only then acknowledges. Bad input never stops it:
   **rejected**: journaled with the cause and the exact bytes received;
 * a valid message that no component subscribes to (or addressed to a component that does
   not exist) is **parked**: journaled with its envelope and the reason, to be replayed from
-  the console once a subscriber exists.
+  the console once a subscriber exists — a configuration fault;
+* except an **event** (a type declared ``kind="event"``: a fact for whoever listens) that
+  nobody subscribes to: that is normal, and it is journaled as **published** — its final
+  state, no failure — and can still be replayed once a subscriber exists. An event
+  addressed to a missing component is parked like any message.
 
 The router process also keeps ``omshub.dead`` (see :mod:`hub.dead_letters`).
 """
@@ -52,6 +56,7 @@ class Router(Component):
         self._dead_sub: Subscription | None = None
         self._steadfast: Steadfast | None = None
         self.routed = 0
+        self.unheard = 0
         self.parked = 0
         self.rejected = 0
 
@@ -90,7 +95,8 @@ class Router(Component):
         """Counts since start."""
         outage = self._steadfast.outage if self._steadfast else None
         return {"status": "degraded" if outage else "ok", "outage": outage,
-                "routed": self.routed, "parked": self.parked, "rejected": self.rejected,
+                "routed": self.routed, "unheard": self.unheard,
+                "parked": self.parked, "rejected": self.rejected,
                 "dead_letters_kept": self.keeper.kept}
 
     def route_batch(self, deliveries: list[Delivery]) -> list[Disposition]:
@@ -127,7 +133,8 @@ class Router(Component):
         """Check one message and add its copies to ``out`` (or it to ``rejects``)."""
         key = env.routing_key
         try:
-            self.ctx.types.get(key).validate(env.payload)
+            mt = self.ctx.types.get(key)
+            mt.validate(env.payload)
         except UnknownMessageType as exc:
             rejects.append((d, str(exc), env))
             return
@@ -136,10 +143,14 @@ class Router(Component):
             return
         if not d.headers.get(H.JOURNALED):
             # Published straight to the router, not through an outbox: journal it here.
-            journal.message(env, "received", person=self.ctx.types.get(key).person_of(
-                env.payload), body=d.body.decode("utf-8"))
+            journal.message(env, "received", person=mt.person_of(env.payload),
+                            body=d.body.decode("utf-8"))
             journal.event(env.id, "received", queue=ROUTER_QUEUE, new=True)
         queues = self.table.destinations(key, env.destination)
+        if not queues and mt.is_event and not env.destination:
+            journal.event(env.id, "published", detail=f"событие {key}: подписчиков нет")
+            self.unheard += 1
+            return
         if not queues:
             whom = f"component {env.destination!r}" if env.destination else "subscriber"
             journal.event(env.id, "parked", detail=f"no {whom} for {key}",

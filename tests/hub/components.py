@@ -39,6 +39,13 @@ class OrphanV1(BaseModel):
     n: int
 
 
+@message_type("test.fact", 1, kind="event")
+class FactV1(BaseModel):
+    """A registered event that no component subscribes to: published, not parked."""
+
+    n: int
+
+
 ledger = sa.Table(
     "test_ledger", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),

@@ -99,6 +99,14 @@ def test_every_registered_type_is_a_message(doc: dict[str, Any], plugins: Plugin
     assert messages["sample.greeting.v1"]["x-omshub-person-fields"] == ["snils"]
 
 
+def test_each_message_says_what_it_is(doc: dict[str, Any]) -> None:
+    messages = doc["components"]["messages"]
+    assert messages["erz.person.changed.v1"]["x-omshub-kind"] == "event"
+    assert messages["zags.deaths.processed.v1"]["x-omshub-kind"] == "document"
+    assert messages["hub.job.run.v1"]["x-omshub-routine"] is True
+    assert "x-omshub-routine" not in messages["hub.probe.v1"]
+
+
 def test_every_queue_and_exchange_is_a_channel(doc: dict[str, Any], plugins: Plugins) -> None:
     table = RoutingTable.build(plugins.components.values(), PRODUCTION.routes)
     channels = doc["channels"]

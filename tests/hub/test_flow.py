@@ -24,7 +24,7 @@ from hub.testing import TestHub, running_hub, wait_for
 from storage.journal import load_blob
 from storage.models import audit_log, blobs, journal_messages
 from tests.conftest import Footprint
-from tests.hub.components import Counter, OrphanV1, seen
+from tests.hub.components import Counter, FactV1, OrphanV1, seen
 
 CORE = ["hub.router", "handler.probe", "adapter.probe"]
 
@@ -186,6 +186,29 @@ def test_unroutable_messages_are_parked_and_visible(footprint: Footprint, tmp_pa
         # Parked messages keep their envelope in the journal, to be replayed later.
         copy = _ops(hub).replay_message(orphan.id, user="olga", reason="no subscriber yet")
         wait_for(lambda: hub.status_of(copy) == "parked")
+
+
+def test_an_event_nobody_listens_to_is_published_not_parked(footprint: Footprint,
+                                                            tmp_path: Path):
+    plugins = discover()
+    plugins.types.add(FactV1)
+    with running_hub(footprint.settings(tmp_path), CORE, plugins=plugins) as hub:
+        fact = hub.publish(FactV1(n=1))
+        addressed = hub.publish(FactV1(n=2), destination="handler.nobody")
+        wait_for(lambda: hub.status_of(fact.id) == "published")
+        assert hub.trail(fact.id) == ["received", "published"]
+        assert [e.detail for e in hub.events(fact.id) if e.status == "published"] == [
+            "событие test.fact.v1: подписчиков нет"]
+        with hub.db.read() as conn:
+            error = conn.execute(sa.select(journal_messages.c.last_error).where(
+                journal_messages.c.message_id == fact.id)).scalar()
+        assert error is None  # nothing failed
+        # Sent to a component that is not there, even an event is a configuration fault.
+        wait_for(lambda: hub.status_of(addressed.id) == "parked")
+        copy = _ops(hub).replay_message(fact.id, user="olga", reason="a subscriber now")
+        wait_for(lambda: hub.status_of(copy) == "published")
+        router = hub.process.health()["hub.router"]
+        assert (router["unheard"], router["parked"]) == (2, 1)
 
 
 def test_duplicate_deliveries_have_one_effect(footprint: Footprint, tmp_path: Path):
