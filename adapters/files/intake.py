@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -299,9 +300,11 @@ class Intake:
         target = fitted(name, NAME_MAX - len(NOTE))
         if t.exists(s.errors, target):  # an earlier file of that name: the id tells apart
             target = fitted(f"{stub.id[:8]}_{name}", NAME_MAX - len(NOTE))
-        note = (f"{shown(name)}: отказано в приёме (drop {s.name}), "
-                f"{utcnow():%d.%m.%Y %H:%M:%S} UTC\nпричина / reason: {why}\n"
-                f"журнал / journal: message {stub.id}\n")
+        zone = ZoneInfo(self.ctx.settings.timezone)
+        note = (f"Файл {shown(name)} не принят (точка обмена {s.name}), "
+                f"{utcnow().astimezone(zone):%d.%m.%Y %H:%M:%S} ({self.ctx.settings.timezone})\n"
+                f"Причина: {why}\n"
+                f"Номер записи в журнале хаба: {stub.id}\n")
         try:
             t.write_atomic(s.errors, target + NOTE, note.encode("utf-8"))
             if found.signature:

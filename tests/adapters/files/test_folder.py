@@ -4,6 +4,7 @@ errors folder, ``files.send`` written atomically into the recipient's folder."""
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -139,6 +140,9 @@ def test_an_unmatched_name_and_an_empty_file_are_refused(tmp_path: Path):
                           "letter.doc.error.txt"]
         note = (tmp_path / "errors" / "letter.doc.error.txt").read_text()
         assert "не подходит ни под одну маску" in note
+        assert note.startswith("Файл letter.doc не принят") and "Причина: " in note
+        assert re.search(r"\d\d\.\d\d\.20\d\d \d\d:\d\d:\d\d \(", note), note
+        assert "reason" not in note and "journal" not in note  # Russian only
         assert "пустой файл" in (tmp_path / "errors" / "P46001_empty.xml.error.txt").read_text()
         assert sorted(p.name for p in (tmp_path / "in").iterdir()) == [".P46001_next.xml.part"]
         assert files_received(hub) == []
