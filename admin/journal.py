@@ -29,10 +29,27 @@ from hub.xmlmask import PersonalNames, mask_tree, of_document, personal_names
 from storage.db import Database
 from storage.models import blobs, dead_letters, journal_events, journal_messages
 
-STATUSES = (
-    "received", "routed", "parked", "rejected", "handled", "failed", "retried", "dead",
-    "replayed", "discarded", "published",
-)
+STATUS_LABELS: dict[str, str] = {
+    "received": "принято",
+    "routed": "направлено получателям",
+    "published": "опубликовано, подписчиков нет",
+    "parked": "отложено: нет получателя",
+    "rejected": "отклонено",
+    "handled": "обработано",
+    "failed": "ошибка, будет повтор",
+    "retried": "обработано с повтора",
+    "dead": "недоставлено",
+    "replayed": "отправлено повторно",
+    "discarded": "отброшено оператором",
+    "sent": "отправлено",
+    "delivered": "доставлено",
+}
+"""Every state the hub and its adapters journal, in words (``published``: an event nobody
+subscribes to — no fault; ``parked``: a document nobody takes — a configuration fault)."""
+STATUSES = tuple(STATUS_LABELS)
+PLUGIN_STATUS = re.compile(r"[a-z][a-z0-9]*\.[a-z0-9_]+")
+"""A plug-in's own state, named under its prefix (``smev.accepted``)."""
+STATUS_WIDTH = 20
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 CONVERSATION_LIMIT = 200
@@ -52,13 +69,23 @@ class JournalFilter:
     person: str = ""
     correlation_id: str = ""
     message_id: str = ""
+    routine: bool = False
+    """Show the hub's routine chatter (scheduler ticks) too."""
+    routine_types: tuple[str, ...] = ()
+    """Names of the routine types, hidden unless asked for (:meth:`conditions`)."""
 
     @classmethod
-    def from_params(cls, params: Mapping[str, str], tz: tzinfo) -> JournalFilter:
-        """Read the query string (``from``/``to`` in the console's zone); raises ValueError."""
+    def from_params(cls, params: Mapping[str, str], tz: tzinfo,
+                    types: TypeRegistry | None = None) -> JournalFilter:
+        """Read the query string (``from``/``to`` in the console's zone); raises ValueError.
+
+        ``types``: the registry whose routine types (``@message_type(..., routine=True)``)
+        the default view leaves out; ``routine=1`` shows them.
+        """
         status = params.get("status", "").strip()
-        if status and status not in STATUSES:
-            raise ValueError(f"unknown status {status!r} (valid: {', '.join(STATUSES)})")
+        if status and not is_status(status):
+            raise ValueError(f"unknown status {status!r} (valid: {', '.join(STATUSES)} "
+                             "or a plug-in's prefix.state)")
         return cls(
             type=params.get("type", "").strip(),
             system=params.get("system", "").strip(),
@@ -68,6 +95,8 @@ class JournalFilter:
             person=params.get("person", "").strip(),
             correlation_id=params.get("correlation_id", "").strip(),
             message_id=params.get("message_id", "").strip(),
+            routine=params.get("routine", "").strip().lower() in ("1", "true", "on", "yes"),
+            routine_types=routine_names(types) if types is not None else (),
         )
 
     def conditions(self, *, whole: bool = False) -> list[sa.ColumnElement[bool]]:
@@ -93,17 +122,43 @@ class JournalFilter:
             where.append(jm.correlation_id == self.correlation_id)
         if self.message_id:
             where.append(jm.message_id == self.message_id)
+        if self.hides_routine():
+            where.append(jm.type.not_in(self.routine_types))
         return where
+
+    def hides_routine(self) -> bool:
+        """Routine types are left out unless asked for, or the search names what it wants
+        (a type, a message, a conversation)."""
+        named = self.type or self.message_id or self.correlation_id
+        return bool(self.routine_types) and not (self.routine or named)
+
+
+def is_status(value: str) -> bool:
+    """A state the journal can hold: the hub's, or a plug-in's ``prefix.state``."""
+    return value in STATUS_LABELS or (
+        len(value) <= STATUS_WIDTH and PLUGIN_STATUS.fullmatch(value) is not None)
+
+
+def routine_names(types: TypeRegistry) -> tuple[str, ...]:
+    """Names of the types declared routine (the scheduler's ticks)."""
+    return tuple(sorted({t.name for t in types if t.routine}))
+
+
+def status_choices(*seen: str) -> list[tuple[str, str]]:
+    """The status list: every state of the hub in words, then the plug-in states among
+    ``seen`` (the rows shown, the chosen one) as they are named."""
+    extra = sorted({s for s in seen if s and s not in STATUS_LABELS and is_status(s)})
+    return [*STATUS_LABELS.items(), *((s, s) for s in extra)]
 
 
 def _type_condition(value: str) -> sa.ColumnElement[bool]:
-    """``erz.person.changed`` exact, ``…changed.v2`` with version, ``erz.*`` by prefix."""
-    if value.endswith("*"):
-        return jm.type.startswith(value.rstrip("*"), autoescape=True)
+    """``erz.person.changed.v2``: that type and version; anything else is a prefix of the
+    name (``erz.``, ``erz.person``, ``erz.person.changed``; a trailing ``*`` is allowed)."""
+    value = value.rstrip("*")
     m = re.fullmatch(r"(.+)\.v(\d+)", value)
     if m:
         return sa.and_(jm.type == m.group(1), jm.version == int(m.group(2)))
-    return jm.type == value
+    return jm.type.startswith(value, autoescape=True)
 
 
 def encode_cursor(at: datetime, message_id: str) -> str:

@@ -16,7 +16,7 @@ from admin.context import console, error_page, flash, privacy, remote_addr, rend
 from admin.users import Role, User
 
 FILTER_FIELDS = ("type", "system", "status", "from", "to", "person", "correlation_id",
-                 "message_id")
+                 "message_id", "routine")
 
 
 def _params(request: Request) -> dict[str, str]:
@@ -31,7 +31,7 @@ def journal_page(request: Request, user: User, form: FormData) -> Response:
     error = ""
     result = journal.Page([], None)
     try:
-        flt = journal.JournalFilter.from_params(params, c.tz)
+        flt = journal.JournalFilter.from_params(params, c.tz, c.types)
         limit = int(request.query_params.get("limit", journal.DEFAULT_LIMIT))
         result = journal.search(c.db, flt, privacy(request),
                                 cursor=request.query_params.get("cursor") or None, limit=limit)
@@ -52,7 +52,10 @@ def journal_page(request: Request, user: User, form: FormData) -> Response:
             "first_url": "/journal?" + urlencode(params) if request.query_params.get("cursor")
             else "",
             "error": error,
-            "statuses": journal.STATUSES,
+            "statuses": journal.status_choices(params.get("status", ""),
+                                               *(r["status"] for r in result.rows)),
+            "status_labels": journal.STATUS_LABELS,
+            "routine_types": journal.routine_names(c.types),
             "type_keys": [t.key for t in c.types],
         },
         status_code=400 if error else 200,
