@@ -44,8 +44,9 @@ def next_run(cron: str, after: datetime | None = None) -> datetime:
     cron = cron.strip()
     if not cron or not croniter.is_valid(cron):
         raise ValueError(
-            f"invalid cron expression {cron!r} (five fields: minute hour day month weekday, "
-            "e.g. '*/15 * * * *')"
+            f"неверное расписание «{cron}»: нужно пять полей cron — минута, час, день месяца, "
+            "месяц, день недели (например, «*/15 * * * *» — каждые 15 минут, «0 2 * * *» — "
+            "ежедневно в 02:00)"
         )
     result = croniter(cron, as_utc(after or utcnow())).get_next(datetime)
     assert isinstance(result, datetime)
@@ -56,7 +57,7 @@ def _update(db: Database, name: str, **values: Any) -> None:
     with db.transaction() as conn:
         done = conn.execute(schedules.update().where(sc.name == name).values(**values)).rowcount
     if not done:
-        raise LookupError(f"no schedule {name!r}")
+        raise LookupError(f"нет расписания «{name}»")
 
 
 def set_cron(db: Database, name: str, cron: str, *, user: str) -> None:

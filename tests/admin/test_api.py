@@ -178,7 +178,7 @@ def test_schedules_list_and_run(api: TestClient, seed: Any) -> None:
     assert api.post("/api/schedules/nope/run", headers=basic("oper")).status_code == 404
     r = api.post("/api/schedules/probe.hourly", json={"cron": "every day"},
                  headers=basic("admin"))
-    assert r.status_code == 400 and "invalid cron" in r.json()["error"]
+    assert r.status_code == 400 and "неверное расписание" in r.json()["error"]
 
 
 def test_unknown_endpoint_and_bad_json_are_json_errors(api: TestClient) -> None:

@@ -86,7 +86,7 @@ def test_cron_edit_is_validated_and_for_administrators(login: Login, seed: Any,
     admin = login("admin")
     r = admin.post("/schedules/probe.hourly/cron",
                    data={"csrf_token": token(admin, "/components"), "cron": "every hour"})
-    assert "invalid cron expression" in r.text
+    assert "неверное расписание «every hour»: нужно пять полей cron" in r.text
     assert 'value="0 * * * *"' in r.text
     r = admin.post("/schedules/probe.hourly/cron",
                    data={"csrf_token": token(admin, "/components"), "cron": "*/5 * * * *"})
