@@ -85,8 +85,13 @@ def handles(*models: type[BaseModel]) -> Callable[[Callable[..., Any]], Callable
     return mark
 
 
-def job(cron: str, *, name: str = "") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Mark a method as a scheduled job with a default cron expression (editable later)."""
+def job(cron: str, *, name: str = "", title: str = ""
+        ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a method as a scheduled job with a default cron expression (editable later).
+
+    ``title`` says what the job does to the fund's staff, in Russian (the console's
+    schedules show it); without one, the first line of the docstring is shown.
+    """
 
     def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
         doc = (fn.__doc__ or "").strip()
@@ -94,7 +99,7 @@ def job(cron: str, *, name: str = "") -> Callable[[Callable[..., Any]], Callable
             method=fn.__name__,
             name=name or fn.__name__,
             cron=cron,
-            description=doc.splitlines()[0] if doc else "",
+            description=title or (doc.splitlines()[0] if doc else ""),
         )
         return fn
 

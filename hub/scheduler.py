@@ -53,14 +53,19 @@ class Scheduler(Component):
         self.fired = 0
 
     def seed(self) -> None:
-        """Create a schedule row for each declared job that has none yet."""
+        """Create a schedule row for each declared job that has none yet; a job whose
+        description changed (a new release) gets the new one, its cron and state kept."""
         now = utcnow()
         with self.ctx.db.transaction() as conn:
-            existing = set(conn.execute(sa.select(schedules.c.name)).scalars())
+            existing = dict(conn.execute(
+                sa.select(schedules.c.name, schedules.c.description)).all())
             for comp in self.components:
                 for spec in comp.jobs():
                     name = schedule_name(comp.component_name(), spec.name)
                     if name in existing:
+                        if existing[name] != spec.description:
+                            conn.execute(schedules.update().where(
+                                schedules.c.name == name).values(description=spec.description))
                         continue
                     conn.execute(schedules.insert().values(
                         name=name, component=comp.component_name(), job=spec.name,

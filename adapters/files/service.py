@@ -108,7 +108,7 @@ class DropAdapter(Adapter):
             report["detail"] = "; ".join(reasons)
         return report
 
-    @job("* * * * *")
+    @job("* * * * *", title="Приём файлов из папок обмена")
     def poll(self) -> None:
         """Take in every drop's stable files (each minute by default)."""
         deadline = time.monotonic() + self.pass_wait()

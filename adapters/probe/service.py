@@ -20,7 +20,7 @@ class ProbeAdapter(Adapter):
         super().__init__()
         self._seq = itertools.count()
 
-    @job("*/5 * * * *")
+    @job("*/5 * * * *", title="Пробное сообщение через хаб: проверка, что путь жив")
     def emit(self) -> None:
         """Send one probe (every five minutes by default)."""
         self.send(1)

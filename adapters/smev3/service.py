@@ -241,7 +241,7 @@ class Smev3Adapter(Adapter):
 
     # -- in -------------------------------------------------------------------------------
 
-    @job("* * * * *")
+    @job("* * * * *", title="Получение сообщений из СМЭВ и статусов отправленного")
     def poll(self) -> None:
         """Fetch what waits for us in СМЭВ for every type, then the statuses of what we sent
         (each minute by default)."""

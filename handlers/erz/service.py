@@ -99,7 +99,7 @@ class ErzHandler(Handler):
         for event in changed_events(flow(message, tx, self.ctx.settings.schemas_dir)):
             tx.send(event)
 
-    @job("30 1 * * *")
+    @job("30 1 * * *", title="Открепление достигших 18 лет от детских поликлиник")
     def detach_adults(self) -> None:
         """Detach persons turning 18 from children's clinics (ERZ-8), daily."""
         conf = adulthood.ErzSettings.model_validate(self.ctx.settings.plugins.get("erz", {}))
@@ -111,13 +111,13 @@ class ErzHandler(Handler):
             self.ctx.publish_in(conn, [Inbound(e) for e in changed_events(register.changes)])
         self.ctx.relay.notify()
 
-    @job("0 2 * * *")
+    @job("0 2 * * *", title="Изменения регистра за прошедший день для СМО и МО")
     def daily_deltas(self) -> None:
         """Send every insurer and clinic the changes of the previous day (ERZ-2), daily."""
         zone = ZoneInfo(self.ctx.settings.timezone)
         self._send_files(lambda conn, now, store: deltas.daily(conn, now, zone, store))
 
-    @job("0 3 1 * *")
+    @job("0 3 1 * *", title="Ежемесячный срез регистра для СМО и МО на 1-е число")
     def monthly_slices(self) -> None:
         """Send every insurer and clinic its full slice as of the 1st (ERZ-2), monthly."""
         self._send_files(slices.monthly)
