@@ -19,6 +19,9 @@ Errors are JSON ``{"error": "…", "status": N}`` with 400 (bad input), 401 (no 
 credentials), 403 (role or CSRF), 404 (unknown id), 409 (already replayed or discarded) and
 429 (too many failed logins). Request bodies are JSON objects; every replay and discard
 requires a non-empty ``reason``, which goes to the audit log with the user.
+
+Each endpoint declares its description (``doc=``) for ``/api/openapi.json`` and the page
+``/api/docs`` (:mod:`admin.openapi`); the schemas of its answers are :mod:`admin.apischemas`.
 """
 
 from __future__ import annotations
@@ -27,14 +30,18 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from admin import auditlog, deadletters, journal, schedules, viewaudit
+from admin import apischemas as S
+from admin import auditlog, deadletters, journal, openapi, schedules, viewaudit
 from admin.apiplumbing import ApiError, endpoint, error, reply
-from admin.context import console, privacy, remote_addr
+from admin.auth import page
+from admin.context import console, privacy, remote_addr, render
 from admin.csrf import csrf_token
+from admin.openapi import INTEGER, Doc, Param, Reply, text
 from admin.users import Role, User
 from admin.views import catalogue
 
@@ -63,16 +70,41 @@ def _operation(call: Callable[[], Any]) -> Any:
         raise ApiError(400, str(exc)) from None
 
 
+JOURNAL = "Журнал"
+DEAD = "Ошибки доставки"
+ADMIN = "Аудит и расписания"
+SESSION = "Сеанс и описание API"
+MESSAGE_ID = {"message_id": "Идентификатор сообщения (UUID)."}
+LETTER_ID = {"id": "Номер ошибки доставки."}
+SCHEDULE_NAME = {"name": "Имя расписания (компонент:задание)."}
+PERIOD = (Param("from", "С момента: ДД.ММ.ГГГГ [ЧЧ:ММ] или ISO 8601, время консоли."),
+          Param("to", "До момента: ДД.ММ.ГГГГ [ЧЧ:ММ] или ISO 8601, время консоли."))
+
+
 # -- journal ---------------------------------------------------------------------------------
 
 
-@endpoint()
+@endpoint(doc=Doc(
+    "Поиск в журнале", JOURNAL,
+    "Сообщения журнала, новые первыми. Следующая страница — тот же запрос с cursor из "
+    "ответа. Поиск по человеку записывается в журнал аудита.",
+    query=(Param("type", "Тип сообщения или начало его имени (erz., erz.person); "
+                 "с версией — точно (erz.person.changed.v1)."),
+           Param("status", "Состояние сообщения (неизвестное — ошибка 400)."),
+           Param("system", "Компонент: отправитель или получатель."),
+           Param("person", "Человек: СНИЛС, ЕНП и т. п. (маскированным — только целиком)."),
+           Param("correlation_id", "Переписка."), Param("message_id", "Сообщение."),
+           Param("routine", "1 — показать и служебные сообщения (такты планировщика); "
+                 "без него они скрыты, если не указаны type, message_id или correlation_id."),
+           *PERIOD, Param("cursor", "Курсор следующей страницы из прошлого ответа."),
+           Param("limit", "Размер страницы.", INTEGER)),
+    replies={200: Reply("Страница журнала.", S.JOURNAL_PAGE)}))
 def messages(request: Request, user: User, body: dict[str, Any]) -> Response:
     """GET /api/messages: journal search, newest first (``cursor`` for the next page)."""
     c = console(request)
     q = request.query_params
     try:
-        flt = journal.JournalFilter.from_params(q, c.tz)
+        flt = journal.JournalFilter.from_params(q, c.tz, c.types)
         page = journal.search(c.db, flt, privacy(request), cursor=q.get("cursor") or None,
                               limit=int(q.get("limit", journal.DEFAULT_LIMIT)))
     except ValueError as exc:
@@ -82,7 +114,12 @@ def messages(request: Request, user: User, body: dict[str, Any]) -> Response:
     return reply({"items": page.rows, "next_cursor": page.next_cursor})
 
 
-@endpoint()
+@endpoint(doc=Doc(
+    "Сообщение журнала", JOURNAL,
+    "Конверт, данные, путь по компонентам, переписка, принятые и отправленные байты, "
+    "ошибки доставки. Просмотр без маскирования записывается в аудит.",
+    path=MESSAGE_ID, replies={200: Reply("Сообщение.", S.MESSAGE),
+                              404: "Нет такого сообщения в журнале."}))
 def message(request: Request, user: User, body: dict[str, Any]) -> Response:
     """GET /api/messages/{id}: envelope, payload, trail, conversation and raw bytes."""
     c = console(request)
@@ -104,7 +141,15 @@ def message(request: Request, user: User, body: dict[str, Any]) -> Response:
     )
 
 
-@endpoint(Role.operator)
+@endpoint(Role.operator, doc=Doc(
+    "Повторить сообщение", JOURNAL,
+    "Отправляет копию сообщения (с исправленными данными, если они даны) с новым "
+    "идентификатором; причина попадает в аудит.",
+    path=MESSAGE_ID, body=S.REPLAY_BODY,
+    replies={202: Reply("Копия принята.", openapi.obj(
+        ["message_id", "replay_of"], message_id=text("Идентификатор копии."),
+        replay_of=text("Идентификатор исходного сообщения."))),
+        404: "Нет такого сообщения в журнале."}))
 def replay_message(request: Request, user: User, body: dict[str, Any]) -> Response:
     """POST /api/messages/{id}/replay: send a copy (optionally with an edited payload)."""
     c = console(request)
@@ -123,7 +168,18 @@ def replay_message(request: Request, user: User, body: dict[str, Any]) -> Respon
 # -- dead letters ----------------------------------------------------------------------------
 
 
-@endpoint()
+@endpoint(doc=Doc(
+    "Ошибки доставки", DEAD,
+    "view=grouped (по умолчанию) — открытые ошибки, сгруппированные по причине; view=flat — "
+    "список ошибок по фильтру.",
+    query=(Param("view", "grouped или flat.", text("Вид.", enum=["grouped", "flat"])),
+           Param("state", "open, replayed, discarded (по умолчанию open)."),
+           Param("cause_type", "Класс причины."), Param("queue", "Очередь."),
+           Param("type", "Тип сообщения."), *PERIOD,
+           Param("group", "Ключ группы (view=flat)."),
+           Param("limit", "Размер страницы (view=flat), до 1000.", INTEGER),
+           Param("offset", "Сдвиг (view=flat).", INTEGER)),
+    replies={200: Reply("Группы или список.", S.DEAD_LETTER_LIST)}))
 def dead_letter_list(request: Request, user: User, body: dict[str, Any]) -> Response:
     """GET /api/dead-letters: ``view=grouped`` (default: groups by cause) or ``view=flat``."""
     c = console(request)
@@ -152,7 +208,10 @@ def _open_letter(request: Request) -> dict[str, Any]:
     return letter
 
 
-@endpoint()
+@endpoint(doc=Doc(
+    "Ошибка доставки", DEAD, "Ошибка с конвертом и данными сообщения.", path=LETTER_ID,
+    replies={200: Reply("Ошибка доставки.", S.DEAD_LETTER_DETAIL),
+             404: "Нет такой ошибки доставки."}))
 def dead_letter(request: Request, user: User, body: dict[str, Any]) -> Response:
     """GET /api/dead-letters/{id}: one dead letter with its envelope and payload."""
     letter = _open_letter(request)
@@ -160,7 +219,12 @@ def dead_letter(request: Request, user: User, body: dict[str, Any]) -> Response:
     return reply(letter)
 
 
-@endpoint(Role.operator)
+@endpoint(Role.operator, doc=Doc(
+    "Повторить ошибку доставки", DEAD,
+    "Отправляет сообщение снова (с исправленными данными, если они даны).",
+    path=LETTER_ID, body=S.REPLAY_BODY,
+    replies={200: Reply("Повторено.", S.RESOLVED), 404: "Нет такой ошибки доставки.",
+             409: "Ошибка уже повторена или закрыта."}))
 def replay_dead_letter(request: Request, user: User, body: dict[str, Any]) -> Response:
     """POST /api/dead-letters/{id}/replay: replay, optionally with an edited payload."""
     c = console(request)
@@ -176,7 +240,11 @@ def replay_dead_letter(request: Request, user: User, body: dict[str, Any]) -> Re
     return reply({"id": letter["id"], "message_id": letter["message_id"], "state": "replayed"})
 
 
-@endpoint(Role.operator)
+@endpoint(Role.operator, doc=Doc(
+    "Закрыть ошибку доставки", DEAD, "Отказ от сообщения с причиной; оно не будет доставлено.",
+    path=LETTER_ID, body=S.DISCARD_BODY,
+    replies={200: Reply("Закрыто.", S.RESOLVED), 404: "Нет такой ошибки доставки.",
+             409: "Ошибка уже повторена или закрыта."}))
 def discard_dead_letter(request: Request, user: User, body: dict[str, Any]) -> Response:
     """POST /api/dead-letters/{id}/discard: give up on a dead letter, with a reason."""
     c = console(request)
@@ -189,7 +257,10 @@ def discard_dead_letter(request: Request, user: User, body: dict[str, Any]) -> R
     return reply({"id": letter["id"], "message_id": letter["message_id"], "state": "discarded"})
 
 
-@endpoint(Role.operator)
+@endpoint(Role.operator, doc=Doc(
+    "Повторить ошибки по фильтру", DEAD,
+    "Повторяет открытые ошибки доставки по фильтру, по группе причины или все.",
+    body=S.BULK_REPLAY_BODY, replies={200: Reply("Сколько повторено.", S.BULK_REPLAYED)}))
 def replay_dead_letters(request: Request, user: User, body: dict[str, Any]) -> Response:
     """POST /api/dead-letters/replay: bulk replay of open dead letters by filter.
 
@@ -221,7 +292,14 @@ def replay_dead_letters(request: Request, user: User, body: dict[str, Any]) -> R
 # -- audit, schedules, session ---------------------------------------------------------------
 
 
-@endpoint(Role.administrator)
+@endpoint(Role.administrator, doc=Doc(
+    "Журнал аудита", ADMIN,
+    "Действия пользователей, новые первыми; следующая страница — before из ответа.",
+    query=(Param("username", "Пользователь."), Param("action", "Действие."),
+           Param("target", "Объект действия."), *PERIOD,
+           Param("before", "id: записи до него (следующая страница).", INTEGER),
+           Param("limit", "Размер страницы.", INTEGER)),
+    replies={200: Reply("Страница аудита.", S.AUDIT_PAGE)}))
 def audit(request: Request, user: User, body: dict[str, Any]) -> Response:
     """GET /api/audit: the audit log, newest first (``before`` = id for the next page)."""
     c = console(request)
@@ -236,13 +314,20 @@ def audit(request: Request, user: User, body: dict[str, Any]) -> Response:
     return reply({"items": rows, "next_before": next_before})
 
 
-@endpoint()
+@endpoint(doc=Doc(
+    "Расписания", ADMIN, "Все расписания заданий с их состоянием.",
+    replies={200: Reply("Расписания.", openapi.obj(["items"], items=openapi.array(S.SCHEDULE)))}))
 def schedule_list(request: Request, user: User, body: dict[str, Any]) -> Response:
     """GET /api/schedules: every schedule with its state."""
     return reply({"items": schedules.all_schedules(console(request).db)})
 
 
-@endpoint(Role.operator)
+@endpoint(Role.operator, doc=Doc(
+    "Запустить задание сейчас", ADMIN, "Просит планировщик выполнить задание один раз, сейчас.",
+    path=SCHEDULE_NAME, body=openapi.ANY_OBJECT, body_required=False,
+    replies={202: Reply("Запуск запрошен.", openapi.obj(
+        ["name", "run_requested"], name=openapi.STRING, run_requested=openapi.BOOLEAN)),
+        404: "Нет такого расписания."}))
 def run_schedule(request: Request, user: User, body: dict[str, Any]) -> Response:
     """POST /api/schedules/{name}/run: ask the scheduler to run the job once, now."""
     c = console(request)
@@ -252,7 +337,11 @@ def run_schedule(request: Request, user: User, body: dict[str, Any]) -> Response
     return reply({"name": name, "run_requested": True}, 202)
 
 
-@endpoint(Role.administrator)
+@endpoint(Role.administrator, doc=Doc(
+    "Изменить расписание", ADMIN, "Меняет выражение cron и/или включает и выключает расписание.",
+    path=SCHEDULE_NAME, body=S.SCHEDULE_EDIT_BODY,
+    replies={200: Reply("Расписание после изменения.", S.SCHEDULE),
+             404: "Нет такого расписания."}))
 def edit_schedule(request: Request, user: User, body: dict[str, Any]) -> Response:
     """POST /api/schedules/{name}: change ``cron`` and/or ``enabled``."""
     c = console(request)
@@ -276,18 +365,49 @@ def edit_schedule(request: Request, user: User, body: dict[str, Any]) -> Respons
     return reply(schedules.get_schedule(c.db, name))
 
 
-@endpoint()
+@endpoint(doc=Doc(
+    "Каталог сообщений шины (AsyncAPI)", SESSION,
+    "Документ AsyncAPI 3.0: каналы шины и типы сообщений установленных плагинов.",
+    replies={200: Reply("Документ AsyncAPI 3.0.", openapi.obj(["asyncapi"],
+                                                             asyncapi=openapi.STRING))}))
 def asyncapi(request: Request, user: User, body: dict[str, Any]) -> Response:
     """GET /api/asyncapi.json: the AsyncAPI 3.0 document of the bus's channels and message
     types (any account: it holds schemas and made-up examples, no personal data)."""
     return reply(catalogue.asyncapi(request))
 
 
-@endpoint()
+@endpoint(doc=Doc(
+    "Текущая учётная запись", SESSION,
+    "Имя, роль, право на персональные данные и CSRF-токен для POST с cookie сеанса.",
+    replies={200: Reply("Учётная запись.", S.ME)}))
 def me(request: Request, user: User, body: dict[str, Any]) -> Response:
     """GET /api/me: the account, and the CSRF token for POSTs made with the session."""
     return reply({"username": user.username, "role": user.role.name,
                   "personal_data": user.personal_data, "csrf_token": csrf_token(request)})
+
+
+@endpoint(doc=Doc(
+    "Описание API (OpenAPI)", SESSION,
+    "Этот документ: OpenAPI 3.1 всех методов /api, включая разделы плагинов. Страница "
+    "для чтения — /api/docs.",
+    replies={200: Reply("Документ OpenAPI 3.1.", openapi.obj(
+        ["openapi", "info", "paths"], openapi=openapi.STRING, info=openapi.ANY_OBJECT,
+        paths=openapi.ANY_OBJECT))}))
+def openapi_json(request: Request, user: User, body: dict[str, Any]) -> Response:
+    """GET /api/openapi.json: read off the routes this console mounts (:mod:`admin.openapi`)."""
+    return reply(openapi.document(request.app.routes))
+
+
+@page()
+def docs_page(request: Request, user: User, form: FormData) -> Response:
+    """GET /api/docs: the same document as a page of the console (no script, no CDN)."""
+    return render(request, "openapi.html", {"api": openapi.outline(request.app.routes)})
+
+
+openapi.describe(docs_page, Doc(
+    "Описание API (страница)", SESSION, "Это описание в виде страницы консоли.",
+    security=False, replies={200: Reply("Страница HTML.", openapi.STRING, "text/html"),
+                             303: Reply("Нет сеанса: переход на страницу входа.")}))
 
 
 async def not_found(request: Request) -> Response:
@@ -298,6 +418,8 @@ async def not_found(request: Request) -> Response:
 routes = [
     Route("/me", me),
     Route("/asyncapi.json", asyncapi),
+    Route("/openapi.json", openapi_json),
+    Route("/docs", docs_page),
     Route("/messages", messages),
     Route("/messages/{message_id}", message),
     Route("/messages/{message_id}/replay", replay_message, methods=["POST"]),

@@ -20,9 +20,12 @@ from starlette.responses import Response
 from admin.auth import audit_refusal, resolve_user
 from admin.context import console, remote_addr
 from admin.csrf import HEADER, csrf_ok
+from admin.openapi import Doc, describe
 from admin.users import Role, User, verify
 
 Handler = Callable[[Request, User, dict[str, Any]], Response]
+MAX_ID = 2**63 - 1
+"""The largest id a BIGINT column holds (SQLite's INTEGER too)."""
 
 
 class ApiError(Exception):
@@ -98,10 +101,12 @@ def _authenticate(request: Request) -> tuple[User, bool]:
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def endpoint(role: Role = Role.viewer) -> Callable[[Handler], Endpoint]:
+def endpoint(role: Role = Role.viewer, doc: Doc | None = None) -> Callable[[Handler], Endpoint]:
     """Decorate an API handler: authentication, role, CSRF for session POSTs, JSON body.
 
     The handler runs in the thread pool and gets the request, the user and the body.
+    ``doc`` describes it in ``/api/openapi.json`` (:mod:`admin.openapi`); a test fails on a
+    route under ``/api`` without one.
     """
 
     def wrap(handler: Handler) -> Endpoint:
@@ -114,6 +119,7 @@ def endpoint(role: Role = Role.viewer) -> Callable[[Handler], Endpoint]:
                 found, from_session = await run_in_threadpool(_authenticate, request)
                 await run_in_threadpool(_check, request, found, from_session, role)
                 user = found
+                _ids_in_range(request)
                 if raw.strip():
                     body = _json_object(raw)
                 return await run_in_threadpool(handler, request, user, body)
@@ -122,6 +128,8 @@ def endpoint(role: Role = Role.viewer) -> Callable[[Handler], Endpoint]:
                     await run_in_threadpool(_audit_failure, request, user, handler, exc)
                 return error(exc.status, exc.message)
 
+        if doc is not None:
+            describe(run, doc, role)
         return run
 
     return wrap
@@ -136,6 +144,13 @@ def _check(request: Request, user: User, from_session: bool, role: Role) -> None
     if not user.can(role):
         audit_refusal(request, user.username, "access-denied", via="api", required=role.name)
         raise ApiError(403, f"role {role.name} or higher required")
+
+
+def _ids_in_range(request: Request) -> None:
+    """A numeric id in the path (``{id:int}`` takes any digits) beyond what a database
+    column holds names nothing: 404, not the database's overflow as a 500."""
+    if any(isinstance(v, int) and v > MAX_ID for v in request.path_params.values()):
+        raise ApiError(404, "Нет такого объекта: номер вне допустимого диапазона.")
 
 
 def _audit_failure(request: Request, user: User, handler: Handler, exc: ApiError) -> None:

@@ -33,8 +33,22 @@ from starlette.routing import BaseRoute, Route
 
 from adapters.smev3 import monitor
 from adapters.smev3.compose import Refused
+from adapters.smev3.console.openapi import (
+    ITEM,
+    LIMIT,
+    OUTGOING_PAGE,
+    PERIOD,
+    POLLED,
+    RECEIVED_PAGE,
+    REFUSED,
+    SEND_BODY,
+    SENT,
+    TAG,
+    TYPES,
+)
 from admin.apiplumbing import ApiError, endpoint, reply
 from admin.context import console, privacy, remote_addr
+from admin.openapi import Doc, Param, Reply
 from admin.users import Role, User
 
 if TYPE_CHECKING:
@@ -70,13 +84,21 @@ def refused(exc: Refused) -> Response:
 def api_routes(screens: Smev3Console) -> list[BaseRoute]:
     """The API's routes, bound to the console's view of the adapter."""
 
-    @endpoint()
+    @endpoint(doc=Doc("Виды сведений", TAG,
+                      "Установленные виды сведений: роль, протокол, схемы, счётчики; "
+                      "расписание опроса; виды, которые не загрузились.",
+                      replies={200: Reply("Обзор.", TYPES)}))
     def types(request: Request, user: User, body: dict[str, Any]) -> Response:
         """GET /api/smev3/types."""
         return reply(monitor.overview(screens.ctx.db, screens.types, screens.schemas,
                                       screens.polled()))
 
-    @endpoint()
+    @endpoint(doc=Doc(
+        "Исходящие сообщения", TAG, "Что мы отправляем, новые первыми; дальше — before.",
+        query=(Param("type", "Вид сведений."), Param("status", "Состояние отправки."),
+               Param("kind", "Запрос или ответ."), *PERIOD,
+               Param("before", "id: сообщения до него (следующая страница)."), LIMIT),
+        replies={200: Reply("Страница.", OUTGOING_PAGE)}))
     def outgoing_list(request: Request, user: User, body: dict[str, Any]) -> Response:
         """GET /api/smev3/outgoing."""
         before = request.query_params.get("before")
@@ -87,7 +109,10 @@ def api_routes(screens: Smev3Console) -> list[BaseRoute]:
             before=int(before) if before else None, limit=_limit(request))
         return reply({"items": items, "next_before": more})
 
-    @endpoint()
+    @endpoint(doc=Doc("Исходящее сообщение", TAG, "С XML содержимого и каноническими данными.",
+                      path={"id": "Номер исходящего сообщения."},
+                      replies={200: Reply("Сообщение.", ITEM),
+                               404: "Нет такого исходящего сообщения."}))
     def outgoing_item(request: Request, user: User, body: dict[str, Any]) -> Response:
         """GET /api/smev3/outgoing/{id}."""
         found = monitor.outgoing_detail(screens.ctx.db, screens.types,
@@ -96,7 +121,12 @@ def api_routes(screens: Smev3Console) -> list[BaseRoute]:
             raise ApiError(404, "no such outgoing СМЭВ message")
         return reply(_shown(found))
 
-    @endpoint()
+    @endpoint(doc=Doc(
+        "Принятые сообщения", TAG, "Что мы приняли, новые первыми; дальше — cursor.",
+        query=(Param("type", "Вид сведений."), Param("outcome", "Итог приёма."),
+               Param("kind", "Запрос или ответ."), *PERIOD,
+               Param("cursor", "Курсор следующей страницы."), LIMIT),
+        replies={200: Reply("Страница.", RECEIVED_PAGE)}))
     def received_list(request: Request, user: User, body: dict[str, Any]) -> Response:
         """GET /api/smev3/received."""
         try:
@@ -107,7 +137,10 @@ def api_routes(screens: Smev3Console) -> list[BaseRoute]:
             raise ApiError(400, str(exc)) from None
         return reply({"items": items, "next_cursor": more})
 
-    @endpoint()
+    @endpoint(doc=Doc("Принятое сообщение", TAG, "С каноническими данными и принятыми байтами.",
+                      path={"message_id": "Идентификатор сообщения СМЭВ."},
+                      replies={200: Reply("Сообщение.", ITEM),
+                               404: "Нет такого принятого сообщения."}))
     def received_item(request: Request, user: User, body: dict[str, Any]) -> Response:
         """GET /api/smev3/received/{message_id}."""
         found = monitor.received_detail(screens.ctx.db, screens.types,
@@ -116,7 +149,13 @@ def api_routes(screens: Smev3Console) -> list[BaseRoute]:
             raise ApiError(404, "no such received СМЭВ message")
         return reply(_shown(found))
 
-    @endpoint(Role.operator)
+    @endpoint(Role.operator, doc=Doc(
+        "Отправить запрос", TAG,
+        "Канонический запрос проверяется моделью и XSD и принимается в хаб как сообщение "
+        "консоли; ответ СМЭВ придёт в журнал.",
+        path={"type_key": "Ключ вида сведений (потребитель)."}, body=SEND_BODY,
+        replies={202: Reply("Запрос принят.", SENT), 404: "Нет такого вида сведений.",
+                 422: Reply("Запрос не прошёл проверку.", REFUSED)}))
     def send_request(request: Request, user: User, body: dict[str, Any]) -> Response:
         """POST /api/smev3/requests/{type_key}."""
         try:
@@ -138,7 +177,10 @@ def api_routes(screens: Smev3Console) -> list[BaseRoute]:
         return reply({"message_id": env.id, "type": env.routing_key, "information_type":
                       info.key, "journal": f"/journal/{env.id}"}, 202)
 
-    @endpoint(Role.operator)
+    @endpoint(Role.operator, doc=Doc("Опросить СМЭВ сейчас", TAG,
+                                     "Запуск задания adapter.smev3:poll один раз, сейчас.",
+                                     replies={202: Reply("Запуск запрошен.", POLLED),
+                                              404: "Расписание опроса не найдено."}))
     def poll(request: Request, user: User, body: dict[str, Any]) -> Response:
         """POST /api/smev3/poll."""
         try:

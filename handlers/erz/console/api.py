@@ -7,8 +7,9 @@ account has the personal-data permission — the same masking as the pages.
 
 =====================================  =========================================================
 ``GET /persons``                       search: ``enp``, ``snils``, ``policy``, ``document``,
-                                       ``surname`` + ``name`` + ``birth_date`` (+
-                                       ``patronymic``); ``on``, ``page`` → ``{items, total}``
+                                       or ``surname`` (a prefix) narrowed by ``name``,
+                                       ``patronymic``, ``birth_date`` or ``birth_year``;
+                                       ``on``, ``page``, ``size`` → ``{items, total}``
 ``GET /persons/{enp}``                 the person as of ``on`` (default today); ``{enp}`` may
                                        be the ``ref`` a masked result gives (``id42``)
 ``GET /persons/{enp}/timeline``        every change, newest first: who, why, from where
@@ -34,10 +35,25 @@ from starlette.routing import BaseRoute, Route
 
 from admin.apiplumbing import ApiError, endpoint, reply
 from admin.context import privacy, remote_addr
+from admin.openapi import Doc, Param, Reply
 from admin.users import Role, User
 from handlers.erz.buffer import identity
 from handlers.erz.buffer import store as buffer
 from handlers.erz.console import decisions, protocols, views
+from handlers.erz.console.criteria import Criteria, page_size
+from handlers.erz.console.openapi import (
+    BUFFER,
+    DECIDED,
+    DECISION,
+    FILES,
+    ON,
+    PAGE,
+    PERSON,
+    PERSON_KEY,
+    PERSONS,
+    TAG,
+    TIMELINE,
+)
 from handlers.erz.console.pages import ErzScreens, audit_card, audit_search
 
 
@@ -58,28 +74,44 @@ def api_routes(screens: ErzScreens) -> list[BaseRoute]:
         except ValueError as exc:
             raise ApiError(400, f"'on': {exc}") from None
 
-    @endpoint()
+    @endpoint(doc=Doc(
+        "Поиск застрахованных", TAG,
+        "По идентификатору целиком или по началу фамилии (регистр и е/ё не важны), "
+        "сужая по началу имени и отчества, дате или году рождения (только с допуском к "
+        "персональным данным); состояние на дату on. Поиск записывается в журнал аудита.",
+        query=(Param("enp", "ЕНП."), Param("snils", "СНИЛС в любой записи."),
+               Param("policy", "Номер полиса (старого — серия и номер)."),
+               Param("document", "Документ: серия и номер."),
+               Param("surname", "Фамилия или её начало."), Param("name", "Имя или его начало."),
+               Param("patronymic", "Отчество или его начало."),
+               Param("birth_date", "Дата рождения, ДД.ММ.ГГГГ или ГГГГ-ММ-ДД."),
+               Param("birth_year", "Год рождения, ГГГГ."),
+               Param("size", "Строк на странице: 20, 50, 100 или 200."), ON, PAGE),
+        replies={200: Reply("Страница найденных.", PERSONS)}))
     def search(request: Request, user: User, body: dict[str, Any]) -> Response:
         """GET /api/erz/persons."""
         try:
-            criteria = views.Criteria.from_params(request.query_params)
+            criteria = Criteria.from_params(request.query_params)
+            size = page_size(request.query_params.get("size"))
         except ValueError as exc:
             raise ApiError(400, str(exc)) from None
         if criteria.empty:
-            raise ApiError(400, "give enp, snils, policy, document or surname+name+birth_date")
+            raise ApiError(400, "Укажите ЕНП, СНИЛС, полис, документ или фамилию (её начало).")
         page = _page(request)
         try:
             with db.read() as conn:
                 items, total = views.search(conn, criteria, privacy(request), on(request),
-                                            page=page)
+                                            page=page, size=size)
         except ValueError as exc:
             audit_search(request, user, criteria, None, str(exc))
             raise ApiError(400, str(exc)) from None
         audit_search(request, user, criteria, total)
-        return reply({"items": items, "total": total, "page": page,
-                      "page_size": views.PAGE_SIZE})
+        return reply({"items": items, "total": total, "page": page, "page_size": size})
 
-    @endpoint()
+    @endpoint(doc=Doc(
+        "Карточка застрахованного", TAG, "Человек на дату on; просмотр записывается в аудит.",
+        path=PERSON_KEY, query=(ON,),
+        replies={200: Reply("Карточка.", PERSON), 404: "Нет человека с этим ЕНП."}))
     def person(request: Request, user: User, body: dict[str, Any]) -> Response:
         """GET /api/erz/persons/{enp}."""
         with db.read() as conn:
@@ -90,7 +122,10 @@ def api_routes(screens: ErzScreens) -> list[BaseRoute]:
         audit_card(request, user, found, privacy(request).unmasked)
         return reply(found)
 
-    @endpoint()
+    @endpoint(doc=Doc(
+        "История изменений", TAG, "Все изменения человека, новые первыми: кто, почему, откуда.",
+        path=PERSON_KEY,
+        replies={200: Reply("История.", TIMELINE), 404: "Нет человека с этим ЕНП."}))
     def timeline(request: Request, user: User, body: dict[str, Any]) -> Response:
         """GET /api/erz/persons/{enp}/timeline."""
         key = request.path_params["enp"]
@@ -102,7 +137,9 @@ def api_routes(screens: ErzScreens) -> list[BaseRoute]:
             return reply({"enp": found["enp"], "ref": found["ref"],
                           "changes": views.timeline(conn, key, privacy(request))})
 
-    @endpoint()
+    @endpoint(doc=Doc(
+        "Отложенные записи", TAG, "Записи, ждущие решения ТФОМС, старые первыми.",
+        replies={200: Reply("Отложенные записи.", BUFFER)}))
     def buffer_list(request: Request, user: User, body: dict[str, Any]) -> Response:
         """GET /api/erz/buffer."""
         return reply({"items": decisions.pending(screens.ctx, privacy(request))})
@@ -135,17 +172,32 @@ def api_routes(screens: ErzScreens) -> list[BaseRoute]:
                                    "status_code": 409}, 409)
         return reply(result)
 
-    @endpoint(Role.operator)
+    @endpoint(Role.operator, doc=Doc(
+        "Применить отложенную запись", TAG,
+        "Применяет запись к регистру. 409 — регистр отказал (запись остаётся в ожидании) или "
+        "запись расходится с человеком (фамилия, дата рождения) без подтверждения.",
+        path={"item_id": "Номер отложенной записи."}, body=DECISION, body_required=False,
+        replies={200: Reply("Решение принято.", DECIDED),
+                 409: Reply("Отказ регистра или расхождение.", DECIDED)}))
     def approve(request: Request, user: User, body: dict[str, Any]) -> Response:
         """POST /api/erz/buffer/{id}/approve."""
         return decide(request, user, body, True)
 
-    @endpoint(Role.operator)
+    @endpoint(Role.operator, doc=Doc(
+        "Отклонить отложенную запись", TAG, "Регистр не меняется; нужна заметка note.",
+        path={"item_id": "Номер отложенной записи."}, body=DECISION,
+        replies={200: Reply("Решение принято.", DECIDED),
+                 409: Reply("Запись уже решена.", DECIDED)}))
     def reject(request: Request, user: User, body: dict[str, Any]) -> Response:
         """POST /api/erz/buffer/{id}/reject."""
         return decide(request, user, body, False)
 
-    @endpoint()
+    @endpoint(doc=Doc(
+        "Файлы обмена", TAG, "Принятые файлы организаций и отправленные им протоколы.",
+        query=(Param("organisation", "Код организации."),
+               Param("from", "Получены с, ГГГГ-ММ-ДД."), Param("to", "Получены по, ГГГГ-ММ-ДД."),
+               PAGE),
+        replies={200: Reply("Страница файлов.", FILES)}))
     def files(request: Request, user: User, body: dict[str, Any]) -> Response:
         """GET /api/erz/files?organisation=&from=YYYY-MM-DD&to=YYYY-MM-DD&page=."""
         query = request.query_params
