@@ -98,6 +98,12 @@ person_data = _versioned(
     sa.Column("name_key", sa.String(100), nullable=False),
     sa.Column("patronymic_key", sa.String(100), nullable=False, server_default=""),
     _current_index("ix_erz_person_data_names", "surname_key", "name_key", "birth_date"),
+    # The operators' search by a surname's beginning (LIKE 'ИВА%'): PostgreSQL uses a
+    # b-tree for a prefix only with pattern ops when the database's collation is not C.
+    sa.Index("ix_erz_person_data_surname_prefix", "surname_key",
+             postgresql_ops={"surname_key": "varchar_pattern_ops"},
+             postgresql_where=sa.text("superseded_at IS NULL"),
+             sqlite_where=sa.text("superseded_at IS NULL")),
 )
 
 snils = _versioned(

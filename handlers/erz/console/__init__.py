@@ -4,9 +4,12 @@
 
 | path | role | what |
 | --- | --- | --- |
-| ``/erz`` | viewer | person search: ЕНП, СНИЛС, policy, document, ФИО + birth date |
+| ``/erz`` | viewer | person search (:mod:`.criteria`), paged |
 | ``/erz/export.xlsx`` | viewer | the search's results as Excel (audited) |
 | ``/erz/person/{enp}`` | viewer | the person as of a date (``?on=``) and the timeline |
+| ``/erz/person/{enp}/print`` | viewer | the card and its history to print (audited) |
+| ``/erz/person/{enp}/card.pdf`` | viewer | the same as PDF (:mod:`.card_pdf`, audited) |
+| ``/erz/print.css`` | viewer | the printout's stylesheet |
 | ``/erz/buffer`` | viewer | changes waiting for the fund's decision (ERZ-6) |
 | ``/erz/buffer/{id}/approve``, ``/reject`` (POST) | operator | decide (audited) |
 | ``/erz/files`` | viewer | processed exchange files and the protocols sent back |
@@ -37,6 +40,9 @@ def routes(screens: ErzScreens) -> list[BaseRoute]:
         Route("/erz", viewer(screens.search_page)),
         Route("/erz/export.xlsx", viewer(screens.export_page)),
         Route("/erz/person/{enp}", viewer(screens.person_page)),
+        Route("/erz/person/{enp}/print", viewer(screens.print_page)),
+        Route("/erz/person/{enp}/card.pdf", viewer(screens.pdf_page)),
+        Route("/erz/print.css", viewer(screens.print_css)),
         Route("/erz/buffer", viewer(screens.buffer_page)),
         Route("/erz/buffer/{item_id:int}/{action:str}", operator(screens.decide_page),
               methods=["POST"]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,14 +14,18 @@ from starlette.responses import RedirectResponse, Response
 from admin import viewaudit
 from admin.context import error_page, flash, privacy, remote_addr, render
 from admin.extensions import ConsoleContext
+from admin.times import show
 from admin.users import User
 from handlers.erz.buffer import identity
 from handlers.erz.buffer import store as buffer
-from handlers.erz.console import decisions, export, protocols, views
+from handlers.erz.console import card_pdf, decisions, export, protocols, views
+from handlers.erz.console.card import CardSettings, lines
+from handlers.erz.console.criteria import PAGE_SIZES, Criteria, page_size, parse_date
 
 EXPORT = "erz-export"
 """The audit action of an Excel export of the search."""
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PRINT_CSS = Path(__file__).parent / "static" / "print.css"
 
 
 def page_number(request: Request) -> int:
@@ -29,17 +34,20 @@ def page_number(request: Request) -> int:
     return max(int(raw), 1) if raw.isdigit() else 1
 
 
-def audit_search(request: Request, user: User, criteria: views.Criteria, found: int | None,
+def audit_search(request: Request, user: User, criteria: Criteria, found: int | None,
                  refused: str = "") -> None:
     """Record a register search (any account): the criteria, and what it found."""
     viewaudit.person_search(request, user, "erz/search", criteria.params(),
                             unmasked=privacy(request).unmasked, found=found, refused=refused)
 
 
-def audit_card(request: Request, user: User, card: dict[str, Any], unmasked: bool) -> None:
-    """Record a person card (or timeline) shown with personal data."""
-    viewaudit.unmasked_view(request, user, viewaudit.PERSON_VIEW, f"erz.person/{card['enp']}",
-                            unmasked)
+def audit_card(request: Request, user: User, card: dict[str, Any], unmasked: bool,
+               printed: str = "") -> None:
+    """Record a person card (or timeline) shown with personal data; ``printed``: as a
+    printout (``print``) or a PDF (``pdf``)."""
+    if unmasked:
+        viewaudit.record(request, user, viewaudit.PERSON_VIEW, f"erz.person/{card['enp']}",
+                         {"printed": printed, "on": card["on"]} if printed else None)
 
 
 class ErzScreens:
@@ -53,52 +61,52 @@ class ErzScreens:
         return datetime.now(self.ctx.tz).date()
 
     def as_of(self, raw: str | None) -> date:
-        """The ``on`` parameter, today when absent; ValueError when not a date."""
-        if not raw:
-            return self.today()
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            raise ValueError("Дата: ГГГГ-ММ-ДД.") from None
+        """The ``on`` parameter (ДД.ММ.ГГГГ or ГГГГ-ММ-ДД), today when absent; ValueError
+        when not a date."""
+        return parse_date(raw.strip(), "Дата") if raw and raw.strip() else self.today()
 
     # -- search ------------------------------------------------------------------------------
 
     def search_page(self, request: Request, user: User, form: FormData) -> Response:
-        """The search form and one page of masked results."""
+        """The search form and one page of masked results, with the total and page size."""
         q, page = request.query_params, page_number(request)
         ctx: dict[str, Any] = {"q": q, "rows": [], "total": 0, "error": "", "page": page,
                                "next_url": "", "prev_url": "", "export_url": "",
-                               "searched": False}
+                               "searched": False, "sizes": PAGE_SIZES, "ru_date": views.ru_date}
         try:
-            criteria = views.Criteria.from_params(q)
+            criteria = Criteria.from_params(q)
             on = self.as_of(q.get("on"))
+            size = page_size(q.get("size"))
         except ValueError as exc:
             ctx["error"] = str(exc)
             return render(request, "erz_search.html", ctx, status_code=400)
-        ctx["on"] = on.isoformat()
+        ctx.update(on=on.isoformat(), size=size)
         if criteria.empty:
             return render(request, "erz_search.html", ctx)
         try:
             with self.ctx.db.read() as conn:
-                rows, total = views.search(conn, criteria, privacy(request), on, page=page)
+                rows, total = views.search(conn, criteria, privacy(request), on, page=page,
+                                           size=size)
         except ValueError as exc:
             audit_search(request, user, criteria, None, str(exc))
             ctx["error"] = str(exc)
             return render(request, "erz_search.html", ctx, status_code=400)
         audit_search(request, user, criteria, total)
         params = criteria.params() | ({"on": q["on"]} if q.get("on") else {})
-        ctx.update(rows=rows, total=total, searched=True,
-                   export_url=f"/erz/export.xlsx?{urlencode(params)}")
-        if page * views.PAGE_SIZE < total:
-            ctx["next_url"] = f"/erz?{urlencode(params | {'page': page + 1})}"
+        listing = params | {"size": str(size)}
+        ctx.update(rows=rows, total=total, searched=True, first=(page - 1) * size + 1,
+                   export_url=f"/erz/export.xlsx?{urlencode(params)}",
+                   card_query=f"?{urlencode({'on': q['on']})}" if q.get("on") else "")
+        if page * size < total:
+            ctx["next_url"] = f"/erz?{urlencode(listing | {'page': page + 1})}"
         if page > 1:
-            ctx["prev_url"] = f"/erz?{urlencode(params | {'page': page - 1})}"
+            ctx["prev_url"] = f"/erz?{urlencode(listing | {'page': page - 1})}"
         return render(request, "erz_search.html", ctx)
 
     def export_page(self, request: Request, user: User, form: FormData) -> Response:
         """The search's results as .xlsx (masked as on screen); audited."""
         try:
-            criteria = views.Criteria.from_params(request.query_params)
+            criteria = Criteria.from_params(request.query_params)
             on = self.as_of(request.query_params.get("on"))
         except ValueError as exc:
             return error_page(request, 400, str(exc))
@@ -121,8 +129,9 @@ class ErzScreens:
 
     # -- the person card ---------------------------------------------------------------------
 
-    def person_page(self, request: Request, user: User, form: FormData) -> Response:
-        """The person as of a date (default today) and the whole timeline."""
+    def _person(self, request: Request) -> tuple[dict[str, Any], list[dict[str, Any]]] | Response:
+        """The card as of ``on`` and the timeline of the person the path names, or the
+        error page to show."""
         enp = request.path_params["enp"]
         try:
             on = self.as_of(request.query_params.get("on"))
@@ -134,9 +143,54 @@ class ErzScreens:
             changes = views.timeline(conn, enp, shown) if card is not None else []
         if card is None:
             return error_page(request, 404, "В регистре нет ЗЛ с таким ЕНП.")
-        audit_card(request, user, card, shown.unmasked)
-        return render(request, "erz_person.html", {"p": card, "changes": changes,
-                                                   "today": self.today().isoformat()})
+        return card, changes
+
+    def person_page(self, request: Request, user: User, form: FormData) -> Response:
+        """The person as of a date (default today) and the whole timeline."""
+        found = self._person(request)
+        if isinstance(found, Response):
+            return found
+        card, changes = found
+        audit_card(request, user, card, privacy(request).unmasked)
+        return render(request, "erz_person.html", {
+            "p": card, "lines": lines(card), "changes": changes,
+            "today": self.today().isoformat(), "ru_date": views.ru_date})
+
+    def print_page(self, request: Request, user: User, form: FormData) -> Response:
+        """The card and its history as a page to print (its own stylesheet, no menu)."""
+        found = self._person(request)
+        if isinstance(found, Response):
+            return found
+        card, changes = found
+        audit_card(request, user, card, privacy(request).unmasked, "print")
+        return render(request, "erz_print.html", {
+            "p": card, "lines": lines(card), "changes": changes, "ru_date": views.ru_date,
+            "printed": self.printed(user)})
+
+    def pdf_page(self, request: Request, user: User, form: FormData) -> Response:
+        """The card and its history as a PDF (masked like the page)."""
+        found = self._person(request)
+        if isinstance(found, Response):
+            return found
+        card, changes = found
+        settings = CardSettings.model_validate(self.ctx.settings.plugins.get("erz", {}))
+        try:
+            data = card_pdf.render(card, changes, printed=self.printed(user),
+                                   when=lambda at: show(at, self.ctx.tz), settings=settings)
+        except card_pdf.FontMissing as exc:
+            return error_page(request, 500, str(exc))
+        audit_card(request, user, card, privacy(request).unmasked, "pdf")
+        name = f"erz-card-{card['ref']}-{card['on']}.pdf"
+        return Response(data, media_type="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+    def print_css(self, request: Request, user: User, form: FormData) -> Response:
+        """The printout's stylesheet (served from here: the console allows no inline style)."""
+        return Response(PRINT_CSS.read_text(encoding="utf-8"), media_type="text/css")
+
+    def printed(self, user: User) -> str:
+        """The footer of a printout: who printed it, and when."""
+        return f"Напечатал {user.username} {show(datetime.now(self.ctx.tz), self.ctx.tz)}"
 
     # -- the buffer --------------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ JSON API and the Excel export all read these, so that they mask in exactly the s
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,15 +19,12 @@ from admin.privacy import Privacy
 from contracts.erz.register import Change, PersonState
 from contracts.oms import mask_policy, mask_snils
 from handlers.erz import models as m
+from handlers.erz.console.criteria import PAGE_SIZE, Criteria
 from handlers.erz.console.protocols import file_name
 from handlers.erz.register import queries
 from handlers.erz.register.errors import ErzError
 from hub.masking import mask_all, mask_date, mask_name
 
-PAGE_SIZE = 50
-WHOLE_ONLY = ("Без допуска к персональным данным поиск — только по идентификатору целиком: "
-              "ЕНП, СНИЛС, номер полиса или серия и номер документа.")
-"""Why a masked account's search by name, birth date or half a document is refused."""
 SEX = {"1": "муж.", "2": "жен."}
 DOC_TYPES = {"14": "паспорт РФ", "3": "свидетельство о рождении"}
 
@@ -58,82 +54,6 @@ def format_snils(digits: str | None) -> str:
     if not digits or len(digits) != 11:
         return digits or ""
     return f"{digits[:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
-
-
-@dataclass(frozen=True)
-class Criteria:
-    """What a person is searched by; every given key must match (names need all three)."""
-
-    enp: str = ""
-    snils: str = ""
-    policy: str = ""
-    document: str = ""
-    surname: str = ""
-    name: str = ""
-    patronymic: str = ""
-    birth_date: date | None = None
-
-    @classmethod
-    def from_params(cls, params: Mapping[str, str]) -> Criteria:
-        """Read the query string; ValueError for a bad date or half a name search."""
-        get = {k: str(params.get(k, "")).strip() for k in (
-            "enp", "snils", "policy", "document", "surname", "name", "patronymic",
-            "birth_date")}
-        born = None
-        if get["birth_date"]:
-            try:
-                born = date.fromisoformat(get["birth_date"])
-            except ValueError:
-                raise ValueError("Дата рождения: ГГГГ-ММ-ДД.") from None
-        found = cls(get["enp"], get["snils"], get["policy"], get["document"], get["surname"],
-                    get["name"], get["patronymic"], born)
-        named = (found.surname, found.name, found.birth_date)
-        if any(named) and not all(named):
-            raise ValueError("Поиск по ФИО: нужны фамилия, имя и дата рождения.")
-        return found
-
-    def require_whole(self) -> None:
-        """ValueError (:data:`WHOLE_ONLY`) unless the search names a whole identifier only.
-
-        A masked account may not search by name and birth date, nor by a document number
-        without its series: a yes-or-no answer to guessed personal data is an oracle.
-        """
-        if self.surname or self.name or self.patronymic or self.birth_date:
-            raise ValueError(WHOLE_ONLY)
-        if self.document and not self.document.strip().rpartition(" ")[0]:
-            raise ValueError(WHOLE_ONLY)
-
-    @property
-    def empty(self) -> bool:
-        """Nothing to search by."""
-        return not (self.enp or self.snils or self.policy or self.document or self.surname)
-
-    def params(self) -> dict[str, str]:
-        """The non-empty criteria as query parameters."""
-        out = {k: getattr(self, k) for k in ("enp", "snils", "policy", "document", "surname",
-                                             "name", "patronymic")}
-        out["birth_date"] = self.birth_date.isoformat() if self.birth_date else ""
-        return {k: v for k, v in out.items() if v}
-
-
-def find(conn: Connection, c: Criteria) -> list[str]:
-    """ЕНП of the persons matching every criterion given, sorted."""
-    found: list[set[str]] = []
-    if c.enp:
-        found.append(set(queries.find_by_enp(conn, c.enp)))
-    if c.snils:
-        found.append(set(queries.find_by_snils(conn, c.snils)))
-    if c.policy:
-        found.append(set(queries.find_by_policy(conn, c.policy)))
-    if c.document:
-        series, _, number = c.document.rpartition(" ")
-        found.append(set(queries.find_by_document(conn, number, series or None)))
-    if c.surname and c.name and c.birth_date:
-        found.append(set(queries.find_by_names(conn, c.surname, c.name, c.birth_date,
-                                               c.patronymic or None)))
-    if not found:
-        return []
-    return sorted(set.intersection(*found))
 
 
 def summary(state: PersonState, privacy: Privacy,
@@ -186,7 +106,7 @@ def life_status(state: PersonState, privacy: Privacy | None = None,
     if state.death is None:
         return "жив"
     when = state.death.death_date.isoformat()
-    return f"умер {shown(privacy, 'death_date', when) if privacy is not None else when}"
+    return f"умер {ru_date(shown(privacy, 'death_date', when) if privacy else when)}"
 
 
 def search(conn: Connection, c: Criteria, privacy: Privacy, on: date, *, page: int = 1,
@@ -197,10 +117,17 @@ def search(conn: Connection, c: Criteria, privacy: Privacy, on: date, *, page: i
     """
     if not privacy.unmasked:
         c.require_whole()
-    enps = find(conn, c)
-    start = (max(page, 1) - 1) * size
-    return [summary(queries.person_as_of(conn, e, on), privacy)
-            for e in enps[start:start + size]], len(enps)
+    enps, total = queries.search(conn, c.filter(), offset=(max(page, 1) - 1) * size,
+                                 limit=size)
+    return [summary(queries.person_as_of(conn, e, on), privacy) for e in enps], total
+
+
+def ru_date(text: str) -> str:
+    """A date as the pages show it: ``1980-05-17`` → ``17.05.1980``, a masked one
+    ``****-**-**`` → ``**.**.****``; any other text as it is."""
+    if len(text) == 10 and text[4] == text[7] == "-":
+        return f"{text[8:]}.{text[5:7]}.{text[:4]}"
+    return text
 
 
 def card(state: PersonState, privacy: Privacy, born: date | None = None) -> dict[str, Any]:

@@ -2,12 +2,15 @@
 
 Each aspect of a person as of a date is one query on the version table's ``person_id``
 index; searches use the partial indexes over current knowledge (models.py), so that a
-former surname or an old policy number still finds the person.
+former surname or an old policy number still finds the person. The operators' search
+(:func:`search`) takes a surname prefix on the folded key (an index with pattern ops on
+PostgreSQL), narrowed by the other criteria, and pages in SQL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -187,3 +190,108 @@ def find_by_names(conn: Connection, surname: str, name: str, birth_date: date,
     if patronymic is not None:
         where.append(c.patronymic_key == checks.name_key(patronymic))
     return _enps(conn, m.person_data, *where)
+
+
+@dataclass(frozen=True)
+class PersonFilter:
+    """What the operators' search looks for; every criterion given must hold.
+
+    Identifiers are whole (``snils`` digits only, series compared without spaces); names
+    are prefixes of the folded keys (:func:`checks.name_key`), matched in one version of
+    the person's data, current or former.
+    """
+
+    enp: str = ""
+    snils: str = ""
+    policy_number: str = ""
+    policy_series: str = ""
+    document_number: str = ""
+    document_series: str = ""
+    surname: str = ""
+    name: str = ""
+    patronymic: str = ""
+    birth_date: date | None = None
+    birth_year: int | None = None
+
+    @property
+    def named(self) -> bool:
+        """Whether a name, birth date or year is among the criteria."""
+        return bool(self.surname or self.name or self.patronymic or self.birth_date
+                    or self.birth_year)
+
+
+def _prefix(column: sa.ColumnElement[str], value: str) -> sa.ColumnElement[bool]:
+    """``column`` starts with ``value`` folded (``LIKE 'ИВА%'``: an index range with
+    ``varchar_pattern_ops`` on PostgreSQL); ``%`` and ``_`` in ``value`` are literal."""
+    key = checks.name_key(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(key + "%", escape="\\")
+
+
+def _held(table: sa.Table, *where: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+    """Persons with a current-knowledge row of ``table`` where ``where`` holds."""
+    return m.persons.c.id.in_(sa.select(table.c.person_id).where(
+        table.c.superseded_at.is_(None), *where))
+
+
+def _without_spaces(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    return sa.func.replace(column, " ", "")
+
+
+def _identifiers(f: PersonFilter) -> list[sa.ColumnElement[bool]]:
+    p, pol, doc = m.persons.c, m.policies.c, m.documents.c
+    where: list[sa.ColumnElement[bool]] = []
+    if f.enp:
+        where.append(p.enp == f.enp)
+    if f.snils:
+        where.append(_held(m.snils, m.snils.c.snils == f.snils))
+    if f.policy_number:
+        extra = ([_without_spaces(pol.series) == f.policy_series.replace(" ", "")]
+                 if f.policy_series else [])
+        where.append(_held(m.policies, pol.number == f.policy_number, *extra))
+    if f.document_number:
+        extra = ([_without_spaces(doc.series) == f.document_series.replace(" ", "")]
+                 if f.document_series else [])
+        where.append(_held(m.documents, doc.number == f.document_number, *extra))
+    return where
+
+
+def _names(f: PersonFilter) -> list[sa.ColumnElement[bool]]:
+    d = m.person_data.c
+    where: list[sa.ColumnElement[bool]] = []
+    for column, value in ((d.surname_key, f.surname), (d.name_key, f.name),
+                          (d.patronymic_key, f.patronymic)):
+        if value:
+            where.append(_prefix(column, value))
+    if f.birth_date is not None:
+        where.append(d.birth_date == f.birth_date)
+    if f.birth_year is not None:
+        where.append(d.birth_date.between(date(f.birth_year, 1, 1), date(f.birth_year, 12, 31)))
+    return where
+
+
+def search(conn: Connection, f: PersonFilter, *, offset: int = 0,
+           limit: int = 50) -> tuple[list[str], int]:
+    """ЕНП of one page of the persons matching every criterion, and how many match.
+
+    Ordered by surname, name, patronymic (the matching version's) when names are searched,
+    else by ЕНП. An empty filter finds nobody.
+    """
+    p = m.persons.c
+    where = _identifiers(f)
+    names = _names(f)
+    if not where and not names:
+        return [], 0
+    if names:
+        d = m.person_data.c
+        matched = (sa.select(d.person_id, sa.func.min(d.surname_key).label("surname"),
+                             sa.func.min(d.name_key).label("name"),
+                             sa.func.min(d.patronymic_key).label("patronymic"))
+                   .where(d.superseded_at.is_(None), *names).group_by(d.person_id).subquery())
+        query = (sa.select(p.enp).join(matched, matched.c.person_id == p.id).where(*where)
+                 .order_by(matched.c.surname, matched.c.name, matched.c.patronymic, p.enp))
+    else:
+        query = sa.select(p.enp).where(*where).order_by(p.enp)
+    total = conn.execute(sa.select(sa.func.count()).select_from(
+        query.order_by(None).subquery())).scalar_one()
+    page = conn.execute(query.offset(offset).limit(limit)).scalars()
+    return list(page), int(total)
