@@ -189,14 +189,14 @@ def undocumented(routes: Sequence[BaseRoute]) -> list[str]:
 
 SECURITY_SCHEMES = {
     "basic": {"type": "http", "scheme": "basic", "description": (
-        "HTTP Basic с именем и паролем учётной записи консоли — для программ. CSRF-токен не "
+        "Имя и пароль учётной записи консоли — для программ. CSRF-токен не "
         "нужен. Неудачные попытки считаются вместе со входом в консоль: после нескольких "
         "подряд — ответ 429 и пауза.")},
     "session": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE, "description": (
         "Сеанс консоли: cookie, которую ставит вход через /login, — для скриптов в "
         "браузере, где выполнен вход.")},
     "csrf": {"type": "apiKey", "in": "header", "name": HEADER, "description": (
-        f"CSRF-токен сеанса в заголовке {HEADER}: нужен каждому POST, сделанному с "
+        "CSRF-токен сеанса: нужен каждому POST, сделанному с "
         "cookie сеанса (токен отдаёт GET /api/me). С HTTP Basic не нужен.")},
 }
 
