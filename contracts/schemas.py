@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -28,6 +29,24 @@ from contracts.xmlsafe import parse, parser
 
 SchemaRepair = Callable[[str, etree._Element], None]
 """(file name, parsed schema root) → fix the document in place before compiling."""
+
+
+OFFICIAL_GROUP = "omshub.schemas"
+"""Entry point group of what each plug-in reads from the schema directory: a sequence of
+:class:`OfficialFile`, or a callable returning one (``omshub schemas`` lists and imports)."""
+
+
+@dataclass(frozen=True)
+class OfficialFile:
+    """A published file (an XSD, a dictionary) a plug-in reads from the schema directory."""
+
+    name: str
+    """The file name, or the tail of its path where names clash (as :meth:`SchemaStore.find`
+    takes it)."""
+    enables: str
+    """What it makes possible, in Russian, for the operator who installs it."""
+    repairs: tuple[SchemaRepair, ...] = ()
+    """In-memory fixes the plug-in applies when it compiles the file (see above)."""
 
 
 class SchemaNotFound(LookupError):
@@ -89,12 +108,12 @@ class SchemaStore:
         tail = Path(name).parts
         matches = sorted(p for p in self.root.rglob(tail[-1]) if p.parts[-len(tail):] == tail)
         if not matches:
-            raise SchemaNotFound(f"schema {name!r} is not under {self.root} (the directory "
-                                 "of official schemas, OMSHUB_SCHEMAS_DIR)")
+            raise SchemaNotFound(f"схемы {name} нет в каталоге официальных схем {self.root} "
+                                 "(OMSHUB_SCHEMAS_DIR; установка: omshub schemas import)")
         if len(matches) > 1:
-            raise SchemaNotFound(f"schema {name!r} is ambiguous under {self.root}: "
+            raise SchemaNotFound(f"схема {name} в каталоге {self.root} не одна: "
                                  + ", ".join(str(m.relative_to(self.root)) for m in matches)
-                                 + " — name it with part of its path")
+                                 + " — оставьте одну копию")
         return matches[0]
 
     def schema(self, name: str) -> etree.XMLSchema:

@@ -11,7 +11,7 @@ from datetime import date
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
-from hub import logs, migrate
+from hub import logs, migrate, official
 from hub.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -240,6 +240,7 @@ def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     migrate.register(sub)
+    official.register(sub)
 
     plugins = sub.add_parser("plugins", help="list installed plug-ins (without importing them)")
     plugins.add_argument("--json", action="store_true")

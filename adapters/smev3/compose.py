@@ -94,7 +94,8 @@ def check(info: InformationType, payload: Mapping[str, Any],
     text = pretty(element)
     if schemas is None:
         raise Refused([Problem("schema", "", "каталог официальных схем не настроен "
-                               "(schemas_dir, OMSHUB_SCHEMAS_DIR): запрос не проверить по XSD")],
+                               "(schemas_dir, OMSHUB_SCHEMAS_DIR; установка: omshub schemas "
+                               "import): запрос не проверить по XSD")],
                       text)
     try:
         errors = schemas.validate(info.request_schema, parse(text.encode("utf-8")))
