@@ -1,6 +1,6 @@
 """The official schemas and dictionaries the installed plug-ins read (``omshub schemas``).
 
-The product vendors no СМЭВ or ФОМС file (invariant 9): the operator keeps them in the
+The product vendors no official schema or dictionary (invariant 9): the operator keeps them in the
 schema directory (``schemas_dir``, ``OMSHUB_SCHEMAS_DIR``). Each plug-in declares what it
 reads there and what that enables (:class:`contracts.schemas.OfficialFile` under the entry
 point group ``omshub.schemas``); this module tells the operator what is installed and
