@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from handlers.erz.console.views import ru_date
+from handlers.erz.console.words import policy_status
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 """Where Debian's fonts-dejavu-core puts the fonts (pulled in by chromium, too)."""
@@ -47,7 +48,7 @@ def lines(p: dict[str, Any]) -> dict[str, str]:
         policy = f"{pol['type']} {pol['number']}, СМО {pol['smo']}, с {ru_date(pol['begin'])}"
         policy += f" по {ru_date(pol['end'])}" if pol["end"] else ""
         policy += f", прекращён {ru_date(pol['stop'])}" if pol["stop"] else ""
-        policy += f" ({pol['status']})" if pol["status"] else ""
+        policy += f" ({policy_status(pol['status'])})" if pol["status"] else ""
     attachment = "не прикреплён"
     if att:
         attachment = f"МО {att['mo']}"

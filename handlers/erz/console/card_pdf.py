@@ -19,6 +19,7 @@ from fpdf.fonts import FontFace
 
 from handlers.erz.console.card import CardSettings, lines
 from handlers.erz.console.views import ru_date
+from handlers.erz.console.words import contact, field, operation
 
 FAMILY = "card"
 HISTORY = (("Записано", 27), ("Действует с", 19), ("Операция", 25), ("Что изменилось", 50),
@@ -40,8 +41,8 @@ def _font(path: Path) -> str:
 
 
 def _diff(change: dict[str, Any]) -> str:
-    return "\n".join(f"{d['field']}: {ru_date(d['old']) or '—'} → {ru_date(d['new']) or '—'}"
-                     for d in change["changes"])
+    return "\n".join(f"{field(d['field'])}: {ru_date(d['old']) or '—'} → "
+                     f"{ru_date(d['new']) or '—'}" for d in change["changes"])
 
 
 def _rows(p: dict[str, Any], said: dict[str, str]) -> list[tuple[str, str]]:
@@ -50,7 +51,7 @@ def _rows(p: dict[str, Any], said: dict[str, str]) -> list[tuple[str, str]]:
             ("Пол", p["sex"]), ("СНИЛС", p["snils"]), ("Документ", said["document"]),
             ("Полис", said["policy"])]
     rows += [(f"Адрес ({a['kind']})", a["text"]) for a in p["addresses"]]
-    rows += [(f"Контакт ({c['kind']})", c["value"]) for c in p["contacts"]]
+    rows += [(f"Контакт ({contact(c['kind'])})", c["value"]) for c in p["contacts"]]
     return rows + [("Прикрепление", said["attachment"]), ("Статус", said["life"])]
 
 
@@ -90,7 +91,8 @@ def render(p: dict[str, Any], changes: Sequence[dict[str, Any]], *, printed: str
             who = ch["component"] + (f" / {ch['user']}" if ch["user"] else "")
             source = "\n".join(x for x in (ch["reason"], ch["source_file"]) if x)
             row = table.row()
-            for value in (when(ch["at"]), ru_date(ch["effective_date"]), ch["op"], _diff(ch),
+            for value in (when(ch["at"]), ru_date(ch["effective_date"]), operation(ch["op"]),
+                          _diff(ch),
                           who, source):
                 row.cell(value or "—")
         if not changes:

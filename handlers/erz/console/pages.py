@@ -18,7 +18,7 @@ from admin.times import show
 from admin.users import User
 from handlers.erz.buffer import identity
 from handlers.erz.buffer import store as buffer
-from handlers.erz.console import card_pdf, decisions, export, protocols, views
+from handlers.erz.console import card_pdf, decisions, export, protocols, views, words
 from handlers.erz.console.card import CardSettings, lines
 from handlers.erz.console.criteria import PAGE_SIZES, Criteria, page_size, parse_date
 
@@ -154,7 +154,8 @@ class ErzScreens:
         audit_card(request, user, card, privacy(request).unmasked)
         return render(request, "erz_person.html", {
             "p": card, "lines": lines(card), "changes": changes,
-            "today": self.today().isoformat(), "ru_date": views.ru_date})
+            "today": self.today().isoformat(), "ru_date": views.ru_date,
+            "words": words.TEMPLATE})
 
     def print_page(self, request: Request, user: User, form: FormData) -> Response:
         """The card and its history as a page to print (its own stylesheet, no menu)."""
@@ -165,7 +166,7 @@ class ErzScreens:
         audit_card(request, user, card, privacy(request).unmasked, "print")
         return render(request, "erz_print.html", {
             "p": card, "lines": lines(card), "changes": changes, "ru_date": views.ru_date,
-            "printed": self.printed(user)})
+            "words": words.TEMPLATE, "printed": self.printed(user)})
 
     def pdf_page(self, request: Request, user: User, form: FormData) -> Response:
         """The card and its history as a PDF (masked like the page)."""

@@ -36,6 +36,7 @@ def test_the_print_page_holds_the_card_and_its_history(login: Login, region: Reg
     assert "Состояние на 31.05.2024" in page.text and BORN_NAME in page.text
     assert p.data.birth_date.strftime("%d.%m.%Y") in page.text
     assert f"{BORN_NAME} → {p.data.surname}" in page.text and "01.06.2024" in page.text
+    assert "фамилия</span>:" in page.text and "(действует)" in page.text
     assert re.search(r'id="printed">Напечатал pd \d\d\.\d\d\.\d{4} ', page.text)
     css = pd.get("/erz/print.css")
     assert css.headers["content-type"].startswith("text/css") and "@media print" in css.text

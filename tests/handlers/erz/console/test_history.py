@@ -24,10 +24,11 @@ def test_a_detachment_reads_from_the_district_left_to_none(login: Login, region:
         reg.detach(p.enp, date(2024, 9, 1), Reason("П041", "открепление"))
     page = login("pd").get(f"/erz/person/{p.enp}").text
     detach = page.split('data-op="detach">')[1].split("</tr>")[0]
-    assert re.search(r"district</span>: 16 → —", detach), detach
+    assert re.search(r"участок</span>: 16 → —", detach), detach
     assert "— → 16" not in detach
+    assert "открепление от МО" in detach  # operations and fields in words
     attach = page.split('data-op="attach">')[1].split("</tr>")[0]
-    assert re.search(r"district</span>: — → 16", attach), attach
+    assert re.search(r"участок</span>: — → 16", attach), attach
     with TestClient(app) as api:
         body = api.get(f"/api/erz/persons/{p.enp}/timeline", headers=basic("pd")).json()
     ended = next(c for c in body["changes"] if c["op"] == "detach")
