@@ -136,7 +136,7 @@ class FilesSettings(BaseModel):
                                      "waits for files to become stable before leaving them "
                                      "to the next poll.")
     announce: bool = Field(default=True, description="Send files.delivered after each "
-                           "delivery (parked by the router while nothing subscribes).")
+                           "delivery (an event: journaled as published while nothing subscribes).")
 
     @model_validator(mode="after")
     def _unique(self) -> FilesSettings:
