@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
+from admin.times import show
 from hub.plugins import discover
 
 STATUS_WORDS: dict[str, str] = {
@@ -79,8 +80,7 @@ def value_text(value: Any, tz: tzinfo, labels: Mapping[str, str] | None = None) 
     if isinstance(value, bool):
         return "да" if value else "нет"
     if isinstance(value, datetime):
-        when = value.astimezone(tz) if value.tzinfo else value
-        return when.strftime("%d.%m.%Y %H:%M:%S")
+        return show(value, tz)
     if isinstance(value, str):
         return _moment(value, tz) or value
     if isinstance(value, float):

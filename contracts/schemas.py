@@ -53,6 +53,10 @@ class SchemaNotFound(LookupError):
     """No file of that name under the schema directory."""
 
 
+class AmbiguousSchema(SchemaNotFound):
+    """More than one file of that name under the schema directory."""
+
+
 class ForeignSchema(ValueError):
     """A schema includes or imports something that is not a local file."""
 
@@ -111,7 +115,7 @@ class SchemaStore:
             raise SchemaNotFound(f"схемы {name} нет в каталоге официальных схем {self.root} "
                                  "(OMSHUB_SCHEMAS_DIR; установка: omshub schemas import)")
         if len(matches) > 1:
-            raise SchemaNotFound(f"схема {name} в каталоге {self.root} не одна: "
+            raise AmbiguousSchema(f"схема {name} в каталоге {self.root} не одна: "
                                  + ", ".join(str(m.relative_to(self.root)) for m in matches)
                                  + " — оставьте одну копию")
         return matches[0]

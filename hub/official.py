@@ -23,7 +23,13 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from contracts.schemas import OFFICIAL_GROUP, OfficialFile, SchemaNotFound, SchemaStore
+from contracts.schemas import (
+    OFFICIAL_GROUP,
+    AmbiguousSchema,
+    OfficialFile,
+    SchemaNotFound,
+    SchemaStore,
+)
 from contracts.xmlsafe import parse
 from hub.settings import load_settings
 
@@ -70,9 +76,10 @@ def check(root: Path, item: Declared) -> Finding:
     store = SchemaStore(root, item.file.repairs)
     try:
         path = store.find(item.file.name)
+    except AmbiguousSchema as exc:
+        return Finding(item, "не одна копия", str(exc))
     except SchemaNotFound as exc:
-        state = "не одна копия" if "не одна" in str(exc) else "нет"
-        return Finding(item, state, str(exc))
+        return Finding(item, "нет", str(exc))
     try:
         if path.suffix == ".xsd":
             store.schema(item.file.name)
