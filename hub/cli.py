@@ -16,6 +16,7 @@ from hub.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from hub.plugins import Plugins
+    from hub.runtime import HubProcess
     from storage.db import Database
 
 log = logging.getLogger("omshub")
@@ -37,22 +38,32 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def cmd_up(args: argparse.Namespace) -> int:
     """Every installed component and the console in this one process."""
-    from hub.runtime import HubProcess
-
     settings = settings_from(args)
     logs.configure(settings.log_level, args.log_format or "text", "hub")
+    process = start_up(settings)
+    process.wait()
+    return 0
+
+
+def start_up(settings: Settings) -> HubProcess:
+    """What ``omshub up`` starts (tests of the assembled demo call it too): migrate, on the
+    first start the demo data and the first-start steps, every component running."""
+    from hub.runtime import HubProcess
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     process = HubProcess(settings, migrate=True)
+    first = _first_start(process.db)
+    if first and _embedded(settings, process.db):
+        # Before the components start: a simulator reads what the demo leaves (the persons
+        # its agency names, contracts/demo.py), and a handler starts on a loaded register.
+        _demo_data(process.db, settings)
     process.start()
     url = f"http://{settings.admin_host}:{settings.admin_port}"
     log.info("OMS Hub is up: %s (broker %s, database %s)", url, settings.broker_url,
              process.db.engine.url.render_as_string())
-    if _first_start(process.db):
-        if _embedded(settings, process.db):
-            _demo_data(process.db, settings)
+    if first:
         _first_start_hooks(process.db, settings)
-    process.wait()
-    return 0
+    return process
 
 
 DEMO_GROUP = "omshub.demo"

@@ -1,15 +1,24 @@
 """A small region for the embedded hub's first start (``omshub.demo`` entry point).
 
-``omshub up`` on an empty SQLite database calls :func:`load_region` once: two thousand
-synthetic persons of one region (:mod:`handlers.erz.synth.population`, a fixed seed, so every
-newcomer sees the same people) are loaded, so the console's register screens have
-something to search on day one. A register that already holds anyone is left alone.
+``omshub up`` on an empty SQLite database calls :func:`load_region` once, before the
+components start: two thousand synthetic persons of one region
+(:mod:`handlers.erz.synth.population`, a fixed seed, so every newcomer sees the same
+people) are loaded, so the console's register screens have something to search on day
+one. A register that already holds anyone is left alone.
+
+It also leaves, in the hub's data directory, a few of those persons for the counterparts'
+simulators (:class:`contracts.demo.DemoPersons`, :func:`persons_for_simulators`): the
+СМЭВ 3 simulator, playing ЗАГС, reports the deaths of these people, so its records find
+them in the register. Why a file: see :mod:`contracts.demo`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 
+from contracts.demo import DemoPerson, DemoPersons
 from contracts.envelope import utcnow
 from contracts.erz.register import Source
 from handlers.erz import models
@@ -20,10 +29,14 @@ from storage.db import Database
 
 DEMO_PERSONS = 2000
 DEMO_SEED = 76
+FOR_SIMULATORS = 8
+"""How many persons the demo hands the simulators: the first of 55 or more with a passport."""
 
 
 def load_region(db: Database, settings: Settings) -> str:
     """Load the demo population into an empty register; returns what was done, for the log."""
+    written = persons_for_simulators(synth.population(DEMO_PERSONS, DEMO_SEED)).write(
+        settings.data_dir)
     with db.read() as conn:  # its tables: `omshub up` migrated before calling it
         if conn.execute(sa.select(models.persons.c.id).limit(1)).first() is not None:
             return "register already holds persons: nothing loaded"
@@ -31,4 +44,25 @@ def load_region(db: Database, settings: Settings) -> str:
         loaded = load_persons(conn, synth.population(DEMO_PERSONS, DEMO_SEED),
                               source=Source("handler.erz", user="omshub up (demo region)"),
                               at=utcnow())
-    return f"register: {loaded} synthetic persons of {synth.REGION.name} (seed {DEMO_SEED})"
+    return (f"register: {loaded} synthetic persons of {synth.REGION.name} (seed {DEMO_SEED}); "
+            f"persons for the simulators in {written}")
+
+
+def persons_for_simulators(people: Iterable[synth.SynthPerson],
+                           count: int = FOR_SIMULATORS) -> DemoPersons:
+    """The first ``count`` persons of ``people`` aged 55 or more who hold a passport (ДУДЛ 14), as
+    :class:`DemoPerson`."""
+    chosen: list[DemoPerson] = []
+    for p in people:
+        d = p.data
+        if p.document.doc_type != "14" or (synth.REFERENCE_DATE - d.birth_date).days < 55 * 365:
+            continue
+        chosen.append(DemoPerson(
+            surname=d.surname, name=d.name, patronymic=d.patronymic,
+            sex="1" if d.sex == "1" else "2", birth_date=d.birth_date, snils=p.snils,
+            passport=f"{p.document.series} {p.document.number}",
+            address=p.addresses[0].text if p.addresses else ""))
+        if len(chosen) == count:
+            break
+    return DemoPersons(region=synth.REGION.name, region_code=synth.REGION.kladr[:2],
+                       persons=chosen)

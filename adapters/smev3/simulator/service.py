@@ -34,6 +34,7 @@ import time
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -48,6 +49,8 @@ from adapters.smev3.simulator.files import SimulatedFileExchange, accept, offer
 from adapters.smev3.simulator.state import SimulatorState
 from adapters.smev3.soap import Verifier
 from adapters.smev3.types import InformationType, TypeCatalogue
+from contracts.demo import DemoPersons
+from contracts.registry import type_of
 from contracts.schemas import SchemaNotFound, SchemaStore
 from hub.component import Adapter
 from hub.httpserve import BackgroundServer
@@ -352,6 +355,11 @@ class SimulatedSmev:
                                                          for e in errors[:20]))
 
 
+def _canonical_key(info: InformationType) -> str:
+    """The routing key of what the adapter puts on the bus for a request of ``info``."""
+    return type_of(info.bus_request).key
+
+
 def _message_id(message: Any) -> str:
     data = getattr(message, "data", None)
     return str(getattr(data, "message_id", "") or getattr(message, "message_id", ""))
@@ -411,7 +419,9 @@ class Smev3Simulator(Adapter):
     directory, ``smev3-simulator-files``). What it offered and what was acknowledged is
     kept in ``smev3-simulator-state.json`` there, so a restart does not send again a
     sample the hub acknowledged. The schema directory is the hub's ``schemas_dir``.
-    The simulated ФНС attaches a small PDF to its ЕГРЮЛ extracts.
+    The simulated ФНС attaches a small PDF to its ЕГРЮЛ extracts. In the embedded demo
+    the simulated ЗАГС also reports deaths of the demo region's people
+    (:mod:`adapters.smev3.simulator.demo`), its samples staying as planted unmatched ones.
     """
 
     health_labels: ClassVar[Mapping[str, str]] = {
@@ -433,7 +443,8 @@ class Smev3Simulator(Adapter):
                 "ftp": f"ftp://{files.host}:{files.port}/" if files else None}
 
     def start(self) -> None:
-        """Serve, and offer one sample request of each type we provide."""
+        """Serve, and offer one sample request of each type we provide that some installed
+        component takes (a request nobody answers would only be parked)."""
         from adapters.smev3.service import catalogue
 
         conf = self.ctx.settings.plugins.get(self.name, {})
@@ -461,10 +472,46 @@ class Smev3Simulator(Adapter):
             return
         files.start()
         self.server.start()
+        try:
+            region = DemoPersons.read(Path(self.ctx.settings.data_dir))
+        except ValueError as exc:
+            log.error("СМЭВ 3 simulator: the demo's persons are unreadable: %s", exc)
+            region = None
+        # In the embedded demo the hub beside it is the whole installation: a request
+        # nobody there answers would only be parked, so the simulated agencies send only
+        # what it takes. Alone (`omshub sim`), it cannot know its hub and offers every type.
+        taken = self._taken() if region is not None else None
         for info in catalogue().types.values():
-            if info.role == "provider" and info.sample_request() is not None:
-                smev.offer_request(info, name=f"sample:{info.key}")
+            if info.role != "provider" or info.sample_request() is None:
+                continue
+            if taken is not None and _canonical_key(info) not in taken:
+                log.info("СМЭВ 3 simulator: no sample of %s (no component takes %s)",
+                         info.key, _canonical_key(info))
+                continue
+            smev.offer_request(info, name=f"sample:{info.key}")
+        if region is not None and taken is not None:
+            self._offer_demo(smev, region, taken)
         log.info("СМЭВ 3 simulator on %s", self.server.url)
+
+    def _taken(self) -> set[str]:
+        """Routing keys of the messages some installed component subscribes to."""
+        from hub.plugins import discover
+        from hub.routing import RoutingTable
+
+        table = RoutingTable.build(discover().components.values(), self.ctx.settings.routes)
+        return {key for key, queues in table.routes.items() if queues}
+
+    @staticmethod
+    def _offer_demo(smev: SimulatedSmev, region: DemoPersons, taken: set[str]) -> None:
+        """The simulated ЗАГС reports deaths of the demo region's people
+        (:mod:`adapters.smev3.simulator.demo`)."""
+        from adapters.smev3.service import catalogue
+        from adapters.smev3.simulator import demo
+
+        types = catalogue().types
+        for key, request in demo.deliveries(region, date.today()).items():
+            if key in types and _canonical_key(types[key]) in taken:
+                smev.offer_request(types[key], request, name=f"demo:{key}")
 
     def stop(self) -> None:
         """Stop serving."""

@@ -1,0 +1,61 @@
+"""The demo region's persons as the counterparts' simulators see them (``omshub up``).
+
+The embedded hub's first start loads a synthetic region into the register
+(``handlers.erz.demo``), and the СМЭВ 3 simulator plays ЗАГС, which reports deaths. For the
+demo to hang together the simulated agency must name people of that region — yet a
+handler and an adapter never import each other, and the simulator has no business
+reading the register's tables. So the demo writes, next to the hub's data, a file of a few
+of its persons in this shape (:data:`FILE` in the data directory), and a simulator that
+finds it names those persons; without it (a production install, a test) a simulator keeps
+its own fictitious samples. A file rather than a shared generator seed: the persons are
+whatever the register was loaded with, and neither side needs the other's code.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+FILE = "demo-persons.json"
+"""The file's name in the hub's data directory."""
+
+
+class DemoPerson(BaseModel):
+    """One person of the demo register, as an agency would identify them."""
+
+    surname: str = Field(description="Фамилия.")
+    name: str = Field(description="Имя.")
+    patronymic: str = Field(default="", description="Отчество.")
+    sex: Literal["1", "2"] = Field(description="1 male, 2 female.")
+    birth_date: date = Field(description="Date of birth.")
+    snils: str = Field(default="", description="СНИЛС, 11 digits.")
+    passport: str = Field(default="", description="Series and number of the passport as "
+                          "written (``78 05 123456``); empty when the person has none.")
+    address: str = Field(default="", description="Address of registration, as text.")
+
+
+class DemoPersons(BaseModel):
+    """What the demo leaves for the simulators: the region and some of its persons."""
+
+    region: str = Field(description="The region's name, as its documents write it.")
+    region_code: str = Field(pattern=r"^\d{2}$", description="The region's code (КЛАДР's "
+                             "first two digits, e.g. 76).")
+    persons: list[DemoPerson] = Field(description="Persons of the register, adults first.")
+
+    def write(self, data_dir: Path) -> Path:
+        """Write the file into ``data_dir``; returns its path."""
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path = data_dir / FILE
+        path.write_text(self.model_dump_json(indent=1), encoding="utf-8")
+        return path
+
+    @classmethod
+    def read(cls, data_dir: Path) -> DemoPersons | None:
+        """The file in ``data_dir``; None when there is none (not a demo installation)."""
+        path = data_dir / FILE
+        if not path.is_file():
+            return None
+        return cls.model_validate_json(path.read_text(encoding="utf-8"))
