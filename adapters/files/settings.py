@@ -32,6 +32,8 @@ class Mask(BaseModel):
     format: str = Field(description="Format key the message carries, e.g. 'erz.oplist'.")
     sender: str = Field(default="", description="Regular expression with a group named "
                         "'sender' that takes the sender's organisation code from the name.")
+    title: str = Field(default="", description="What the console calls such files "
+                       "(«OPLIST СМО»).")
 
     @field_validator("sender")
     @classmethod
@@ -128,10 +130,47 @@ class DropSettings(BaseModel):
         return self.outbound.get(recipient) or self.outbound.get("*")
 
 
+def _upload_masks() -> list[Mask]:
+    # The register's exchange files by the names of contracts/erz/names.py: an insurer's
+    # OPLIST (OPS<insurer>T<region>_…) and a clinic's ATT (ATM<clinic>T<region>_…).
+    return [
+        Mask(pattern="OPS*.xml", format="erz.oplist", title="OPLIST СМО",
+             sender=r"^OPS(?P<sender>\d+)T\d+_"),
+        Mask(pattern="ATM*.xml", format="erz.att", title="ATT МО (прикрепление)",
+             sender=r"^ATM(?P<sender>\d+)T\d+_"),
+    ]
+
+
+class UploadSettings(BaseModel):
+    """``[plugins.files.upload]``: files an operator uploads in the console on an
+    organisation's behalf (:mod:`adapters.files.upload`)."""
+
+    drop: str = Field(default="console", pattern=r"^[A-Za-z0-9_.:-]{1,100}$",
+                      description="The channel name the files.received messages carry.")
+    max_size: int = Field(default=50 * 1024 * 1024, gt=0, description="Larger files are "
+                          "refused with a message on the page.")
+    masks: list[Mask] = Field(default_factory=_upload_masks, description="Which names are "
+                              "taken and as what format; each needs a 'sender' expression.")
+
+    @field_validator("masks", mode="after")
+    @classmethod
+    def _senders(cls, value: list[Mask]) -> list[Mask]:
+        for mask in value:
+            if not mask.sender:
+                raise ValueError(f"upload mask {mask.pattern}: give a 'sender' expression "
+                                 "(the name must say whose file it is)")
+        return value
+
+    def mask_for(self, name: str) -> Mask | None:
+        """The first mask matching a name."""
+        return next((m for m in self.masks if m.matches(name)), None)
+
+
 class FilesSettings(BaseModel):
     """``[plugins.files]``."""
 
     drops: list[DropSettings] = Field(default_factory=list)
+    upload: UploadSettings = Field(default_factory=UploadSettings)
     pass_wait_seconds: float = Field(default=15.0, ge=0, description="How long one poll "
                                      "waits for files to become stable before leaving them "
                                      "to the next poll.")

@@ -12,7 +12,10 @@
 | ``/erz/print.css`` | viewer | the printout's stylesheet |
 | ``/erz/buffer`` | viewer | changes waiting for the fund's decision (ERZ-6) |
 | ``/erz/buffer/{id}/approve``, ``/reject`` (POST) | operator | decide (audited) |
-| ``/erz/files`` | viewer | processed exchange files and the protocols sent back |
+| ``/erz/files`` | viewer | processed exchange files and the protocols sent back, paged |
+| ``/erz/files/export.xlsx`` | viewer | the same as Excel (audited) |
+| ``/erz/files/{id}/download``, ``…/answer/{message}/download`` | viewer with ПДн | the
+  received file, an answer file, exact bytes under the real name (audited) |
 
 Personal data is masked unless the account has the personal-data permission, on every
 page, in the export and in the JSON API under ``/api/erz`` (:mod:`.api`).
@@ -47,6 +50,10 @@ def routes(screens: ErzScreens) -> list[BaseRoute]:
         Route("/erz/buffer/{item_id:int}/{action:str}", operator(screens.decide_page),
               methods=["POST"]),
         Route("/erz/files", viewer(screens.files_page)),
+        Route("/erz/files/export.xlsx", viewer(screens.files_export)),
+        Route("/erz/files/{file_id:int}/download", viewer(screens.file_download)),
+        Route("/erz/files/{file_id:int}/answer/{message_id:str}/download",
+              viewer(screens.file_download)),
         Mount("/api/erz", routes=api_routes(screens)),
     ]
 

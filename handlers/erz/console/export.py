@@ -7,9 +7,12 @@ insurer's OPLIST) is written as text, never as a live formula.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from admin.xlsx import append_row
 
@@ -40,3 +43,31 @@ def workbook(rows: Sequence[dict[str, str]], criteria: str, on: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+DATE_FORMAT = "DD.MM.YYYY"
+TIME_FORMAT = "DD.MM.YYYY HH:MM"
+"""Excel number formats of a date and of a time, as the fund writes them."""
+
+
+def append_dated_row(sheet: Worksheet, values: Iterable[Any], tz: tzinfo) -> None:
+    """:func:`admin.xlsx.append_row` with dates and times as real Excel dates.
+
+    An aware time is written as the fund's wall-clock time in ``tz`` (Excel cells have no
+    zone), a naive one as UTC taken to ``tz``; a date as a date (ДД.ММ.ГГГГ).
+    """
+    values = [_local(v, tz) for v in values]
+    append_row(sheet, values)
+    row = sheet.max_row
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, datetime):
+            sheet.cell(row=row, column=column).number_format = TIME_FORMAT
+        elif isinstance(value, date):
+            sheet.cell(row=row, column=column).number_format = DATE_FORMAT
+
+
+def _local(value: Any, tz: tzinfo) -> Any:
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return aware.astimezone(tz).replace(tzinfo=None)
+    return value

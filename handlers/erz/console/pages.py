@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from admin import viewaudit
+from admin.auth import audit_refusal
 from admin.context import error_page, flash, privacy, remote_addr, render
 from admin.extensions import ConsoleContext
 from admin.times import show
@@ -24,6 +25,8 @@ from handlers.erz.console.criteria import PAGE_SIZES, Criteria, page_size, parse
 
 EXPORT = "erz-export"
 """The audit action of an Excel export of the search."""
+FILES_EXPORT, FILE_DOWNLOAD = "erz-files-export", "erz-file-download"
+"""Audit actions: the protocols exported, an exchange file downloaded."""
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PRINT_CSS = Path(__file__).parent / "static" / "print.css"
 
@@ -242,19 +245,82 @@ class ErzScreens:
     # -- exchange protocols ------------------------------------------------------------------
 
     def files_page(self, request: Request, user: User, form: FormData) -> Response:
-        """Processed exchange files, newest first, with the protocols sent back."""
+        """Processed exchange files, newest first, with the protocols sent back; totals,
+        page size, filters kept in paging, export and downloads."""
         query = request.query_params
-        page, org = page_number(request), query.get("organisation", "").strip()
-        start, end = query.get("from", "").strip(), query.get("to", "").strip()
+        page = page_number(request)
         try:
-            since, until = protocols.period(start, end, self.ctx.tz)
-        except protocols.BadPeriod as exc:
-            return error_page(request, 400, f"Период: {exc}")
+            chosen, since, until = self._files_filter(request)
+            size = page_size(query.get("size"))
+        except ValueError as exc:
+            return error_page(request, 400, str(exc))
         with self.ctx.db.read() as conn:
-            rows, total = protocols.files(conn, privacy(request), organisation=org, page=page,
-                                          since=since, until=until)
-        params = {k: v for k, v in (("organisation", org), ("from", start), ("to", end)) if v}
-        more = page * protocols.PAGE_SIZE < total
+            rows, total = protocols.files(conn, privacy(request), page=page, size=size,
+                                          since=since, until=until,
+                                          organisation=chosen.get("organisation", ""))
+        listing = chosen | {"size": str(size)}
+
+        def url(**extra: Any) -> str:
+            return f"/erz/files?{urlencode(listing | {k: str(v) for k, v in extra.items()})}"
+
         return render(request, "erz_files.html", {
-            "rows": rows, "total": total, "organisation": org, "start": start, "end": end,
-            "next_url": f"/erz/files?{urlencode(params | {'page': page + 1})}" if more else ""})
+            "rows": rows, "total": total, "f": chosen, "size": size, "page": page,
+            "outcomes": protocols.OUTCOMES,
+            "first": (page - 1) * size + 1,
+            "sizes": [(n, f"/erz/files?{urlencode(chosen | {'size': str(n)})}")
+                      for n in PAGE_SIZES],
+            "export_url": f"/erz/files/export.xlsx?{urlencode(chosen)}",
+            "next_url": url(page=page + 1) if page * size < total else "",
+            "prev_url": url(page=page - 1) if page > 1 else ""})
+
+    def _files_filter(self, request: Request) -> tuple[dict[str, str], Any, Any]:
+        """The protocols' filter as typed (non-empty only) and its period; ValueError."""
+        query = request.query_params
+        chosen = {k: query.get(k, "").strip() for k in ("organisation", "from", "to")}
+        try:
+            since, until = protocols.period(chosen["from"], chosen["to"], self.ctx.tz)
+        except protocols.BadPeriod as exc:
+            raise ValueError(f"Период: {exc}") from None
+        return {k: v for k, v in chosen.items() if v}, since, until
+
+
+    def files_export(self, request: Request, user: User, form: FormData) -> Response:
+        """The protocols (as filtered) as .xlsx: real times and numbers; audited."""
+        try:
+            chosen, since, until = self._files_filter(request)
+        except ValueError as exc:
+            return error_page(request, 400, str(exc))
+        shown = privacy(request)
+        with self.ctx.db.read() as conn:
+            rows, total = protocols.files(conn, shown, size=protocols.EXPORT_ROWS, since=since,
+                                          until=until, organisation=chosen.get("organisation", ""))
+        data = protocols.workbook(rows, self.ctx.tz, urlencode(chosen), total)
+        self.ctx.ops.audit(user.username, FILES_EXPORT, target="erz/files", details={
+            "filter": chosen, "rows": len(rows), "found": total, "unmasked": shown.unmasked},
+            remote_addr=remote_addr(request))
+        name = f"erz-files-{self.today().isoformat()}.xlsx"
+        return Response(data, media_type=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    def file_download(self, request: Request, user: User, form: FormData) -> Response:
+        """A received file or one of its answers, with its real name and exact bytes
+        (exchange files carry personal data: accounts with the permission only; audited)."""
+        file_id = int(request.path_params["file_id"])
+        answer = request.path_params.get("message_id")
+        if not user.personal_data:
+            audit_refusal(request, user.username, "access-denied", required="personal_data")
+            return error_page(request, 403, "Файлы обмена содержат персональные данные: "
+                                            "скачать их может только пользователь с допуском "
+                                            "к персональным данным.")
+        with self.ctx.db.read() as conn:
+            found = (protocols.answer_file(conn, file_id, answer) if answer
+                     else protocols.received_file(conn, file_id))
+        if found is None:
+            return error_page(request, 404, "Такого файла в протоколах обмена нет.")
+        self.ctx.ops.audit(user.username, FILE_DOWNLOAD, target=f"erz.file/{file_id}",
+                           details={"file_name": found.name, "answer": answer or "",
+                                    "size": len(found.data)},
+                           remote_addr=remote_addr(request))
+        safe = "".join(ch for ch in found.name if ch.isalnum() or ch in "._-") or "file"
+        return Response(found.data, media_type=found.media_type,
+                        headers={"Content-Disposition": f'attachment; filename="{safe}"'})

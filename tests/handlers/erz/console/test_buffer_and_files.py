@@ -130,7 +130,7 @@ def test_the_protocols_page_lists_a_processed_file_with_its_answers(login: Login
     page = login("viewer").get("/erz/files").text
     row = page.split('data-file="OPS76002T76_2412201">')[1].split("</tr>")[0]
     assert "76002" in row and f'href="/journal/{received}"' in row
-    counts = {k: re.search(rf'class="{k}">(\d+)<', row) for k in ("applied", "refused")}
+    counts = {k: re.search(rf'class="num {k}">(\d+)<', row) for k in ("applied", "refused")}
     assert {k: v.group(1) for k, v in counts.items() if v} == {"applied": "1", "refused": "1"}
     assert "FOPS76002T76_2412201.xml" in row and "REPT76S76002_2412201.xml" in row
     assert "FLK_P" in row and "104" in row  # the wrong СНИЛС, with its code
@@ -164,7 +164,8 @@ def test_the_protocols_are_filtered_by_the_day_received(login: Login, region: Re
     assert shown(f"from={day}&to={day}") and shown(f"from={day}") and shown(f"to={day}")
     assert not shown(f"from={day + timedelta(days=1)}")
     assert not shown(f"to={day - timedelta(days=1)}")
-    bad = viewer.get("/erz/files?from=31.12.2024")
+    assert shown(f"from={day:%d.%m.%Y}&to={day:%d.%m.%Y}")  # as the fund writes dates
+    bad = viewer.get("/erz/files?from=31.13.2024")
     assert bad.status_code == 400 and "не дата" in bad.text
     backwards = viewer.get(f"/erz/files?from={day}&to={day - timedelta(days=1)}")
     assert backwards.status_code == 400 and "раньше его начала" in backwards.text
