@@ -20,11 +20,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from admin import api, sessions
 from admin.apiplumbing import error
-from admin.context import Console, HealthProbe, QueueDepths, error_page, make_templates
+from admin.context import (
+    Badge,
+    Console,
+    HealthProbe,
+    QueueDepths,
+    QueueProbe,
+    error_page,
+    make_templates,
+)
+from admin.deadletters import open_count
 from admin.extensions import ConsoleContext, Extension, install_templates, load
 from admin.monitoring import healthz, metrics_endpoint
 from admin.throttle import LoginThrottle
-from admin.views import accounts, catalogue, components, dead_letters, journal, session
+from admin.views import accounts, catalogue, components, dashboard, dead_letters, journal, session
 from contracts.registry import TypeRegistry
 from hub.proxies import ForwardedFor, TrustedProxies
 from hub.settings import Settings
@@ -77,6 +86,7 @@ def _routes(metrics: Callable[[Request], Awaitable[Response]],
             extra: list[BaseRoute]) -> list[BaseRoute]:
     return [
         Route("/", session.home),
+        Route("/dashboard", dashboard.dashboard_page),
         Route("/login", session.login, methods=["GET", "POST"]),
         Route("/logout", session.logout, methods=["POST"]),
         Route("/journal", journal.journal_page),
@@ -127,6 +137,7 @@ def create_app(
     secret_key: str,
     health: HealthProbe | None = None,
     queue_depths: QueueDepths | None = None,
+    queue_stats: QueueProbe | None = None,
     secure_cookies: bool = False,
     timezone: str = "UTC",
     settings: Settings | None = None,
@@ -137,7 +148,8 @@ def create_app(
     """The console.
 
     ``health`` returns each component's state (``{name: {"status": "ok", ...}}``) and
-    ``queue_depths`` the ready messages per queue; both are optional. ``secure_cookies``
+    ``queue_depths`` the ready messages per queue, ``queue_stats`` ready, consumers and
+    unacknowledged per queue (preferred when given); all are optional. ``secure_cookies``
     marks the session cookie HTTPS-only (set it whenever the console is served over TLS).
     ``timezone`` is the zone in which staff read and enter times (storage stays in UTC).
     ``settings`` and ``relay`` (the process's) are handed to console extensions, which are
@@ -156,7 +168,8 @@ def create_app(
     install_templates(templates, loaded)
     c = Console(db=db, ops=ops, types=types, templates=templates, tz=tz,
                 throttle=LoginThrottle(), health=health, queue_depths=queue_depths,
-                four_eyes=settings.four_eyes_grants)
+                four_eyes=settings.four_eyes_grants, queue_stats=queue_stats,
+                failed=Badge(lambda: open_count(db)))
     app = Starlette(
         routes=_routes(metrics_endpoint(c), loaded.routes),
         middleware=[

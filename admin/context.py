@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,6 +22,7 @@ from admin.throttle import LoginThrottle
 from admin.times import show
 from admin.users import Role, User
 from contracts.registry import TypeRegistry
+from hub.bus import QueueStats
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -28,6 +32,35 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 HealthProbe = Callable[[], dict[str, Any]]
 QueueDepths = Callable[[], dict[str, int | None]]
+"""Ready messages per queue (None: no such queue): the older, narrower probe."""
+QueueProbe = Callable[[], dict[str, QueueStats | None]]
+"""What the broker says about each queue (None: no such queue)."""
+
+BADGE_SECONDS = 5.0
+"""The menu's count of open dead letters is read at most this often per process."""
+
+
+class Badge:
+    """A count for the menu on every page, read at most every ``BADGE_SECONDS``; a failed
+    read shows nothing rather than failing the page."""
+
+    def __init__(self, read: Callable[[], int], seconds: float = BADGE_SECONDS) -> None:
+        self._read = read
+        self._seconds = seconds
+        self._lock = threading.Lock()
+        self._at = -seconds
+        self._value: int | None = None
+
+    def value(self) -> int | None:
+        """The count (cached), or None when it could not be read."""
+        with self._lock:
+            if time.monotonic() - self._at >= self._seconds:
+                try:
+                    self._value = self._read()
+                except Exception:  # noqa: BLE001 - the menu must not break a page
+                    self._value = None
+                self._at = time.monotonic()
+            return self._value
 
 
 @dataclass
@@ -44,6 +77,10 @@ class Console:
     queue_depths: QueueDepths | None = None
     four_eyes: bool = True
     """Granting the administrator role or personal-data access needs a second administrator."""
+    queue_stats: QueueProbe | None = None
+    """Ready, consumers and unacknowledged per queue; preferred over ``queue_depths``."""
+    failed: Badge | None = None
+    """The open dead letters' count in the menu."""
 
 
 def console(request: Request) -> Console:
@@ -107,10 +144,51 @@ def render(
     ctx.setdefault("user", user)
     ctx.setdefault("csrf_token", csrf_token(request))
     ctx.setdefault("flashes", request.session.pop("flash", []))
-    ctx.setdefault("tzname", str(console(request).tz))
+    c = console(request)
+    ctx.setdefault("tzname", str(c.tz))
+    if user is not None and c.failed is not None:
+        ctx.setdefault("failed_count", c.failed.value())
+    default = ctx.get("refresh_default", REFRESHING.get(request.url.path))
+    seconds = refresh_seconds(request, default)
+    if seconds is not None:
+        ctx.setdefault("refresh", seconds)
+        ctx.setdefault("refresh_stop", _with_refresh(request, "0"))
+        ctx.setdefault("refresh_start", _with_refresh(request, None))
     return console(request).templates.TemplateResponse(
         request, name, ctx, status_code=status_code
     )
+
+
+REFRESHING: dict[str, int] = {
+    "/dashboard": 30,
+    "/components": 30,
+    "/journal": 60,
+    "/dead-letters": 60,
+}
+"""Pages that reload themselves (``<meta http-equiv="refresh">``: the console runs no
+script), every so many seconds; a page may set ``refresh_default`` in its context instead."""
+
+
+def _with_refresh(request: Request, value: str | None) -> str:
+    """This page's address with ``refresh`` set to ``value`` (or taken out)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "refresh"]
+    if value is not None:
+        params.append(("refresh", value))
+    query = urlencode(params)
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def refresh_seconds(request: Request, default: int | None) -> int | None:
+    """How often a refreshing list reloads itself: ``default`` seconds unless the address
+    says ``?refresh=0`` (stopped) or another number of seconds (at least 5); None for a
+    page that does not refresh."""
+    if default is None:
+        return None
+    asked = request.query_params.get("refresh")
+    if asked is None or not asked.strip().isdigit():
+        return default
+    seconds = int(asked)
+    return 0 if seconds == 0 else min(max(seconds, 5), 3600)
 
 
 def error_page(request: Request, status_code: int, message: str) -> Response:

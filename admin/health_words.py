@@ -13,10 +13,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from admin.times import show
+from hub.bus import QueueStats, Unknown
 from hub.plugins import discover
 
 STATUS_WORDS: dict[str, str] = {
@@ -118,3 +119,51 @@ def lines(component: str, health: Mapping[str, Any], tz: tzinfo) -> list[Line]:
         if text:
             found.append(Line(own.get(key) or HUB_LABELS.get(key) or key, text))
     return found
+
+
+UNKNOWN_WORDS: dict[Unknown, str] = {
+    Unknown.AMQP_UNACKED: (
+        "RabbitMQ сообщает число неподтверждённых только через свой HTTP API управления "
+        "(модуль rabbitmq_management), а консоль читает очереди по протоколу AMQP"),
+    Unknown.NOT_REPORTED: "источник сведений об очередях сообщает только число готовых к "
+                          "доставке",
+}
+"""Why a queue figure is missing, in words (the console shows «нет данных» and this)."""
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One queue as the console shows it: each figure a number or «нет данных»."""
+
+    name: str
+    exists: bool
+    ready: str
+    consumers: str
+    unacked: str
+    ready_count: int
+    """For sorting and highlighting: the ready count, 0 when unknown."""
+    idle: bool
+    """Messages are waiting and nobody consumes them."""
+    note: str = ""
+    """Why a figure is missing ("" when all are known)."""
+
+
+NO_DATA = "нет данных"
+
+
+def _figure(value: int | None) -> str:
+    return NO_DATA if value is None else value_text(value, UTC) or "0"
+
+
+def queue_rows(stats: Mapping[str, QueueStats | None]) -> list[QueueRow]:
+    """Each queue's figures in words, in name order; a queue that does not exist says so."""
+    rows: list[QueueRow] = []
+    for name, s in sorted(stats.items()):
+        if s is None:
+            rows.append(QueueRow(name, False, "нет очереди", "—", "—", 0, False))
+            continue
+        note = UNKNOWN_WORDS.get(s.unknown, "") if s.unknown is not None else ""
+        rows.append(QueueRow(
+            name, True, _figure(s.ready), _figure(s.consumers), _figure(s.unacked),
+            s.ready or 0, bool(s.ready) and s.consumers == 0, note))
+    return rows

@@ -17,7 +17,8 @@ from starlette.responses import JSONResponse, Response
 
 from admin.context import Console, console
 from admin.journal_stats import JournalStats, families, read_stats
-from admin.views.components import is_healthy, read_depths, read_health
+from admin.views.components import is_healthy, read_health, read_queues
+from hub.bus import QueueStats
 from hub.masking import mask_text
 
 CACHE_SECONDS = 10.0
@@ -78,17 +79,31 @@ class JournalCollector(Collector):
         """Yield the gauges."""
         yield from families(self._read())
         c = self._console
-        if c.queue_depths is not None:
-            depths = GaugeMetricFamily(
-                "omshub_console_queue_depth", "Messages ready per queue, as the console sees it",
-                labels=["queue"],
-            )
-            for queue, depth in sorted(read_depths(c).items()):
-                if depth is not None:
-                    depths.add_metric([queue], depth)
-            yield depths
+        if c.queue_stats is not None or c.queue_depths is not None:
+            yield from _queue_families(read_queues(c))
         if c.health is not None:
             yield from _health_families(read_health(c))
+
+
+def _queue_families(stats: dict[str, QueueStats | None]) -> Iterator[Metric]:
+    """Ready, consumers and unacknowledged per queue, each where the broker tells it."""
+    families = [
+        ("ready", GaugeMetricFamily("omshub_console_queue_depth",
+                                    "Messages ready per queue, as the console sees it",
+                                    labels=["queue"])),
+        ("consumers", GaugeMetricFamily("omshub_console_queue_consumers",
+                                        "Consumers per queue, as the console sees it",
+                                        labels=["queue"])),
+        ("unacked", GaugeMetricFamily("omshub_console_queue_unacked",
+                                      "Messages delivered and not yet acknowledged per queue",
+                                      labels=["queue"])),
+    ]
+    for attribute, family in families:
+        for queue, found in sorted(stats.items()):
+            value = None if found is None else getattr(found, attribute)
+            if value is not None:
+                family.add_metric([queue], value)
+        yield family
 
 
 STATUSES = ("ok", "degraded", "down")

@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Any
 import uvicorn
 
 from admin.app import create_app
-from hub.bus import DEAD_LETTER_QUEUE
+from hub.bus import QueueStats
 from hub.health import health_from_heartbeats
 from hub.operations import Operations
-from hub.outbox import ROUTER_QUEUE
 
 if TYPE_CHECKING:
     from hub.runtime import HubProcess
@@ -42,10 +41,10 @@ class ConsoleServer:
     def __init__(self, process: HubProcess) -> None:
         settings = process.settings
         ops = Operations(process.db, process.bus, process.plugins.types, relay=process.relay)
-        queues = sorted({ROUTER_QUEUE, DEAD_LETTER_QUEUE, *process.table.queues()})
+        queues = process.queues()
 
-        def queue_depths() -> dict[str, int | None]:
-            return {q: process.bus.queue_depth(q) for q in queues}
+        def queue_stats() -> dict[str, QueueStats | None]:
+            return process.queue_stats(queues)
 
         self.app = create_app(
             process.db,
@@ -53,7 +52,7 @@ class ConsoleServer:
             process.plugins.types,
             secret_key=settings.resolved_secret_key(),
             health=lambda: health_from_heartbeats(process.db),
-            queue_depths=queue_depths,
+            queue_stats=queue_stats,
             secure_cookies=settings.secure_cookies,
             timezone=settings.timezone,
             settings=settings,

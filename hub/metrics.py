@@ -16,6 +16,7 @@ from prometheus_client import (
     generate_latest,
 )
 
+from hub.bus.base import QueueStats
 from hub.httpserve import BackgroundServer
 
 MESSAGES = Counter(
@@ -26,7 +27,18 @@ HANDLE_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 QUEUE_DEPTH = Gauge("omshub_queue_depth", "Messages ready in a queue", ["queue"])
+QUEUE_CONSUMERS = Gauge("omshub_queue_consumers", "Consumers of a queue", ["queue"])
+QUEUE_UNACKED = Gauge(
+    "omshub_queue_unacked", "Messages delivered from a queue and not yet acknowledged", ["queue"])
 COMPONENT_UP = Gauge("omshub_component_up", "1 when the component reports ok", ["component"])
+
+
+def record_queue(stats: QueueStats) -> None:
+    """Keep one reading of a queue as gauges (a figure the backend cannot know is left out)."""
+    for gauge, value in ((QUEUE_DEPTH, stats.ready), (QUEUE_CONSUMERS, stats.consumers),
+                         (QUEUE_UNACKED, stats.unacked)):
+        if value is not None:
+            gauge.labels(stats.queue).set(value)
 
 
 HealthReport = Callable[[], Mapping[str, Mapping[str, Any]]]

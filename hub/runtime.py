@@ -14,7 +14,7 @@ import os
 import signal
 import socket
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,10 +23,10 @@ import sqlalchemy as sa
 from contracts.envelope import utcnow
 from hub import headers as H
 from hub import tracing
-from hub.bus import Bus, connect
+from hub.bus import DEAD_LETTER_QUEUE, Bus, QueueStats, connect
 from hub.component import Component
 from hub.context import Context
-from hub.metrics import COMPONENT_UP, QUEUE_DEPTH
+from hub.metrics import COMPONENT_UP, record_queue
 from hub.outbox import ROUTER_QUEUE, Relay, outbox_row
 from hub.plugins import Plugins, UnknownComponent, discover
 from hub.router import Router
@@ -221,17 +221,25 @@ class HubProcess:
             COMPONENT_UP.labels(name).set(1 if h.get("status") == "ok" else 0)
         return report
 
+    def queues(self) -> list[str]:
+        """Every queue the hub uses: the router's, the dead letters' and each subscriber's."""
+        return sorted({ROUTER_QUEUE, DEAD_LETTER_QUEUE, *self.table.queues()})
+
+    def queue_stats(self, queues: Iterable[str] | None = None) -> dict[str, QueueStats | None]:
+        """What the broker says about each queue (default: :meth:`queues`), None for a queue
+        that does not exist; the figures are also kept as the process's gauges."""
+        stats: dict[str, QueueStats | None] = {}
+        for name in self.queues() if queues is None else queues:
+            found = self.bus.queue_stats(name)
+            stats[name] = found
+            if found is not None:
+                record_queue(found)
+        return stats
+
     def queue_depths(self) -> dict[str, int | None]:
         """Messages ready in each queue the hub uses."""
-        depths: dict[str, int | None] = {}
-        router = self.components.get(ROUTER)
-        queues = router.queue_specs() if isinstance(router, Router) else []
-        for spec in queues:
-            depth = self.bus.queue_depth(spec.name)
-            depths[spec.name] = depth
-            if depth is not None:
-                QUEUE_DEPTH.labels(spec.name).set(depth)
-        return depths
+        return {name: None if found is None else found.ready
+                for name, found in self.queue_stats().items()}
 
     def _instance(self, name: str) -> str:
         return f"{name}@{self.instance_host}:{os.getpid()}"

@@ -11,8 +11,9 @@ from starlette.responses import RedirectResponse, Response
 from admin import schedules
 from admin.auth import page
 from admin.context import Console, console, flash, remote_addr, render
-from admin.health_words import lines, status_text
+from admin.health_words import lines, queue_rows, status_text
 from admin.users import Role, User
+from hub.bus import QueueStats, Unknown
 
 HEALTHY = frozenset({"ok", "healthy", "up", "running", "pass"})
 
@@ -38,8 +39,23 @@ def read_health(c: Console) -> dict[str, dict[str, Any]]:
     }
 
 
+def read_queues(c: Console) -> dict[str, QueueStats | None]:
+    """What the broker says about each queue: the console's ``queue_stats`` probe, else the
+    ready counts of ``queue_depths`` (the other figures then unknown); empty when the probe
+    failed (a broker outage)."""
+    if c.queue_stats is not None:
+        try:
+            return dict(c.queue_stats())
+        except Exception:  # noqa: BLE001 - a broker outage shows as no figures
+            return {}
+    return {q: None if d is None else QueueStats(q, d, unknown=Unknown.NOT_REPORTED)
+            for q, d in read_depths(c).items()}
+
+
 def read_depths(c: Console) -> dict[str, int | None]:
     """Ready messages per queue (None when a queue is missing or the probe failed)."""
+    if c.queue_stats is not None:
+        return {q: None if s is None else s.ready for q, s in read_queues(c).items()}
     if c.queue_depths is None:
         return {}
     try:
@@ -61,10 +77,10 @@ def components_page(request: Request, user: User, form: FormData) -> Response:
                 {"name": k, "healthy": is_healthy(v), "status": status_text(v.get("status")),
                  "lines": lines(k, v, c.tz)}
                 for k, v in sorted(health.items())],
-            "depths": sorted(read_depths(c).items()),
+            "queues": queue_rows(read_queues(c)),
             "schedules": schedules.all_schedules(c.db),
             "has_health": c.health is not None,
-            "has_depths": c.queue_depths is not None,
+            "has_queues": c.queue_stats is not None or c.queue_depths is not None,
         },
     )
 

@@ -14,8 +14,8 @@ from admin.users import User, verify
 
 
 async def home(request: Request) -> Response:
-    """The journal is the console's first page."""
-    return RedirectResponse("/journal", status_code=303)
+    """The dashboard is the console's first page."""
+    return RedirectResponse("/dashboard", status_code=303)
 
 
 def _form(request: Request, error: str = "", status: int = 200, username: str = "") -> Response:

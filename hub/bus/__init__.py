@@ -21,7 +21,9 @@ from hub.bus.base import (
     Outgoing,
     PublishError,
     QueueSpec,
+    QueueStats,
     Subscription,
+    Unknown,
 )
 
 # Delays (seconds) of the retry tiers: a retry waits in the smallest tier at least as long as
@@ -68,7 +70,9 @@ __all__ = [
     "Outgoing",
     "PublishError",
     "QueueSpec",
+    "QueueStats",
     "Subscription",
+    "Unknown",
     "connect",
     "tier_for",
 ]

@@ -10,7 +10,9 @@ and is journaled. What a backend must provide:
   (publisher confirms), or raising :class:`PublishError`; a message may carry a ``delay``
   (retries with growing delay), which the backend implements its own way;
 * ``consume``: deliveries handed to a batch handler, at most ``prefetch`` unacknowledged at
-  once, acknowledged only after the handler returned its dispositions (manual acks).
+  once, acknowledged only after the handler returned its dispositions (manual acks);
+* ``queue_stats``: what the broker says about a queue (ready, consumers, unacknowledged),
+  each figure None where this backend cannot know it, with ``unknown`` saying why.
 """
 
 from __future__ import annotations
@@ -81,6 +83,28 @@ class Disposition(enum.Enum):
     """Give up: the broker dead-letters it to the queue's dead-letter exchange."""
 
 
+class Unknown(enum.Enum):
+    """Why a backend leaves a queue figure out (the console words each)."""
+
+    AMQP_UNACKED = "amqp-unacked"
+    """AMQP's passive declare counts ready messages and consumers only; RabbitMQ tells
+    unacknowledged counts through its management HTTP API, which the hub does not ask."""
+    NOT_REPORTED = "not-reported"
+    """The backend reports ready messages only."""
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    """One reading of a queue: ready messages, consumers and messages delivered but not yet
+    acknowledged; a figure is None when the backend cannot know it (``unknown`` says why)."""
+
+    queue: str
+    ready: int | None
+    consumers: int | None = None
+    unacked: int | None = None
+    unknown: Unknown | None = None
+
+
 BatchHandler = Callable[[list[Delivery]], Sequence[Disposition]]
 
 
@@ -126,6 +150,15 @@ class Bus(ABC):
     @abstractmethod
     def queue_depth(self, queue: str) -> int | None:
         """Messages ready in ``queue``, or None when the queue does not exist."""
+
+    def queue_stats(self, queue: str) -> QueueStats | None:
+        """What the broker says about ``queue``, or None when it does not exist.
+
+        Backends override this with what they know; by default only the ready count."""
+        ready = self.queue_depth(queue)
+        if ready is None:
+            return None
+        return QueueStats(queue, ready, unknown=Unknown.NOT_REPORTED)
 
     @abstractmethod
     def purge(self, queue: str) -> None:

@@ -8,7 +8,9 @@ backend emulates what the hub needs from them the way a quorum queue behaves:
 * the delivery count: a requeued message is put back as a copy carrying
   ``x-delivery-count`` one higher, so every consumer of the queue sees the same count;
 * the delivery limit and dead-lettering: a requeue past the limit, or a reject, moves the
-  message to the dead-letter queue with ``x-first-death-*`` headers.
+  message to the dead-letter queue with ``x-first-death-*`` headers;
+* queue statistics: every consumer of the memory broker is in this process, so its
+  consumers and their unacknowledged deliveries are counted exactly.
 
 Publishing to a queue nobody declared is an error (as a mandatory publish is on RabbitMQ):
 the memory transport would otherwise create the queue on the fly and the message would sit
@@ -39,7 +41,9 @@ from hub.bus.base import (
     Outgoing,
     PublishError,
     QueueSpec,
+    QueueStats,
     Subscription,
+    Unknown,
 )
 
 log = logging.getLogger(__name__)
@@ -52,6 +56,9 @@ Message = Any
 
 # The memory broker is one per process, so what was declared on it is too.
 _MEMORY_SPECS: dict[str, QueueSpec] = {}
+# ... and so are its consumers (their unacknowledged deliveries make the queue's figures).
+_MEMORY_SUBS: set[_KombuSubscription] = set()
+_MEMORY_SUBS_LOCK = threading.Lock()
 
 
 def _transport_url(url: str) -> str:
@@ -231,6 +238,21 @@ class KombuBus(Bus):
             return None
         return int(ok.message_count)
 
+    def queue_stats(self, queue: str) -> QueueStats | None:
+        if self.in_memory:
+            q = memory.Channel.queues.get(queue)
+            if q is None:
+                return None
+            with _MEMORY_SUBS_LOCK:
+                subs = [s for s in _MEMORY_SUBS if s.queue == queue]
+            return QueueStats(queue, int(q.qsize()), len(subs), sum(s.held for s in subs))
+        try:
+            ok = self._with_channel(lambda ch: ch.queue_declare(queue=queue, passive=True))
+        except self._conn.channel_errors:
+            return None
+        return QueueStats(queue, int(ok.message_count), int(ok.consumer_count),
+                          unknown=Unknown.AMQP_UNACKED)
+
     def purge(self, queue: str) -> None:
         if self.in_memory:
             q = memory.Channel.queues.get(queue)
@@ -297,14 +319,26 @@ class _KombuSubscription(Subscription):
         self.max_wait = max_wait
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"consume:{queue}", daemon=True)
+        self._pending: list[Message] = []
+        self._inflight = 0
+
+    @property
+    def held(self) -> int:
+        """Deliveries taken from the queue and not yet acknowledged (waiting or in a batch)."""
+        return len(self._pending) + self._inflight
 
     def start(self) -> None:
+        if self.bus.in_memory:
+            with _MEMORY_SUBS_LOCK:
+                _MEMORY_SUBS.add(self)
         self._thread.start()
 
     def cancel(self, timeout: float = 10.0) -> None:
         self._stop.set()
         if threading.current_thread() is not self._thread:
             self._thread.join(timeout)
+        with _MEMORY_SUBS_LOCK:
+            _MEMORY_SUBS.discard(self)
         if self in self.bus._subs:
             self.bus._subs.remove(self)
 
@@ -322,6 +356,7 @@ class _KombuSubscription(Subscription):
             channel = conn.channel()
             channel.basic_qos(0, self.prefetch, False)
             pending: list[Message] = []
+            self._pending = pending
             consumer = Consumer(
                 channel,
                 queues=[Queue(self.queue, no_declare=True)],
@@ -334,8 +369,13 @@ class _KombuSubscription(Subscription):
                     if pending and not self._stop.is_set():
                         n = self.batch_size
                         batch, pending[:] = pending[:n], pending[n:]
-                        self._dispatch(batch)
+                        self._inflight = len(batch)
+                        try:
+                            self._dispatch(batch)
+                        finally:
+                            self._inflight = 0
         finally:
+            self._pending = []
             conn.release()
 
     def _fill(self, conn: Any, pending: list[Message]) -> None:

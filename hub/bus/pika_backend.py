@@ -36,7 +36,9 @@ from hub.bus.base import (
     Outgoing,
     PublishError,
     QueueSpec,
+    QueueStats,
     Subscription,
+    Unknown,
 )
 from hub.bus.pika_consumer import PikaSubscription
 from hub.bus.pika_ops import ChannelClosed, Step, Steps, steps_for
@@ -324,6 +326,17 @@ class PikaBus(Bus):
                 return None
             raise
         return int(frame.method.message_count)
+
+    def queue_stats(self, queue: str) -> QueueStats | None:
+        try:
+            (frame,) = self._call([lambda ch, cb: ch.queue_declare(queue, passive=True,
+                                                                   callback=cb)])
+        except ChannelClosed as exc:
+            if exc.reply_code == 404:
+                return None
+            raise
+        return QueueStats(queue, int(frame.method.message_count),
+                          int(frame.method.consumer_count), unknown=Unknown.AMQP_UNACKED)
 
     def purge(self, queue: str) -> None:
         try:
