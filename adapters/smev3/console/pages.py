@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -31,6 +32,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from adapters.smev3 import monitor
 from adapters.smev3.compose import Refused, check, example, parse_payload
+from adapters.smev3.models import received
 from adapters.smev3.service import PLUGIN, catalogue
 from adapters.smev3.settings import Smev3Settings
 from adapters.smev3.types import InformationType, TypeCatalogue
@@ -38,9 +40,11 @@ from admin.auth import page
 from admin.context import console, error_page, flash, privacy, remote_addr, render
 from admin.extensions import ConsoleContext, ConsoleExtension, NavEntry
 from admin.schedules import request_run
+from admin.times import as_utc
 from admin.users import Role, User
 from contracts.envelope import Envelope
 from contracts.schemas import SchemaStore
+from storage.db import Database
 
 TEMPLATES = Path(__file__).parent / "templates"
 COMPOSE_ACTION = "smev3-request"
@@ -147,7 +151,9 @@ class Smev3Console:
                                         privacy(request))
         if found is None:
             return error_page(request, 404, "Нет такого исходящего сообщения СМЭВ.")
-        return render(request, "smev3_outgoing_item.html", {"m": found})
+        replies = answers_to(self.ctx.db, found["message_id"]) if found["kind"] == "request" \
+            else []
+        return render(request, "smev3_outgoing_item.html", {"m": found, "replies": replies})
 
     def received_item(self, request: Request, user: User, form: FormData) -> Response:
         """One received message: outcome, canonical payload, bytes as received."""
@@ -203,6 +209,29 @@ class Smev3Console:
                   methods=["GET", "POST"]),
             Mount("/api/smev3", routes=api_routes(self)),
         ]
+
+
+REPLY_KINDS = {"response": "ответ", "reject": "отказ", "status": "статус",
+               "unreadable": "нечитаемое сообщение"}
+"""What СМЭВ sent back on a request, in words (``smev3_received.kind``)."""
+REPLY_OUTCOMES = {"taken": "принят хабом", "rejected": "отклонён хабом",
+                  "duplicate": "повтор, уже принят"}
+"""What the hub did with it (``smev3_received.outcome``); a status keeps СМЭВ's code."""
+
+
+def answers_to(db: Database, message_id: str | None) -> list[dict[str, Any]]:
+    """What СМЭВ sent back on our request ``message_id`` (its MessageID), oldest first:
+    the answer, rejections and statuses, each with what the hub did with it, in words."""
+    if not message_id:
+        return []
+    with db.read() as conn:
+        rows = conn.execute(sa.select(received).where(
+            received.c.reference_message_id == message_id)
+            .order_by(received.c.received_at)).all()
+    return [{"message_id": r.message_id, "kind": REPLY_KINDS.get(r.kind, r.kind),
+             "outcome": REPLY_OUTCOMES.get(r.outcome, r.outcome), "raw_outcome": r.outcome,
+             "envelope_id": r.envelope_id, "received_at": as_utc(r.received_at)}
+            for r in rows]
 
 
 def extension(ctx: ConsoleContext, types: TypeCatalogue | None = None) -> ConsoleExtension:

@@ -667,3 +667,22 @@ def test_the_journal_masks_a_death_record_kept_in_its_soap_envelope(
     for value in ("Сидорова", "Ивановна", "2024-02-25", "Республика Башкортостан, г. Уфа"):
         assert value in clear["text"] and value not in masked["text"], value
     assert "R0200001" in masked["text"]
+
+
+def test_a_request_shows_its_answer_or_that_none_came_yet(
+        login: Login, rows: AdapterRows, db: Database) -> None:
+    row = rows.outgoing()
+    page = login("viewer").get(f"/smev3/outgoing/{row}").text
+    assert 'id="no-reply"' in page and "Ответа пока нет" in page
+    with db.transaction() as conn:
+        sent = conn.execute(sa.select(outgoing.c.message_id).where(outgoing.c.id == row)).scalar()
+        conn.execute(received.insert().values(
+            message_id="answer-0001", kind="response", type_key="fns.egrul",
+            envelope_id="env-answer-0001", reference_message_id=sent, outcome="taken",
+            received_at=utcnow(), acked_at=utcnow()))
+    page = login("viewer").get(f"/smev3/outgoing/{row}").text
+    replies = page[page.index('id="replies"'):]
+    assert "Ответа пока нет" not in page
+    assert "ответ" in replies and "принят хабом" in replies
+    assert '<a href="/smev3/received/answer-0001">' in replies
+    assert '<a href="/journal/env-answer-0001">' in replies
