@@ -36,28 +36,39 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from admin import apischemas as S
-from admin import auditlog, deadletters, journal, openapi, schedules, viewaudit
+from admin import auditlog, deadletters, journal, listing, openapi, schedules, viewaudit
 from admin.apiplumbing import ApiError, endpoint, error, reply
 from admin.auth import page
 from admin.context import console, privacy, remote_addr, render
 from admin.csrf import csrf_token
 from admin.openapi import INTEGER, Doc, Param, Reply, text
 from admin.users import Role, User
-from admin.views import catalogue
+from admin.views import catalogue, progress
 
 
 def _reason(body: dict[str, Any]) -> str:
     reason = body.get("reason")
     if not isinstance(reason, str) or not reason.strip():
-        raise ApiError(400, "a non-empty 'reason' is required (it goes to the audit log)")
+        raise ApiError(400, "нужна причина (поле reason): она попадёт в журнал аудита")
     return reason.strip()
 
 
 def _payload(body: dict[str, Any]) -> dict[str, Any] | None:
     payload = body.get("payload")
     if payload is not None and not isinstance(payload, dict):
-        raise ApiError(400, "'payload' must be a JSON object")
+        raise ApiError(400, "данные (payload) должны быть JSON-объектом")
     return payload
+
+
+EDIT_NEEDS_PERSONAL_DATA = ("изменять эти данные можно только с допуском к персональным данным "
+                            "(personal_data)")
+DEAD_LETTER_STATES = {"replayed": "уже повторена", "discarded": "уже отброшена"}
+
+
+def already(letter: dict[str, Any]) -> str:
+    """Why a dead letter cannot be replayed or discarded again."""
+    state = DEAD_LETTER_STATES.get(letter["state"], f"в состоянии {letter['state']}")
+    return f"ошибка доставки {letter['id']} {state}"
 
 
 def _operation(call: Callable[[], Any]) -> Any:
@@ -106,7 +117,8 @@ def messages(request: Request, user: User, body: dict[str, Any]) -> Response:
     try:
         flt = journal.JournalFilter.from_params(q, c.tz, c.types)
         page = journal.search(c.db, flt, privacy(request), cursor=q.get("cursor") or None,
-                              limit=int(q.get("limit", journal.DEFAULT_LIMIT)))
+                              limit=listing.page_size(q.get("limit"), journal.DEFAULT_LIMIT,
+                                                      journal.MAX_LIMIT))
     except ValueError as exc:
         viewaudit.journal_search(request, user, q.get("person", "").strip(), None, str(exc))
         raise ApiError(400, str(exc)) from None
@@ -125,7 +137,7 @@ def message(request: Request, user: User, body: dict[str, Any]) -> Response:
     c = console(request)
     found = journal.detail(c.db, c.types, request.path_params["message_id"], privacy(request))
     if found is None:
-        raise ApiError(404, "no such message in the journal")
+        raise ApiError(404, "нет такого сообщения в журнале")
     viewaudit.unmasked_view(request, user, viewaudit.MESSAGE_VIEW,
                             request.path_params["message_id"], privacy(request).unmasked)
     return reply(
@@ -158,7 +170,7 @@ def replay_message(request: Request, user: User, body: dict[str, Any]) -> Respon
     if payload is not None and not user.personal_data:
         found = journal.detail(c.db, c.types, message_id, privacy(request))
         if found is not None and found.payload_edit is None:
-            raise ApiError(403, "editing this payload requires the personal_data permission")
+            raise ApiError(403, EDIT_NEEDS_PERSONAL_DATA)
     new_id = _operation(lambda: c.ops.replay_message(
         message_id, user=user.username, reason=reason, payload=payload,
         remote_addr=remote_addr(request)))
@@ -186,7 +198,8 @@ def dead_letter_list(request: Request, user: User, body: dict[str, Any]) -> Resp
     q = request.query_params
     try:
         flt = deadletters.DeadLetterFilter.from_params(q, c.tz)
-        limit, offset = int(q.get("limit", 200)), int(q.get("offset", 0))
+        limit = listing.number(q.get("limit"), "limit", 200)
+        offset = listing.number(q.get("offset"), "offset", 0)
     except ValueError as exc:
         raise ApiError(400, str(exc)) from None
     view = q.get("view", "grouped")
@@ -197,14 +210,14 @@ def dead_letter_list(request: Request, user: User, body: dict[str, Any]) -> Resp
         items = deadletters.listing(c.db, flt, privacy(request), group=q.get("group", ""),
                                     limit=max(1, min(limit, 1000)), offset=max(0, offset))
         return reply({"items": items})
-    raise ApiError(400, "view must be 'grouped' or 'flat'")
+    raise ApiError(400, "вид (view) — grouped или flat")
 
 
 def _open_letter(request: Request) -> dict[str, Any]:
     c = console(request)
     letter = deadletters.get(c.db, c.types, request.path_params["id"], privacy(request))
     if letter is None:
-        raise ApiError(404, "no such dead letter")
+        raise ApiError(404, "нет такой ошибки доставки")
     return letter
 
 
@@ -231,9 +244,9 @@ def replay_dead_letter(request: Request, user: User, body: dict[str, Any]) -> Re
     letter = _open_letter(request)
     reason, payload = _reason(body), _payload(body)
     if letter["state"] != "open":
-        raise ApiError(409, f"dead letter {letter['id']} is already {letter['state']}")
+        raise ApiError(409, already(letter))
     if payload is not None and letter["payload_edit"] is None:
-        raise ApiError(403, "editing this payload requires the personal_data permission")
+        raise ApiError(403, EDIT_NEEDS_PERSONAL_DATA)
     _operation(lambda: c.ops.replay_dead_letter(
         letter["id"], user=user.username, reason=reason, payload=payload,
         remote_addr=remote_addr(request)))
@@ -251,7 +264,7 @@ def discard_dead_letter(request: Request, user: User, body: dict[str, Any]) -> R
     letter = _open_letter(request)
     reason = _reason(body)
     if letter["state"] != "open":
-        raise ApiError(409, f"dead letter {letter['id']} is already {letter['state']}")
+        raise ApiError(409, already(letter))
     _operation(lambda: c.ops.discard_dead_letter(
         letter["id"], user=user.username, reason=reason, remote_addr=remote_addr(request)))
     return reply({"id": letter["id"], "message_id": letter["message_id"], "state": "discarded"})
@@ -282,8 +295,8 @@ def replay_dead_letters(request: Request, user: User, body: dict[str, Any]) -> R
                                                 reason=reason, remote_addr=addr)
         return reply({"replayed": done, "failed": [{"id": i, "error": e} for i, e in failed]})
     if not flt.narrowed and body.get("all") is not True:
-        raise ApiError(400, "give at least one filter (cause_type, queue, type, since, until, "
-                            "group) or \"all\": true")
+        raise ApiError(400, "укажите хотя бы один фильтр (cause_type, queue, type, since, "
+                            "until, group) или \"all\": true")
     count = _operation(lambda: deadletters.replay_matching(
         c.db, c.ops, flt, user=user.username, reason=reason, remote_addr=addr))
     return reply({"replayed": count})
@@ -306,9 +319,10 @@ def audit(request: Request, user: User, body: dict[str, Any]) -> Response:
     q = request.query_params
     try:
         flt = auditlog.AuditFilter.from_params(q, c.tz)
-        before = int(q["before"]) if q.get("before") else None
+        before = listing.whole_number(q.get("before"), "before")
         rows, next_before = auditlog.entries(c.db, flt, privacy(request), before_id=before,
-                                             limit=int(q.get("limit", 100)))
+                                             limit=listing.page_size(q.get("limit"), 100,
+                                                                     auditlog.MAX_LIMIT))
     except ValueError as exc:
         raise ApiError(400, str(exc)) from None
     return reply({"items": rows, "next_before": next_before})
@@ -347,7 +361,7 @@ def edit_schedule(request: Request, user: User, body: dict[str, Any]) -> Respons
     c = console(request)
     name = request.path_params["name"]
     if schedules.get_schedule(c.db, name) is None:
-        raise ApiError(404, f"no schedule {name!r}")
+        raise ApiError(404, f"нет расписания «{name}»")
     changes: dict[str, Any] = {}
     if "cron" in body:
         cron = str(body["cron"])
@@ -355,11 +369,11 @@ def edit_schedule(request: Request, user: User, body: dict[str, Any]) -> Respons
         changes["cron"] = cron
     if "enabled" in body:
         if not isinstance(body["enabled"], bool):
-            raise ApiError(400, "'enabled' must be true or false")
+            raise ApiError(400, "enabled — true или false")
         schedules.set_enabled(c.db, name, body["enabled"], user=user.username)
         changes["enabled"] = body["enabled"]
     if not changes:
-        raise ApiError(400, "nothing to change: give 'cron' and/or 'enabled'")
+        raise ApiError(400, "нечего менять: укажите cron и/или enabled")
     c.ops.audit(user.username, "schedule-edit", target=name, details=changes,
                 remote_addr=remote_addr(request))
     return reply(schedules.get_schedule(c.db, name))
@@ -412,7 +426,7 @@ openapi.describe(docs_page, Doc(
 
 async def not_found(request: Request) -> Response:
     """Unknown API paths answer JSON, not the HTML error page."""
-    return error(404, f"no API endpoint {request.method} {request.url.path}")
+    return error(404, f"в API нет метода {request.method} {request.url.path}")
 
 
 routes = [
@@ -425,6 +439,9 @@ routes = [
     Route("/messages/{message_id}/replay", replay_message, methods=["POST"]),
     Route("/dead-letters", dead_letter_list),
     Route("/dead-letters/replay", replay_dead_letters, methods=["POST"]),
+    Route("/progress", progress.api_list),
+    Route("/progress/{id}", progress.api_task),
+    Route("/progress/{id}/{action}", progress.api_action, methods=["POST"]),
     Route("/dead-letters/{id:int}", dead_letter),
     Route("/dead-letters/{id:int}/replay", replay_dead_letter, methods=["POST"]),
     Route("/dead-letters/{id:int}/discard", discard_dead_letter, methods=["POST"]),

@@ -21,7 +21,7 @@ from admin.auth import audit_refusal, resolve_user
 from admin.context import console, remote_addr
 from admin.csrf import HEADER, csrf_ok
 from admin.openapi import Doc, describe
-from admin.users import Role, User, verify
+from admin.users import Role, User, role_label, verify
 
 Handler = Callable[[Request, User, dict[str, Any]], Response]
 MAX_ID = 2**63 - 1
@@ -52,7 +52,7 @@ def reply(data: Any, status: int = 200) -> Response:
 
 
 def error(status: int, message: str) -> Response:
-    """A JSON error: ``{"error": message, "status": status}``."""
+    """A JSON error: ``{"error": message, "status": status}`` (the message in Russian)."""
     return reply({"error": message, "status": status}, status)
 
 
@@ -64,10 +64,10 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     try:
         decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
-        raise ApiError(401, "malformed Basic credentials") from None
+        raise ApiError(401, "неверный формат заголовка Basic") from None
     username, sep, password = decoded.partition(":")
     if not sep:
-        raise ApiError(401, "malformed Basic credentials")
+        raise ApiError(401, "неверный формат заголовка Basic: нужно имя:пароль")
     return username, password
 
 
@@ -77,7 +77,7 @@ def _authenticate(request: Request) -> tuple[User, bool]:
     if creds is None:
         user = resolve_user(request)
         if user is None:
-            raise ApiError(401, "authentication required: log in or use HTTP Basic auth")
+            raise ApiError(401, "нужна аутентификация: войдите в консоль или передайте HTTP Basic")
         return user, True
     c = console(request)
     username, password = creds
@@ -86,13 +86,13 @@ def _authenticate(request: Request) -> tuple[User, bool]:
     if wait > 0:
         c.ops.audit(username[:100] or "-", "login-locked", target=username[:300],
                     details={"via": "api", "retry_after": int(wait) + 1}, remote_addr=addr)
-        raise ApiError(429, f"too many failed logins; retry in {int(wait) + 1} s")
+        raise ApiError(429, f"слишком много неудачных входов; повторите через {int(wait) + 1} с")
     found = verify(c.db, username, password)
     if found is None:
         c.throttle.failed(username, addr)
         c.ops.audit(username[:100] or "-", "login-failed", target=username[:300],
                     details={"via": "api"}, remote_addr=addr)
-        raise ApiError(401, "wrong user name or password")
+        raise ApiError(401, "неверное имя пользователя или пароль")
     c.throttle.succeeded(username, addr)
     request.state.user = found
     return found, False
@@ -140,10 +140,10 @@ def _check(request: Request, user: User, from_session: bool, role: Role) -> None
     if from_session and request.method == "POST" and not csrf_ok(
             request, request.headers.get(HEADER)):
         audit_refusal(request, user.username, "csrf-failed", via="api")
-        raise ApiError(403, f"missing or wrong {HEADER} header")
+        raise ApiError(403, f"нет заголовка {HEADER} или он неверен")
     if not user.can(role):
         audit_refusal(request, user.username, "access-denied", via="api", required=role.name)
-        raise ApiError(403, f"role {role.name} or higher required")
+        raise ApiError(403, f"нужна роль «{role_label(role)}» ({role.name}) или выше")
 
 
 def _ids_in_range(request: Request) -> None:
@@ -167,8 +167,11 @@ def _audit_failure(request: Request, user: User, handler: Handler, exc: ApiError
 def _json_object(raw: bytes) -> dict[str, Any]:
     try:
         parsed = json.loads(raw)
-    except ValueError as exc:
-        raise ApiError(400, f"body is not valid JSON: {exc}") from None
+    except UnicodeDecodeError:
+        raise ApiError(400, "тело запроса — не текст UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise ApiError(400, f"тело запроса — не JSON: {exc.msg} (строка {exc.lineno}, "
+                            f"позиция {exc.colno})") from None
     if not isinstance(parsed, dict):
-        raise ApiError(400, "body must be a JSON object")
+        raise ApiError(400, "тело запроса должно быть JSON-объектом ({…})")
     return parsed

@@ -19,6 +19,7 @@ from lxml import etree
 from sqlalchemy.engine import Connection
 
 from admin.deadletters import envelope_fields
+from admin.listing import Total, count
 from admin.person_search import person_condition
 from admin.privacy import Privacy
 from admin.times import as_utc, parse_when
@@ -46,6 +47,19 @@ STATUS_LABELS: dict[str, str] = {
 }
 """Every state the hub and its adapters journal, in words (``published``: an event nobody
 subscribes to — no fault; ``parked``: a document nobody takes — a configuration fault)."""
+OTHER_STATE_LABELS: dict[str, str] = {
+    "ok": "успешно",
+    "pending": "ожидает",
+    "answered": "получен ответ",
+    "accepted": "принято",
+    "cancelled": "отменено",
+    "in-progress": "в работе",
+    "open": "открыта",
+    "degraded": "работает с ограничениями",
+}
+"""States other lists show (a schedule's last run, an adapter's queue) that the journal
+does not hold; :data:`STATE_LABELS` is both, for the console's ``status`` macro."""
+STATE_LABELS: dict[str, str] = {**OTHER_STATE_LABELS, **STATUS_LABELS}
 STATUSES = tuple(STATUS_LABELS)
 PLUGIN_STATUS = re.compile(r"[a-z][a-z0-9]*\.[a-z0-9_]+")
 """A plug-in's own state, named under its prefix (``smev.accepted``)."""
@@ -84,8 +98,8 @@ class JournalFilter:
         """
         status = params.get("status", "").strip()
         if status and not is_status(status):
-            raise ValueError(f"unknown status {status!r} (valid: {', '.join(STATUSES)} "
-                             "or a plug-in's prefix.state)")
+            raise ValueError(f"неизвестный статус «{status}» (возможны: {', '.join(STATUSES)} "
+                             "или состояние плагина вида префикс.состояние)")
         return cls(
             type=params.get("type", "").strip(),
             system=params.get("system", "").strip(),
@@ -174,7 +188,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         at, _, message_id = raw.partition("|")
         return as_utc(datetime.fromisoformat(at)), message_id
     except (ValueError, UnicodeDecodeError):
-        raise ValueError("invalid page cursor") from None
+        raise ValueError("повреждённая ссылка на страницу (cursor): начните с первой "
+                         "страницы") from None
 
 
 @dataclass
@@ -237,6 +252,13 @@ def search(
     return Page(items, encode_cursor(last["first_seen_at"], last["message_id"]) if last else None)
 
 
+def total(db: Database, flt: JournalFilter, privacy: Privacy) -> Total:
+    """How many messages match ``flt`` (counted up to :data:`admin.listing.COUNT_LIMIT`)."""
+    stmt = sa.select(jm.message_id).where(*flt.conditions(whole=not privacy.unmasked))
+    with db.read() as conn:
+        return count(conn, stmt)
+
+
 @dataclass
 class RawView:
     """Stored bytes of a message, ready to show."""
@@ -248,6 +270,10 @@ class RawView:
     text: str
     is_xml: bool
     truncated: bool
+    file_name: str = ""
+    """The name to download it under: the file's own, or one made of the message's id."""
+    is_message: bool = False
+    """The message's own bytes as received or sent (not an attachment)."""
 
 
 @dataclass
@@ -285,7 +311,8 @@ def _events(conn: Connection, message_id: str, privacy: Privacy) -> list[dict[st
 
 
 def _raw_view(conn: Connection, blob_id: str, name: str, privacy: Privacy,
-              names: PersonalNames, types: TypeRegistry) -> RawView | None:
+              names: PersonalNames, types: TypeRegistry,
+              message_id: str = "") -> RawView | None:
     """The blob ready to show: for a masked account, the values the message's type declares
     personal hidden in the parsed XML (:mod:`hub.xmlmask`) — and those the type bound to
     the document's root declares, for a file carried as an attachment — then the generic
@@ -304,8 +331,23 @@ def _raw_view(conn: Connection, blob_id: str, name: str, privacy: Privacy,
 
     text, is_xml = (pretty(data, None if privacy.unmasked else hide) if not truncated
                     else (data.decode("utf-8", "replace"), False))
+    is_message = name == RAW_NAME
+    file_name = download_name(message_id, head.media_type) if is_message else name
     return RawView(blob_id, privacy.file_name(name), head.media_type, int(head.size),
-                   privacy.text(text), is_xml, truncated)
+                   privacy.text(text), is_xml, truncated, privacy.file_name(file_name),
+                   is_message)
+
+
+RAW_NAME = "raw"
+"""What the journal calls a message's own bytes among its blobs."""
+EXTENSIONS = {"xml": ".xml", "json": ".json", "pdf": ".pdf", "zip": ".zip", "plain": ".txt",
+              "csv": ".csv", "sheet": ".xlsx", "excel": ".xls", "dbf": ".dbf"}
+
+
+def download_name(message_id: str, media_type: str) -> str:
+    """A file name for a message's own bytes, by its id and media type."""
+    ext = next((e for key, e in EXTENSIONS.items() if key in media_type.lower()), ".bin")
+    return f"message-{message_id}{ext}"
 
 
 def blob_ids(detail: MessageDetail) -> set[str]:
@@ -352,13 +394,16 @@ def detail(
         result.conversation = [_summary(r, privacy) for r in conv]
         refs: list[tuple[str, str]] = []
         if row.raw_blob_id:
-            refs.append((row.raw_blob_id, "raw"))
+            # A refused file is journaled as a stub whose own bytes are the file.
+            named = payload.get("file_name")
+            stub_file = isinstance(named, str) and named and not envelope.get("attachments")
+            refs.append((row.raw_blob_id, str(named) if stub_file else RAW_NAME))
         for att in envelope.get("attachments") or []:
             if isinstance(att, dict) and att.get("blob_id"):
                 refs.append((str(att["blob_id"]), str(att.get("name") or "attachment")))
         names = personal_names(mt)
         for blob_id, name in dict(refs).items():
-            view = _raw_view(conn, blob_id, name, privacy, names, types)
+            view = _raw_view(conn, blob_id, name, privacy, names, types, message_id)
             if view is not None:
                 result.raw.append(view)
         if not privacy.unmasked:

@@ -41,8 +41,23 @@ class Role(enum.IntEnum):
         try:
             return cls[value]
         except KeyError:
-            valid = ", ".join(r.name for r in cls)
-            raise ValueError(f"unknown role {value!r} (valid: {valid})") from None
+            valid = ", ".join(f"{r.name} ({r.label})" for r in cls)
+            raise ValueError(f"неизвестная роль «{value}» (возможны: {valid})") from None
+
+    @property
+    def label(self) -> str:
+        """The role as the console names it."""
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {Role.viewer: "Наблюдатель", Role.operator: "Оператор",
+               Role.administrator: "Администратор"}
+"""The roles in words (the API and the command line keep the English names)."""
+
+
+def role_label(role: Role) -> str:
+    """The role as the console names it (Наблюдатель, Оператор, Администратор)."""
+    return ROLE_LABELS[role]
 
 
 @dataclass(frozen=True)
@@ -61,7 +76,7 @@ class User:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise ValueError(f"пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов")
 
 
 def _user(row: sa.Row[tuple[object, ...]] | None) -> User | None:
@@ -83,7 +98,7 @@ def add_user(
     """Create an account; raises ValueError for a taken name, a bad role or a short password."""
     username = username.strip()
     if not username or len(username) > 100:
-        raise ValueError("user name must have 1 to 100 characters")
+        raise ValueError("имя пользователя — от 1 до 100 символов")
     parsed = Role.parse(role)
     _check_password(password)
     with db.transaction() as conn:
@@ -91,7 +106,7 @@ def add_user(
             sa.select(users.c.username).where(users.c.username == username)
         ).first()
         if taken is not None:
-            raise ValueError(f"user {username!r} already exists")
+            raise ValueError(f"пользователь «{username}» уже есть")
         conn.execute(
             users.insert().values(
                 username=username,
@@ -126,7 +141,7 @@ def change_account(conn: Connection, username: str, ended_by: str, **values: obj
         users.update().where(users.c.username == username).values(**values)
     ).rowcount
     if not done:
-        raise LookupError(f"no user {username!r}")
+        raise LookupError(f"нет пользователя «{username}»")
     end_user_sessions(conn, username, ended_by)
 
 

@@ -10,10 +10,17 @@ not turn it into a formula.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Sequence
+from datetime import datetime, tzinfo
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from admin.times import as_utc
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 """First characters that make a spreadsheet read a cell as a formula (or hide one)."""
@@ -35,3 +42,44 @@ def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
             cell.data_type = "s"
             if is_risky(value):
                 cell.quotePrefix = True
+
+
+SECONDS_FORMAT = "DD.MM.YYYY HH:MM:SS"
+"""How a time cell of :func:`append_record` reads in Excel (ДД.ММ.ГГГГ ЧЧ:ММ:СС)."""
+
+
+def local_time(value: datetime, tz: tzinfo) -> datetime:
+    """A stored time as a naive datetime in ``tz``: Excel cells have no time zone, so they
+    hold the fund's wall-clock time, as the screens show it."""
+    return as_utc(value).astimezone(tz).replace(tzinfo=None)
+
+
+def append_record(sheet: Worksheet, values: Iterable[Any], tz: tzinfo) -> None:
+    """Append one row of typed values: a datetime becomes a real date-time cell in ``tz``
+    (:data:`SECONDS_FORMAT`), numbers stay numbers, strings stay text (:func:`append_row`)."""
+    row = [local_time(v, tz) if isinstance(v, datetime) else v for v in values]
+    append_row(sheet, row)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, datetime):
+            cell.number_format = SECONDS_FORMAT
+
+
+def header_row(sheet: Worksheet, titles: Sequence[str], widths: Sequence[int] = ()) -> None:
+    """The first row: bold titles, frozen above the data; optional column widths."""
+    append_row(sheet, titles)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    # A coordinate, not sheet.cell(): touching the cell below would make it a (blank) row.
+    sheet.freeze_panes = f"A{sheet.max_row + 1}"
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def to_bytes(book: Workbook) -> bytes:
+    """The workbook as the bytes of an .xlsx file."""
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -10,42 +10,93 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from admin import auditlog, grants, users
+from admin import auditlog, exports, grants, listing, users
 from admin.auth import page
 from admin.context import Console, console, error_page, flash, privacy, remote_addr, render
 from admin.grants import Grant
 from admin.users import Role, User
+from admin.xlsx import XLSX_MEDIA_TYPE
+from contracts.envelope import utcnow
 from storage.db import Database
+
+AUDIT_FIELDS = {"username": "Пользователь", "action": "Действие", "target": "Объект",
+                "from": "С", "to": "По"}
+AUDIT_PAGE_SIZE = 100
+
+
+def _audit_params(request: Request) -> dict[str, str]:
+    return {k: request.query_params[k] for k in AUDIT_FIELDS if request.query_params.get(k)}
 
 
 @page(Role.administrator)
 def audit_page(request: Request, user: User, form: FormData) -> Response:
-    """The audit log with filters, newest first."""
+    """The audit log with filters, the count, newest first, pages and export."""
     c = console(request)
-    fields = ("username", "action", "target", "from", "to")
-    params = {k: request.query_params[k] for k in fields if request.query_params.get(k)}
+    params = _audit_params(request)
     try:
+        size = listing.page_size(request.query_params.get("limit"), AUDIT_PAGE_SIZE)
         flt = auditlog.AuditFilter.from_params(params, c.tz)
-        before = request.query_params.get("before")
-        rows, next_before = auditlog.entries(
-            c.db, flt, privacy(request), before_id=int(before) if before else None
-        )
+        before = listing.whole_number(request.query_params.get("before"), "страница (before)")
+        rows, next_before = auditlog.entries(c.db, flt, privacy(request), before_id=before,
+                                             limit=size)
+        total = auditlog.total(c.db, flt)
     except ValueError as exc:
         return error_page(request, 400, str(exc))
-    next_url = f"/audit?{urlencode({**params, 'before': next_before})}" if next_before else ""
-    return render(request, "audit.html", {"rows": rows, "params": params, "next_url": next_url,
-                                          "known_actions": auditlog.KNOWN_ACTIONS,
-                                          "presets": auditlog.PRESETS})
+    kept = {**params, "limit": str(size)} if size != AUDIT_PAGE_SIZE else params
+    next_url = f"/audit?{urlencode({**kept, 'before': next_before})}" if next_before else ""
+    first_url = f"/audit?{urlencode(kept)}" if before is not None else ""
+    return render(request, "audit.html", {
+        "rows": rows, "params": params, "next_url": next_url, "first_url": first_url,
+        "total": total, "size": size, "sizes": listing.size_links("/audit", params),
+        "limit": size if size != AUDIT_PAGE_SIZE else None,
+        "export_url": "/audit/export?" + urlencode(params),
+        "known_actions": [(a, auditlog.action_label(a)) for a in auditlog.KNOWN_ACTIONS],
+        "presets": auditlog.PRESETS})
+
+
+@page(Role.administrator)
+def audit_export(request: Request, user: User, form: FormData) -> Response:
+    """The audit log under the current filter as an Excel file; audited itself."""
+    c = console(request)
+    params = _audit_params(request)
+    try:
+        flt = auditlog.AuditFilter.from_params(params, c.tz)
+        criteria = [(AUDIT_FIELDS[k], v) for k, v in params.items()] or [("Фильтр", "нет")]
+        done = exports.audit_workbook(c.db, flt, privacy(request), criteria, user.username,
+                                      c.tz, utcnow())
+    except ValueError as exc:
+        return error_page(request, 400, str(exc))
+    c.ops.audit(user.username, "audit-export", target="audit", remote_addr=remote_addr(request),
+                details={"filter": params, "rows": done.rows, "cut": done.cut})
+    return Response(done.data, media_type=XLSX_MEDIA_TYPE,
+                    headers={"Content-Disposition": exports.download("audit", c.tz)})
+
+
+USERS_PAGE_SIZE = 50
 
 
 @page(Role.administrator)
 def users_page(request: Request, user: User, form: FormData) -> Response:
-    """Accounts, grants awaiting a second administrator, and the forms to change them."""
+    """Accounts (counted, a page at a time), grants awaiting a second administrator, and
+    the forms to change them."""
     c = console(request)
-    return render(request, "users.html", {"accounts": users.list_users(c.db),
-                                          "roles": [r.name for r in Role],
-                                          "grants": grants.pending(c.db),
-                                          "four_eyes": c.four_eyes})
+    try:
+        size = listing.page_size(request.query_params.get("limit"), USERS_PAGE_SIZE)
+        offset = max(0, listing.number(request.query_params.get("offset"), "сдвиг", 0))
+    except ValueError as exc:
+        return error_page(request, 400, str(exc))
+    accounts = users.list_users(c.db)
+    shown = accounts[offset:offset + size]
+    kept = {"limit": str(size)} if size != USERS_PAGE_SIZE else {}
+    more = offset + size < len(accounts)
+    return render(request, "users.html", {
+        "accounts": shown, "total": listing.Total(len(accounts)), "size": size,
+        "sizes": listing.size_links("/users", {}),
+        "next_url": f"/users?{urlencode({**kept, 'offset': offset + size})}" if more else "",
+        "first_url": f"/users?{urlencode(kept)}" if offset else "",
+        "roles": [(r.name, r.label) for r in Role],
+        "grants": grants.pending(c.db),
+        "four_eyes": c.four_eyes})
 
 
 def _back(request: Request, text: str, level: str = "info") -> Response:
@@ -100,7 +151,7 @@ def add_user(request: Request, user: User, form: FormData) -> Response:
     asked = [g for g, wanted_it in ((Grant.administrator, role < wanted),
                                     (Grant.personal_data, personal and c.four_eyes))
              if wanted_it]
-    messages = [f"Пользователь {name} создан (роль {role.name})."]
+    messages = [f"Пользователь {name} создан (роль «{role.label}»)."]
     for grant in asked:
         done = _ask(c, user, name, grant)
         c.ops.audit(user.username, done.action, target=name, remote_addr=remote_addr(request),

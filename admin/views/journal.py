@@ -10,10 +10,13 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from admin import journal, viewaudit
+from admin import exports, journal, listing, viewaudit
 from admin.auth import audit_refusal, page
 from admin.context import console, error_page, flash, privacy, remote_addr, render
+from admin.listing import Total
 from admin.users import Role, User
+from admin.xlsx import XLSX_MEDIA_TYPE
+from contracts.envelope import utcnow
 
 FILTER_FIELDS = ("type", "system", "status", "from", "to", "person", "correlation_id",
                  "message_id", "routine")
@@ -25,31 +28,40 @@ def _params(request: Request) -> dict[str, str]:
 
 @page()
 def journal_page(request: Request, user: User, form: FormData) -> Response:
-    """The journal: search form and newest-first results."""
+    """The journal: search form, the count, newest-first results, pages and export."""
     c = console(request)
     params = _params(request)
     error = ""
     result = journal.Page([], None)
+    total = Total(0)
+    size = journal.DEFAULT_LIMIT
     try:
+        size = listing.page_size(request.query_params.get("limit"), journal.DEFAULT_LIMIT)
         flt = journal.JournalFilter.from_params(params, c.tz, c.types)
-        limit = int(request.query_params.get("limit", journal.DEFAULT_LIMIT))
         result = journal.search(c.db, flt, privacy(request),
-                                cursor=request.query_params.get("cursor") or None, limit=limit)
+                                cursor=request.query_params.get("cursor") or None, limit=size)
+        total = journal.total(c.db, flt, privacy(request))
     except ValueError as exc:
         error = str(exc)
     viewaudit.journal_search(request, user, params.get("person", ""),
                              None if error else len(result.rows), error)
+    kept = {**params, "limit": str(size)} if size != journal.DEFAULT_LIMIT else params
     next_url = ""
     if result.next_cursor:
-        next_url = "/journal?" + urlencode({**params, "cursor": result.next_cursor})
+        next_url = "/journal?" + urlencode({**kept, "cursor": result.next_cursor})
     return render(
         request,
         "journal.html",
         {
             "params": params,
             "rows": result.rows,
+            "total": total,
+            "size": size,
+            "sizes": listing.size_links("/journal", params),
+            "limit": size if size != journal.DEFAULT_LIMIT else None,
+            "export_url": "/journal/export?" + urlencode(params),
             "next_url": next_url,
-            "first_url": "/journal?" + urlencode(params) if request.query_params.get("cursor")
+            "first_url": "/journal?" + urlencode(kept) if request.query_params.get("cursor")
             else "",
             "error": error,
             "statuses": journal.status_choices(params.get("status", ""),
@@ -60,6 +72,33 @@ def journal_page(request: Request, user: User, form: FormData) -> Response:
         },
         status_code=400 if error else 200,
     )
+
+
+FILTER_TITLES = {"type": "Тип", "system": "Система", "status": "Статус", "from": "С",
+                 "to": "По", "person": "Персона", "correlation_id": "Корреляция",
+                 "message_id": "Id сообщения", "routine": "Служебные"}
+
+
+@page()
+def journal_export(request: Request, user: User, form: FormData) -> Response:
+    """The journal list under the current filter as an Excel file (at most
+    :data:`admin.exports.EXPORT_LIMIT` rows, masked as the page is); audited."""
+    c = console(request)
+    params = _params(request)
+    try:
+        flt = journal.JournalFilter.from_params(params, c.tz, c.types)
+        criteria = [(FILTER_TITLES[k], v) for k, v in params.items()] or [("Фильтр", "нет")]
+        done = exports.journal_workbook(c.db, flt, privacy(request), criteria, user.username,
+                                        c.tz, utcnow())
+    except ValueError as exc:
+        return error_page(request, 400, str(exc))
+    c.ops.audit(user.username, "journal-export", target="journal",
+                remote_addr=remote_addr(request),
+                details={"filter": params, "rows": done.rows, "cut": done.cut,
+                         "unmasked": privacy(request).unmasked})
+    return Response(done.data, media_type=XLSX_MEDIA_TYPE,
+                    headers={"Content-Disposition": exports.download("journal", c.tz)})
+
 
 
 def _detail_context(request: Request, message_id: str) -> dict[str, Any] | None:
@@ -85,10 +124,11 @@ def parse_payload(text: str) -> dict[str, Any] | None:
         return None
     try:
         value = json.loads(text)
-    except ValueError as exc:
-        raise ValueError(f"payload is not valid JSON: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"данные (payload) — не JSON: {exc.msg} (строка {exc.lineno}, "
+                         f"позиция {exc.colno})") from None
     if not isinstance(value, dict):
-        raise ValueError("payload must be a JSON object ({…})")
+        raise ValueError("данные (payload) должны быть JSON-объектом ({…})")
     return value
 
 
@@ -144,7 +184,7 @@ def blob_download(request: Request, user: User, form: FormData) -> Response:
         return error_page(request, 404, "Данные не найдены.")
     c.ops.audit(user.username, "blob-download", target=f"{message_id}/{blob_id}",
                 remote_addr=remote_addr(request))
-    name = next((r.name for r in found.raw if r.blob_id == blob_id), "raw")
-    safe = "".join(ch for ch in name if ch.isalnum() or ch in "._-") or "raw"
+    name = next((r.file_name for r in found.raw if r.blob_id == blob_id), "")
     return Response(data[0], media_type=data[1],
-                    headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+                    headers={"Content-Disposition": exports.attachment(name or f"{blob_id}.bin")})
+

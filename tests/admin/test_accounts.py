@@ -37,7 +37,7 @@ def test_short_password_is_refused_with_a_message(login: Login, token: Token) ->
     r = admin.post("/users/add", data={"csrf_token": token(admin, "/users"),
                                        "username": "bob", "password": "short",
                                        "role": "viewer"})
-    assert "at least 8 characters" in r.text
+    assert "не короче 8 символов" in r.text
     assert 'data-user="bob"' not in r.text
 
 

@@ -44,7 +44,7 @@ def test_messages_filter_and_page(api: TestClient, seed: Any) -> None:
 def test_bad_query_is_400_with_a_message(api: TestClient) -> None:
     r = api.get("/api/messages", params={"status": "lost"}, headers=basic("viewer"))
     assert r.status_code == 400
-    assert "unknown status 'lost'" in r.json()["error"]
+    assert "неизвестный статус «lost»" in r.json()["error"]
     r = api.get("/api/messages", params={"cursor": "!!"}, headers=basic("viewer"))
     assert r.status_code == 400
 
@@ -127,7 +127,7 @@ def test_discard_and_bulk_replay(api: TestClient, seed: Any) -> None:
                  headers=basic("oper"))
     assert r.status_code == 200 and seed.letter_state(a) == "discarded"
     r = api.post("/api/dead-letters/replay", json={"reason": "go"}, headers=basic("oper"))
-    assert r.status_code == 400 and "filter" in r.json()["error"]
+    assert r.status_code == 400 and "фильтр" in r.json()["error"]
     r = api.post("/api/dead-letters/replay", json={"reason": "go", "queue": "handler.probe"},
                  headers=basic("oper"))
     assert r.json() == {"replayed": 2}
@@ -186,4 +186,4 @@ def test_unknown_endpoint_and_bad_json_are_json_errors(api: TestClient) -> None:
     assert r.status_code == 404 and "error" in r.json()
     r = api.post("/api/dead-letters/1/replay", content=b"{oops",
                  headers={**basic("oper"), "Content-Type": "application/json"})
-    assert r.status_code == 400 and "not valid JSON" in r.json()["error"]
+    assert r.status_code == 400 and "не JSON" in r.json()["error"]

@@ -138,7 +138,7 @@ def test_api_requires_credentials(app: Any, accounts: None) -> None:
     with TestClient(app) as client:
         r = client.get("/api/messages")
         assert r.status_code == 401
-        assert "authentication required" in r.json()["error"]
+        assert "нужна аутентификация" in r.json()["error"]
         assert "www-authenticate" not in r.headers
         bad = base64.b64encode(b"viewer:wrong").decode()
         r = client.get("/api/messages", headers={"Authorization": f"Basic {bad}"})

@@ -129,4 +129,4 @@ def test_the_status_list_offers_every_status_in_words(login: Login, seed: Any) -
     assert ids_on(client.get("/journal?status=published").text) == [published]
     assert ids_on(client.get("/journal?status=smev.accepted").text) == [accepted]
     bad = client.get("/journal?status=lost")
-    assert bad.status_code == 400 and "unknown status" in bad.text
+    assert bad.status_code == 400 and "неизвестный статус" in bad.text
