@@ -162,10 +162,11 @@ def _chart(title: str, desc: str, f: Frame, top: int, times: Sequence[datetime],
 
 def _y_axis(f: Frame, top: int, unit: str) -> list[str]:
     out: list[str] = []
-    for k in range(5):
-        value = top * k / 4
+    steps = 5 if top >= 5 else top  # whole numbers at every line: counts have no fractions
+    for k in range(steps + 1):
+        value = top * k // steps
         y = _y(f, value, top)
-        label = number(round(value)) if value == int(value) else f"{value:.1f}".replace(".", ",")
+        label = number(value)
         out.append(f'<line class="grid" x1="{f.left}" x2="{f.width - f.right}" '
                    f'y1="{y:.1f}" y2="{y:.1f}"/>')
         out.append(f'<text class="tick" x="{f.left - 6}" y="{y + 4:.1f}" '
