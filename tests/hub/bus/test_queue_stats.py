@@ -39,6 +39,7 @@ def test_stats_count_ready_consumers_and_held_deliveries(harness: Harness) -> No
             return s if s is not None and s.ready == 3 and s.consumers == 1 else None
 
         held = wait_until(settled, what="3 ready and 1 consumer")
+        assert held is not None
         if harness.url.startswith("memory://"):
             # every consumer of the embedded broker is in this process: known exactly
             assert held.unacked == 2 and held.unknown is None
