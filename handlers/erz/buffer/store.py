@@ -148,6 +148,59 @@ def pending(conn: Connection, kind: str | None = None, *,
     return [_item(r) for r in conn.execute(query.order_by(m.buffer.c.id)).mappings()]
 
 
+STATUSES = (PENDING, APPLIED, REJECTED, APPROVED)
+
+
+@dataclass(frozen=True)
+class BufferFilter:
+    """Which items a listing shows; an empty value does not narrow."""
+
+    kind: str = ""
+    status: str = PENDING
+    organisation: str = ""
+    enp: str = ""
+    since: datetime | None = None
+    """Proposed at or after."""
+    until: datetime | None = None
+    """Proposed before."""
+
+    def where(self) -> list[Any]:
+        """The filter as SQL conditions on the buffer table."""
+        t = m.buffer.c
+        found: list[Any] = []
+        for column, value in ((t.kind, self.kind), (t.status, self.status),
+                              (t.organisation, self.organisation), (t.enp, self.enp)):
+            if value:
+                found.append(column == value)
+        if self.since is not None:
+            found.append(t.created_at >= self.since)
+        if self.until is not None:
+            found.append(t.created_at < self.until)
+        return found
+
+
+def listing(conn: Connection, chosen: BufferFilter, *, offset: int = 0,
+            limit: int = 50) -> tuple[list[BufferItem], int]:
+    """One page of the items a filter matches, and how many it matches: waiting items
+    oldest first (a queue), decided ones newest first."""
+    where = chosen.where()
+    total = int(conn.execute(sa.select(sa.func.count()).select_from(m.buffer).where(*where))
+                .scalar() or 0)
+    order = m.buffer.c.id if chosen.status == PENDING else m.buffer.c.id.desc()
+    rows = conn.execute(sa.select(m.buffer).where(*where).order_by(order)
+                        .offset(max(offset, 0)).limit(limit)).mappings()
+    return [_item(r) for r in rows], total
+
+
+def choices(conn: Connection) -> tuple[list[str], list[str]]:
+    """The kinds and the organisations the buffer holds items of (for a filter's lists)."""
+    kinds = conn.execute(sa.select(m.buffer.c.kind).distinct().order_by(m.buffer.c.kind))
+    orgs = conn.execute(sa.select(m.buffer.c.organisation).distinct()
+                        .where(m.buffer.c.organisation.is_not(None))
+                        .order_by(m.buffer.c.organisation))
+    return [str(k) for k in kinds.scalars()], [str(o) for o in orgs.scalars()]
+
+
 def _lock_pending(conn: Connection, item_id: int) -> BufferItem:
     row = conn.execute(sa.select(m.buffer).where(m.buffer.c.id == item_id)
                        .with_for_update()).mappings().first()

@@ -10,7 +10,8 @@
 | ``/erz/person/{enp}/print`` | viewer | the card and its history to print (audited) |
 | ``/erz/person/{enp}/card.pdf`` | viewer | the same as PDF (:mod:`.card_pdf`, audited) |
 | ``/erz/print.css`` | viewer | the printout's stylesheet |
-| ``/erz/buffer`` | viewer | changes waiting for the fund's decision (ERZ-6) |
+| ``/erz/buffer`` | viewer | proposals in words beside the person (ERZ-6), filtered, paged |
+| ``/erz/buffer/export.xlsx`` | viewer | the same as Excel (audited) |
 | ``/erz/buffer/{id}/approve``, ``/reject`` (POST) | operator | decide (audited) |
 | ``/erz/files`` | viewer | processed exchange files and the protocols sent back, paged |
 | ``/erz/files/export.xlsx`` | viewer | the same as Excel (audited) |
@@ -47,6 +48,7 @@ def routes(screens: ErzScreens) -> list[BaseRoute]:
         Route("/erz/person/{enp}/card.pdf", viewer(screens.pdf_page)),
         Route("/erz/print.css", viewer(screens.print_css)),
         Route("/erz/buffer", viewer(screens.buffer_page)),
+        Route("/erz/buffer/export.xlsx", viewer(screens.buffer_export)),
         Route("/erz/buffer/{item_id:int}/{action:str}", operator(screens.decide_page),
               methods=["POST"]),
         Route("/erz/files", viewer(screens.files_page)),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,21 +22,25 @@ from sqlalchemy.engine import Connection
 
 from admin.extensions import ConsoleContext
 from admin.privacy import Privacy
+from contracts.erz.register import PersonState
 from contracts.erz_register import BufferDecidedV1
 from handlers.erz import models as m
 from handlers.erz.buffer import identity
 from handlers.erz.buffer import store as buffer
+from handlers.erz.console import proposals
 from handlers.erz.console.protocols import file_name
 from handlers.erz.console.views import ref, shown
+from handlers.erz.register import queries
+from handlers.erz.register.errors import ErzError
 from handlers.erz.service import changed_events
 
 APPROVE, REJECT = "erz-buffer-approve", "erz-buffer-reject"
 """Audit actions of the decisions."""
-KINDS = {
-    "issue_policy": "выдача полиса", "temporary_certificate": "временное свидетельство",
-    "reinsure": "смена СМО", "edit": "изменение данных", "annul_policy": "аннулирование полиса",
-    "stop_policy": "прекращение полиса", "death": "смерть (ЗАГС)",
-}
+KINDS = proposals.KINDS
+"""Kinds of buffered operations in words."""
+STATUSES = {buffer.PENDING: "ждёт решения", buffer.APPLIED: "применено",
+            buffer.REJECTED: "отклонено", buffer.APPROVED: "одобрено"}
+"""An item's state in words."""
 
 
 NOT_PERSONAL = frozenset({"reason"})
@@ -68,22 +73,29 @@ def privacy_free(value: Any, privacy: Privacy) -> Any:
     return privacy.text(value) if isinstance(value, str) else value
 
 
-def item_view(item: buffer.BufferItem, privacy: Privacy,
-              person_id: int | None = None) -> dict[str, Any]:
-    """One buffer item as the queue shows it (``person_id``: the link to the card)."""
+def item_view(item: buffer.BufferItem, privacy: Privacy, person_id: int | None = None,
+              state: PersonState | None = None) -> dict[str, Any]:
+    """One buffer item as the queue shows it: in words, beside the person's current state
+    (``state``), masked (``person_id``: the link to the card)."""
     return {
-        "id": item.id, "kind": item.kind, "kind_text": KINDS.get(item.kind, item.kind),
+        "id": item.id, "kind": item.kind, "kind_text": proposals.kind_text(item.kind),
+        "sentence": proposals.sentence(item.kind, item.payload, privacy),
+        "reason": proposals.reason_text(item.payload, privacy),
+        "differences": proposals.differences(item.kind, item.payload, state, privacy)
+        if item.enp else [],
         "ref": ref(person_id, item.enp or "", privacy) if person_id is not None else "",
         "enp": shown(privacy, "enp", item.enp),
         "organisation": item.organisation or "", "why": privacy.text(item.why),
-        "status": item.status,
+        "status": item.status, "status_text": STATUSES.get(item.status, item.status),
         "created_at": item.created_at, "component": item.source.component,
-        "source_user": item.source.user or "", "source_file": file_name(privacy, item.source.file),
+        "source_user": item.source.user or "",
+        "source_text": proposals.source_text(item.source.component, item.source.user or ""),
+        "source_file": file_name(privacy, item.source.file),
         "source_message_id": item.source.message_id or "",
         "operation": masked(item.payload, privacy),
         "candidate": masked(item.candidate, privacy) if item.candidate else None,
         "last_error": item.last_error, "decided_by": item.decided_by or "",
-        "note": privacy.text(item.note or ""),
+        "decided_at": item.decided_at, "note": privacy.text(item.note or ""),
     }
 
 
@@ -93,12 +105,38 @@ def pending(ctx: ConsoleContext, privacy: Privacy,
     by side (``identity``; ``chosen``: the ЕНП an operator typed for an item, by its id)."""
     with ctx.db.read() as conn:
         items = buffer.pending(conn)
-        enps = {i.enp for i in items if i.enp}
-        ids = {str(r.enp): int(r.id) for r in conn.execute(
-            sa.select(m.persons.c.enp, m.persons.c.id).where(m.persons.c.enp.in_(enps)))}
-        sides = {i.id: comparison(conn, i, privacy, (chosen or {}).get(i.id)) for i in items}
-    return [item_view(i, privacy, ids.get(i.enp or "")) | {"identity": sides[i.id]}
-            for i in items]
+        return views_of(conn, items, privacy, chosen)
+
+
+def listed(ctx: ConsoleContext, privacy: Privacy, wanted: buffer.BufferFilter, *,
+           offset: int = 0, limit: int = 50, today: date | None = None,
+           chosen: Mapping[int, str] | None = None) -> tuple[list[dict[str, Any]], int]:
+    """One page of the items a filter matches, in words and side by side; the total."""
+    with ctx.db.read() as conn:
+        items, total = buffer.listing(conn, wanted, offset=offset, limit=limit)
+        return views_of(conn, items, privacy, chosen, today), total
+
+
+def views_of(conn: Connection, items: list[buffer.BufferItem], privacy: Privacy,
+             chosen: Mapping[int, str] | None = None,
+             today: date | None = None) -> list[dict[str, Any]]:
+    """The items as the queue shows them, each with its person's current state."""
+    enps = {i.enp for i in items if i.enp}
+    ids = {str(r.enp): int(r.id) for r in conn.execute(
+        sa.select(m.persons.c.enp, m.persons.c.id).where(m.persons.c.enp.in_(enps)))}
+    on = today or date.today()
+    states = {enp: _state(conn, enp, on) for enp in enps if enp in ids}
+    sides = {i.id: comparison(conn, i, privacy, (chosen or {}).get(i.id))
+             for i in items if i.status == buffer.PENDING}
+    return [item_view(i, privacy, ids.get(i.enp or ""), states.get(i.enp or ""))
+            | {"identity": sides.get(i.id)} for i in items]
+
+
+def _state(conn: Connection, enp: str, on: date) -> PersonState | None:
+    try:
+        return queries.person_as_of(conn, enp, on)
+    except ErzError:
+        return None
 
 
 _SHOWN_AS = {"document": "number"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -19,16 +19,30 @@ from admin.times import show
 from admin.users import User
 from handlers.erz.buffer import identity
 from handlers.erz.buffer import store as buffer
-from handlers.erz.console import card_pdf, decisions, export, protocols, views, words
+from handlers.erz.console import (
+    buffer_list,
+    card_pdf,
+    decisions,
+    export,
+    protocols,
+    views,
+    words,
+)
 from handlers.erz.console.card import CardSettings, lines
 from handlers.erz.console.criteria import PAGE_SIZES, Criteria, page_size, parse_date
 
 EXPORT = "erz-export"
 """The audit action of an Excel export of the search."""
 FILES_EXPORT, FILE_DOWNLOAD = "erz-files-export", "erz-file-download"
+BUFFER_EXPORT = "erz-buffer-export"
 """Audit actions: the protocols exported, an exchange file downloaded."""
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PRINT_CSS = Path(__file__).parent / "static" / "print.css"
+
+
+def parse_qs_dict(text: str) -> dict[str, str]:
+    """A query string (a form's ``listing``: the list the operator was looking at)."""
+    return dict(parse_qsl(text[:2000]))
 
 
 def page_number(request: Request) -> int:
@@ -201,13 +215,59 @@ class ErzScreens:
     def buffer_page(self, request: Request, user: User, form: FormData, *,
                     chosen: tuple[int, str] | None = None, error: str = "",
                     status_code: int = 200) -> Response:
-        """Items waiting for the fund's decision, each record beside the person it would
-        be applied to (``chosen``: an item and the ЕНП the operator typed); operators
-        decide."""
-        items = decisions.pending(self.ctx, privacy(request), dict([chosen]) if chosen else None)
+        """Proposals in words beside their persons, filtered and paged, with totals and
+        export (``chosen``: an item and the ЕНП the operator typed); operators decide."""
+        query = request.query_params if request.method == "GET" else \
+            parse_qs_dict(str(form.get("listing", "")))
+        raw_page = str(query.get("page", "1"))
+        page = max(int(raw_page), 1) if raw_page.isdigit() else 1
+        try:
+            wanted, params = buffer_list.read(query, self.ctx.tz)
+            size = page_size(query.get("size"))
+        except ValueError as exc:
+            return error_page(request, 400, str(exc))
+        with self.ctx.db.read() as conn:
+            kinds, organisations = buffer.choices(conn)
+        items, total = decisions.listed(
+            self.ctx, privacy(request), wanted, offset=(page - 1) * size, limit=size,
+            today=self.today(), chosen=dict([chosen]) if chosen else None)
+        listing = params | {"size": str(size)}
+
+        def url(**extra: Any) -> str:
+            return f"/erz/buffer?{urlencode(listing | {k: str(v) for k, v in extra.items()})}"
+
         return render(request, "erz_buffer.html", {
             "items": items, "error": error, "chosen_id": chosen[0] if chosen else None,
-            "chosen_enp": chosen[1] if chosen else ""}, status_code=status_code)
+            "chosen_enp": chosen[1] if chosen else "", "total": total, "f": params,
+            "status": params.get("status", buffer.PENDING), "size": size,
+            "first": (page - 1) * size + 1, "kinds": [(k, decisions.KINDS.get(k, k))
+                                                      for k in kinds],
+            "organisations": organisations, "statuses": decisions.STATUSES,
+            "listing": urlencode(listing | ({"page": str(page)} if page > 1 else {})),
+            "sizes": [(n, f"/erz/buffer?{urlencode(params | {'size': str(n)})}")
+                      for n in PAGE_SIZES],
+            "export_url": f"/erz/buffer/export.xlsx?{urlencode(params)}",
+            "next_url": url(page=page + 1) if page * size < total else "",
+            "prev_url": url(page=page - 1) if page > 1 else ""}, status_code=status_code)
+
+    def buffer_export(self, request: Request, user: User, form: FormData) -> Response:
+        """The buffer (as filtered) as .xlsx, in words, with real dates; audited."""
+        try:
+            wanted, params = buffer_list.read(request.query_params, self.ctx.tz)
+        except ValueError as exc:
+            return error_page(request, 400, str(exc))
+        shown = privacy(request)
+        with self.ctx.db.read() as conn:
+            raw, total = buffer.listing(conn, wanted, limit=buffer_list.EXPORT_ROWS)
+            items = decisions.views_of(conn, raw, shown, today=self.today())
+        data = buffer_list.workbook(items, raw, self.ctx.tz, urlencode(params), total,
+                                    masked=not shown.unmasked)
+        self.ctx.ops.audit(user.username, BUFFER_EXPORT, target="erz/buffer", details={
+            "filter": params, "rows": len(raw), "found": total, "unmasked": shown.unmasked},
+            remote_addr=remote_addr(request))
+        name = f"erz-buffer-{self.today().isoformat()}.xlsx"
+        return Response(data, media_type=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     def decide_page(self, request: Request, user: User, form: FormData) -> Response:
         """POST approve or reject one item (operator; CSRF by the page decorator)."""
@@ -215,6 +275,8 @@ class ErzScreens:
         if action not in ("approve", "reject"):
             return error_page(request, 404, "Решение: approve или reject.")
         approve = action == "approve"
+        listing = urlencode(parse_qs_dict(str(form.get("listing", ""))))
+        back = f"/erz/buffer?{listing}" if listing else "/erz/buffer"
         enp = str(form.get("enp", "")).strip() or None
         if approve and form.get("check"):  # "Сравнить": the typed ЕНП beside the record
             return self.buffer_page(request, user, form, chosen=(item_id, enp or ""))
@@ -231,7 +293,7 @@ class ErzScreens:
                                     error=f"Изменение № {item_id}. {exc}", status_code=409)
         except ValueError as exc:
             flash(request, str(exc), "error")
-            return RedirectResponse("/erz/buffer", status_code=303)
+            return RedirectResponse(back, status_code=303)
         if out.status == buffer.PENDING:
             flash(request, f"Изменение № {item_id} не применено: регистр отказал с кодом "
                            f"{out.error_code} ({out.error_text}). Запись осталась в буфере.",
@@ -240,7 +302,7 @@ class ErzScreens:
             flash(request, f"Изменение № {item_id} применено; событий отправлено: {out.events}.")
         else:
             flash(request, f"Изменение № {item_id} отклонено; регистр не изменён.")
-        return RedirectResponse("/erz/buffer", status_code=303)
+        return RedirectResponse(back, status_code=303)
 
     # -- exchange protocols ------------------------------------------------------------------
 

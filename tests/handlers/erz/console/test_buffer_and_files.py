@@ -34,9 +34,13 @@ def test_an_operator_approves_and_the_change_is_applied_published_and_audited(
     item = region.proposed_stop()
     oper = login("oper")
     page = oper.get("/erz/buffer").text
-    row = page.split(f'data-id="{item}">')[1].split("</tr>")[0]
-    assert "прекращение полиса" in row and "76002" in row and "требует решения ТФОМС" in row
-    assert "2024-09-01" in row and region.anna.enp not in row  # the operation, masked
+    row = page.split(f'data-id="{item}">')[1].split("</section>")[0]
+    assert "Прекращение полиса с 01.09.2024" in row  # the proposal in words
+    assert "СМО 76002, файл OPLIST" in row and "требует решения ТФОМС" in row
+    assert region.anna.enp not in row and "{" not in row  # masked, and no raw JSON
+    diff = row.split('id="diff-')[1]
+    assert re.search(r'<tr class="changed" data-key="status"><td>Статус полиса</td>'
+                     r'<td class="mono">действует</td><td class="mono">прекращён</td>', diff)
     r = oper.post(f"/erz/buffer/{item}/approve",
                   data={"csrf_token": token(oper, "/erz/buffer"), "note": "заявление есть"})
     assert r.status_code == 200 and f"Изменение № {item} применено" in r.text
