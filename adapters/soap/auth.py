@@ -38,6 +38,9 @@ log = logging.getLogger("omshub.soap")
 
 Audit = Callable[[str, str, str, dict[str, Any]], None]
 """``audit(username, action, remote_addr, details)``: write one audit row."""
+Find = Callable[[str], Organisation | None]
+"""``find(username)``: the enabled organisation of a service account, read at each call
+(adapters/soap/organisations.py); the configured entries by default."""
 
 FAILED, LOCKED = "soap-login-failed", "soap-login-locked"
 _SLOT_WAIT = 10.0  # seconds a call waits for a verification slot before 503
@@ -88,8 +91,10 @@ class Authenticator:
     """Checks the credentials of each call (see the module docstring)."""
 
     def __init__(self, settings: SoapSettings, audit: Audit | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, *,
+                 find: Find | None = None) -> None:
         self.settings = settings
+        self.find: Find = find or settings.by_username
         self.throttle = LoginThrottle(
             per_user=settings.login_failures_per_user,
             per_addr=settings.login_failures_per_address,
@@ -115,7 +120,7 @@ class Authenticator:
         username, password = credentials
         if (locked := self._locked(username, addr)) is not None:
             return locked
-        org = self.settings.by_username(username)
+        org = self.find(username)
         stored = org.password_hash if org is not None else dummy_hash()
         key = hashlib.sha256(b"\0".join((self._pepper, username.encode(), stored.encode(),
                                          password.encode()))).digest()

@@ -1,9 +1,13 @@
 """``omshub soap add-org CODE --kind mo|smo --user U``: give an organisation access.
 
-Generates a password, prints it once (it is not kept anywhere), and prints the
-``[[plugins.soap.organisations]]`` entry with its scrypt hash — appended to the config
-file when ``--config`` (or ``OMSHUB_CONFIG``) names one, after checking that the file
-still reads and that the code and the username are not taken.
+Generates a password and prints it once (it is not kept anywhere). The organisation, with
+the password's scrypt hash, goes into the hub's database (``soap_organisations``, as the
+console's page «Организации SOAP» writes it): the running services see it at the next call,
+in every process, with nothing to restart (adapters/soap/organisations.py). When
+``--config`` (or ``OMSHUB_CONFIG``) names a configuration file, the
+``[[plugins.soap.organisations]]`` entry is appended to it too, after checking that the
+file still reads and that the code and the username are not taken; a database not yet
+migrated leaves only the file, and a restart of ``adapter.soap`` applies it.
 """
 
 from __future__ import annotations
@@ -54,6 +58,10 @@ def cmd_add_org(args: argparse.Namespace) -> int:
         return 2
     block = entry(org)
     config = args.config or os.environ.get("OMSHUB_CONFIG")
+    stored, problem = _store(args, org)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     if config:
         path = Path(config)
         old = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -66,11 +74,36 @@ def cmd_add_org(args: argparse.Namespace) -> int:
             return 1
         with path.open("a", encoding="utf-8") as fh:
             fh.write(block)
-        print(f"added to {path}; restart adapter.soap to apply")
-    else:
+        print(f"added to {path}" + ("" if stored else "; restart adapter.soap to apply"))
+    elif not stored:
         print(f"add to the config file:{block}")
+    if stored:
+        print(f"added to the database ({stored}): the services accept it from the next call")
     print(f"password for {org.username} (shown once, give it to the organisation): {password}")
     return 0
+
+
+def _store(args: argparse.Namespace, org: Organisation) -> tuple[str, str | None]:
+    """Write ``org`` into the hub's database: (where, None), or ("", why not) when it is
+    taken; ("", None) when the database is not migrated yet (the file alone then)."""
+    from adapters.soap.organisations import Organisations, OrganisationTaken
+    from hub.cli import settings_from
+    from storage.db import Database
+    from storage.migrate import unmigrated
+
+    settings = settings_from(args)
+    db = Database(settings.resolved_database_url())
+    try:
+        if unmigrated(db):
+            return "", None
+        soap = SoapSettings.model_validate(settings.plugins.get(PLUGIN, {}))
+        try:
+            Organisations(db, soap).store(org, by="omshub soap add-org")
+        except OrganisationTaken as exc:
+            return "", str(exc)
+        return db.engine.url.render_as_string(), None
+    finally:
+        db.engine.dispose()
 
 
 def register(subparsers: Any) -> None:

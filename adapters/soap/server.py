@@ -22,7 +22,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from xml.sax.saxutils import escape
 
-from adapters.soap.auth import Audit, Authenticator, Refusal
+from adapters.soap.auth import Audit, Authenticator, Find, Refusal
 from adapters.soap.body import BodyError, declared_length, read_body
 from adapters.soap.calls import Caller
 from adapters.soap.settings import SoapSettings
@@ -58,10 +58,10 @@ class Guard:
     """WSGI middleware in front of spyne: who calls (Basic), how much they send."""
 
     def __init__(self, app: WsgiApp, settings: SoapSettings, audit: Audit | None = None,
-                 proxies: TrustedProxies | None = None) -> None:
+                 proxies: TrustedProxies | None = None, find: Find | None = None) -> None:
         self.app = app
         self.settings = settings
-        self.auth = Authenticator(settings, audit)
+        self.auth = Authenticator(settings, audit, find=find)
         self.proxies = proxies or TrustedProxies()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse
@@ -121,11 +121,11 @@ class SoapServer(BackgroundServer):
     """The guarded spyne WSGI app served on a thread (binding happens in the constructor)."""
 
     def __init__(self, app: WsgiApp, settings: SoapSettings, audit: Audit | None = None,
-                 proxies: TrustedProxies | None = None) -> None:
+                 proxies: TrustedProxies | None = None, find: Find | None = None) -> None:
         self.settings = settings
         handler = type("_Handler", (_QuietHandler,),
                        {"timeout": settings.request_timeout_seconds})
-        self.guard = Guard(app, settings, audit, proxies)
+        self.guard = Guard(app, settings, audit, proxies, find)
         self.httpd = make_server(settings.host, settings.port, self.guard,
                                  server_class=_ThreadingServer, handler_class=handler)
         self.scheme = "http"

@@ -1,8 +1,9 @@
 """The SOAP adapter component (``adapter.soap``): EXT-1 services over РС ЕРЗ.
 
 It serves the spyne application on its own thread (``[plugins.soap]``: host, port, path,
-organisations; see settings.py) and keeps the tickets of submitted operations in
-``soap_operations``, updated from ``erz.operation.result`` messages, so that
+organisations; see settings.py; organisations are also kept in ``soap_organisations``,
+managed in the console and read at each call: organisations.py) and keeps the tickets of
+submitted operations in ``soap_operations``, updated from ``erz.operation.result`` messages, so that
 ``getOperationResult`` answers from its own table. It reads the register through the port
 ``erz.register`` (:class:`~contracts.erz.port.RegisterReader`), which the hub's loader finds
 by entry point at setup: the adapter imports nothing of the register. A register that is
@@ -23,6 +24,7 @@ from spyne.server.wsgi import WsgiApplication
 
 from adapters.soap.calls import Calls
 from adapters.soap.models import metadata, operations
+from adapters.soap.organisations import Organisations
 from adapters.soap.server import SoapServer
 from adapters.soap.settings import PLUGIN, SoapSettings
 from adapters.soap.views import application
@@ -66,6 +68,7 @@ class SoapAdapter(Adapter):
             self.error = (f"РС ЕРЗ недоступен: порт {REGISTER_PORT} не предоставляет "
                           "RegisterReader")
             return
+        self.organisations = Organisations(ctx.db, self.settings)
         zone = ZoneInfo(ctx.settings.timezone)
         self.calls = Calls(ctx, self.settings, register,
                            today=lambda: datetime.now(zone).date())
@@ -79,14 +82,15 @@ class SoapAdapter(Adapter):
             return
         try:
             self.server = SoapServer(self.wsgi, self.settings, self.calls.login_refused,
-                                     TrustedProxies(self.ctx.settings.trusted_proxies))
+                                     TrustedProxies(self.ctx.settings.trusted_proxies),
+                                     find=self.organisations.by_username)
         except OSError as exc:
             self.error = f"cannot listen on {self.settings.host}:{self.settings.port}: {exc}"
             log.error("SOAP services not started: %s", self.error)
             return
         self.server.start()
         log.info("SOAP services on %s (%d organisations)", self.server.url,
-                 len(self.settings.organisations))
+                 self._enabled())
 
     def stop(self) -> None:
         """Stop serving."""
@@ -98,8 +102,11 @@ class SoapAdapter(Adapter):
         """Where it listens, or why it does not."""
         if self.error or self.server is None:
             return {"status": "down", "detail": self.error or "not started"}
-        return {"status": "ok", "url": self.server.url,
-                "organisations": len(self.settings.organisations)}
+        return {"status": "ok", "url": self.server.url, "organisations": self._enabled()}
+
+    def _enabled(self) -> int:
+        """How many organisations may call now."""
+        return sum(1 for o in self.organisations.listed() if o.enabled)
 
     @handles(OperationResultV1)
     def on_result(self, message: Message[OperationResultV1], tx: Tx) -> None:

@@ -28,7 +28,9 @@ def test_the_answer_to_a_composed_request_is_delivered_and_shown(
     settings = _settings(footprint, tmp_path, simulator)
     with running_hub(settings, ["hub.router", "hub.scheduler", "adapter.smev3"],  # type: ignore[arg-type]
                      extra=[ConsoleAnswers]) as hub:
-        request = hub.publish(info.sample_request())  # as the console's compose page does
+        sample = info.sample_request()
+        assert sample is not None
+        request = hub.publish(sample)  # as the console's compose page does
         wait_for(lambda: "sent" in hub.trail(request.id), message="SendRequest sent")
         _poll_now(hub)
         wait_for(lambda: hub.count(received, received.c.kind == "response") == 1,

@@ -31,7 +31,9 @@ def test_passwords_are_kept_as_salted_scrypt_hashes() -> None:
 
 
 def test_add_org_appends_the_entry_and_prints_the_password_once(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # its database (not migrated here: the file alone) in var/
     config = tmp_path / "omshub.toml"
     config.write_text('log_level = "INFO"\n\n[plugins.soap]\nport = 9000\n')
     assert main(["soap", "add-org", "760101", "--kind", "mo", "--user", "poliklinika-1",
