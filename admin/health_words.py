@@ -124,7 +124,11 @@ def lines(component: str, health: Mapping[str, Any], tz: tzinfo) -> list[Line]:
 UNKNOWN_WORDS: dict[Unknown, str] = {
     Unknown.AMQP_UNACKED: (
         "RabbitMQ сообщает число неподтверждённых только через свой HTTP API управления "
-        "(модуль rabbitmq_management), а консоль читает очереди по протоколу AMQP"),
+        "(модуль rabbitmq_management), а адрес брокера его не называет (параметр "
+        "management, например amqp://…/omshub?management=http://rabbit:15672)"),
+    Unknown.MANAGEMENT_UNAVAILABLE: (
+        "HTTP API управления RabbitMQ, названный в адресе брокера (параметр management), "
+        "не ответил; следующая попытка — через полминуты"),
     Unknown.NOT_REPORTED: "источник сведений об очередях сообщает только число готовых к "
                           "доставке",
 }

@@ -88,7 +88,10 @@ class Unknown(enum.Enum):
 
     AMQP_UNACKED = "amqp-unacked"
     """AMQP's passive declare counts ready messages and consumers only; RabbitMQ tells
-    unacknowledged counts through its management HTTP API, which the hub does not ask."""
+    unacknowledged counts through its management HTTP API, which the broker URL does not
+    name (:mod:`hub.bus.management`)."""
+    MANAGEMENT_UNAVAILABLE = "management-unavailable"
+    """The broker URL names RabbitMQ's management API, and it did not answer."""
     NOT_REPORTED = "not-reported"
     """The backend reports ready messages only."""
 

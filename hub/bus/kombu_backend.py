@@ -43,8 +43,8 @@ from hub.bus.base import (
     QueueSpec,
     QueueStats,
     Subscription,
-    Unknown,
 )
+from hub.bus.management import split_url, unacked_of
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,8 @@ class KombuBus(Bus):
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._target = _transport_url(url)
+        amqp, self._management = split_url(url)
+        self._target = _transport_url(amqp)
         self.in_memory = self._target.startswith("memory://")
         self._options: dict[str, Any] = (
             {"polling_interval": 0.002} if self.in_memory else {"confirm_publish": True}
@@ -250,8 +251,8 @@ class KombuBus(Bus):
             ok = self._with_channel(lambda ch: ch.queue_declare(queue=queue, passive=True))
         except self._conn.channel_errors:
             return None
-        return QueueStats(queue, int(ok.message_count), int(ok.consumer_count),
-                          unknown=Unknown.AMQP_UNACKED)
+        unacked, unknown = unacked_of(self._management, queue)
+        return QueueStats(queue, int(ok.message_count), int(ok.consumer_count), unacked, unknown)
 
     def purge(self, queue: str) -> None:
         if self.in_memory:

@@ -38,8 +38,8 @@ from hub.bus.base import (
     QueueSpec,
     QueueStats,
     Subscription,
-    Unknown,
 )
+from hub.bus.management import split_url, unacked_of
 from hub.bus.pika_consumer import PikaSubscription
 from hub.bus.pika_ops import ChannelClosed, Step, Steps, steps_for
 from hub.bus.pika_publisher import CoalescingConnection, PublishBatch, Publisher, Waiter
@@ -59,7 +59,8 @@ class PikaBus(Bus):
     def __init__(self, url: str, *, op_timeout: float = 30.0) -> None:
         self.url = url
         self.op_timeout = op_timeout
-        self._params = pika.URLParameters(url)
+        amqp, self._management = split_url(url)
+        self._params = pika.URLParameters(amqp)
         self._where = f"{self._params.host}:{self._params.port}{self._params.virtual_host}"
         self._lock = threading.Lock()
         self._closed = False
@@ -335,8 +336,9 @@ class PikaBus(Bus):
             if exc.reply_code == 404:
                 return None
             raise
+        unacked, unknown = unacked_of(self._management, queue)
         return QueueStats(queue, int(frame.method.message_count),
-                          int(frame.method.consumer_count), unknown=Unknown.AMQP_UNACKED)
+                          int(frame.method.consumer_count), unacked, unknown)
 
     def purge(self, queue: str) -> None:
         try:
