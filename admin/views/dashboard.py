@@ -31,7 +31,7 @@ from starlette.responses import Response
 from admin import charts
 from admin.auth import page
 from admin.context import Console, console, render
-from admin.health_words import queue_rows, status_text
+from admin.health_words import lines, queue_rows, status_text
 from admin.journal import STATUS_LABELS, routine_names
 from admin.users import User
 from admin.views.components import is_healthy, read_health, read_queues
@@ -235,7 +235,9 @@ def dashboard(c: Console, key: str, now: datetime) -> dict[str, Any]:
         "lag": lag,
         "lag_bad": lag_bad,
         "health": [{"name": k, "healthy": is_healthy(v),
-                    "status": status_text(v.get("status"))}
+                    "status": status_text(v.get("status")),
+                    # what is wrong, said where it shows: the healthy need no details here
+                    "lines": [] if is_healthy(v) else lines(k, v, c.tz)[:4]}
                    for k, v in sorted(health.items(), key=lambda kv: (is_healthy(kv[1]),
                                                                        kv[0]))],
         "healthy": healthy,

@@ -82,11 +82,14 @@ def test_the_day_counts_what_the_hour_leaves_out(login: Login, seed: Seed) -> No
 
 def test_relay_lag_and_component_health_in_words(login: Login,
                                                   health_state: dict[str, Any]) -> None:
-    health_state["adapter.files"] = {"status": "down", "failing": {}}
+    health_state["adapter.files"] = {"status": "down", "failing": {},
+                                     "detail": "папка обмена недоступна"}
     page = login("viewer").get("/dashboard").text
     assert "нет задержки: все записанные сообщения опубликованы" in page
     health = _section(page, 'id="health"')
-    assert re.search(r'class="bad" data-component="adapter.files">.*?не работает', health, re.S)
+    assert re.search(r'class="bad" data-component="adapter.files">.*?не работает.*?'
+                     r"Подробности: папка обмена недоступна", health, re.S)
+    assert "{}" not in health
     assert re.search(r'data-component="router">.*?работает', health, re.S)
     assert re.search(r'id="tile-health">\s*<span class="figure">2 из 3</span>', page)
 
