@@ -63,10 +63,10 @@ def _scheduled(process: HubProcess) -> bool:
             schedules.c.name == POLL)).first() is not None
 
 
-def _outcomes(process: HubProcess) -> list[sa.Row[tuple[str, str | None, str | None]]]:
+def _outcomes(process: HubProcess) -> list[sa.Row[tuple[str, str | None, str | None, int]]]:
     with process.db.read() as conn:
         return list(conn.execute(sa.select(zags_records.c.outcome, zags_records.c.enp,
-                                           zags_records.c.note)))
+                                           zags_records.c.note, zags_records.c.buffer_id)))
 
 
 def test_zags_records_of_the_demo_name_its_people_and_nothing_is_parked(
@@ -87,6 +87,7 @@ def test_zags_records_of_the_demo_name_its_people_and_nothing_is_parked(
     buffered = [r for r in outcomes if r.outcome == "buffered"]
     assert len(applied) == len(region.persons), outcomes
     assert [r.note for r in buffered] == ["ЗЛ не найдено в регистре"] * len(PLANTED)
+    assert all(r.buffer_id for r in buffered), "the planted ones wait in the buffer"
     with demo.db.read() as conn:
         dead = {row.enp for row in conn.execute(
             sa.select(erz.persons.c.enp).join(erz.deaths,
