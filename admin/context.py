@@ -6,10 +6,10 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 TEMPLATES = Path(__file__).parent / "templates"
 
 HealthProbe = Callable[[], dict[str, Any]]
+T = TypeVar("T")
 QueueDepths = Callable[[], dict[str, int | None]]
 """Ready messages per queue (None: no such queue): the older, narrower probe."""
 QueueProbe = Callable[[], dict[str, QueueStats | None]]
@@ -38,6 +39,27 @@ QueueProbe = Callable[[], dict[str, QueueStats | None]]
 
 BADGE_SECONDS = 5.0
 """The menu's count of open dead letters is read at most this often per process."""
+
+
+class Readings:
+    """Readings kept a few seconds per console, by key: a room of open dashboards costs one
+    reading of the tables, not one each."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: dict[str, tuple[float, Any]] = {}
+
+    def get(self, key: str, seconds: float, make: Callable[[], T]) -> T:
+        """The value kept under ``key`` if younger than ``seconds``, else ``make()`` kept."""
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None and time.monotonic() - found[0] < seconds:
+                kept: T = found[1]
+                return kept
+        value = make()
+        with self._lock:
+            self._kept[key] = (time.monotonic(), value)
+        return value
 
 
 class Badge:
@@ -81,6 +103,8 @@ class Console:
     """Ready, consumers and unacknowledged per queue; preferred over ``queue_depths``."""
     failed: Badge | None = None
     """The open dead letters' count in the menu."""
+    readings: Readings = field(default_factory=Readings)
+    """Readings of the tables pages share for a few seconds (the dashboard's)."""
 
 
 def console(request: Request) -> Console:

@@ -14,13 +14,11 @@ kept for :data:`CACHE_SECONDS` per process, so a room of open dashboards costs o
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -159,31 +157,6 @@ def read(db: Database, period: Period, routine: Sequence[str], now: datetime) ->
     )
 
 
-T = TypeVar("T")
-
-
-class _Cache:
-    """Readings kept :data:`CACHE_SECONDS` per console and period."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._kept: dict[tuple[int, str], tuple[float, Any]] = {}
-
-    def get(self, key: tuple[int, str], make: Callable[[], T]) -> T:
-        with self._lock:
-            found = self._kept.get(key)
-            if found is not None and time.monotonic() - found[0] < CACHE_SECONDS:
-                value: T = found[1]
-                return value
-        value = make()
-        with self._lock:
-            self._kept[key] = (time.monotonic(), value)
-        return value
-
-
-_cache = _Cache()
-
-
 def relay_lag(rows: int, oldest: datetime | None, now: datetime) -> tuple[str, bool]:
     """The relay's lag in words, and whether it is worth a look (older than a minute)."""
     if not rows or oldest is None:
@@ -209,8 +182,8 @@ def _journal_link(since: datetime, tz: tzinfo, **params: str) -> str:
 def dashboard(c: Console, key: str, now: datetime) -> dict[str, Any]:
     """The dashboard's context for the period ``key``."""
     period = PERIODS.get(key) or PERIODS["hour"]
-    reading = _cache.get((id(c), period.key),
-                         lambda: read(c.db, period, routine_names(c.types), now))
+    reading = c.readings.get(f"dashboard.{period.key}", CACHE_SECONDS,
+                             lambda: read(c.db, period, routine_names(c.types), now))
     health = read_health(c)
     healthy = sum(1 for v in health.values() if is_healthy(v))
     lag, lag_bad = relay_lag(reading.outbox_rows, reading.outbox_oldest, now)
