@@ -327,7 +327,7 @@ class ErzScreens:
 
         return render(request, "erz_files.html", {
             "rows": rows, "total": total, "f": chosen, "size": size, "page": page,
-            "outcomes": protocols.OUTCOMES,
+            "outcomes": protocols.OUTCOMES, "formats": protocols.FORMATS,
             "first": (page - 1) * size + 1,
             "sizes": [(n, f"/erz/files?{urlencode(chosen | {'size': str(n)})}")
                       for n in PAGE_SIZES],

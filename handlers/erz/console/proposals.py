@@ -104,18 +104,20 @@ def _edit_sentence(p: dict[str, Any], s: Privacy) -> str:
 
 def _row(privacy: Privacy, key: str, label: str, current: Any, proposed: Any,
          show: Callable[[Any], str] | None = None) -> Row:
+    dated = key == "on" or key.startswith("date_") or key.endswith("_date")
+
     def text(value: Any) -> str:
         if value is None or value == "":
             return ""
         if show is not None:
             return show(value)
-        if isinstance(value, date) or key.endswith("date") or key in ("on", "date_begin"):
+        if isinstance(value, date) or dated:
             return _day(privacy, key, value)
         return shown(privacy, key, value)
 
     def norm(value: Any) -> str:
         return (value.isoformat() if isinstance(value, date) else str(value or ""))[:10] \
-            if key.endswith("date") or key == "date_begin" else str(value or "")
+            if dated else str(value or "")
 
     return {"key": key, "label": label, "current": text(current), "proposed": text(proposed),
             "differs": norm(current) != norm(proposed)}

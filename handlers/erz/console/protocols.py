@@ -195,7 +195,8 @@ def workbook(rows: list[dict[str, Any]], tz: tzinfo, described: str, total: int)
     append_row(sheet, list(EXPORT_COLUMNS))
     for r in rows:
         append_dated_row(sheet, [
-            r["received_at"], r["organisation"], r["file_name"], r["format"],
+            r["received_at"], r["organisation"], r["file_name"],
+            FORMATS.get(r["format"], r["format"]),
             OUTCOMES.get(r["outcome"], r["outcome"]), r["records"], r["applied"],
             r["refused"], r["buffered"], ", ".join(a["file_name"] for a in r["answers"]),
             sum(len(a["errors"]) for a in r["answers"])], tz)
@@ -214,3 +215,5 @@ def workbook(rows: list[dict[str, Any]], tz: tzinfo, described: str, total: int)
 
 OUTCOMES = {"processed": "обработан", "refused": "отклонён"}
 """The outcome of an exchange file in words."""
+FORMATS = {"erz.oplist": "OPLIST", "erz.att": "ATT"}
+"""Format keys as the formats name their files."""
