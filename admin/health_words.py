@@ -49,6 +49,9 @@ HUB_LABELS: dict[str, str] = {
 }
 """Labels of the keys the hub itself reports, whatever the component."""
 
+TECHNICAL_KEYS = frozenset({"last_error", "url", "queue"})
+"""Keys whose values are technical by nature (an exception's text, an address, a queue)."""
+
 
 @dataclass(frozen=True)
 class Line:
@@ -56,6 +59,9 @@ class Line:
 
     label: str
     text: str
+    technical: bool = False
+    """An exception's own text, an address or a queue name: shown as written (monospace),
+    the label before it saying in Russian what it is."""
 
 
 @functools.lru_cache(maxsize=128)
@@ -117,7 +123,8 @@ def lines(component: str, health: Mapping[str, Any], tz: tzinfo) -> list[Line]:
             continue
         text = value_text(value, tz, own)
         if text:
-            found.append(Line(own.get(key) or HUB_LABELS.get(key) or key, text))
+            found.append(Line(own.get(key) or HUB_LABELS.get(key) or key, text,
+                              key in TECHNICAL_KEYS))
     return found
 
 

@@ -205,8 +205,12 @@ def test_components_page_prints_no_python_values(stats_login: Login,
     health_state.update({
         "hub.router": {"status": "ok", "outage": None, "routed": 5},
         "adapter.files": {"status": "degraded", "failing": {}, "drops": [], "last_error": None},
+        "handler.greeter": {"status": "ok", "last_error": "GreeterOutOfOrder: out of order"},
     })
     page = stats_login("viewer").get("/components").text
+    # an exception's own text is shown as written, marked technical, under a Russian label
+    assert ('Последняя ошибка</b>: <span class="mono">GreeterOutOfOrder: out of order</span>'
+            in page)
     main = page.split("<main>", 1)[1].split("</main>", 1)[0]
     for python in ("None", "{}", "[]", "True", "False", "{'", "':"):
         assert python not in main, python
