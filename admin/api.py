@@ -415,7 +415,9 @@ def openapi_json(request: Request, user: User, body: dict[str, Any]) -> Response
 @page()
 def docs_page(request: Request, user: User, form: FormData) -> Response:
     """GET /api/docs: the same document as a page of the console (no script, no CDN)."""
-    return render(request, "openapi.html", {"api": openapi.outline(request.app.routes)})
+    return render(request, "openapi.html", {
+        "api": openapi.outline(request.app.routes), "api_text": openapi.api_text,
+        "role_labels": {r.name: r.label for r in Role}})
 
 
 openapi.describe(docs_page, Doc(

@@ -49,6 +49,7 @@ STATUS_LABELS: dict[str, str] = {
 subscribes to — no fault; ``parked``: a document nobody takes — a configuration fault)."""
 OTHER_STATE_LABELS: dict[str, str] = {
     "ok": "успешно",
+    "taken": "принято",
     "pending": "ожидает",
     "answered": "получен ответ",
     "accepted": "принято",

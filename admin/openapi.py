@@ -15,10 +15,12 @@ plain dicts, or taken from a pydantic model where it has one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup, escape
 from pydantic import BaseModel
 from starlette.routing import BaseRoute, Mount, Route
 
@@ -34,8 +36,17 @@ SESSION_COOKIE = "omshub_session"
 ATTRIBUTE = "api_doc"
 """Where :func:`describe` keeps the declaration on the endpoint function."""
 
-ROLE_NAMES = {Role.viewer: "любая учётная запись", Role.operator: "роль operator или выше",
-              Role.administrator: "роль administrator"}
+ROLE_NAMES = {Role.viewer: "любая учётная запись",
+              Role.operator: "роль «Оператор» (operator) или выше",
+              Role.administrator: "роль «Администратор» (administrator)"}
+
+_API_WORD = re.compile(r"(?<![\w/.&#-])([a-z][a-z0-9_]*(?:[-.][a-z0-9_]+)*)(?![\w/])")
+
+
+def api_text(text: str) -> Markup:
+    """A description for the API's page: the API's own words (parameter values, fields,
+    role codes: lower-case Latin tokens) set as code, the Russian around them as text."""
+    return Markup(_API_WORD.sub(r'<span class="mono">\1</span>', str(escape(text))))
 
 
 # -- schema helpers ------------------------------------------------------------------------------
@@ -207,9 +218,10 @@ DESCRIPTION = """JSON API консоли OMS Hub: журнал сообщени�
 браузере, где выполнен вход, пользуется cookie сеанса; тогда каждый POST несёт CSRF-токен \
 сеанса в заголовке X-CSRF-Token (его возвращает GET /api/me).
 
-Роли. Читать может любая учётная запись; operator повторяет и закрывает сообщения, \
-запускает расписания, решает отложенные записи регистра; administrator читает аудит и \
-меняет расписания. Персональные данные маскируются, если у учётной записи нет права на них.
+Роли. Читать может любая учётная запись; «Оператор» (operator) повторяет и закрывает \
+сообщения, запускает расписания, решает отложенные записи регистра; «Администратор» \
+(administrator) читает аудит и меняет расписания. Персональные данные маскируются, если \
+у учётной записи нет права на них.
 
 Ошибки — JSON {"error": "…", "status": N}: 400 (неверные данные), 401 (нет или неверны \
 учётные данные), 403 (роль или CSRF), 404 (нет такого объекта), 409 (уже обработано), \

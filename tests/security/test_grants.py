@@ -126,7 +126,7 @@ def test_a_new_account_gets_strong_rights_only_after_approval(login: Login, db: 
     r = anna.post("/users/add", data={"csrf_token": page_token(anna, "/users"),
                                       "username": "gleb", "password": "gleb's password",
                                       "role": "administrator", "personal_data": "1"})
-    assert "Пользователь gleb создан (роль operator)" in r.text
+    assert "Пользователь gleb создан (роль «Оператор»)" in r.text
     assert users.get_user(db, "gleb") == users.User("gleb", users.Role.operator, False, False)
     assert {(g.username, g.grant) for g in grants.pending(db)} == {
         ("gleb", grants.Grant.administrator), ("gleb", grants.Grant.personal_data)}
