@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from contracts.envelope import AttachmentRef, Envelope
 from contracts.registry import TypeRegistry, type_of
-from hub import tracing
+from hub import progress, tracing
 from hub.bus import Bus
 from hub.outbox import Relay, envelope_for, stage
 from hub.settings import Settings
@@ -64,6 +64,12 @@ class Context:
     relay: Relay
     component: str
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("omshub"))
+
+    def progress(self, title: str, *, total: int | None = None, stage: str = "",
+                 kind: str = "job") -> progress.Progress:
+        """Report the progress of long work (a job's run) to the console: hub/progress.py."""
+        return progress.start(self.db, title, kind=kind, component=self.component,
+                              total=total, stage=stage)
 
     def publish(self, model: BaseModel, **kw: object) -> Envelope:
         """Take one message in: journal it (with its raw bytes) and queue it for the router."""

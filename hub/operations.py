@@ -9,7 +9,10 @@ journaled message is a new copy (new id, caused by the original) sent through th
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +23,7 @@ from sqlalchemy.engine import Connection
 from contracts.envelope import Envelope, new_id, utcnow
 from contracts.registry import TypeRegistry, UnknownMessageType
 from hub import headers as H
+from hub import progress
 from hub.bus import Bus
 from hub.outbox import ROUTER_QUEUE, Relay, outbox_row, stage
 from hub.runner import _summary
@@ -114,6 +118,32 @@ class Operations:
         self._flush()
         return len(rows)
 
+    def replay_dead_batch(self, ids: Sequence[int], *, user: str, reason: str,
+                          remote_addr: str = "", task: str = ""
+                          ) -> tuple[int, list[tuple[int, str]]]:
+        """Replay the given dead letters in one transaction, each audited on its own.
+
+        Returns how many were replayed and ``(id, why)`` of those skipped: gone, or no
+        longer open (someone else replayed or discarded it meanwhile).
+        """
+        _require(reason)
+        done, skipped = 0, []
+        with self.db.transaction() as conn:
+            rows = {r.id: r for r in conn.execute(
+                sa.select(dead_letters).where(dead_letters.c.id.in_(list(ids)))).all()}
+            for i in ids:
+                row = rows.get(i)
+                if row is None or row.state != "open":
+                    skipped.append((i, "нет такой ошибки" if row is None
+                                    else f"уже {row.state}"))
+                    continue
+                self._replay_dead(conn, row, user, reason, None, remote_addr, bulk=True,
+                                  task=task)
+                done += 1
+        if done:
+            self._flush()
+        return done, skipped
+
     def discard_dead_letter(self, dead_letter_id: int, *, user: str, reason: str,
                             remote_addr: str = "") -> None:
         """Close a dead letter without replaying it."""
@@ -139,7 +169,8 @@ class Operations:
         return row
 
     def _replay_dead(self, conn: Connection, row: sa.Row[Any], user: str, reason: str,
-                     payload: dict[str, Any] | None, remote_addr: str, bulk: bool = False) -> None:
+                     payload: dict[str, Any] | None, remote_addr: str, bulk: bool = False,
+                     task: str = "") -> None:
         body = row.body
         if payload is not None:
             body = self._edited(body, payload).to_bytes()
@@ -147,7 +178,8 @@ class Operations:
         audit_id = self._audit(conn, user, action, row.message_id, reason,
                                {"dead_letter_id": row.id, "queue": row.queue,
                                 "cause": f"{row.cause_type}: {row.cause_message}"[:500],
-                                "bulk": bulk, "payload": payload}, remote_addr)
+                                "bulk": bulk, "payload": payload,
+                                **({"task": task} if task else {})}, remote_addr)
         self._resolve(conn, row.id, "replayed", user, reason)
         journal = JournalBatch(CONSOLE)
         journal.event(row.message_id, "replayed", queue=row.queue,
@@ -214,6 +246,105 @@ class Operations:
         return copy.id
 
 
+@dataclass(frozen=True)
+class Pace:
+    """How a bulk replay goes: ``batch`` messages per transaction, ``rate`` per second."""
+
+    rate: float = 50.0
+    batch: int = 100
+
+    def __post_init__(self) -> None:
+        if not 0 < self.rate <= 10_000:
+            raise ValueError("скорость — от 0 до 10 000 сообщений в секунду")
+        if not 1 <= self.batch <= 5_000:
+            raise ValueError("пачка — от 1 до 5 000 сообщений")
+
+
+class BulkReplay:
+    """Replays dead letters batch by batch at a set rate, reporting progress; pausable.
+
+    ``pick(n, skip)`` gives up to ``n`` ids of open dead letters still to replay (not in
+    ``skip``: those already tried). Between batches the task reads what an operator asked
+    through the console (hub/progress.py ``request``): pause — it replays nothing until
+    resumed; cancel — it stops. The work runs in a thread of the process that started it
+    (the console's): see docs/design.md, "Bulk replay".
+    """
+
+    def __init__(self, ops: Operations, task: progress.Progress,
+                 pick: Callable[[int, set[int]], list[int]], pace: Pace, *, user: str,
+                 reason: str, remote_addr: str = "") -> None:
+        self.ops = ops
+        self.task = task
+        self.pick = pick
+        self.pace = pace
+        self.user = user
+        self.reason = reason
+        self.remote_addr = remote_addr
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> BulkReplay:
+        """Run in a daemon thread; returns self."""
+        self.thread = threading.Thread(target=self.run, name=f"replay-{self.task.id[:8]}",
+                                       daemon=True)
+        self.thread.start()
+        return self
+
+    def run(self) -> None:
+        """Replay until nothing is left, cancelled or stopped; ends the task."""
+        tried: set[int] = set()
+        skipped = 0
+        replayed = self.task.snapshot.done
+        clock, sent = time.monotonic(), 0
+        try:
+            while not self.stopping.is_set():
+                asked = self._obey()
+                if asked == "cancel":
+                    self.task.finish(f"Отменено оператором: отправлено {replayed}",
+                                     state="cancelled")
+                    return
+                if asked == "paused":
+                    clock, sent = time.monotonic(), 0
+                ids = self.pick(self.pace.batch, tried)
+                if not ids:
+                    break
+                tried.update(ids)
+                done, missed = self.ops.replay_dead_batch(
+                    ids, user=self.user, reason=self.reason, remote_addr=self.remote_addr,
+                    task=self.task.id)
+                replayed += done
+                skipped += len(missed)
+                sent += len(ids)
+                self.task.update(replayed)
+                # The rate holds over the whole run: wait until this batch's share is due.
+                self.stopping.wait(max(0.0, clock + sent / self.pace.rate - time.monotonic()))
+        except Exception as exc:  # noqa: BLE001 - the task ends failed, with the cause
+            self.task.fail(f"Ошибка: {type(exc).__name__}: {exc}"[:2000])
+            raise
+        if self.stopping.is_set():
+            return  # the process stops: the task stays active, resumable elsewhere
+        note = f"; пропущено (уже обработаны другими): {skipped}" if skipped else ""
+        self.task.finish(f"Отправлено повторно: {replayed}{note}")
+
+    def _obey(self) -> str:
+        """Act on a pause or cancel; returns ``cancel``, ``paused`` (was paused, now goes
+        on) or ``""``."""
+        asked = self.task.control()
+        if asked == "cancel":
+            return "cancel"
+        if asked != "pause":
+            return ""
+        self.task.pause("Приостановлено оператором")
+        while not self.stopping.wait(0.2):
+            asked = self.task.control()
+            if asked == "cancel":
+                return "cancel"
+            if asked == "resume":
+                self.task.resume("Повторная отправка")
+                return "paused"
+        return ""
+
+
 def audit_row(conn: Connection, user: str, action: str, target: str = "", reason: str = "",
               details: dict[str, Any] | None = None, remote_addr: str = "") -> int:
     """Write one audit row in the caller's transaction; returns its id."""
@@ -238,4 +369,4 @@ def _require(reason: str) -> None:
         raise ValueError("a reason is required")
 
 
-__all__: Sequence[str] = ["Operations", "audit_row", "record_audit"]
+__all__: Sequence[str] = ["BulkReplay", "Operations", "Pace", "audit_row", "record_audit"]

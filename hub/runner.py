@@ -255,7 +255,7 @@ class Runner:
               deferred: dict[sa.Table, list[dict[str, Any]]] | None) -> None:
         assert item.call is not None and item.payload is not None
         savepoints = deferred is None
-        tx = Tx(conn, item.env, self.name, deferred)
+        tx = Tx(conn, item.env, self.name, deferred, db=self.ctx.db)
         tokens = (current_message.set(item.env.id),
                   current_correlation.set(item.env.correlation_id))
         # The message's span: the router's copy (bus headers) or its creation (envelope).

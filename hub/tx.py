@@ -17,21 +17,36 @@ from sqlalchemy.engine import Connection
 
 from contracts.envelope import AttachmentRef, Envelope
 from contracts.registry import MessageType
+from hub import progress
 from hub.component import Component
 from hub.outbox import envelope_for
 from storage.bulk import insert_rows
+from storage.db import Database
 
 
 class Tx:
     """What a handler method works with: the transaction and a way to send messages."""
 
     def __init__(self, conn: Connection, cause: Envelope, component: str,
-                 deferred: dict[sa.Table, list[dict[str, Any]]] | None = None) -> None:
+                 deferred: dict[sa.Table, list[dict[str, Any]]] | None = None,
+                 db: Database | None = None) -> None:
         self.conn = conn
         self.cause = cause
         self.component = component
         self.sent: list[Envelope] = []
         self._deferred = deferred
+        self._db = db
+
+    def progress(self, title: str, *, total: int | None = None,
+                 stage: str = "") -> progress.Progress:
+        """Report the progress of handling a large message to the console.
+
+        Written in its own transaction, not this one (hub/progress.py): the console sees it
+        while the batch runs. Without a database (a bare test ``Tx``) it stays in memory.
+        """
+        return progress.start(self._db, title, kind="message", component=self.component,
+                              total=total, stage=stage,
+                              params={"message_id": self.cause.id})
 
     def insert(self, table: sa.Table, **row: Any) -> None:
         """Insert a row as part of this message's effect, written with the batch's rows.

@@ -219,3 +219,32 @@ grant_requests = sa.Table(
     comment="Grants of the administrator role or of personal-data access awaiting a second "
     "administrator's approval (four eyes).",
 )
+
+progress_tasks = sa.Table(
+    "progress_tasks",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False,
+              comment="job, message (a large message's handler) or replay (bulk replay)"),
+    sa.Column("title", sa.Text, nullable=False, comment="what runs, in the staff's words"),
+    sa.Column("component", sa.String(100), nullable=False, server_default=""),
+    sa.Column("stage", sa.Text, nullable=False, server_default=""),
+    sa.Column("done", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("total", sa.BigInteger),
+    sa.Column("rate", sa.Float, comment="items per second lately, as the reporter measured"),
+    sa.Column("state", sa.String(20), nullable=False, index=True,
+              comment="running, paused, finished, failed, cancelled"),
+    sa.Column("control", sa.String(20),
+              comment="what an operator asked of it: pause, resume, cancel"),
+    sa.Column("outcome", sa.Text, nullable=False, server_default=""),
+    sa.Column("params", sa.Text, nullable=False, server_default="{}",
+              comment="what a resumable task needs to go on (JSON)"),
+    sa.Column("started_by", sa.String(100), nullable=False, server_default=""),
+    sa.Column("owner", sa.String(200), nullable=False, server_default="",
+              comment="host:pid of the process running it"),
+    sa.Column("started_at", TS, nullable=False, index=True),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.Column("finished_at", TS),
+    comment="Progress of long work (jobs, large messages, bulk replays), written by the "
+    "process doing it, read by the console.",
+)
