@@ -58,6 +58,17 @@ def _split(value: str) -> tuple[str, str]:
     return series.strip(), number
 
 
+def _policy(value: str) -> tuple[str, str]:
+    """Series and number of a typed policy: an old policy is "series number" (``ЕР
+    123456``, ``7601 123456``); a single number may be written in groups (``7600 1234
+    5678 9012``, a temporary certificate's ``123 456 789``) and is taken whole."""
+    whole = digits_only(value)
+    series, number = _split(value)
+    if series and len(number) >= 6 and not (whole.isdigit() and len(whole) == 16):
+        return series, number
+    return "", whole
+
+
 @dataclass(frozen=True)
 class Criteria:
     """A search as typed; every criterion given must hold. Names need a surname."""
@@ -115,9 +126,7 @@ class Criteria:
 
     def filter(self) -> PersonFilter:
         """The register's filter: identifiers without separators, a series apart."""
-        policy_series, policy_number = "", digits_only(self.policy)
-        if not policy_number.isdigit():  # an old policy: "series number"
-            policy_series, policy_number = _split(self.policy)
+        policy_series, policy_number = _policy(self.policy)
         doc_series, doc_number = _split(self.document)
         return PersonFilter(
             enp=digits_only(self.enp), snils=digits_only(self.snils),

@@ -36,6 +36,7 @@ from hub.operations import Operations
 from hub.settings import Settings
 from hub.testing import worker
 from storage.db import Database
+from storage.journal import JournalBatch
 from storage.migrate import upgrade
 from storage.models import audit_log, journal_messages
 from tests.admin.conftest import SECRET, basic_auth, console_logins, page_token, router_bus
@@ -141,6 +142,10 @@ class Region:
         sent = worker(ErzHandler, self.db, bus=self.bus, stage=True).call(
             received, source="adapter.files",
             attachments=[Attachment(f"{stem}.xml", "application/xml", data)])
+        journal = JournalBatch("adapter.files")  # as the adapter journaled what it took in
+        journal.message(sent.cause, "handled", fresh=True)
+        with self.db.transaction() as conn:
+            journal.write(conn)
         return sent.cause.id
 
     def audit(self, action: str) -> list[Any]:
