@@ -32,12 +32,14 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from adapters.smev3 import monitor
 from adapters.smev3.compose import Refused, check, example, parse_payload
+from adapters.smev3.console.words import KIND_WORDS, STATE_WORDS
 from adapters.smev3.models import received
 from adapters.smev3.service import PLUGIN, catalogue
 from adapters.smev3.settings import Smev3Settings
 from adapters.smev3.types import InformationType, TypeCatalogue
 from admin.auth import page
-from admin.context import console, error_page, flash, privacy, remote_addr, render
+from admin.context import console, error_page, flash, privacy, remote_addr
+from admin.context import render as render_page
 from admin.extensions import ConsoleContext, ConsoleExtension, NavEntry
 from admin.schedules import request_run
 from admin.times import as_utc
@@ -47,6 +49,13 @@ from contracts.schemas import SchemaStore
 from storage.db import Database
 
 TEMPLATES = Path(__file__).parent / "templates"
+WORDS = {"smev_words": STATE_WORDS, "kind_words": KIND_WORDS}
+
+
+def render(request: Request, template: str, ctx: dict[str, Any],
+           status_code: int = 200) -> Response:
+    """A page of the СМЭВ screens, with the states and kinds in words."""
+    return render_page(request, template, {**WORDS, **ctx}, status_code=status_code)
 COMPOSE_ACTION = "smev3-request"
 """The audit action of a request composed in the console or sent through the API."""
 
@@ -211,14 +220,6 @@ class Smev3Console:
         ]
 
 
-REPLY_KINDS = {"response": "ответ", "reject": "отказ", "status": "статус",
-               "unreadable": "нечитаемое сообщение"}
-"""What СМЭВ sent back on a request, in words (``smev3_received.kind``)."""
-REPLY_OUTCOMES = {"taken": "принят хабом", "rejected": "отклонён хабом",
-                  "duplicate": "повтор, уже принят"}
-"""What the hub did with it (``smev3_received.outcome``); a status keeps СМЭВ's code."""
-
-
 def answers_to(db: Database, message_id: str | None) -> list[dict[str, Any]]:
     """What СМЭВ sent back on our request ``message_id`` (its MessageID), oldest first:
     the answer, rejections and statuses, each with what the hub did with it, in words."""
@@ -228,8 +229,8 @@ def answers_to(db: Database, message_id: str | None) -> list[dict[str, Any]]:
         rows = conn.execute(sa.select(received).where(
             received.c.reference_message_id == message_id)
             .order_by(received.c.received_at)).all()
-    return [{"message_id": r.message_id, "kind": REPLY_KINDS.get(r.kind, r.kind),
-             "outcome": REPLY_OUTCOMES.get(r.outcome, r.outcome), "raw_outcome": r.outcome,
+    return [{"message_id": r.message_id, "kind": KIND_WORDS.get(r.kind, r.kind),
+             "outcome": STATE_WORDS.get(r.outcome, r.outcome), "raw_outcome": r.outcome,
              "envelope_id": r.envelope_id, "received_at": as_utc(r.received_at)}
             for r in rows]
 

@@ -285,19 +285,20 @@ def test_overview_lists_installed_types_with_counts(login: Login, rows: AdapterR
     egrul = type_row(page.text, "fns.egrul")
     assert "потребитель" in egrul and "поставщик" not in egrul and "1.3" in egrul
     assert "fns-vipul-tosmv-ru.xsd" in egrul and 'status-ok">найдена' in egrul
-    assert "smev.queued</span></a> 2" in egrul
+    # СМЭВ's states in words, the code in the tooltip
+    assert 'title="smev.queued">СМЭВ: в очереди на проверку</span></a> 2' in egrul
     assert "smev3.fns.egrul.response" in egrul and "без ответа" not in egrul
     # ЗАГС sends the death records to the fund: a provider type, and 112-04 is one-way.
     zags = type_row(page.text, "zags.fatal")
     assert "поставщик" in zags and "потребитель" not in zags
     assert "без ответа" in zags
     assert "zags-fatal-ru-root.xsd" in zags and 'status-ok">найдена' in zags
-    assert "taken</span></a> 1" in zags
+    assert 'title="taken">принято хабом</span></a> 1' in zags
     oiv = type_row(page.text, "zags.fataloiv")
     assert "поставщик" in oiv and "без ответа" not in oiv  # 112-41 is answered
     services = type_row(page.text, "ffoms.services")
     assert "поставщик" in services and "без ответа" not in services
-    assert "taken</span></a> 1" in services
+    assert 'title="taken">принято хабом</span></a> 1' in services
     assert 'id="poll-now"' not in page.text and 'id="compose-' not in page.text
     oper = login("oper").get("/smev3").text
     assert 'id="poll-now"' in oper and 'id="compose-fns.egrul"' in oper
@@ -683,6 +684,6 @@ def test_a_request_shows_its_answer_or_that_none_came_yet(
     page = login("viewer").get(f"/smev3/outgoing/{row}").text
     replies = page[page.index('id="replies"'):]
     assert "Ответа пока нет" not in page
-    assert "ответ" in replies and "принят хабом" in replies
+    assert "ответ" in replies and "принято хабом" in replies
     assert '<a href="/smev3/received/answer-0001">' in replies
     assert '<a href="/journal/env-answer-0001">' in replies

@@ -47,5 +47,5 @@ def test_the_answer_to_a_composed_request_is_delivered_and_shown(
         assert parked == [], "the answer is not parked"
         replies = answers_to(hub.db, sent.message_id)
         assert [(r["kind"], r["outcome"]) for r in replies if r["kind"] == "ответ"] == [
-            ("ответ", "принят хабом")]
+            ("ответ", "принято хабом")]
         assert any(r["envelope_id"] == answer for r in replies)
