@@ -278,3 +278,12 @@ def test_a_refused_file_downloads_under_its_own_name(login: Login, seed: Any,
     r = login("pd").get(f"/journal/{message_id}/blobs/{blob}")
     assert r.status_code == 200 and "filename*=UTF-8''att_35.xml" in r.headers[
         "content-disposition"]
+
+
+def test_an_extension_names_its_audit_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    from admin import auditlog
+    monkeypatch.setattr(auditlog, "ACTION_LABELS", dict(auditlog.ACTION_LABELS))
+    assert auditlog.action_label("erz-export") == "erz-export"  # unknown: its name
+    auditlog.register_labels({"erz-export": "Выгрузка поиска ЗЛ в Excel"})
+    assert auditlog.action_label("erz-export") == "Выгрузка поиска ЗЛ в Excel"
+    assert auditlog.action_label("erz-export-failed") == "Выгрузка поиска ЗЛ в Excel: не удалось"
