@@ -135,7 +135,8 @@ UNKNOWN_WORDS: dict[Unknown, str] = {
         "management, например amqp://…/omshub?management=http://rabbit:15672)"),
     Unknown.MANAGEMENT_UNAVAILABLE: (
         "HTTP API управления RabbitMQ, названный в адресе брокера (параметр management), "
-        "не ответил; следующая попытка — через полминуты"),
+        "не ответил или отказал (пользователю брокера нужен тег management); следующая "
+        "попытка — через полминуты"),
     Unknown.NOT_REPORTED: "источник сведений об очередях сообщает только число готовых к "
                           "доставке",
 }
