@@ -51,7 +51,14 @@ TIMELINE = obj(["enp", "ref", "changes"], enp=NULLABLE, ref=STRING, changes=arra
 
 BUFFER = obj(["items"], items=array(obj(
     ["id"], "Отложенная запись: предложение организации, ждущее решения ТФОМС.",
-    id=INTEGER)))
+    id=INTEGER, kind=text("Вид операции (ключ)."), kind_text=text("Вид операции словами."),
+    sentence=text("Предложение словами, персональные данные маскированы по правам."),
+    differences=array(obj(
+        ["label", "current", "proposed", "differs"],
+        "Сведение, которое меняет предложение: сейчас в регистре и предлагается.",
+        key=STRING, label=STRING, current=STRING, proposed=STRING,
+        differs={"type": "boolean", "description": "Значения различаются."})),
+    status=text("Состояние записи."), status_text=text("Состояние словами."))))
 
 DECISION = obj(
     (), "Решение по отложенной записи.",
