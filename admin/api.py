@@ -43,7 +43,7 @@ from admin.context import console, privacy, remote_addr, render
 from admin.csrf import csrf_token
 from admin.openapi import INTEGER, Doc, Param, Reply, text
 from admin.users import Role, User
-from admin.views import catalogue, progress
+from admin.views import catalogue
 
 
 def _reason(body: dict[str, Any]) -> str:
@@ -441,9 +441,6 @@ routes = [
     Route("/messages/{message_id}/replay", replay_message, methods=["POST"]),
     Route("/dead-letters", dead_letter_list),
     Route("/dead-letters/replay", replay_dead_letters, methods=["POST"]),
-    Route("/progress", progress.api_list),
-    Route("/progress/{id}", progress.api_task),
-    Route("/progress/{id}/{action}", progress.api_action, methods=["POST"]),
     Route("/dead-letters/{id:int}", dead_letter),
     Route("/dead-letters/{id:int}/replay", replay_dead_letter, methods=["POST"]),
     Route("/dead-letters/{id:int}/discard", discard_dead_letter, methods=["POST"]),

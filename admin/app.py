@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -13,12 +14,13 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from admin import api, sessions
+from admin import journal as journal_words
 from admin.apiplumbing import error
 from admin.context import (
     Badge,
@@ -90,6 +92,7 @@ def _routes(metrics: Callable[[Request], Awaitable[Response]],
         Route("/login", session.login, methods=["GET", "POST"]),
         Route("/logout", session.logout, methods=["POST"]),
         Route("/journal", journal.journal_page),
+        Route("/journal/export", journal.journal_export),
         Route("/journal/{message_id}", journal.message_page),
         Route("/journal/{message_id}/replay", journal.replay_message, methods=["POST"]),
         Route("/journal/{message_id}/blobs/{blob_id}", journal.blob_download),
@@ -107,6 +110,7 @@ def _routes(metrics: Callable[[Request], Awaitable[Response]],
         Route("/schedules/{name}/enabled", components.set_enabled, methods=["POST"]),
         Route("/schedules/{name}/cron", components.set_cron, methods=["POST"]),
         Route("/audit", accounts.audit_page),
+        Route("/audit/export", accounts.audit_export),
         Route("/users", accounts.users_page),
         Route("/users/add", accounts.add_user, methods=["POST"]),
         Route("/users/grants/{id:int}/{decision:str}", accounts.decide_grant,
@@ -120,13 +124,30 @@ def _routes(metrics: Callable[[Request], Awaitable[Response]],
     ]
 
 
+HTTP_ERRORS = {
+    400: "Неверный запрос.",
+    403: "Доступ запрещён.",
+    404: "Нет такой страницы.",
+    405: "Этот адрес так не открывается: метод запроса не поддерживается.",
+}
+"""What the console says for Starlette's own errors (its texts are English)."""
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    detail = str(exc.detail)
+    if detail == _phrase(exc.status_code):  # Starlette's own English phrase
+        detail = HTTP_ERRORS.get(exc.status_code, f"Ошибка {exc.status_code}.")
     if request.url.path.startswith("/api/"):
-        return error(exc.status_code, str(exc.detail))
-    if exc.status_code == 405:
-        return PlainTextResponse("Method Not Allowed", status_code=405)
-    return error_page(request, exc.status_code, str(exc.detail))
+        return error(exc.status_code, detail)
+    return error_page(request, exc.status_code, detail)
 
 
 def create_app(
@@ -165,6 +186,7 @@ def create_app(
     settings = settings or Settings()
     loaded = load(ConsoleContext(db, ops, types, settings, tz, relay), extensions)
     templates = make_templates(tz)
+    templates.env.globals["status_labels"] = journal_words.STATE_LABELS
     install_templates(templates, loaded)
     c = Console(db=db, ops=ops, types=types, templates=templates, tz=tz,
                 throttle=LoginThrottle(), health=health, queue_depths=queue_depths,
