@@ -102,7 +102,16 @@ BULK_REPLAY_BODY = obj(
     ["reason"], "Нужен хотя бы один фильтр, или group, или \"all\": true.", reason=REASON,
     cause_type=STRING, queue=STRING, type=STRING,
     since=text("С момента (ISO 8601)."), until=text("До момента (ISO 8601)."),
-    group=text("Ключ группы по причине."), all={**BOOLEAN, "description": "Все открытые."})
+    group=text("Ключ группы по причине."), all={**BOOLEAN, "description": "Все открытые."},
+    rate={"type": "number", "exclusiveMinimum": 0, "maximum": 10000,
+          "description": "Сообщений в секунду (задача в фоне)."},
+    batch={**INTEGER, "minimum": 1, "maximum": 5000,
+           "description": "Сообщений в пачке (задача в фоне)."})
+
+BULK_REPLAY_STARTED = obj(
+    (), "Запущенная повторная отправка.", task=text("Идентификатор задачи."),
+    progress=text("Где следить за ходом."),
+    replayed={**INTEGER, "description": "0 — под фильтр ничего не попало, задачи нет."})
 
 SCHEDULE_EDIT_BODY = obj((), "Нужно хотя бы одно из полей.",
                          cron=text("Новое выражение cron."),

@@ -11,14 +11,18 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from openpyxl import Workbook
 
+from admin.listing import Total
+from admin.listing import count as listing_count
 from admin.privacy import Privacy
 from admin.times import as_utc, parse_when
+from admin.xlsx import append_record, append_row, header_row, to_bytes
 from contracts.registry import TypeRegistry
 from storage.db import Database
 from storage.models import dead_letters, journal_messages
@@ -27,6 +31,9 @@ if TYPE_CHECKING:
     from hub.operations import Operations
 
 STATES = ("open", "replayed", "discarded")
+STATE_WORDS = {"open": "ждёт решения", "replayed": "отправлено повторно",
+               "discarded": "отброшено", "all": "все"}
+"""The states as the fund's staff read them."""
 GROUPING_LIMIT = 20000
 """Dead letters read to build the groups; beyond this the page says the list is cut."""
 
@@ -51,6 +58,49 @@ def normalise_cause(message: str) -> str:
     return text[:300] + ("…" if len(text) > 300 else "")
 
 
+BROKER_CAUSES = {
+    "DeliveryLimitExceeded": "Превышено число попыток доставки: получатель каждый раз "
+                             "падал на этом сообщении",
+    "RejectedByConsumer": "Отклонено получателем",
+    "Expired": "Истёк срок хранения в очереди",
+    "QueueOverflow": "Очередь переполнена",
+    "DeadLettered": "Отправлено брокером в ошибки доставки",
+    "MalformedEnvelope": "Не прошло проверку: это не конверт хаба (испорченное сообщение)",
+}
+HANDLER_CAUSES = {
+    "OperationalError": "сбой базы данных",
+    "IntegrityError": "нарушено ограничение базы данных",
+    "TimeoutError": "истекло время ожидания",
+    "ConnectionError": "нет связи",
+    "ConnectionRefusedError": "нет связи",
+    "ValueError": "неверные данные",
+    "KeyError": "нет нужного значения",
+    "LookupError": "не найдено",
+    "ValidationError": "данные не прошли проверку схемы",
+    "XMLSyntaxError": "испорченный XML",
+    "DocumentInvalid": "XML не прошёл проверку схемы",
+}
+
+
+def explain(cause_type: str, message: str, attempts: int) -> str:
+    """The cause in the staff's words (the exception's type and text stay the detail)."""
+    if cause_type in BROKER_CAUSES:
+        return BROKER_CAUSES[cause_type]
+    if cause_type == "PermanentError":
+        if message.startswith("payload fails"):
+            return "Не прошло проверку схемы: данные не соответствуют типу сообщения"
+        if "has no handler for message type" in message:
+            return "Нет обработчика для этого типа сообщения"
+        if "has no job" in message:
+            return "У компонента нет такой задачи"
+        return "Ошибка в данных: повтор без исправления не поможет"
+    what = HANDLER_CAUSES.get(cause_type)
+    detail = f"{what} ({cause_type})" if what else cause_type
+    if attempts > 1:
+        return f"Превышено число попыток ({attempts}): ошибка обработчика — {detail}"
+    return f"Ошибка обработчика: {detail}"
+
+
 def group_key(cause_type: str, cause: str) -> str:
     """A short stable id of a cause group, for URLs."""
     return hashlib.sha1(f"{cause_type}\x00{cause}".encode()).hexdigest()[:12]
@@ -72,7 +122,8 @@ class DeadLetterFilter:
         """Read a query string or form (``from``/``to`` in the console's zone)."""
         state = params.get("state", "open").strip() or "open"
         if state not in (*STATES, "all"):
-            raise ValueError(f"unknown state {state!r} (valid: {', '.join(STATES)}, all)")
+            raise ValueError(f"неизвестное состояние {state!r} (допустимы: "
+                         f"{', '.join(STATES)}, all)")
         return cls(
             state=state,
             cause_type=params.get("cause_type", "").strip(),
@@ -138,6 +189,8 @@ def _letter(row: sa.Row[Any], privacy: Privacy) -> dict[str, Any]:
         "attempts": m["attempts"],
         "at": as_utc(m["at"]),
         "state": m["state"],
+        "state_words": STATE_WORDS.get(m["state"], m["state"]),
+        "summary": explain(m["cause_type"], m["cause_message"], int(m["attempts"] or 0)),
         "resolved_at": as_utc(m["resolved_at"]) if m["resolved_at"] else None,
         "resolved_by": m["resolved_by"],
         "resolution": privacy.text(m["resolution"]),
@@ -152,6 +205,7 @@ class CauseGroup:
     key: str
     cause_type: str
     cause: str
+    summary: str = ""
     count: int = 0
     first_at: datetime | None = None
     last_at: datetime | None = None
@@ -165,6 +219,7 @@ class CauseGroup:
             "key": self.key,
             "cause_type": self.cause_type,
             "cause": self.cause,
+            "summary": self.summary,
             "count": self.count,
             "first_at": self.first_at.isoformat() if self.first_at else None,
             "last_at": self.last_at.isoformat() if self.last_at else None,
@@ -187,7 +242,7 @@ def grouped(
         g = groups.get(key)
         if g is None:
             cause = privacy.text(normalise_cause(row.cause_message))
-            g = groups[key] = CauseGroup(key, row.cause_type, cause)
+            g = groups[key] = CauseGroup(key, row.cause_type, cause, letter["summary"])
         g.count += 1
         at = letter["at"]
         g.first_at = at if g.first_at is None or at < g.first_at else g.first_at
@@ -268,6 +323,65 @@ def parse_body(body: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
         return {}, {}
     payload = env.get("payload")
     return env, payload if isinstance(payload, dict) else {}
+
+
+def total(db: Database, flt: DeadLetterFilter, *, group: str = "") -> Total:
+    """How many dead letters the filter (and the group, when given) matches."""
+    with db.read() as conn:
+        if not group:
+            return listing_count(conn, flt.select())
+        rows = conn.execute(flt.select().order_by(dl.at.desc()).limit(GROUPING_LIMIT)).all()
+    return Total(sum(1 for r in rows
+                     if group_key(r.cause_type, normalise_cause(r.cause_message)) == group))
+
+
+def open_ids(db: Database, flt: DeadLetterFilter, group: str, limit: int,
+             skip: set[int]) -> list[int]:
+    """Up to ``limit`` open dead letters of the filter (and group), oldest first, not in
+    ``skip``: what a bulk replay takes next."""
+    open_flt = replace(flt, state="open")
+    if group:
+        letters = listing(db, open_flt, Privacy(unmasked=False), group=group,
+                          limit=GROUPING_LIMIT)
+        ids = sorted(int(x["id"]) for x in letters if int(x["id"]) not in skip)
+        return ids[:limit]
+    stmt = open_flt.select().order_by(dl.id)
+    if skip:
+        stmt = stmt.where(dl.id > max(skip))  # taken in id order: skip is what came before
+    with db.read() as conn:
+        return [int(r.id) for r in conn.execute(stmt.limit(limit)).all()]
+
+
+EXPORT_LIMIT = 10_000
+EXPORT_COLUMNS = (
+    ("№", 8), ("Время", 20), ("Состояние", 20), ("Причина", 60), ("Тип причины", 24),
+    ("Текст причины", 60), ("Попыток", 9), ("Тип сообщения", 30), ("Очередь", 30),
+    ("Компонент", 20), ("Id сообщения", 38), ("Решение принято", 20), ("Кем", 16),
+    ("Решение", 40),
+)
+
+
+def export(db: Database, flt: DeadLetterFilter, privacy: Privacy, tz: tzinfo, *,
+           group: str = "") -> tuple[bytes, int, bool]:
+    """The dead letters under the filter as an .xlsx file (times as date-time cells in
+    ``tz``, counts as numbers, texts masked as on the screen): bytes, rows, whether cut."""
+    letters = listing(db, flt, privacy, group=group, limit=EXPORT_LIMIT + 1)
+    cut = len(letters) > EXPORT_LIMIT
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Ошибки доставки"
+    header_row(sheet, [c for c, _ in EXPORT_COLUMNS], [w for _, w in EXPORT_COLUMNS])
+    for d in letters[:EXPORT_LIMIT]:
+        append_record(sheet, [
+            d["id"], d["at"], d["state_words"], d["summary"], d["cause_type"],
+            d["cause_message"], d["attempts"], d["type"], d["queue"], d["component"],
+            d["message_id"], d["resolved_at"], d["resolved_by"] or "", d["resolution"] or "",
+        ], tz)
+    if cut:
+        append_row(sheet, [f"Выгружены только первые {EXPORT_LIMIT} строк (самые новые): "
+                           "сузьте фильтр, чтобы выгрузить остальное."])
+    return to_bytes(book), min(len(letters), EXPORT_LIMIT), cut
 
 
 def open_count(db: Database) -> int:

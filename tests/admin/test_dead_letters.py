@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
-from admin.deadletters import normalise_cause
+from admin.deadletters import explain, normalise_cause
 
 Login = Callable[[str], TestClient]
 Token = Callable[[TestClient, str], str]
@@ -26,9 +29,15 @@ def test_causes_differing_only_in_values_share_a_group() -> None:
 
 
 def _groups(page: str) -> dict[str, int]:
-    rows = re.findall(r'<tr class="group-row".*?<td class="mono">([^<]+)</td>.*?'
+    rows = re.findall(r'<tr class="group-row".*?<span class="cause-type">([^<]+)</span>.*?'
                       r'<td class="num">(\d+)</td>', page, re.S)
     return {cause: int(count) for cause, count in rows}
+
+
+def _group_key(page: str, cause_type: str) -> str:
+    rows = re.findall(r'<tr class="group-row" data-key="(\w+)">(.*?)</tr>', page, re.S)
+    [key] = [k for k, row in rows if f'<span class="cause-type">{cause_type}<' in row]
+    return str(key)
 
 
 def test_dead_letters_are_grouped_by_cause_with_counts(login: Login, seed: Any) -> None:
@@ -103,7 +112,7 @@ def test_edit_and_replay_with_an_invalid_payload_shows_the_error(login: Login, s
     r = client.post(f"/dead-letters/{letter}/replay", data={
         "csrf_token": token(client, f"/dead-letters/{letter}"), "reason": "fix",
         "edited": "1", "payload": "{not json"})
-    assert r.status_code == 400 and "not valid JSON" in r.text
+    assert r.status_code == 400 and "не JSON" in r.text
     assert seed.letter_state(letter) == "open"
 
 
@@ -143,24 +152,32 @@ def test_discard_requires_a_reason_and_closes_the_letter(login: Login, seed: Any
     assert seed.audit("discard")[0].reason == "test message"
 
 
+def wait_for(condition: Callable[[], bool], seconds: float = 15.0) -> None:
+    """Poll ``condition`` until it holds, failing after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
 def test_replay_of_a_whole_group(login: Login, seed: Any, token: Token, bus: Any) -> None:
     same = [seed.dead_letter(seed.message(), cause_message=f"person {i} not found")
             for i in range(3)]
     other = seed.dead_letter(seed.message(), cause_type="ValidationError")
     client = login("oper")
     page = client.get("/dead-letters").text
-    key = re.search(r'data-key="(\w+)">\s*<td class="mono">LookupError', page)
-    assert key is not None
-    url = f"/dead-letters/groups/{key.group(1)}/replay"
+    url = f"/dead-letters/groups/{_group_key(page, 'LookupError')}/replay"
     r = client.post(url, data={"csrf_token": token(client, "/dead-letters"), "reason": ""})
     assert "Укажите причину" in r.text
     assert {seed.letter_state(x) for x in same} == {"open"}
     r = client.post(url, data={"csrf_token": token(client, "/dead-letters"),
-                               "reason": "all of them"})
-    assert "Отправлено повторно: 3" in r.text
-    assert {seed.letter_state(x) for x in same} == {"replayed"}
+                               "reason": "all of them", "rate": "100", "batch": "2"})
+    assert "Повторная отправка запущена" in r.text and 'id="tasks"' in r.text
+    wait_for(lambda: {seed.letter_state(x) for x in same} == {"replayed"})
     assert seed.letter_state(other) == "open"
+    wait_for(lambda: "Отправлено повторно: 3" in client.get("/progress").text)
     assert len(seed.audit("replay")) == 3
+    assert {json.loads(r.details)["bulk"] for r in seed.audit("replay")} == {True}
 
 
 def test_bulk_replay_by_filter_needs_a_filter(login: Login, seed: Any, token: Token) -> None:
@@ -171,11 +188,91 @@ def test_bulk_replay_by_filter_needs_a_filter(login: Login, seed: Any, token: To
                     data={"csrf_token": token(client, "/dead-letters"), "reason": "go"})
     assert "хотя бы один фильтр" in r.text
     r = client.post("/dead-letters/replay", data={
+        "csrf_token": token(client, "/dead-letters"), "reason": "go", "rate": "0"})
+    assert "скорость" in r.text
+    r = client.post("/dead-letters/replay", data={
         "csrf_token": token(client, "/dead-letters"), "reason": "go",
         "queue": "handler.person"})
-    assert "Отправлено повторно: 1" in r.text
-    assert (seed.letter_state(a), seed.letter_state(b)) == ("replayed", "open")
+    assert "Повторная отправка запущена" in r.text
+    wait_for(lambda: seed.letter_state(a) == "replayed")
+    assert seed.letter_state(b) == "open"
     r = client.post("/dead-letters/replay", data={
         "csrf_token": token(client, "/dead-letters"), "reason": "go", "type": "hub.probe.v1"})
-    assert "Отправлено повторно: 1" in r.text
-    assert seed.letter_state(b) == "replayed"
+    wait_for(lambda: seed.letter_state(b) == "replayed")
+    r = client.post("/dead-letters/replay", data={
+        "csrf_token": token(client, "/dead-letters"), "reason": "go", "type": "hub.probe.v1"})
+    assert "Отправлено повторно: 0" in r.text  # nothing left: no task, said at once
+
+
+def test_causes_read_in_russian_with_the_detail_one_click_away(login: Login,
+                                                                seed: Any) -> None:
+    letter = seed.dead_letter(seed.message(), cause_type="PermanentError",
+                              cause_message="payload fails hub.probe.v1: seq: Input should "
+                              "be a valid integer", attempts=1)
+    seed.dead_letter(seed.message(), cause_type="DeliveryLimitExceeded",
+                     cause_message="the broker gave up after the queue's delivery limit")
+    seed.dead_letter(seed.message(), cause_type="OperationalError",
+                     cause_message="connection refused", attempts=6)
+    client = login("viewer")
+    page = client.get("/dead-letters").text
+    assert "Не прошло проверку схемы" in page
+    assert "Превышено число попыток доставки" in page
+    assert "Превышено число попыток (6): ошибка обработчика — сбой базы данных" in page
+    assert page.count('<details class="cause-detail">') == 3
+    one = client.get(f"/dead-letters/{letter}").text
+    summary = re.search(r'id="cause-summary">([^<]+)<', one)
+    assert summary is not None and summary.group(1).startswith("Не прошло проверку схемы")
+    detail = one[one.index('id="cause-detail"'):]
+    assert "PermanentError" in detail and "payload fails" in detail
+    assert re.search(r'id="dl-state">ждёт решения', one)
+    assert explain("KeyError", "x", 1) == "Ошибка обработчика: нет нужного значения (KeyError)"
+    assert explain("Weird", "x", 1) == "Ошибка обработчика: Weird"
+
+
+def test_states_are_offered_in_words(login: Login, seed: Any) -> None:
+    page = login("viewer").get("/dead-letters").text
+    options = re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>', page)
+    assert dict(options) == {"open": "ждёт решения", "replayed": "отправлено повторно",
+                             "discarded": "отброшено", "all": "все"}
+
+
+def test_lists_say_their_totals_and_pages(login: Login, seed: Any) -> None:
+    ids = [seed.dead_letter(seed.message(), cause_message=f"person {i} not found",
+                            at=T0 + timedelta(minutes=i)) for i in range(30)]
+    seed.dead_letter(seed.message(), cause_type="ValidationError")
+    client = login("viewer")
+    page = client.get("/dead-letters").text
+    assert re.search(r'id="dl-total">Ошибок: 31 · групп: 2<', page)
+    key = _group_key(page, "LookupError")
+    group = client.get(f"/dead-letters/groups/{key}?limit=25").text
+    assert re.search(r'id="letters-total">Найдено: 30<', group)
+    shown = [int(x) for x in re.findall(r'class="letter-row" data-id="(\d+)"', group)]
+    assert shown == ids[::-1][:25]
+    more = re.search(r'href="([^"]+)" id="next-page"', group)
+    assert more is not None
+    rest = client.get(more.group(1).replace("&amp;", "&")).text
+    assert [int(x) for x in re.findall(r'class="letter-row" data-id="(\d+)"', rest)] == \
+        ids[::-1][25:]
+
+
+def test_export_has_real_dates_and_the_current_filter(login: Login, seed: Any) -> None:
+    a = seed.dead_letter(seed.message(), queue="handler.person", at=T0, attempts=4)
+    seed.dead_letter(seed.message(), queue="handler.probe", at=T0)
+    seed.dead_letter(seed.message(), queue="handler.person", at=T0, cause_type="X")
+    client = login("viewer")
+    page = client.get("/dead-letters?queue=handler.person&cause_type=LookupError").text
+    link = re.search(r'href="([^"]+)" id="dl-export"', page)
+    assert link is not None
+    r = client.get(link.group(1).replace("&amp;", "&"))
+    assert r.status_code == 200 and r.headers["content-type"].startswith(
+        "application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("№", "Время", "Состояние", "Причина")
+    assert len(rows) == 2
+    number, at, state, summary, cause_type, *_ = rows[1]
+    assert number == a and isinstance(at, datetime) and at == datetime(2024, 5, 1, 12, 0)
+    assert state == "ждёт решения" and cause_type == "LookupError"
+    assert summary.startswith("Превышено число попыток (4)")
+    assert isinstance(rows[1][6], int)
+    assert seed.audit("dead-letters-export")[0].username == "viewer"
