@@ -36,14 +36,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from admin import apischemas as S
-from admin import auditlog, deadletters, journal, listing, openapi, schedules, viewaudit
+from admin import auditlog, bulkreplay, deadletters, journal, listing, openapi, schedules, viewaudit
 from admin.apiplumbing import ApiError, endpoint, error, reply
 from admin.auth import page
 from admin.context import console, privacy, remote_addr, render
 from admin.csrf import csrf_token
 from admin.openapi import INTEGER, Doc, Param, Reply, text
 from admin.users import Role, User
-from admin.views import catalogue
+from admin.views import catalogue, progress
 
 
 def _reason(body: dict[str, Any]) -> str:
@@ -272,8 +272,13 @@ def discard_dead_letter(request: Request, user: User, body: dict[str, Any]) -> R
 
 @endpoint(Role.operator, doc=Doc(
     "Повторить ошибки по фильтру", DEAD,
-    "Повторяет открытые ошибки доставки по фильтру, по группе причины или все.",
-    body=S.BULK_REPLAY_BODY, replies={200: Reply("Сколько повторено.", S.BULK_REPLAYED)}))
+    "Повторяет открытые ошибки доставки по фильтру, по группе причины или все. С rate "
+    "и/или batch — в фоне, пачками по batch сообщений со скоростью rate в секунду (ответ 202 "
+    "с идентификатором задачи; ход, пауза и отмена — /api/progress); без них — сразу.",
+    body=S.BULK_REPLAY_BODY, replies={
+        200: Reply("Сколько повторено.", S.BULK_REPLAYED),
+        202: Reply("Задача запущена (или, если ничего не подошло, replayed: 0).",
+                   S.BULK_REPLAY_STARTED)}))
 def replay_dead_letters(request: Request, user: User, body: dict[str, Any]) -> Response:
     """POST /api/dead-letters/replay: bulk replay of open dead letters by filter.
 
@@ -290,6 +295,17 @@ def replay_dead_letters(request: Request, user: User, body: dict[str, Any]) -> R
         raise ApiError(400, str(exc)) from None
     addr = remote_addr(request)
     group = body.get("group")
+    if "rate" in body or "batch" in body:  # a task at a rate, followed on /api/progress
+        if not (isinstance(group, str) and group) and not flt.narrowed \
+                and body.get("all") is not True:
+            raise ApiError(400, "укажите хотя бы один фильтр (cause_type, queue, type, since, "
+                                "until, group) или \"all\": true")
+        task = _operation(lambda: bulkreplay.start(
+            c.db, c.ops, flt, group=group if isinstance(group, str) else "",
+            pace=bulkreplay.pace_of(body), user=user.username, reason=reason,
+            remote_addr=addr))
+        return reply({"replayed": 0} if task is None else
+                     {"task": task, "progress": f"/api/progress/{task}"}, 202)
     if isinstance(group, str) and group:
         done, failed = deadletters.replay_group(c.db, c.ops, flt, group, user=user.username,
                                                 reason=reason, remote_addr=addr)
@@ -441,6 +457,9 @@ routes = [
     Route("/messages/{message_id}/replay", replay_message, methods=["POST"]),
     Route("/dead-letters", dead_letter_list),
     Route("/dead-letters/replay", replay_dead_letters, methods=["POST"]),
+    Route("/progress", progress.api_list),
+    Route("/progress/{id}", progress.api_task),
+    Route("/progress/{id}/{action}", progress.api_action, methods=["POST"]),
     Route("/dead-letters/{id:int}", dead_letter),
     Route("/dead-letters/{id:int}/replay", replay_dead_letter, methods=["POST"]),
     Route("/dead-letters/{id:int}/discard", discard_dead_letter, methods=["POST"]),

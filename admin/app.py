@@ -35,7 +35,16 @@ from admin.deadletters import open_count
 from admin.extensions import ConsoleContext, Extension, install_templates, load
 from admin.monitoring import healthz, metrics_endpoint
 from admin.throttle import LoginThrottle
-from admin.views import accounts, catalogue, components, dashboard, dead_letters, journal, session
+from admin.views import (
+    accounts,
+    catalogue,
+    components,
+    dashboard,
+    dead_letters,
+    journal,
+    progress,
+    session,
+)
 from contracts.registry import TypeRegistry
 from hub.proxies import ForwardedFor, TrustedProxies
 from hub.settings import Settings
@@ -101,9 +110,12 @@ def _routes(metrics: Callable[[Request], Awaitable[Response]],
         Route("/dead-letters/groups/{key}", dead_letters.group_page),
         Route("/dead-letters/groups/{key}/replay", dead_letters.replay_group,
               methods=["POST"]),
+        Route("/dead-letters/export.xlsx", dead_letters.export_page),
         Route("/dead-letters/{id:int}", dead_letters.letter_page),
         Route("/dead-letters/{id:int}/replay", dead_letters.replay_letter, methods=["POST"]),
         Route("/dead-letters/{id:int}/discard", dead_letters.discard_letter, methods=["POST"]),
+        Route("/progress", progress.progress_page),
+        Route("/progress/{id}/{action}", progress.task_action, methods=["POST"]),
         Route("/components", components.components_page),
         Route("/catalogue", catalogue.catalogue_page),
         Route("/schedules/{name}/run", components.run_now, methods=["POST"]),
