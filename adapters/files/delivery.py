@@ -30,12 +30,12 @@ def attached(tx: Tx, envelope: Envelope, name: str, required: bool) -> bytes | N
     ref = file_attachment(envelope, name)
     if ref is None:
         if required:
-            raise PermanentError(f"files.send {envelope.id}: no attachment named {name!r}")
+            raise PermanentError(f"files.send {envelope.id}: нет вложения с именем {name!r}")
         return None
     data = load_blob(tx.conn, ref.blob_id)
     if data is None:
-        raise PermanentError(f"files.send {envelope.id}: blob {ref.blob_id} of {name} "
-                             f"is not in the store")
+        raise PermanentError(f"files.send {envelope.id}: содержимого файла {name} (blob "
+                             f"{ref.blob_id}) нет в хранилище хаба")
     return data
 
 
@@ -49,8 +49,8 @@ def deliver(drop: Drop, folder: str, send: FileSendV1, envelope: Envelope, tx: T
     t, staging = drop.transport, drop.settings.staging
     sha = hashlib.sha256(data).hexdigest()
     if t.exists(folder, name) and hashlib.sha256(t.read(folder, name)).hexdigest() != sha:
-        raise Occupied(f"{folder}/{name}: a different file of that name has not been "
-                       f"picked up yet")
+        raise Occupied(f"{folder}/{name}: получатель ещё не забрал другой файл с тем же "
+                       f"именем; отправка повторится")
     if sig is not None:
         t.write_atomic(folder, name + SIGNATURE_SUFFIX, sig, staging)
     t.write_atomic(folder, name, data, staging)

@@ -142,19 +142,21 @@ class DropAdapter(Adapter):
         if send.drop:
             drop = self.drops.get(send.drop)
             if drop is None:
-                raise PermanentError(f"no drop named {send.drop!r} in {self.component_name()}")
+                raise PermanentError(f"точки обмена {send.drop!r} нет в настройках "
+                                     f"{self.component_name()}")
         else:
             found = next((d for d in self.drops.values()
                           if send.recipient in d.settings.outbound), None)
             drop = found or next((d for d in self.drops.values()
                                   if "*" in d.settings.outbound), None)
             if drop is None:
-                raise PermanentError(f"no drop of {self.component_name()} delivers to "
-                                     f"{send.recipient!r}")
+                raise PermanentError(f"нет точки обмена {self.component_name()} для "
+                                     f"организации {send.recipient!r}: добавьте её папку "
+                                     f"outbound в [plugins.files]; файл хранится в хабе")
         folder = drop.settings.outbound_for(send.recipient)
         if folder is None:
-            raise PermanentError(f"drop {drop.name} has no outbound folder for "
-                                 f"{send.recipient or 'a send without recipient'}")
+            raise PermanentError(f"у точки обмена {drop.name} нет исходящей папки для "
+                                 f"{send.recipient or 'отправки без получателя'}")
         return drop, folder
 
     @handles(FileSendV1)

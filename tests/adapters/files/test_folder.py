@@ -230,7 +230,7 @@ def test_a_different_file_waiting_under_the_name_is_retried(tmp_path: Path):
     with running_hub(slower, COMPONENTS) as hub:
         mid = send(hub, "R46001.xml", XML, recipient="46001")
         wait_for(lambda: "failed" in hub.trail(mid), message="a failed attempt")
-        assert any("not been picked up" in (e.detail or "") for e in hub.events(mid))
+        assert any("ещё не забрал" in (e.detail or "") for e in hub.events(mid))
         (out / "R46001.xml").unlink()  # the recipient takes its file
         wait_for(lambda: "delivered" in hub.trail(mid), message="delivered on a retry")
         assert (out / "R46001.xml").read_bytes() == XML
