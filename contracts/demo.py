@@ -32,6 +32,7 @@ class DemoPerson(BaseModel):
     sex: Literal["1", "2"] = Field(description="1 male, 2 female.")
     birth_date: date = Field(description="Date of birth.")
     snils: str = Field(default="", description="СНИЛС, 11 digits.")
+    enp: str = Field(default="", description="ЕНП, the number of the person's policy.")
     passport: str = Field(default="", description="Series and number of the passport as "
                           "written (``78 05 123456``); empty when the person has none.")
     address: str = Field(default="", description="Address of registration, as text.")
@@ -43,6 +44,7 @@ class DemoPersons(BaseModel):
     region: str = Field(description="The region's name, as its documents write it.")
     region_code: str = Field(pattern=r"^\d{2}$", description="The region's code (КЛАДР's "
                              "first two digits, e.g. 76).")
+    okato: str = Field(default="", description="The region's ОКАТО code (11 digits).")
     persons: list[DemoPerson] = Field(description="Persons of the register, adults first.")
 
     def write(self, data_dir: Path) -> Path:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from adapters.smev3.simulator.demo import PLANTED
+from adapters.smev3.simulator.demo import PLANTED, dying
 from contracts.demo import DemoPersons
 from contracts.envelope import utcnow
 from handlers.erz import models as erz
@@ -73,7 +73,8 @@ def test_zags_records_of_the_demo_name_its_people_and_nothing_is_parked(
         demo: HubProcess) -> None:
     region = DemoPersons.read(demo.settings.data_dir)
     assert region is not None and len(region.persons) >= 2, "the demo left its persons"
-    expected = len(region.persons) + len(PLANTED)
+    dead = dying(region)
+    expected = len(dead) + len(PLANTED)
     wait_for(lambda: _scheduled(demo), message="the scheduler knows the poll job")
 
     def all_taken() -> bool:
@@ -85,11 +86,11 @@ def test_zags_records_of_the_demo_name_its_people_and_nothing_is_parked(
     assert len(outcomes) == expected
     applied = [r for r in outcomes if r.outcome == "applied"]
     buffered = [r for r in outcomes if r.outcome == "buffered"]
-    assert len(applied) == len(region.persons), outcomes
+    assert len(applied) == len(dead), outcomes
     assert [r.note for r in buffered] == ["ЗЛ не найдено в регистре"] * len(PLANTED)
     assert all(r.buffer_id for r in buffered), "the planted ones wait in the buffer"
     with demo.db.read() as conn:
-        dead = {row.enp for row in conn.execute(
+        registered = {row.enp for row in conn.execute(
             sa.select(erz.persons.c.enp).join(erz.deaths,
                                              erz.deaths.c.person_id == erz.persons.c.id))}
         names = {(p.surname, p.name, p.patronymic, p.birth_date) for p in conn.execute(
@@ -97,8 +98,8 @@ def test_zags_records_of_the_demo_name_its_people_and_nothing_is_parked(
                       erz.person_data.c.patronymic, erz.person_data.c.birth_date)
             .join(erz.persons, erz.persons.c.id == erz.person_data.c.person_id)
             .where(erz.persons.c.enp.in_([r.enp for r in applied])))}
-    assert dead == {r.enp for r in applied}, "each matched record registered a death"
-    assert names == {(p.surname, p.name, p.patronymic, p.birth_date) for p in region.persons}
+    assert registered == {r.enp for r in applied}, "each matched record registered a death"
+    assert names == {(p.surname, p.name, p.patronymic, p.birth_date) for p in dead}
 
     # The 112-41 delivery is answered; let it travel before reading the journal.
     smev = demo.components["adapter.smev3-simulator"].server.smev  # type: ignore[attr-defined]
@@ -118,7 +119,7 @@ def test_zags_records_of_the_demo_name_its_people_and_nothing_is_parked(
 def test_the_demo_dead_letters_nothing(demo: HubProcess) -> None:
     region = DemoPersons.read(demo.settings.data_dir)
     assert region is not None
-    expected = len(region.persons) + len(PLANTED)
+    expected = len(dying(region)) + len(PLANTED)
     wait_for(lambda: _scheduled(demo), message="the scheduler knows the poll job")
 
     def all_taken() -> bool:

@@ -59,10 +59,10 @@ def persons_for_simulators(people: Iterable[synth.SynthPerson],
             continue
         chosen.append(DemoPerson(
             surname=d.surname, name=d.name, patronymic=d.patronymic,
-            sex="1" if d.sex == "1" else "2", birth_date=d.birth_date, snils=p.snils,
+            sex="1" if d.sex == "1" else "2", birth_date=d.birth_date, snils=p.snils, enp=p.enp,
             passport=f"{p.document.series} {p.document.number}",
             address=p.addresses[0].text if p.addresses else ""))
         if len(chosen) == count:
             break
     return DemoPersons(region=synth.REGION.name, region_code=synth.REGION.kladr[:2],
-                       persons=chosen)
+                       okato=synth.REGION.okato, persons=chosen)

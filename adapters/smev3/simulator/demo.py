@@ -6,8 +6,13 @@ register's demo loader; why a file, see :mod:`contracts.demo`). Each death recor
 person as the register knows them (surname, name, patronymic, sex, birth date, passport),
 dated a few days before the simulator's start, in both formats:
 
-- one 112-41 delivery (FATALOIVRequest) with a record for every person but the last;
-- one 112-04 delivery (FATALRequest) for the last person.
+- one 112-41 delivery (FATALOIVRequest) with a record for each of the first
+  :data:`DEATHS` persons but the last of them;
+- one 112-04 delivery (FATALRequest) for that last one.
+
+The persons after them stay alive: the simulated ФОМС asks for the medical services of the
+first of them (``ffoms.services``, by the person's names, birth date and ЕНП), so that a
+handler answering that type would find the person.
 
 **Planted, unmatched on purpose**: the types' own samples (Хабибуллин Рамиль Фаритович,
 112-41; Сидорова Анна Ивановна, 112-04; fictitious people of Уфа) are offered as well, as
@@ -22,6 +27,8 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel
 
+from adapters.smev3.vs.ffoms_services import samples as services_samples
+from adapters.smev3.vs.ffoms_services.messages import ServicesRequestV1
 from adapters.smev3.vs.zags_fatal import messages as fatal
 from adapters.smev3.vs.zags_fatal import samples as fatal_samples
 from adapters.smev3.vs.zags_fatal.messages import KladrAddress
@@ -29,6 +36,8 @@ from adapters.smev3.vs.zags_fataloiv import messages as oiv
 from adapters.smev3.vs.zags_fataloiv import samples as oiv_samples
 from contracts.demo import DemoPerson, DemoPersons
 
+DEATHS = 6
+"""How many of the demo's persons the simulated ЗАГС reports dead."""
 PLANTED = (("Хабибуллин", "Рамиль", "Фаритович"), ("Сидорова", "Анна", "Ивановна"))
 """The samples' deceased (112-41, 112-04): not in the demo register, buffered on purpose."""
 
@@ -111,14 +120,30 @@ def fatal_delivery(region: DemoPersons, person: DemoPerson, today: date,
                                 as_of=today, records=[record])
 
 
+def services_request(region: DemoPersons, person: DemoPerson,
+                     today: date) -> ServicesRequestV1:
+    """The simulated ФОМС asks for the services rendered to ``person`` in the last half-year."""
+    return services_samples.request().model_copy(update={
+        "region_okato": (region.okato or "00000")[:5], "family_name": person.surname,
+        "first_name": person.name, "patronymic": person.patronymic or None,
+        "birth_date": person.birth_date, "policy_number": person.enp,
+        "date_from": today - timedelta(days=183), "date_to": today})
+
+
+def dying(region: DemoPersons) -> list[DemoPerson]:
+    """The persons whose deaths the simulated ЗАГС reports."""
+    return region.persons[:DEATHS]
+
+
 def deliveries(region: DemoPersons, today: date) -> dict[str, BaseModel]:
-    """Every delivery of the demo by information type (``zags.fataloiv``, ``zags.fatal``);
-    none when the region has no persons."""
-    persons = region.persons
-    if not persons:
-        return {}
-    out: dict[str, BaseModel] = {"zags.fatal": fatal_delivery(region, persons[-1], today,
-                                                           len(persons) - 1)}
-    if len(persons) > 1:
-        out["zags.fataloiv"] = fataloiv(region, persons[:-1], today)
+    """Every request of the demo by information type (``zags.fataloiv``, ``zags.fatal``,
+    ``ffoms.services``); each only when the region has the persons it needs."""
+    dead, living = dying(region), region.persons[DEATHS:]
+    out: dict[str, BaseModel] = {}
+    if dead:
+        out["zags.fatal"] = fatal_delivery(region, dead[-1], today, len(dead) - 1)
+    if len(dead) > 1:
+        out["zags.fataloiv"] = fataloiv(region, dead[:-1], today)
+    if living and living[0].enp and region.okato:
+        out["ffoms.services"] = services_request(region, living[0], today)
     return out
