@@ -117,7 +117,7 @@ class FolderTransport:
             dest.parent.mkdir(parents=True, exist_ok=True)
             os.replace(Path(folder) / name, dest)
         except OSError as exc:
-            raise TransportError(f"moving {folder}/{shown(name)} to {target}: {exc}") from exc
+            raise TransportError(f"перемещение {folder}/{shown(name)} в {target}: {exc}") from exc
         return str(dest)
 
     def write_atomic(self, folder: str, name: str, data: bytes, staging: str = "") -> str:
@@ -135,7 +135,7 @@ class FolderTransport:
         except OSError as exc:
             with contextlib.suppress(OSError):
                 temp.unlink()
-            raise TransportError(f"writing {shown(str(final))}: {exc}") from exc
+            raise TransportError(f"запись {shown(str(final))}: {exc}") from exc
         return str(final)
 
     def close(self) -> None:
