@@ -27,6 +27,7 @@ from starlette.routing import BaseRoute, Route
 
 from adapters.soap.organisations import KINDS, Organisations, OrganisationTaken
 from adapters.soap.settings import PLUGIN, SoapSettings
+from admin.auditlog import register_labels
 from admin.auth import page
 from admin.context import error_page, flash, remote_addr, render
 from admin.extensions import ConsoleContext, ConsoleExtension, NavEntry
@@ -35,6 +36,13 @@ from admin.users import Role, User
 TEMPLATES = Path(__file__).parent / "templates"
 ACTIONS = {"disable": "soap-org-disable", "enable": "soap-org-enable",
            "password": "soap-org-password"}
+ACTION_WORDS = {
+    "soap-org-add": "SOAP: организация добавлена",
+    "soap-org-disable": "SOAP: организация отключена",
+    "soap-org-enable": "SOAP: организация включена",
+    "soap-org-password": "SOAP: пароль организации сброшен",
+}
+"""The page's audit actions, as the audit log says them."""
 
 
 class SoapConsole:
@@ -126,6 +134,7 @@ class SoapConsole:
 def extension(ctx: ConsoleContext) -> ConsoleExtension:
     """The SOAP services' console extension."""
     screens = SoapConsole(ctx)
+    register_labels(ACTION_WORDS)
     return ConsoleExtension(name=PLUGIN, routes=screens.routes(),
                             nav=[NavEntry("Организации SOAP", "/soap/organisations",
                                           Role.administrator)],

@@ -37,6 +37,7 @@ from adapters.smev3.models import received
 from adapters.smev3.service import PLUGIN, catalogue
 from adapters.smev3.settings import Smev3Settings
 from adapters.smev3.types import InformationType, TypeCatalogue
+from admin.auditlog import register_labels
 from admin.auth import page
 from admin.context import console, error_page, flash, privacy, remote_addr
 from admin.context import render as render_page
@@ -238,6 +239,7 @@ def answers_to(db: Database, message_id: str | None) -> list[dict[str, Any]]:
 def extension(ctx: ConsoleContext, types: TypeCatalogue | None = None) -> ConsoleExtension:
     """The СМЭВ 3 console extension (``types``: the installed information types by default)."""
     screens = Smev3Console(ctx, types)
+    register_labels({COMPOSE_ACTION: "Запрос в СМЭВ 3 из консоли"})
     return ConsoleExtension(name=PLUGIN, routes=screens.routes(),
                             nav=[NavEntry("СМЭВ 3", "/smev3", Role.viewer)],
                             template_dirs=[TEMPLATES])

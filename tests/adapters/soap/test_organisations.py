@@ -116,6 +116,7 @@ def test_an_organisation_added_in_the_console_calls_at_once(running: Services,
     assert verify_password(password, row.password_hash) and password not in row.password_hash
     assert (audit.username, audit.target, audit.reason) == ("boss", "mo-c", "договор № 17")
     assert password not in str(audit.details)
+    assert "SOAP: организация добавлена" in boss.get("/audit").text  # in words
     # The same code again is refused, saying why.
     again = _post(boss, "/soap/organisations", {
         "code": "760103", "kind": "mo", "username": "mo-d", "reason": "ошибка"})
