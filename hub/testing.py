@@ -233,7 +233,7 @@ class Worker(Generic[C]):
             conn, message, attachments, source)
         method, mt = entry
         deferred: dict[sa.Table, list[dict[str, Any]]] = {}
-        tx = Tx(conn, env, self.ctx.component, deferred)
+        tx = Tx(conn, env, self.ctx.component, deferred, db=self.ctx.db)
         tokens = (current_message.set(env.id), current_correlation.set(env.correlation_id))
         try:
             method(Message(env, mt.validate(env.payload)), tx)

@@ -120,7 +120,10 @@ class ErzHandler(Handler):
     @job("0 3 1 * *", title="Ежемесячный срез регистра для СМО и МО на 1-е число")
     def monthly_slices(self) -> None:
         """Send every insurer and clinic its full slice as of the 1st (ERZ-2), monthly."""
-        self._send_files(slices.monthly)
+        with self.ctx.progress("Ежемесячный срез регистра для СМО и МО",
+                               stage="Выбор организаций") as task:
+            self._send_files(lambda conn, at, store: slices.monthly(conn, at, store, task))
+            task.finish(f"Срезы отправлены организациям: {task.snapshot.total or 0}")
 
     def _send_files(self, build: Callable[[Connection, datetime, SchemaStore | None],
                                           list[slices.SliceFile]]) -> None:

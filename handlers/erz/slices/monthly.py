@@ -47,6 +47,7 @@ from handlers.erz.register.rows import from_row
 from handlers.erz.smo import lists as smo_lists
 from hub.context import Attachment as FileAttachment
 from hub.context import Inbound
+from hub.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -274,15 +275,21 @@ def delta_for(conn: Connection, kind: Kind, code: str, since: datetime, until: d
     return clinic_delta(conn, code, since, until)
 
 
-def monthly(conn: Connection, at: datetime,
-            store: SchemaStore | None = None) -> list[SliceFile]:
-    """Every insurer's and clinic's full slice as of ``at``'s day (the 1st, by the job)."""
+def monthly(conn: Connection, at: datetime, store: SchemaStore | None = None,
+            progress: Progress | None = None) -> list[SliceFile]:
+    """Every insurer's and clinic's full slice as of ``at``'s day (the 1st, by the job);
+    ``progress`` is told each organisation as its slice is built."""
     on = at.date()
+    parties: list[tuple[Kind, str]] = [("smo", code) for code in insurers_on(conn, on)]
+    parties += [("mo", code) for code in clinics_on(conn, on)]
     files: list[SliceFile] = []
-    for smo in insurers_on(conn, on):
-        files += slice_for(conn, "smo", smo, on, at, store)
-    for mo in clinics_on(conn, on):
-        files += slice_for(conn, "mo", mo, on, at, store)
+    for done, (kind, code) in enumerate(parties):
+        if progress is not None:
+            progress.stage(f"Срез для {'СМО' if kind == 'smo' else 'МО'} {code}",
+                           total=len(parties), done=done)
+        files += slice_for(conn, kind, code, on, at, store)
+    if progress is not None:
+        progress.stage("Отправка файлов", total=len(parties), done=len(parties))
     return files
 
 

@@ -45,15 +45,21 @@ from handlers.erz.mo.notices import send_file
 from handlers.erz.oplist import records
 from handlers.erz.register import flk
 from handlers.erz.register.commands import dictionaries
+from handlers.erz.register.dictionaries import Dictionaries
 from handlers.erz.smo import lists as smo_lists
 from hub.collector import paused
 from hub.component import Message
+from hub.progress import Progress
 from hub.tx import Tx
 from storage.journal import load_blob
 from storage.lane import Lane
 
 COMPONENT = "handler.erz"
 FORMAT_KEY = "erz.oplist"
+
+
+LARGE = 500
+"""Records from which an OPLIST's handling is shown on «Выполнение» (hub/progress.py)."""
 
 
 def on_oplist(message: Message[FileReceivedV1], tx: Tx, schemas_dir: Path | None) -> list[Change]:
@@ -94,15 +100,31 @@ def _process(tx: Tx, message: Message[FileReceivedV1], oplist: lists.OperationLi
              name: FileName | None, problems: list[Problem], store: SchemaStore | None,
              schemas_dir: Path | None) -> list[Change]:
     p, smo, ops = message.payload, oplist.insurer, oplist.operations
-    stem = oplist.file_name if name is None else name.stem
     source = Source(COMPONENT, user=f"{smo}/OPLIST", message_id=message.id, file=p.file_name)
     dicts = dictionaries(schemas_dir)
+    task = tx.progress(f"Список операций СМО {smo}: {p.file_name}", total=len(ops),
+                       stage="Проверка и решение по записям") if len(ops) >= LARGE else None
+    try:
+        return _decide(tx, message, oplist, name, problems, store, dicts, source, task)
+    except BaseException as exc:
+        if task is not None:
+            task.fail(f"Ошибка: {type(exc).__name__}: {exc}"[:2000])
+        raise
+
+
+def _decide(tx: Tx, message: Message[FileReceivedV1], oplist: lists.OperationList,
+            name: FileName | None, problems: list[Problem], store: SchemaStore | None,
+            dicts: Dictionaries, source: Source, task: Progress | None) -> list[Change]:
+    p, smo, ops = message.payload, oplist.insurer, oplist.operations
+    stem = oplist.file_name if name is None else name.stem
     # The file's plain new persons and plain edits are decided at once and their rows
     # written by the lane while the answers are built; the other records go one by one
     # (oplist_records.take_file).
     with Lane(tx.conn) as lane:
         taken = records.take_file(lane, ops, smo, source, dicts)
         outcomes = taken.outcomes | taken.rest.result()
+        if task is not None:
+            task.stage("Запись в регистр и ответы СМО", done=len(outcomes))
         answers = _answers(oplist, name, p.received_at, problems, outcomes, store)
         lane.idle()
     refused = [i for future, batch in taken.writes if not future.result()
@@ -116,6 +138,10 @@ def _process(tx: Tx, message: Message[FileReceivedV1], oplist: lists.OperationLi
     _remember(tx.conn, smo, message, stem, "processed", len(ops), counts)
     for file_name, data, recipient in answers:
         send_file(tx, file_name, data, recipient)
+    if task is not None:
+        task.update(len(ops))
+        task.finish(f"Записей: {len(ops)}; применено {counts['applied']}, отказано "
+                    f"{counts['refused']}, в буфер {counts['buffered']}")
     return [change for i in range(len(ops)) for change in outcomes[i].changes]
 
 

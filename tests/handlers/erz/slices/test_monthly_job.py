@@ -13,6 +13,7 @@ from contracts.erz import lists
 from contracts.erz.attachment import AttachedList
 from contracts.erz.files import read_file
 from handlers.erz.service import ErzHandler
+from hub import progress
 from hub.testing import running_hub, wait_for
 from storage.models import schedules
 from tests.conftest import Footprint
@@ -69,6 +70,13 @@ def test_the_job_sends_each_organisation_its_slice(tmp_path: Path, clock: Clock,
         for code, count in expected.items():
             wait_for(_files_in(folders[code], count), timeout=60,
                      message=f"{count} files for {code}")
+        # its progress, as «Выполнение» shows it: every organisation done
+        wait_for(lambda: any(t.state == "finished" for t in progress.recent(hub.db)),
+                 message="the job's progress finished")
+        [task] = progress.recent(hub.db, kind="job")
+        assert task.title == "Ежемесячный срез регистра для СМО и МО"
+        assert (task.done, task.total) == (4, 4) and task.component == "handler.erz"
+        assert task.outcome == "Срезы отправлены организациям: 4"
     found = {code: sorted(folders[code].glob("*.xml")) for code in folders}
     assert {code: len(files) for code, files in found.items()} == expected
     for smo in (SMO_A, SMO_B):
