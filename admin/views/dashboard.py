@@ -29,6 +29,7 @@ from starlette.responses import Response
 from admin import charts
 from admin.auth import page
 from admin.context import Console, console, render
+from admin.deadletters import explain
 from admin.health_words import lines, queue_rows, status_text
 from admin.journal import STATUS_LABELS, routine_names
 from admin.users import User
@@ -197,6 +198,7 @@ def dashboard(c: Console, key: str, now: datetime) -> dict[str, Any]:
         "failing_total": failing_total,
         "failing": FAILING,
         "dead_total": sum(n for _, _, n in reading.dead_open),
+        "cause_words": {t: explain(t, "", 1) for _, t, _ in reading.dead_open},
         "chart_types": charts.bars("Поток по типам сообщений", reading.times,
                                    reading.by_type, c.tz, unit=period.unit),
         "chart_sources": charts.bars("Поток по компонентам-отправителям", reading.times,

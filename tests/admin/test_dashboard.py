@@ -63,7 +63,8 @@ def test_dashboard_shows_the_flow_failures_and_dead_letters(login: Login, seed: 
     assert re.search(r'data-status="rejected">.*?отклонено', statuses, re.S)
     assert re.search(r'id="tile-failing">\s*<span class="figure">2</span>', page)
     causes = page.split('id="dead-causes"', 1)[1].split("</table>", 1)[0]
-    assert re.search(r'data-cause="LookupError">.*?<td class="num">1</td>', causes, re.S)
+    assert re.search(r'data-cause="LookupError">.*?Ошибка обработчика: не найдено.*?'
+                     r'<td class="num">1</td>', causes, re.S)
     assert re.search(r'id="tile-dead">\s*<span class="figure">1</span>', page)
     assert "<script" not in page
 
