@@ -133,7 +133,7 @@ def get(conn: Connection, item_id: int) -> BufferItem:
     """One item (LookupError when there is none)."""
     row = conn.execute(sa.select(m.buffer).where(m.buffer.c.id == item_id)).mappings().first()
     if row is None:
-        raise NotPending(f"buffer item {item_id} does not exist")
+        raise NotPending(f"изменения № {item_id} в буфере нет")
     return _item(row)
 
 
@@ -149,6 +149,9 @@ def pending(conn: Connection, kind: str | None = None, *,
 
 
 STATUSES = (PENDING, APPLIED, REJECTED, APPROVED)
+STATE_WORDS = {PENDING: "ждёт решения", APPLIED: "применено", REJECTED: "отклонено",
+               APPROVED: "одобрено"}
+"""An item's state in words (what the console says)."""
 
 
 @dataclass(frozen=True)
@@ -205,8 +208,9 @@ def _lock_pending(conn: Connection, item_id: int) -> BufferItem:
     row = conn.execute(sa.select(m.buffer).where(m.buffer.c.id == item_id)
                        .with_for_update()).mappings().first()
     if row is None or row["status"] != PENDING:
-        raise NotPending(f"buffer item {item_id} is not pending"
-                         + (f" (it is {row['status']})" if row is not None else ""))
+        raise NotPending(f"изменения № {item_id} в буфере нет" if row is None else
+                         f"изменение № {item_id} уже не ждёт решения (состояние: "
+                         f"{STATE_WORDS.get(row['status'], row['status'])})")
     return _item(row)
 
 

@@ -13,7 +13,9 @@ account has the personal-data permission — the same masking as the pages.
 ``GET /persons/{enp}``                 the person as of ``on`` (default today); ``{enp}`` may
                                        be the ``ref`` a masked result gives (``id42``)
 ``GET /persons/{enp}/timeline``        every change, newest first: who, why, from where
-``GET /buffer``                        pending items, oldest first
+``GET /buffer``                        items in words, pending oldest first by default;
+                                       filters kind, status, organisation, enp, from, to;
+                                       paged (size, page) with the total
 ``POST /buffer/{id}/approve``          ``{"note": "…", "enp": "…"?, "confirm_mismatch": bool?,
                                        "mismatch_reason": "…"?}``: apply (200), or 409 with
                                        the register's error code (the item stays pending),
@@ -39,6 +41,7 @@ from admin.openapi import Doc, Param, Reply
 from admin.users import Role, User
 from handlers.erz.buffer import identity
 from handlers.erz.buffer import store as buffer
+from handlers.erz.console import buffer_list as buffer_filter
 from handlers.erz.console import decisions, protocols, views
 from handlers.erz.console.criteria import Criteria, page_size
 from handlers.erz.console.openapi import (
@@ -60,7 +63,7 @@ from handlers.erz.console.pages import ErzScreens, audit_card, audit_search
 def _page(request: Request) -> int:
     raw = request.query_params.get("page", "1")
     if not raw.isdigit() or int(raw) < 1:
-        raise ApiError(400, "'page' must be a positive number")
+        raise ApiError(400, "page: номер страницы — целое число от 1")
     return int(raw)
 
 
@@ -72,7 +75,7 @@ def api_routes(screens: ErzScreens) -> list[BaseRoute]:
         try:
             return screens.as_of(request.query_params.get("on"))
         except ValueError as exc:
-            raise ApiError(400, f"'on': {exc}") from None
+            raise ApiError(400, f"on: {exc}") from None
 
     @endpoint(doc=Doc(
         "Поиск застрахованных", TAG,
@@ -118,7 +121,7 @@ def api_routes(screens: ErzScreens) -> list[BaseRoute]:
             found = views.person(conn, request.path_params["enp"], on(request),
                                  privacy(request))
         if found is None:
-            raise ApiError(404, "no person with this ЕНП")
+            raise ApiError(404, "В регистре нет ЗЛ с таким ЕНП.")
         audit_card(request, user, found, privacy(request).unmasked)
         return reply(found)
 
@@ -132,26 +135,41 @@ def api_routes(screens: ErzScreens) -> list[BaseRoute]:
         with db.read() as conn:
             found = views.person(conn, key, screens.today(), privacy(request))
             if found is None:
-                raise ApiError(404, "no person with this ЕНП")
+                raise ApiError(404, "В регистре нет ЗЛ с таким ЕНП.")
             audit_card(request, user, found, privacy(request).unmasked)
             return reply({"enp": found["enp"], "ref": found["ref"],
                           "changes": views.timeline(conn, key, privacy(request))})
 
     @endpoint(doc=Doc(
-        "Отложенные записи", TAG, "Записи, ждущие решения ТФОМС, старые первыми.",
+        "Отложенные записи", TAG, "Записи буфера словами, рядом с текущими сведениями ЗЛ: "
+        "по умолчанию ждущие решения ТФОМС, старые первыми; с отбором и по страницам.",
+        query=(Param("kind", "Вид операции (ключ, например zags.death)."),
+               Param("status", "Состояние: pending (по умолчанию), applied, rejected или all."),
+               Param("organisation", "Источник: код СМО, МО или ZAGS."),
+               Param("enp", "ЕНП ЗЛ."), Param("from", "Поступили с, ДД.ММ.ГГГГ."),
+               Param("to", "Поступили по, ДД.ММ.ГГГГ."),
+               Param("size", "Строк на странице: 20, 50, 100 или 200."), PAGE),
         replies={200: Reply("Отложенные записи.", BUFFER)}))
     def buffer_list(request: Request, user: User, body: dict[str, Any]) -> Response:
-        """GET /api/erz/buffer."""
-        return reply({"items": decisions.pending(screens.ctx, privacy(request))})
+        """GET /api/erz/buffer?kind=&status=&organisation=&enp=&from=&to=&size=&page=."""
+        page = _page(request)
+        try:
+            wanted, _ = buffer_filter.read(request.query_params, screens.ctx.tz)
+            size = page_size(request.query_params.get("size"))
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from None
+        items, total = decisions.listed(screens.ctx, privacy(request), wanted,
+                                        offset=(page - 1) * size, limit=size,
+                                        today=screens.today())
+        return reply({"items": items, "total": total, "page": page, "page_size": size})
 
     def decide(request: Request, user: User, body: dict[str, Any], approve: bool) -> Response:
         note, enp = body.get("note", ""), body.get("enp")
         confirm, reason = body.get("confirm_mismatch", False), body.get("mismatch_reason", "")
         if not isinstance(note, str) or (enp is not None and not isinstance(enp, str)):
-            raise ApiError(400, "'note' and 'enp' must be strings")
+            raise ApiError(400, "note и enp — строки")
         if not isinstance(confirm, bool) or not isinstance(reason, str):
-            raise ApiError(400, "'confirm_mismatch' must be true or false, "
-                                "'mismatch_reason' a string")
+            raise ApiError(400, "confirm_mismatch — true или false, mismatch_reason — строка")
         item_id = request.path_params["item_id"]
         try:
             out = decisions.decide(screens.ctx, item_id, approve,
@@ -195,8 +213,9 @@ def api_routes(screens: ErzScreens) -> list[BaseRoute]:
     @endpoint(doc=Doc(
         "Файлы обмена", TAG, "Принятые файлы организаций и отправленные им протоколы.",
         query=(Param("organisation", "Код организации."),
-               Param("from", "Получены с, ГГГГ-ММ-ДД."), Param("to", "Получены по, ГГГГ-ММ-ДД."),
-               PAGE),
+               Param("from", "Получены с, ДД.ММ.ГГГГ или ГГГГ-ММ-ДД."),
+               Param("to", "Получены по, ДД.ММ.ГГГГ или ГГГГ-ММ-ДД."),
+               Param("size", "Строк на странице: 20, 50, 100 или 200."), PAGE),
         replies={200: Reply("Страница файлов.", FILES)}))
     def files(request: Request, user: User, body: dict[str, Any]) -> Response:
         """GET /api/erz/files?organisation=&from=YYYY-MM-DD&to=YYYY-MM-DD&page=."""
@@ -204,13 +223,17 @@ def api_routes(screens: ErzScreens) -> list[BaseRoute]:
         try:
             since, until = protocols.period(query.get("from", ""), query.get("to", ""),
                                             screens.ctx.tz)
+            size = page_size(query.get("size"))
         except protocols.BadPeriod as exc:
-            raise ApiError(400, f"'from'/'to': {exc}") from None
+            raise ApiError(400, f"from/to: {exc}") from None
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from None
+        page = _page(request)
         with db.read() as conn:
             items, total = protocols.files(
                 conn, privacy(request), organisation=query.get("organisation", ""),
-                page=_page(request), since=since, until=until)
-        return reply({"items": items, "total": total})
+                page=page, size=size, since=since, until=until)
+        return reply({"items": items, "total": total, "page": page, "page_size": size})
 
     return [
         Route("/persons", search),

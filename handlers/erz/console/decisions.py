@@ -38,8 +38,7 @@ APPROVE, REJECT = "erz-buffer-approve", "erz-buffer-reject"
 """Audit actions of the decisions."""
 KINDS = proposals.KINDS
 """Kinds of buffered operations in words."""
-STATUSES = {buffer.PENDING: "ждёт решения", buffer.APPLIED: "применено",
-            buffer.REJECTED: "отклонено", buffer.APPROVED: "одобрено"}
+STATUSES = buffer.STATE_WORDS
 """An item's state in words."""
 
 

@@ -58,7 +58,8 @@ BUFFER = obj(["items"], items=array(obj(
         "Сведение, которое меняет предложение: сейчас в регистре и предлагается.",
         key=STRING, label=STRING, current=STRING, proposed=STRING,
         differs={"type": "boolean", "description": "Значения различаются."})),
-    status=text("Состояние записи."), status_text=text("Состояние словами."))))
+    status=text("Состояние записи."), status_text=text("Состояние словами."))),
+    total=INTEGER, page=INTEGER, page_size=INTEGER)
 
 DECISION = obj(
     (), "Решение по отложенной записи.",
@@ -76,4 +77,5 @@ DECIDED = {"anyOf": [
 ]}
 
 FILES = obj(["items", "total"], items=array(obj(
-    (), "Принятый файл и отправленные протоколы.")), total=INTEGER)
+    (), "Принятый файл и отправленные протоколы.")), total=INTEGER, page=INTEGER,
+    page_size=INTEGER)

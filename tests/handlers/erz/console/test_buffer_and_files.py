@@ -178,4 +178,4 @@ def test_the_protocols_are_filtered_by_the_day_received(login: Login, region: Re
                        headers=basic("viewer")).json()
         assert body["total"] == 0
         refused = api.get("/api/erz/files?to=yesterday", headers=basic("viewer"))
-        assert refused.status_code == 400 and "'from'/'to'" in refused.json()["error"]
+        assert refused.status_code == 400 and "from/to" in refused.json()["error"]

@@ -138,3 +138,25 @@ def test_the_export_has_words_and_real_dates(login: Login, region: Region) -> No
     assert masked is not None
     values = [v for row in masked.iter_rows(values_only=True) for v in row]
     assert region.anna.enp not in values and datetime(2024, 3, 10) not in values
+
+
+def test_the_api_lists_the_buffer_as_the_page_does(app: Any, login: Login,
+                                                   region: Region) -> None:
+    from starlette.testclient import TestClient
+
+    from tests.handlers.erz.console.conftest import basic
+
+    login("viewer")  # the accounts exist
+    region.insured()
+    move, death = _move(region), _death(region, region.anna.enp)
+    with TestClient(app) as api:
+        body = api.get("/api/erz/buffer", headers=basic("viewer"),
+                       params={"kind": "zags.death", "size": "20"}).json()
+        assert body["total"] == 1 and body["page_size"] == 20
+        (item,) = body["items"]
+        assert item["id"] == death and item["sentence"].startswith("Смерть по записи акта")
+        assert item["kind_text"] == "смерть по сведениям ЗАГС"
+        assert [i["id"] for i in api.get("/api/erz/buffer", headers=basic("viewer")).json()[
+            "items"]] == [move, death]
+        bad = api.get("/api/erz/buffer", headers=basic("viewer"), params={"status": "x"})
+        assert bad.status_code == 400 and "Состояние" in bad.json()["error"]
