@@ -8,6 +8,8 @@ codes.
 
 from __future__ import annotations
 
+from adapters.smev3.protocol.policy import STATUS_POLICY
+
 STATE_WORDS: dict[str, str] = {
     # what the adapter does with a message
     "pending": "ожидает отправки",
@@ -66,7 +68,11 @@ STATE_WORDS: dict[str, str] = {
     "smev.unknown_type": "СМЭВ: вид сведений не опознан",
     "smev.unsupported": "СМЭВ: вид сведений не маршрутизируется",
 }
-"""Every state of :mod:`adapters.smev3.protocol.policy` and of the adapter's tables."""
+STATE_WORDS.update({category: STATE_WORDS[policy.state]
+                    for category, policy in STATUS_POLICY.items()})
+"""Every state of :mod:`adapters.smev3.protocol.policy` and of the adapter's tables, and
+the status categories themselves (``responseIsAcceptedBySmev``: what SendRequest and
+SendResponse answer, kept as the row's status until a later status replaces it)."""
 
 KIND_WORDS: dict[str, str] = {"request": "запрос", "response": "ответ", "status": "статус",
                               "reject": "отказ", "unreadable": "нечитаемое сообщение"}

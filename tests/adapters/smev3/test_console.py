@@ -672,9 +672,10 @@ def test_the_journal_masks_a_death_record_kept_in_its_soap_envelope(
 
 def test_a_request_shows_its_answer_or_that_none_came_yet(
         login: Login, rows: AdapterRows, db: Database) -> None:
-    row = rows.outgoing()
+    row = rows.outgoing(status="requestIsQueued")  # as SendRequest's answer leaves it
     page = login("viewer").get(f"/smev3/outgoing/{row}").text
     assert 'id="no-reply"' in page and "Ответа пока нет" in page
+    assert 'title="requestIsQueued">СМЭВ: в очереди на проверку<' in page
     with db.transaction() as conn:
         sent = conn.execute(sa.select(outgoing.c.message_id).where(outgoing.c.id == row)).scalar()
         conn.execute(received.insert().values(
