@@ -33,6 +33,7 @@ from storage.journal import JournalBatch
 from storage.models import audit_log, dead_letters, journal_messages, outbox
 
 CONSOLE = "console"
+RESOLVED_WORDS = {"replayed": "отправлена повторно", "discarded": "отброшена"}
 
 
 class Operations:
@@ -135,7 +136,7 @@ class Operations:
                 row = rows.get(i)
                 if row is None or row.state != "open":
                     skipped.append((i, "нет такой ошибки" if row is None
-                                    else f"уже {row.state}"))
+                                    else f"уже {RESOLVED_WORDS.get(row.state, row.state)}"))
                     continue
                 self._replay_dead(conn, row, user, reason, None, remote_addr, bulk=True,
                                   task=task)
@@ -163,9 +164,10 @@ class Operations:
             sa.select(dead_letters).where(dead_letters.c.id == dead_letter_id)
         ).first()
         if row is None:
-            raise LookupError(f"no dead letter {dead_letter_id}")
+            raise LookupError(f"нет ошибки доставки {dead_letter_id}")
         if row.state != "open":
-            raise ValueError(f"dead letter {dead_letter_id} is already {row.state}")
+            raise ValueError(f"ошибка доставки {dead_letter_id} уже "
+                             f"{RESOLVED_WORDS.get(row.state, row.state)}")
         return row
 
     def _replay_dead(self, conn: Connection, row: sa.Row[Any], user: str, reason: str,
@@ -199,7 +201,7 @@ class Operations:
         try:
             env = Envelope.from_bytes(body)
         except ValidationError as exc:
-            raise ValueError(f"the stored message is not an envelope: {_summary(exc)}") from exc
+            raise ValueError(f"сохранённое сообщение — не конверт хаба: {_summary(exc)}") from exc
         return self._with_payload(env, payload)
 
     def _with_payload(self, env: Envelope, payload: dict[str, Any]) -> Envelope:
@@ -210,7 +212,8 @@ class Operations:
         try:
             mt.validate(payload)
         except ValidationError as exc:
-            raise ValueError(f"payload fails {mt.key}: {_summary(exc)}") from exc
+            raise ValueError(f"данные не проходят проверку схемы {mt.key}: {_summary(exc)}"
+                             ) from exc
         return env.model_copy(update={"payload": payload})
 
     # -- any journaled message --------------------------------------------------------------
@@ -224,12 +227,12 @@ class Operations:
             row = conn.execute(sa.select(jm.envelope, jm.person, jm.raw_blob_id)
                                .where(jm.message_id == message_id)).first()
             if row is None:
-                raise LookupError(f"no message {message_id} in the journal")
+                raise LookupError(f"в журнале нет сообщения {message_id}")
             try:
                 original = Envelope.model_validate_json(row.envelope)
             except ValidationError as exc:
-                raise ValueError(f"message {message_id} is not a valid envelope and cannot be "
-                                 f"replayed as is: {_summary(exc)}") from exc
+                raise ValueError(f"сообщение {message_id} — не конверт хаба, повторить его как "
+                                 f"есть нельзя: {_summary(exc)}") from exc
             copy = original.model_copy(update={
                 "id": new_id(), "causation_id": original.id, "created_at": utcnow(),
                 "headers": {**continue_trace(original.headers), H.REPLAY: message_id}})
@@ -366,7 +369,7 @@ def record_audit(db: Database, user: str, action: str, target: str = "", reason:
 
 def _require(reason: str) -> None:
     if not reason or not reason.strip():
-        raise ValueError("a reason is required")
+        raise ValueError("нужна причина: она попадёт в журнал аудита")
 
 
 __all__: Sequence[str] = ["BulkReplay", "Operations", "Pace", "audit_row", "record_audit"]

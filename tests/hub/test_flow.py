@@ -88,7 +88,7 @@ def test_poison_message_is_retried_dead_lettered_and_replayed(
         assert "out of order" in dead.cause_message and dead.attempts == 3
         assert hub.count(greetings) == 0
 
-        with pytest.raises(ValueError, match="reason"):
+        with pytest.raises(ValueError, match="причина"):
             _ops(hub).replay_dead_letter(dead.id, user="olga", reason="  ")
         flag.unlink()  # the fault is fixed
         _ops(hub).replay_dead_letter(dead.id, user="olga", reason="СМО ответила, повтор")
@@ -159,10 +159,11 @@ def test_bad_input_is_journaled_with_its_cause_and_does_not_stop_the_router(
             Outgoing(ROUTER_QUEUE, good.to_bytes(), good.id),
         ])
         wait_for(lambda: hub.status_of(good.id) == "handled", message="good message handled")
-        for mid, cause in (("garbage-1", "malformed envelope"),
-                           ("unknown-type-1", "unknown message type 'hub.prob.v1' "
-                                              "(did you mean hub.probe.v1"),
-                           ("bad-payload-1", "payload fails hub.probe.v1: seq:")):
+        for mid, cause in (("garbage-1", "конверт не читается"),
+                           ("unknown-type-1", "неизвестный тип сообщения «hub.prob.v1» "
+                                              "(возможно, hub.probe.v1"),
+                           ("bad-payload-1",
+                            "данные не проходят проверку схемы hub.probe.v1: seq:")):
             wait_for(lambda mid=mid: hub.status_of(mid) == "rejected", message=f"{mid} rejected")
             (event,) = [e for e in hub.events(mid) if e.status == "rejected"]
             assert cause in event.detail
