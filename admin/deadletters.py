@@ -87,7 +87,7 @@ def explain(cause_type: str, message: str, attempts: int) -> str:
     if cause_type in BROKER_CAUSES:
         return BROKER_CAUSES[cause_type]
     if cause_type == "PermanentError":
-        if message.startswith("payload fails"):
+        if message.startswith(("payload fails", "данные не проходят проверку схемы")):
             return "Не прошло проверку схемы: данные не соответствуют типу сообщения"
         if "has no handler for message type" in message:
             return "Нет обработчика для этого типа сообщения"

@@ -32,8 +32,8 @@ class UnknownMessageType(LookupError):
 
     def __init__(self, key: str, known: Iterable[str]) -> None:
         close = difflib.get_close_matches(key, list(known), n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        super().__init__(f"unknown message type {key!r}{hint}")
+        hint = f" (возможно, {', '.join(close)}?)" if close else ""
+        super().__init__(f"неизвестный тип сообщения «{key}»{hint}")
         self.key = key
 
 

@@ -110,7 +110,7 @@ class Router(Component):
                 try:
                     env = Envelope.from_bytes(d.body)
                 except ValidationError as exc:
-                    rejects.append((d, f"malformed envelope: {_summary(exc)}", None))
+                    rejects.append((d, f"конверт не читается: {_summary(exc)}", None))
                     continue
                 if tracing.recording():
                     with tracing.following(f"route {env.routing_key}", d.headers, env.headers,
@@ -139,7 +139,7 @@ class Router(Component):
             rejects.append((d, str(exc), env))
             return
         except ValidationError as exc:
-            rejects.append((d, f"payload fails {key}: {_summary(exc)}", env))
+            rejects.append((d, f"данные не проходят проверку схемы {key}: {_summary(exc)}", env))
             return
         if not d.headers.get(H.JOURNALED):
             # Published straight to the router, not through an outbox: journal it here.

@@ -159,7 +159,8 @@ class Runner:
         try:
             item.payload = item.mt.validate(item.env.payload)
         except ValidationError as exc:
-            item.error = PermanentError(f"payload fails {item.mt.key}: {_summary(exc)}")
+            item.error = PermanentError(
+                f"данные не проходят проверку схемы {item.mt.key}: {_summary(exc)}")
 
     def _commit(
         self, items: list[_Item], broken: list[tuple[Delivery, str, str]], journal: JournalBatch
@@ -398,11 +399,44 @@ class Runner:
         return retries
 
 
+PYDANTIC_WORDS = {
+    "missing": "обязательное поле не заполнено",
+    "extra_forbidden": "лишнее поле",
+    "int_parsing": "нужно целое число",
+    "int_type": "нужно целое число",
+    "float_parsing": "нужно число",
+    "float_type": "нужно число",
+    "bool_parsing": "нужно true или false",
+    "bool_type": "нужно true или false",
+    "string_type": "нужна строка",
+    "string_too_short": "строка короче допустимого",
+    "string_too_long": "строка длиннее допустимого",
+    "string_pattern_mismatch": "значение не соответствует формату",
+    "date_parsing": "нужна дата (ГГГГ-ММ-ДД)",
+    "date_from_datetime_parsing": "нужна дата (ГГГГ-ММ-ДД)",
+    "datetime_parsing": "нужны дата и время (ISO 8601)",
+    "datetime_from_date_parsing": "нужны дата и время (ISO 8601)",
+    "literal_error": "недопустимое значение",
+    "enum": "недопустимое значение",
+    "dict_type": "нужен объект",
+    "model_type": "нужен объект",
+    "list_type": "нужен список",
+    "json_invalid": "не JSON",
+    "uuid_parsing": "нужен UUID",
+    "greater_than_equal": "значение меньше допустимого",
+    "less_than_equal": "значение больше допустимого",
+    "too_short": "слишком мало элементов",
+    "too_long": "слишком много элементов",
+}
+"""Pydantic's error kinds in words (others keep pydantic's own text)."""
+
+
 def _summary(exc: ValidationError) -> str:
-    """A one-line account of a pydantic validation error."""
+    """A one-line account of a pydantic validation error, in Russian where the kind of error
+    is known (the field's path stays as it is named)."""
     parts = []
     for err in exc.errors()[:5]:
-        where = ".".join(str(p) for p in err.get("loc", ())) or "(root)"
-        parts.append(f"{where}: {err.get('msg', '')}")
-    more = f" (+{exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
+        where = ".".join(str(p) for p in err.get("loc", ())) or "(весь объект)"
+        parts.append(f"{where}: {PYDANTIC_WORDS.get(err.get('type', ''), err.get('msg', ''))}")
+    more = f" (и ещё {exc.error_count() - 5})" if exc.error_count() > 5 else ""
     return "; ".join(parts) + more
