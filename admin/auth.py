@@ -80,18 +80,22 @@ def audit_refusal(request: Request, username: str, action: str, **details: objec
                                details={"method": request.method, **details})
 
 
+HOME = "/dashboard"
+"""Where the console starts: the overview (HUB-9)."""
+
+
 def safe_next(target: str | None) -> str:
     """A local path to return to after login (never another site)."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return "/journal"
+    return HOME
 
 
 def login_redirect(request: Request) -> Response:
     """Send an anonymous visitor to the login form, remembering where they were going."""
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if request.method != "GET":  # a form posted after the session ended: start over
-        target = "/journal"
+        target = HOME
     return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
 
 

@@ -36,7 +36,7 @@ def test_login_never_redirects_to_another_site(app: Any, accounts: None, token: 
         r = client.post("/login", data={"username": "viewer", "password": PASSWORD,
                                         "csrf_token": token(client, "/login"),
                                         "next": "//evil.example/x"}, follow_redirects=False)
-        assert r.headers["location"] == "/journal"
+        assert r.headers["location"] == "/dashboard"
 
 
 def test_wrong_password_is_rejected_and_audited(app: Any, accounts: None, seed: Any,
