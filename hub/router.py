@@ -43,6 +43,9 @@ from storage.journal import JournalBatch, store_blob
 
 log = logging.getLogger(__name__)
 
+UNKNOWN_SOURCE = "неизвестен"
+"""The source journaled for bytes that are not an envelope (nobody can be named)."""
+
 class Router(Component):
     """The central router; run one or several (competing consumers on one queue)."""
 
@@ -172,7 +175,9 @@ class Router(Component):
         blob = store_blob(conn, d.body, "application/octet-stream")
         if env is None:
             # Not an envelope at all: journal it under a stub so that it can be found.
-            env = Envelope(id=message_id, type="hub.malformed", version=1, source="unknown")
+            # The sender is unknown; the journal says so in the staff's words.
+            env = Envelope(id=message_id, type="hub.malformed", version=1,
+                           source=UNKNOWN_SOURCE)
         journal.message(env, "rejected", raw_blob_id=blob,
                         body=d.body.decode("utf-8", "replace"))
         journal.event(message_id, "rejected", detail=cause, error=cause)

@@ -3,8 +3,9 @@ says nothing to its users in English.
 
 The hub is assembled as ``omshub up`` assembles it (:func:`hub.cli.start_up`: the embedded
 footprint, every installed component and simulator, the demo data), the СМЭВ 3 poll runs
-once so that the register, СМЭВ and file traffic is in the journal, one dead letter and a
-few refusals are added, and an administrator with personal-data access logs in through the
+once so that the register, СМЭВ and file traffic is in the journal, one dead letter, three
+messages the router refuses (no envelope, unknown type, bad payload) and a few refusals of
+the console are added, and an administrator with personal-data access logs in through the
 form. The crawler then opens every page reachable from the menu and from links on the
 pages — same origin, GET only, HTML only, at most :data:`PER_PATTERN` pages per route
 pattern (ids in the path and query values ignored) — and fails listing page and text for
@@ -36,8 +37,10 @@ import pytest
 import sqlalchemy as sa
 from lxml import html
 
-from contracts.envelope import utcnow
+from contracts.envelope import Envelope, utcnow
+from hub.bus.base import Outgoing
 from hub.cli import start_up
+from hub.outbox import ROUTER_QUEUE
 from hub.runtime import HubProcess
 from hub.settings import load_settings
 from hub.testing import reset_memory_broker, wait_for
@@ -162,6 +165,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         seed = Seed(db)
         seed.dead_letter(seed.message(), cause_type="LookupError",
                          cause_message="человек 123 не найден в регистре")
+        _refused_by_the_router(process)
         _poll_once(process)
         wait_for(lambda: _journaled(process) >= 10, timeout=90,
                  message="the demo's traffic in the journal")
@@ -171,6 +175,18 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     finally:
         process.stop()
         reset_memory_broker()
+
+
+def _refused_by_the_router(process: HubProcess) -> None:
+    """What the router refuses, journaled with its cause: bytes that are no envelope, a type
+    nobody knows, a payload its schema refuses."""
+    good = Envelope(type="hub.probe", version=1, source="language-test",
+                    payload={"seq": 1, "sent_at": utcnow().isoformat()})
+    unknown = good.model_copy(update={"id": "unknown-type-1", "type": "hub.prob"})
+    invalid = good.model_copy(update={"id": "bad-payload-1", "payload": {"seq": "many"}})
+    process.bus.publish([Outgoing(ROUTER_QUEUE, b"{not json", "garbage-1"),
+                         Outgoing(ROUTER_QUEUE, unknown.to_bytes(), unknown.id),
+                         Outgoing(ROUTER_QUEUE, invalid.to_bytes(), invalid.id)])
 
 
 def _poll_once(process: HubProcess) -> None:
