@@ -89,9 +89,9 @@ def explain(cause_type: str, message: str, attempts: int) -> str:
     if cause_type == "PermanentError":
         if message.startswith(("payload fails", "данные не проходят проверку схемы")):
             return "Не прошло проверку схемы: данные не соответствуют типу сообщения"
-        if "has no handler for message type" in message:
+        if "has no handler for message type" in message or "нет обработчика сообщений" in message:
             return "Нет обработчика для этого типа сообщения"
-        if "has no job" in message:
+        if "has no job" in message or "нет задачи" in message:
             return "У компонента нет такой задачи"
         return "Ошибка в данных: повтор без исправления не поможет"
     what = HANDLER_CAUSES.get(cause_type)

@@ -152,7 +152,8 @@ class Runner:
         entry = self._methods.get(item.env.routing_key)
         if entry is None:
             item.error = PermanentError(
-                f"{self.name} has no handler for message type {item.env.routing_key}"
+                f"у компонента {self.name} нет обработчика сообщений типа "
+                f"{item.env.routing_key}"
             )
             return
         item.call, item.mt = entry
@@ -370,7 +371,7 @@ class Runner:
                                attributes={"omshub.component": self.name}):
             try:
                 if method is None:
-                    raise PermanentError(f"{self.name} has no job {request.job!r}")
+                    raise PermanentError(f"у компонента {self.name} нет задачи «{request.job}»")
                 method()
             except Exception as exc:  # noqa: BLE001 - a failing job is journaled and retried
                 item.error = exc
