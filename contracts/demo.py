@@ -1,4 +1,4 @@
-"""The demo region's persons as the counterparts' simulators see them (``omshub up``).
+"""The demo region's persons and organisations as the counterparts see them (``omshub up``).
 
 The embedded hub's first start loads a synthetic region into the register
 (``handlers.erz.demo``), and the СМЭВ 3 simulator plays ЗАГС, which reports deaths. For the
@@ -9,6 +9,14 @@ of its persons in this shape (:data:`FILE` in the data directory), and a simulat
 finds it names those persons; without it (a production install, a test) a simulator keeps
 its own fictitious samples. A file rather than a shared generator seed: the persons are
 whatever the register was loaded with, and neither side needs the other's code.
+
+The same file lists the region's organisations (:class:`DemoOrganisation`: its insurers,
+СМО, and clinics, МО, by the codes the register's files are addressed to). The files
+adapter, when no drop is configured and the file exists (the demo, never a production
+install), sets up a folder drop for each under the data directory (:data:`EXCHANGE`), so
+the register's answers land in a folder and a newcomer can drop an OPLIST in; a production
+install without a drop for an organisation keeps dead-lettering its files (a fault of
+configuration).
 """
 
 from __future__ import annotations
@@ -21,6 +29,9 @@ from pydantic import BaseModel, Field
 
 FILE = "demo-persons.json"
 """The file's name in the hub's data directory."""
+EXCHANGE = "exchange"
+"""The demo's file exchange in the hub's data directory: ``exchange/<code>/in``, ``out``,
+``archive``, ``errors`` for each organisation."""
 
 
 class DemoPerson(BaseModel):
@@ -38,6 +49,16 @@ class DemoPerson(BaseModel):
     address: str = Field(default="", description="Address of registration, as text.")
 
 
+class DemoOrganisation(BaseModel):
+    """An insurer (СМО) or clinic (МО) of the demo region, as the register addresses it."""
+
+    code: str = Field(pattern=r"^\d{5,6}$", description="The organisation's code in the "
+                      "register's files (5 digits for an СМО, 6 for an МО): the recipient of "
+                      "its files.send and the sender in its files' names.")
+    kind: Literal["СМО", "МО"] = Field(description="Insurer (СМО) or clinic (МО).")
+    title: str = Field(default="", description="What the demo calls it.")
+
+
 class DemoPersons(BaseModel):
     """What the demo leaves for the simulators: the region and some of its persons."""
 
@@ -46,6 +67,9 @@ class DemoPersons(BaseModel):
                              "first two digits, e.g. 76).")
     okato: str = Field(default="", description="The region's ОКАТО code (11 digits).")
     persons: list[DemoPerson] = Field(description="Persons of the register, adults first.")
+    organisations: list[DemoOrganisation] = Field(
+        default_factory=list, description="The region's insurers and clinics (an older "
+        "file has none).")
 
     def write(self, data_dir: Path) -> Path:
         """Write the file into ``data_dir``; returns its path."""

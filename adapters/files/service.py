@@ -7,7 +7,10 @@ drop (see :mod:`adapters.files.delivery`); a failure to reach the drop is retrie
 hub's retry policy and journaled on the message's trail.
 
 :class:`DropAdapter` is the machinery; :class:`FilesAdapter` runs it over ``[plugins.files]``
-and ``adapters.vipnet`` over the ViPNet mail folders.
+and ``adapters.vipnet`` over the ViPNet mail folders. With no drop configured, in the
+embedded demo (the demo's file in the data directory, :mod:`contracts.demo`), it runs a
+folder drop per organisation of the demo region under ``<data dir>/exchange/``
+(:mod:`adapters.files.demo`).
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 
 from adapters.files.delivery import deliver
+from adapters.files.demo import demo_drops
 from adapters.files.intake import Drop, Intake, Refused
 from adapters.files.models import metadata
 from adapters.files.names import unnamed
 from adapters.files.settings import DropSettings, FilesSettings
 from adapters.files.transport import TransportError, transport_for
+from contracts.demo import EXCHANGE
 from contracts.files import FileSendV1
 from hub.component import Adapter, Message, PermanentError, handles, job
 from hub.context import Context
@@ -177,9 +182,16 @@ class FilesAdapter(DropAdapter):
     name: ClassVar[str] = PLUGIN
 
     def drop_settings(self, ctx: Context) -> list[DropSettings]:
-        """``[plugins.files]`` drops."""
+        """``[plugins.files]`` drops; none configured, the demo's if the demo left its file
+        (:mod:`adapters.files.demo`)."""
         self.settings = FilesSettings.model_validate(ctx.settings.plugins.get(PLUGIN, {}))
-        return self.settings.drops
+        if self.settings.drops:
+            return self.settings.drops
+        demo = demo_drops(ctx.settings.data_dir)
+        if demo:
+            ctx.log.info("no drops configured: the demo's file exchange, %d folder drops "
+                         "under %s", len(demo), ctx.settings.data_dir / EXCHANGE)
+        return demo
 
     def announces(self) -> bool:
         """As ``announce`` says."""

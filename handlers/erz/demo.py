@@ -9,7 +9,11 @@ one. A register that already holds anyone is left alone.
 It also leaves, in the hub's data directory, a few of those persons for the counterparts'
 simulators (:class:`contracts.demo.DemoPersons`, :func:`persons_for_simulators`): the
 СМЭВ 3 simulator, playing ЗАГС, reports the deaths of these people, so its records find
-them in the register. Why a file: see :mod:`contracts.demo`.
+them in the register. Why a file: see :mod:`contracts.demo`. The file also names the
+region's insurers and clinics (:func:`organisations`): the files adapter gives each a
+folder drop under the data directory, so the register's answers to them (FLK_P, STOPLIST,
+ZL_DEATH…) land in ``exchange/<code>/out`` instead of being dead-lettered, and an OPLIST
+dropped into an insurer's ``exchange/<code>/in`` is taken in.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from contracts.demo import DemoPerson, DemoPersons
+from contracts.demo import DemoOrganisation, DemoPerson, DemoPersons
 from contracts.envelope import utcnow
 from contracts.erz.register import Source
 from handlers.erz import models
@@ -65,4 +69,15 @@ def persons_for_simulators(people: Iterable[synth.SynthPerson],
         if len(chosen) == count:
             break
     return DemoPersons(region=synth.REGION.name, region_code=synth.REGION.kladr[:2],
-                       okato=synth.REGION.okato, persons=chosen)
+                       okato=synth.REGION.okato, persons=chosen,
+                       organisations=organisations(synth.REGION))
+
+
+def organisations(region: synth.Region) -> list[DemoOrganisation]:
+    """The region's insurers (СМО) and clinics (МО), by the codes the register's files are
+    addressed to."""
+    return ([DemoOrganisation(code=c, kind="СМО", title=f"СМО {c}") for c in region.insurers]
+            + [DemoOrganisation(code=c, kind="МО", title=f"МО {c} (взрослая)")
+               for c in region.adult_clinics]
+            + [DemoOrganisation(code=c, kind="МО", title=f"МО {c} (детская)")
+               for c in region.child_clinics])
