@@ -16,6 +16,7 @@ from typing import Any
 
 from admin import deadletters
 from admin.deadletters import DeadLetterFilter
+from admin.privacy import Privacy
 from hub import progress
 from hub.operations import BulkReplay, Operations, Pace
 from storage.db import Database
@@ -59,8 +60,8 @@ def _filter_of(data: dict[str, Any]) -> DeadLetterFilter:
                             queue=data.get("queue", ""), type=data.get("type", ""), **times)
 
 
-def _title(flt: DeadLetterFilter, group: str) -> str:
-    parts = [f"группа {group}"] if group else []
+def _title(flt: DeadLetterFilter, group: str, summary: str) -> str:
+    parts = [f"«{summary}»"] if group and summary else []
     parts += [f"{name} {value}" for name, value in (
         ("причина", flt.cause_type), ("очередь", flt.queue), ("тип", flt.type)) if value]
     if flt.since or flt.until:
@@ -81,9 +82,11 @@ def start(db: Database, ops: Operations, flt: DeadLetterFilter, *, group: str = 
         ops.audit(user, "replay-matched-nothing", target=group, reason=reason,
                   remote_addr=remote_addr, details={**_filter_json(flt), "group": group})
         return None
+    first = deadletters.listing(db, flt, Privacy(unmasked=False), group=group,
+                                limit=1) if group else []
     task = progress.start(
-        db, _title(flt, group), kind=KIND, component="console", total=count,
-        stage="Повторная отправка", started_by=user,
+        db, _title(flt, group, first[0]["summary"] if first else ""), kind=KIND,
+        component="console", total=count, stage="Повторная отправка", started_by=user,
         params={"filter": _filter_json(flt), "group": group, "rate": pace.rate,
                 "batch": pace.batch, "reason": reason, "remote_addr": remote_addr})
     ops.audit(user, "bulk-replay-started", target=task.id, reason=reason,

@@ -325,7 +325,8 @@ class BulkReplay:
             self.task.fail(f"Ошибка: {type(exc).__name__}: {exc}"[:2000])
             raise
         if self.stopping.is_set():
-            return  # the process stops: the task stays active, resumable elsewhere
+            self.task.release()  # the process stops: the task stays active, resumable
+            return
         note = f"; пропущено (уже обработаны другими): {skipped}" if skipped else ""
         self.task.finish(f"Отправлено повторно: {replayed}{note}")
 

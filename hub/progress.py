@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 
 WRITE_EVERY = 1.0
 """Seconds between two writes of one task (state changes are written at once)."""
+RATE_WINDOW = 3.0
+"""Seconds over which the rate is measured (then smoothed with the previous one)."""
 HEARTBEAT = 15.0
 """Seconds after which an unchanged running task is written again, to show it is alive."""
 STALE_AFTER = 60.0
@@ -210,7 +212,8 @@ class _Writer:
                 return False
             for snap, _ in batch.values():
                 task = self.live.get(snap.id)
-                if task is not None and not snap.active and task.snapshot.state == snap.state:
+                if task is not None and (task.released or (
+                        not snap.active and task.snapshot.state == snap.state)):
                     self.live.pop(snap.id, None)
             return True
 
@@ -240,6 +243,7 @@ class Progress:
         self._control_read = 0.0
         self._control: str | None = None
         self._held = False
+        self.released = False
         self.written_at = utcnow()
 
     @property
@@ -327,6 +331,12 @@ class Progress:
                 log.warning("progress control not read", exc_info=True)
         return self._control
 
+    def release(self) -> None:
+        """Stop reporting without ending the task (its process stops): written once more,
+        then no longer touched here, so that it reads as interrupted and can be taken over."""
+        self.released = True
+        self._report(urgent=True, force=True)
+
     def touch(self) -> None:
         """Write the task again unchanged (a heartbeat)."""
         self._report(urgent=True, force=True)
@@ -355,7 +365,8 @@ class Progress:
         now = time.monotonic()
         with self._lock:
             elapsed = now - self._rate_at
-            if elapsed >= 1.0 and self._snap.state == "running":
+            # Measured over at least RATE_WINDOW: work done in batches reads steady.
+            if elapsed >= RATE_WINDOW and self._snap.state == "running":
                 measured = (self._snap.done - self._rate_done) / elapsed
                 old = self._snap.rate
                 self._snap.rate = measured if old is None else 0.5 * old + 0.5 * measured

@@ -6,17 +6,34 @@ import io
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
+from admin import bulkreplay
 from admin.deadletters import explain, normalise_cause
+from hub import progress
+from storage.db import Database
 
 Login = Callable[[str], TestClient]
 Token = Callable[[TestClient, str], str]
+
+
+@pytest.fixture(autouse=True)
+def replays_end(db: Database) -> Iterator[None]:
+    """Every bulk replay a test started has ended, and its progress is written, before the
+    database goes: no thread of it outlives the test."""
+    yield
+    for replay in list(bulkreplay._running.values()):  # noqa: SLF001
+        replay.stopping.set()
+        if replay.thread is not None:
+            replay.thread.join(30)
+    bulkreplay._running.clear()  # noqa: SLF001
+    progress.flush(db)
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 

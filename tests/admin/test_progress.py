@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
+from admin import bulkreplay
 from hub import progress
 from storage.db import Database
 from storage.models import audit_log
@@ -18,6 +20,19 @@ from tests.admin.conftest import basic_auth
 
 Login = Callable[[str], TestClient]
 Token = Callable[[TestClient, str], str]
+
+
+@pytest.fixture(autouse=True)
+def replays_end(db: Database) -> Iterator[None]:
+    """Every bulk replay a test started has ended, and its progress is written, before the
+    database goes: no thread of it outlives the test."""
+    yield
+    for replay in list(bulkreplay._running.values()):  # noqa: SLF001
+        replay.stopping.set()
+        if replay.thread is not None:
+            replay.thread.join(30)
+    bulkreplay._running.clear()  # noqa: SLF001
+    progress.flush(db)
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 20.0) -> None:

@@ -95,7 +95,7 @@ def test_reports_are_throttled_and_the_rate_and_time_left_computed(db: Database,
     monkeypatch.setattr(progress._Writer, "flush", counting)  # noqa: SLF001
     task = progress.start(db, "Срез", total=100_000)
     started = time.monotonic()
-    while time.monotonic() - started < 2.2:
+    while time.monotonic() - started < 3.3:
         task.advance()  # as often as the work likes
         time.sleep(0.0005)
     snap = task.snapshot
@@ -106,7 +106,7 @@ def test_reports_are_throttled_and_the_rate_and_time_left_computed(db: Database,
     task.finish()
     progress.flush(db)
     # thousands of reports, a handful of writes: start, about one a second, the end
-    assert 2 <= len(writes) <= 6
+    assert 2 <= len(writes) <= 7
     wait_for(lambda: (row := _stored(db.url, task.id)) is not None
              and row.state == "finished" and row.done == snap.done)
 
