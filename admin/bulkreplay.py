@@ -137,7 +137,15 @@ def control(db: Database, ops: Operations, task_id: str, action: str, *, user: s
     return progress.request(db, task_id, action)
 
 
-def stop_all() -> None:
-    """Stop this process's replays (they stay active, to be resumed): at shutdown."""
-    for replay in list(_running.values()):
+def stop_all(db: Database | None = None, timeout: float = 5.0) -> None:
+    """Stop this process's replays (they stay active, to be resumed elsewhere or after the
+    restart) and write their last progress: at shutdown."""
+    replays = list(_running.values())
+    for replay in replays:
         replay.stopping.set()
+    for replay in replays:
+        if replay.thread is not None:
+            replay.thread.join(timeout)
+    _running.clear()
+    if db is not None:
+        progress.flush(db)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
+from admin import bulkreplay
 from admin.app import create_app
 from hub.bus import QueueStats
 from hub.health import health_from_heartbeats
@@ -40,6 +41,7 @@ class ConsoleServer:
 
     def __init__(self, process: HubProcess) -> None:
         settings = process.settings
+        self._db = process.db
         ops = Operations(process.db, process.bus, process.plugins.types, relay=process.relay)
         queues = process.queues()
 
@@ -76,6 +78,7 @@ class ConsoleServer:
         """Stop serving."""
         self.server.should_exit = True
         self._thread.join(10)
+        bulkreplay.stop_all(self._db)  # resumable: «Продолжить» after the restart
 
     def health(self) -> dict[str, Any]:
         """``ok`` while the server thread serves."""

@@ -6,6 +6,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,9 +14,10 @@ import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from admin import bulkreplay
+from contracts.envelope import utcnow
 from hub import progress
 from storage.db import Database
-from storage.models import audit_log
+from storage.models import audit_log, progress_tasks
 from tests.admin.conftest import basic_auth
 
 Login = Callable[[str], TestClient]
@@ -181,3 +183,25 @@ def test_api_lists_tasks_and_controls_a_replay(app: Any, accounts: None, seed: A
         assert r.json()["state"] == "cancelled"
         r = api.get("/api/progress/nope", headers=basic_auth("viewer"))
         assert r.status_code == 404 and r.json()["error"] == "нет такой задачи"
+
+
+def test_a_replay_whose_process_stopped_is_taken_over_on_resume(
+        login: Login, seed: Any, token: Token, db: Database, bus: Any) -> None:
+    letters = [seed.dead_letter(seed.message()) for _ in range(10)]
+    client = login("oper")
+    task = _start(client, token, rate="10", batch="2")
+    wait_for(lambda: _task(db, task).done >= 2)
+    bulkreplay.stop_all(db)  # the console's process stops mid-way
+    left = [x for x in letters if seed.letter_state(x) == "open"]
+    assert left and _task(db, task).state == "running"
+    with db.transaction() as conn:  # ... and is not heard of for a while
+        conn.execute(progress_tasks.update().where(progress_tasks.c.id == task).values(
+            updated_at=utcnow() - timedelta(minutes=5)))
+    page = client.get("/progress").text
+    assert "прервано: процесс не отвечает" in page and f'id="resume-{task}"' in page
+    client.post(f"/progress/{task}/resume", data={"csrf_token": token(client, "/progress")})
+    wait_for(lambda: _task(db, task).state == "finished")
+    assert {seed.letter_state(x) for x in letters} == {"replayed"}
+    assert len(_replayed(db)) == 10  # nothing twice
+    snap = _task(db, task)
+    assert snap.done == 10 and snap.outcome == "Отправлено повторно: 10"
