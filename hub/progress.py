@@ -24,6 +24,7 @@ interrupted (its process died). Nothing here knows what the work is.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
@@ -224,10 +225,18 @@ _writers_lock = threading.Lock()
 
 def _writer(db: Database) -> _Writer:
     with _writers_lock:
+        if not _writers:
+            atexit.register(_flush_all)
         w = _writers.get(id(db))
         if w is None or w.db is not db:
             w = _writers[id(db)] = _Writer(db)
         return w
+
+
+def _flush_all() -> None:
+    """At exit: what is pending is written (the writer threads are daemons)."""
+    for w in list(_writers.values()):
+        w.flush()
 
 
 class Progress:

@@ -3,6 +3,8 @@ still open, written at most once a second, ended with its outcome."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -129,3 +131,57 @@ def test_a_silent_task_reads_as_interrupted(db: Database) -> None:
     progress._writers[id(db)].live.pop(task.id)  # noqa: SLF001 - as if its process had gone
     [snap] = progress.recent(db)
     assert snap.state == "running" and snap.stale
+
+
+WORKER = """
+import sys, time
+from pathlib import Path
+from contracts.envelope import Envelope
+from hub.tx import Tx
+from storage.db import Database
+from storage.models import audit_log
+
+db = Database(sys.argv[1])
+flag = Path(sys.argv[2])
+env = Envelope(type="hub.probe", version=1, source="test", payload={})
+with db.transaction() as conn:  # the handler's batch: open until the test says so
+    conn.execute(audit_log.insert().values(at=env.created_at, username="h", action="work"))
+    task = Tx(conn, env, "handler.big", db=db).progress("Большой файл", total=1000)
+    done = 0
+    while not flag.exists():
+        done = min(done + 10, 990)
+        task.update(done)
+        time.sleep(0.01)
+    task.finish("Готово: 1000")
+db.dispose()
+"""
+
+
+def test_progress_is_seen_from_another_process_while_it_runs(pg_url: str,
+                                                             tmp_path: Path) -> None:
+    db = Database(pg_url)
+    upgrade(db)
+    flag = tmp_path / "stop"
+    worker = subprocess.Popen([sys.executable, "-c", WORKER, pg_url, str(flag)],
+                              cwd=Path(__file__).parents[2])
+    try:
+        seen: list[int] = []
+
+        def moving() -> bool:
+            tasks = [t for t in progress.recent(db) if t.title == "Большой файл"]
+            if tasks and tasks[0].state == "running":
+                seen.append(tasks[0].done)
+            return len(set(seen)) >= 2 and tasks[0].rate is not None
+
+        wait_for(moving, seconds=30)  # seen moving, with a rate, from this process
+        with db.read() as conn:  # while the worker's own transaction is still open
+            assert conn.execute(sa.select(sa.func.count()).select_from(audit_log)
+                                ).scalar() == 0
+        flag.touch()
+        assert worker.wait(30) == 0
+        [task] = [t for t in progress.recent(db) if t.title == "Большой файл"]
+        assert task.state == "finished" and task.outcome == "Готово: 1000"
+    finally:
+        flag.touch()
+        worker.wait(30)
+        db.dispose()
