@@ -207,9 +207,11 @@ def dead_letter_list(request: Request, user: User, body: dict[str, Any]) -> Resp
         groups, cut = deadletters.grouped(c.db, flt, privacy(request))
         return reply({"groups": [g.as_json() for g in groups], "cut": cut})
     if view == "flat":
-        items = deadletters.listing(c.db, flt, privacy(request), group=q.get("group", ""),
+        group = q.get("group", "")
+        items = deadletters.listing(c.db, flt, privacy(request), group=group,
                                     limit=max(1, min(limit, 1000)), offset=max(0, offset))
-        return reply({"items": items})
+        total = deadletters.total(c.db, flt, group=group)
+        return reply({"items": items, "total": total.count, "total_cut": total.cut})
     raise ApiError(400, "вид (view) — grouped или flat")
 
 

@@ -57,7 +57,9 @@ DEAD_LETTER_GROUP = obj(
 DEAD_LETTER_LIST = {"oneOf": [
     obj(["groups", "cut"], "view=grouped", groups=array(DEAD_LETTER_GROUP),
         cut={**BOOLEAN, "description": "true — групп больше, показаны не все."}),
-    obj(["items"], "view=flat", items=array(DEAD_LETTER)),
+    obj(["items"], "view=flat", items=array(DEAD_LETTER),
+        total={**INTEGER, "description": "Сколько ошибок под фильтром (и группой)."},
+        total_cut={**BOOLEAN, "description": "true — подсчёт остановлен на total."}),
 ]}
 
 RESOLVED = obj(["id", "message_id", "state"], id=INTEGER, message_id=STRING,

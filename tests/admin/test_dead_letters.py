@@ -18,6 +18,7 @@ from admin import bulkreplay
 from admin.deadletters import explain, normalise_cause
 from hub import progress
 from storage.db import Database
+from tests.admin.conftest import basic_auth
 
 Login = Callable[[str], TestClient]
 Token = Callable[[TestClient, str], str]
@@ -293,3 +294,27 @@ def test_export_has_real_dates_and_the_current_filter(login: Login, seed: Any) -
     assert summary.startswith("Превышено число попыток (4)")
     assert isinstance(rows[1][6], int)
     assert seed.audit("dead-letters-export")[0].username == "viewer"
+
+
+def test_dead_letter_api_answers_and_refuses_in_russian(app: Any, accounts: None,
+                                                        seed: Any) -> None:
+    letter = seed.dead_letter(seed.message(), cause_type="PermanentError",
+                              cause_message="payload fails hub.probe.v1: seq", attempts=1)
+    with TestClient(app) as api:
+        r = api.get("/api/dead-letters?view=flat", headers=basic_auth("viewer"))
+        [item] = r.json()["items"]
+        assert r.json()["total"] == 1 and item["state_words"] == "ждёт решения"
+        assert item["summary"].startswith("Не прошло проверку схемы")
+        r = api.get("/api/dead-letters?state=lost", headers=basic_auth("viewer"))
+        assert r.status_code == 400 and r.json()["error"].startswith("неизвестное состояние")
+        r = api.get("/api/dead-letters/999999", headers=basic_auth("viewer"))
+        assert r.status_code == 404 and r.json()["error"] == "нет такой ошибки доставки"
+        r = api.post(f"/api/dead-letters/{letter}/discard", headers=basic_auth("oper"),
+                     json={"reason": "тест"})
+        assert r.status_code == 200
+        r = api.post(f"/api/dead-letters/{letter}/replay", headers=basic_auth("oper"),
+                     json={"reason": "ещё раз"})
+        assert r.status_code == 409 and "уже отброшена" in r.json()["error"]
+        r = api.post("/api/dead-letters/replay", headers=basic_auth("oper"),
+                     json={"reason": "x", "queue": "handler.probe", "rate": "быстро"})
+        assert r.status_code == 400 and r.json()["error"] == "«быстро» — не число"
