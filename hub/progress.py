@@ -484,3 +484,15 @@ def close_stale(db: Database, task_id: str, outcome: str) -> bool:
                              state="cancelled", control=None, outcome=outcome,
                              finished_at=utcnow(), updated_at=utcnow())).rowcount
     return bool(n)
+
+
+KEEP = timedelta(days=30)
+"""Ended tasks are kept this long (the console shows the last 7 days)."""
+
+
+def prune(db: Database, keep: timedelta = KEEP) -> int:
+    """Forget tasks that ended more than ``keep`` ago; returns how many."""
+    with db.transaction() as conn:
+        n = conn.execute(progress_tasks.delete().where(pt.state.not_in(ACTIVE))
+                         .where(pt.updated_at < utcnow() - keep)).rowcount
+    return int(n)

@@ -20,6 +20,7 @@ from croniter import croniter
 
 from contracts.envelope import utcnow
 from contracts.hub import JobRunV1
+from hub import progress
 from hub.component import Component
 from hub.outbox import envelope_for, stage
 from storage.journal import JournalBatch
@@ -91,6 +92,7 @@ class Scheduler(Component):
                 self.fire_due()
                 if time.monotonic() - last_pruned > 3600:
                     self.prune_inbox()
+                    progress.prune(self.ctx.db)
                     last_pruned = time.monotonic()
             except Exception:
                 log.exception("scheduler tick failed")

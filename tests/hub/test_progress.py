@@ -185,3 +185,18 @@ def test_progress_is_seen_from_another_process_while_it_runs(pg_url: str,
         flag.touch()
         worker.wait(30)
         db.dispose()
+
+
+def test_ended_tasks_are_forgotten_after_a_month(db: Database) -> None:
+    old, running = progress.start(db, "Старый срез"), progress.start(db, "Идёт")
+    old.finish("Готово")
+    progress.flush(db)
+    with db.transaction() as conn:
+        conn.execute(progress_tasks.update().values(
+            updated_at=utcnow() - timedelta(days=31)))
+    running.touch()
+    progress.flush(db)
+    assert progress.prune(db) == 1
+    assert [t.title for t in progress.recent(db)] == ["Идёт"]
+    running.finish()
+    progress.flush(db)
