@@ -86,8 +86,8 @@ def test_operator_replays_a_dead_letter_in_the_browser(hub: tuple[TestHub, str, 
             wait_for(lambda: h.status_of(env.id) == "handled", message="handled after replay")
 
             page.goto(f"{base}/journal/{env.id}")
-            expect(page.locator(".trail-row").last).to_contain_text("handled")
-            expect(page.locator(".trail-row", has_text="replayed")).to_contain_text(
+            expect(page.locator(".trail-row").last).to_contain_text("обработано")
+            expect(page.locator(".trail-row", has_text="отправлено повторно")).to_contain_text(
                 "сервис приветствий восстановлен")
 
             # The audit log, an administrator's page, shows who replayed it and why.
