@@ -17,7 +17,6 @@ folder is processed and answered there.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -26,20 +25,12 @@ import sqlalchemy as sa
 from adapters.smev3.simulator.demo import PLANTED, dying
 from contracts.demo import EXCHANGE, DemoPersons
 from contracts.envelope import utcnow
-from contracts.erz import common as c
-from contracts.erz import lists
-from contracts.erz.files import write_file
 from handlers.erz import models as erz
-from handlers.erz.demo import DEMO_PERSONS, DEMO_SEED
-from handlers.erz.synth.lists import operation_record
-from handlers.erz.synth.population import person
 from handlers.erz.zags.deaths import records as zags_records
-from hub.cli import start_up
 from hub.runtime import HubProcess
-from hub.settings import load_settings
-from hub.testing import reset_memory_broker, wait_for
+from hub.testing import wait_for
 from storage.models import dead_letters, journal_events, journal_messages, schedules
-from tests.conftest import free_port
+from tests.demo_kit import newcomers_oplist, running_demo
 
 POLL = "adapter.smev3:poll"
 FILES_POLL = "adapter.files:poll"
@@ -50,19 +41,8 @@ STEM = f"OPS{INSURER}T76_2612071"
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[HubProcess]:
     """``omshub up`` on a fresh directory, every port free."""
-    reset_memory_broker()
-    sim = free_port()
-    settings = load_settings(env={}, data_dir=tmp_path / "var", admin_port=free_port(),
-                             heartbeat_seconds=0.5, plugins={
-                                 "smev3-simulator": {"port": sim, "ftp_port": free_port()},
-                                 "smev3": {"url": f"http://127.0.0.1:{sim}/smev3"},
-                                 "soap": {"port": free_port()}})
-    process = start_up(settings)
-    try:
+    with running_demo(tmp_path / "var") as process:
         yield process
-    finally:
-        process.stop()
-        reset_memory_broker()
 
 
 def _poll(process: HubProcess, job: str = POLL) -> None:
@@ -179,24 +159,13 @@ def test_the_demo_dead_letters_nothing(demo: HubProcess) -> None:
     assert {len(n.split("/")[0]) for n in out} == {5, 6}, "insurers and clinics answered"
 
 
-def _oplist() -> bytes:
-    """An insurer's OPLIST: a policy issued to a newcomer to the region (not in the register)."""
-    newcomer = person(DEMO_PERSONS + 23, seed=DEMO_SEED)
-    op = operation_record(
-        1, newcomer, c.Operation.ISSUE_POLICY, changed=datetime(2026, 12, 7, 9, 0),
-        operator="Петрова", insurer_ogrn="1027600000000", begin=date(2026, 12, 7),
-        attachments=[c.Attachment(clinic_id=760101, zone=c.AttachmentZone.ADULT_SOMATIC)])
-    return write_file(lists.OperationList(file_name=STEM, insurer=INSURER, office="001",
-                                          count=1, operations=[op]))
-
-
 def test_an_oplist_dropped_into_an_insurers_folder_is_answered_in_its_out_folder(
         demo: HubProcess) -> None:
     folder = demo.settings.data_dir / EXCHANGE / INSURER
     assert (folder / "in").is_dir(), "the demo set up the insurer's exchange folders"
     wait_for(lambda: _scheduled(demo, FILES_POLL), message="the scheduler knows the files poll")
     # As a newcomer's file manager would: copied under another name, then renamed.
-    (folder / "in" / f"{STEM}.xml.part").write_bytes(_oplist())
+    (folder / "in" / f"{STEM}.xml.part").write_bytes(newcomers_oplist(STEM, INSURER, 23))
     (folder / "in" / f"{STEM}.xml.part").rename(folder / "in" / f"{STEM}.xml")
     answer = folder / "out" / f"F{STEM}.xml"
 

@@ -39,14 +39,13 @@ from lxml import html
 
 from contracts.envelope import Envelope, utcnow
 from hub.bus.base import Outgoing
-from hub.cli import start_up
 from hub.outbox import ROUTER_QUEUE
 from hub.runtime import HubProcess
-from hub.settings import load_settings
-from hub.testing import reset_memory_broker, wait_for
+from hub.testing import wait_for
 from storage.models import journal_messages, schedules
 from tests.admin.conftest import PASSWORD, Seed, seed_user
 from tests.conftest import free_port
+from tests.demo_kit import running_demo
 
 PER_PATTERN = 2
 """Pages opened per route pattern."""
@@ -151,15 +150,8 @@ class Demo:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """``omshub up`` on a fresh directory, traffic in the journal, an administrator with
     personal-data access, a dead letter and some refusals in the audit log."""
-    reset_memory_broker()
-    sim, port = free_port(), free_port()
-    settings = load_settings(env={}, data_dir=tmp_path_factory.mktemp("language") / "var",
-                             admin_port=port, heartbeat_seconds=0.5, plugins={
-                                 "smev3-simulator": {"port": sim, "ftp_port": free_port()},
-                                 "smev3": {"url": f"http://127.0.0.1:{sim}/smev3"},
-                                 "soap": {"port": free_port()}})
-    process = start_up(settings)
-    try:
+    port = free_port()
+    with running_demo(tmp_path_factory.mktemp("language") / "var", admin_port=port) as process:
         db = process.db
         seed_user(db, "lang", "administrator", personal_data=True)
         seed = Seed(db)
@@ -172,9 +164,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         url = f"http://127.0.0.1:{port}"
         wait_for(lambda: _up(url), timeout=30, message="the console answers")
         yield Demo(process, url)
-    finally:
-        process.stop()
-        reset_memory_broker()
 
 
 def _refused_by_the_router(process: HubProcess) -> None:

@@ -134,7 +134,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     db = Database(f"sqlite:///{path}")
     upgrade(db)
     for ep in entry_points(group="omshub.demo"):
-        ep.load()(db, Settings())
+        ep.load()(db, Settings(data_dir=path.parent / "var"))
     seed_user(db, "admin", "administrator", personal_data=True)
     seed = Seed(db)
     seed.dead_letter(seed.message())

@@ -21,7 +21,7 @@ import io
 import shutil
 import time
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,18 +32,13 @@ from omshub_sample.messages import GreetingV1
 from omshub_sample.service import FAULT_FILE_ENV
 
 from admin.users import add_user
-from contracts.erz import common as c
-from contracts.erz import lists
-from contracts.erz.files import write_file
-from handlers.erz.demo import DEMO_PERSONS, DEMO_SEED
-from handlers.erz.synth.lists import operation_record
+from handlers.erz.demo import DEMO_SEED
 from handlers.erz.synth.population import person
-from hub.cli import start_up
 from hub.runtime import HubProcess
-from hub.settings import load_settings
-from hub.testing import reset_memory_broker, wait_for
+from hub.testing import wait_for
 from storage.models import journal_messages
 from tests.conftest import free_port, unavailable
+from tests.demo_kit import newcomers_oplist, running_demo
 
 pytestmark = pytest.mark.browser
 
@@ -63,37 +58,16 @@ def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[HubP
     flag = tmp_path / "greeter-fault"
     flag.touch()
     monkeypatch.setenv(FAULT_FILE_ENV, str(flag))
-    reset_memory_broker()
-    port, sim = free_port(), free_port()
-    settings = load_settings(env={}, data_dir=tmp_path / "var", admin_port=port,
-                             heartbeat_seconds=0.5, retry_delays=(1,), plugins={
-                                 "smev3-simulator": {"port": sim, "ftp_port": free_port()},
-                                 "smev3": {"url": f"http://127.0.0.1:{sim}/smev3"},
-                                 "soap": {"port": free_port()}})
-    process = start_up(settings)
-    try:
+    port = free_port()
+    with running_demo(tmp_path / "var", admin_port=port, retry_delays=(1,)) as process:
         add_user(process.db, "olga", PASSWORD, "operator", personal_data=True)
         yield process, f"http://127.0.0.1:{port}", flag
-    finally:
-        process.stop()
-        reset_memory_broker()
 
 
 def _statuses(process: HubProcess, kind: str) -> list[str]:
     with process.db.read() as conn:
         return list(conn.execute(sa.select(journal_messages.c.status)
                                  .where(journal_messages.c.type == kind)).scalars())
-
-
-def _oplist() -> bytes:
-    """An insurer's OPLIST: a policy issued to a newcomer to the region (not in the register)."""
-    newcomer = person(DEMO_PERSONS + 17, seed=DEMO_SEED)
-    op = operation_record(
-        1, newcomer, c.Operation.ISSUE_POLICY, changed=datetime(2026, 12, 7, 9, 0),
-        operator="Петрова", insurer_ogrn="1027600000000", begin=date(2026, 12, 7),
-        attachments=[c.Attachment(clinic_id=760101, zone=c.AttachmentZone.ADULT_SOMATIC)])
-    return write_file(lists.OperationList(file_name=STEM, insurer=INSURER, office="001",
-                                          count=1, operations=[op]))
 
 
 def _reload_until(page: Any, url: str, holds: Any, message: str, timeout: float = 60) -> None:
@@ -179,9 +153,9 @@ def test_an_operators_day(demo: tuple[HubProcess, str, Path]) -> None:
             page.goto(f"{base}/erz/files")
             page.click("#upload-link")
             page.fill("#organisation", INSURER)
+            upload = newcomers_oplist(STEM, INSURER, newcomer=17)
             page.set_input_files("#file", files=FilePayload(name=f"{STEM}.xml",
-                                                            mimeType="text/xml",
-                                                            buffer=_oplist()))
+                                                            mimeType="text/xml", buffer=upload))
             page.fill("#note", "письмо СМО № 15")
             page.click("#upload")
             expect(page.locator("#upload-taken")).to_be_visible()
