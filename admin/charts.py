@@ -1,4 +1,4 @@
-"""Charts drawn on the server as inline SVG (the console's CSP allows no script).
+"""Charts drawn on the server as inline SVG (no charting script, nothing from a CDN).
 
 A chart is a row of time buckets (the x axis, labelled ЧЧ:ММ with the date ДД.ММ.ГГГГ where
 it changes) and one or more series of counts: :func:`bars` stacks the series in each bucket,

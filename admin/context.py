@@ -189,8 +189,9 @@ REFRESHING: dict[str, int] = {
     "/journal": 60,
     "/dead-letters": 60,
 }
-"""Pages that reload themselves (``<meta http-equiv="refresh">``: the console runs no
-script), every so many seconds; a page may set ``refresh_default`` in its context instead."""
+"""Pages that reload themselves every so many seconds (``static/refresh.js``, which holds
+off while a form holds unsent input; without scripts ``<meta http-equiv="refresh">``); a page
+may set ``refresh_default`` in its context instead."""
 
 
 def _with_refresh(request: Request, value: str | None) -> str:

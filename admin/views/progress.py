@@ -2,8 +2,9 @@
 
 Jobs, large messages and bulk replays report through hub/progress.py; this page reads the
 table (and this process's live tasks) and reloads itself every few seconds while anything
-runs (``<meta http-equiv="refresh">``: the console runs no script). A bulk replay's row has
-Пауза / Продолжить / Отменить (operators). ``/api/progress`` gives the same as JSON.
+runs (``admin/static/refresh.js``; ``<meta http-equiv="refresh">`` without scripts). A bulk
+replay's row has Пауза / Продолжить / Отменить (operators). ``/api/progress`` gives the same
+as JSON.
 """
 
 from __future__ import annotations

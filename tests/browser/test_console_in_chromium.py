@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from omshub_sample.messages import GreetingV1
@@ -102,5 +103,53 @@ def test_operator_replays_a_dead_letter_in_the_browser(hub: tuple[TestHub, str, 
             row = admin.locator("tr", has_text="сервис приветствий восстановлен")
             expect(row).to_contain_text("olga")
             expect(row).to_contain_text("replay")
+        finally:
+            browser.close()
+
+
+def _reloaded(page: Any) -> bool:
+    """Whether the document that got the mark is gone (a reload under way counts as not yet)."""
+    try:
+        return bool(page.evaluate("window.omshubMark === undefined"))
+    except Exception:  # noqa: BLE001 - the old document is going away: ask again
+        return False
+
+
+def test_a_list_refreshes_itself_but_not_under_the_operators_hands(
+        hub: tuple[TestHub, str, Path]) -> None:
+    """The journal reloads itself (static/refresh.js, allowed by the CSP); once a filter is
+    being typed it waits, and says so, instead of wiping what was typed."""
+    if CHROMIUM is None:
+        unavailable("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import expect, sync_playwright
+
+    _, base, _ = hub
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
+                    if r.status >= 400 else None)
+            page.goto(f"{base}/login?next=/journal%3Frefresh%3D5")
+            page.fill("#username", "olga")
+            page.fill("#password", "correct horse battery")
+            page.click("#login")
+            expect(page.locator("#refresh-note")).to_contain_text("Обновляется каждые 5 с")
+
+            # Left alone, the page reloads: a mark set on this document disappears.
+            page.evaluate("window.omshubMark = 1")
+            wait_for(lambda: _reloaded(page), timeout=20, message="the journal reloaded itself")
+
+            # A filter half typed: the reload waits, and the note says why.
+            page.evaluate("window.omshubMark = 1")
+            page.fill("#f-type", "sample.gree")
+            expect(page.locator("#refresh-held")).to_be_visible(timeout=20_000)
+            assert page.evaluate("window.omshubMark") == 1, "the page was not reloaded"
+            assert page.input_value("#f-type") == "sample.gree"
+            assert errors == [], f"the browser refused something: {errors}"
         finally:
             browser.close()
