@@ -1,0 +1,107 @@
+"""Detached CMS signatures of attachments (SignaturePKCS7), cross-checked with ``openssl cms``.
+
+What we make verifies with ``openssl cms -verify -engine gost`` (binary DER, detached
+content), what ``openssl cms -sign -engine gost`` makes verifies with ours, and a tampered
+file is refused by both — for GOST R 34.10-2012 256 and 512 and by both crypto backends.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from adapters.smev3 import cms
+from adapters.smev3.crypto import get_provider, load_certificate, load_private_key
+from adapters.smev3.crypto.der import parse
+from tests.adapters.smev3.keys import TestKey, make
+
+FILE = "Выписка ЕГРЮЛ.pdf\n".encode() + bytes(range(256)) * 40
+KINDS = ["256-A", "512-A", "512-C"]
+PROVIDERS = ["gostcrypto", "openssl"]
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TestKey]:
+    directory = tmp_path_factory.mktemp("cms-keys")
+    return {kind: make(directory, kind) for kind in KINDS}
+
+
+def _openssl_verify(tmp: Path, signature: bytes, data: bytes, key: TestKey) -> bool:
+    sig, content = tmp / "sig.p7s", tmp / "file.bin"
+    sig.write_bytes(signature)
+    content.write_bytes(data)
+    done = subprocess.run(
+        ["openssl", "cms", "-verify", "-engine", "gost", "-binary", "-inform", "DER",
+         "-in", str(sig), "-content", str(content), "-CAfile", str(key.cert),
+         "-out", "/dev/null"], capture_output=True, text=True, timeout=60, check=False)
+    return done.returncode == 0 and "Verification successful" in done.stderr
+
+
+def _openssl_sign(tmp: Path, data: bytes, key: TestKey) -> bytes:
+    content, sig = tmp / "in.bin", tmp / "out.p7s"
+    content.write_bytes(data)
+    subprocess.run(["openssl", "cms", "-sign", "-engine", "gost", "-binary", "-in", str(content),
+                    "-signer", str(key.cert), "-inkey", str(key.key), "-outform", "DER",
+                    "-out", str(sig)], capture_output=True, timeout=60, check=True)
+    return sig.read_bytes()
+
+
+def _ours(key: TestKey, provider: str, data: bytes = FILE, **kw: datetime) -> bytes:
+    return cms.sign_detached(data, load_private_key(key.key.read_bytes()),
+                             load_certificate(key.cert.read_bytes()), get_provider(provider),
+                             **kw)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_ours_verifies_with_openssl_cms(keys: dict[str, TestKey], kind: str, provider: str,
+                                        tmp_path: Path) -> None:
+    signature = _ours(keys[kind], provider)
+    assert _openssl_verify(tmp_path, signature, FILE, keys[kind])
+    assert not _openssl_verify(tmp_path, signature, FILE[:-1] + b"\x00", keys[kind])
+    signed = cms.verify_detached(signature, FILE, get_provider(provider))
+    assert signed.certificate.subject == load_certificate(keys[kind].cert.read_bytes()).subject
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_openssl_cms_verifies_with_ours(keys: dict[str, TestKey], kind: str, provider: str,
+                                        tmp_path: Path) -> None:
+    signature = _openssl_sign(tmp_path, FILE, keys[kind])
+    signed = cms.verify_detached(signature, FILE, get_provider(provider))
+    assert f"OMS Hub test key {kind}" in signed.certificate.subject
+    assert signed.algorithm.startswith(f"GOST R 34.10-2012 {kind[:3]}")
+    assert signed.signing_time is not None
+    assert abs((datetime.now(UTC) - signed.signing_time).total_seconds()) < 600
+    with pytest.raises(cms.CmsError, match="файл изменён"):
+        cms.verify_detached(signature, FILE + b"!", get_provider(provider))
+
+
+def test_signed_attributes_and_certificate_are_there(keys: dict[str, TestKey]) -> None:
+    moment = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    signature = _ours(keys["256-A"], "gostcrypto", signing_time=moment)
+    assert b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x09\x03" in signature  # contentType
+    assert b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x09\x04" in signature  # messageDigest
+    assert load_certificate(keys["256-A"].cert.read_bytes()).der in signature
+    parse(signature)  # one DER value, nothing after it
+    signed = cms.verify_detached(signature, FILE, get_provider("gostcrypto"))
+    assert signed.signing_time == moment
+
+
+def test_a_forged_signature_value_is_refused(keys: dict[str, TestKey], tmp_path: Path) -> None:
+    signature = bytearray(_ours(keys["256-A"], "gostcrypto"))
+    signature[-5] ^= 0x01  # inside the signature value, the last field
+    assert not _openssl_verify(tmp_path, bytes(signature), FILE, keys["256-A"])
+    with pytest.raises(cms.CmsError, match="подпись неверна"):
+        cms.verify_detached(bytes(signature), FILE, get_provider("gostcrypto"))
+
+
+def test_a_signature_of_another_file_and_garbage_are_refused(keys: dict[str, TestKey]) -> None:
+    other = _ours(keys["512-A"], "gostcrypto", data=b"another file")
+    with pytest.raises(cms.CmsError, match="файл изменён"):
+        cms.verify_detached(other, FILE, get_provider("gostcrypto"))
+    with pytest.raises(cms.CmsError, match="не читается"):
+        cms.verify_detached(b"not a signature at all", FILE, get_provider("gostcrypto"))
