@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-from adapters.smev3 import signature
+from adapters.smev3 import signature, trust
 from adapters.smev3.crypto import (
     DEFAULT,
     CryptoError,
@@ -100,10 +101,18 @@ def _print_report(number: int, report: signature.SignatureReport) -> None:
 def cmd_verify(args: argparse.Namespace) -> int:
     """Verify every signature in a file; 0 only if there is one and all are valid."""
     provider = _provider(args.provider)
-    reports = signature.verify(_parse(args.file), provider, ignore_expiry=args.ignore_expiry)
+    root = _parse(args.file)
+    at = _moment(args.at) if args.at else trust.signing_time(root)
+    reports = signature.verify(root, provider, at=at, ignore_expiry=args.ignore_expiry)
     if not reports:
         print(f"{args.file}: no ds:Signature found")
         return 1
+    if args.trust and not Path(args.trust).is_dir():
+        raise UsageError(f"--trust {args.trust}: not a directory")
+    if args.trust:  # chains to the trust store's CAs, at the same moment (adapters/smev3/trust)
+        trust.check_chains(root, reports, Path(args.trust), provider, at)
+    if at is not None:
+        print(f"certificates checked at {at:%Y-%m-%d %H:%M:%S}Z")
     for number, report in enumerate(reports, 1):
         _print_report(number, report)
     valid = sum(r.valid for r in reports)
@@ -112,6 +121,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print("(for an archived message, --ignore-expiry checks signatures regardless of "
               "certificate dates)")
     return 0 if valid == len(reports) else 1
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise UsageError(f"--at {text!r}: not a date and time (ISO 8601, e.g. "
+                         f"2024-05-01T12:00:00+03:00)") from exc
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _container(root: etree._Element, name: str | None) -> etree._Element | None:
@@ -168,6 +186,12 @@ def register(subparsers: Any) -> None:
     verify.add_argument("--provider", default=DEFAULT, help=providers)
     verify.add_argument("--ignore-expiry", action="store_true",
                         help="an expired certificate is a note, not a failure (archives)")
+    verify.add_argument("--at", metavar="DATETIME",
+                        help="moment certificates must be valid at, ISO 8601 (default: the "
+                             "signing time the envelope carries, else now); archives")
+    verify.add_argument("--trust", metavar="DIR",
+                        help="trust store: CA certificates and CRLs; check each signer's "
+                             "chain")
     verify.set_defaults(func=_guarded(cmd_verify))
 
     sign = sub.add_parser("sign", help="sign the element with an Id, print the document")
