@@ -14,6 +14,13 @@ large files are routine.
 outgoing` chooses inline or FTP for each file and uploads; :meth:`~AttachmentTransfer.
 incoming` resolves MTOM parts, downloads FTP files, and checks coordination, sizes and
 hashes — every refusal an :class:`AttachmentError` whose message says what is wrong.
+
+Signatures of files (``SignaturePKCS7``, ЭП-СП: a detached CMS signature, :mod:`adapters.
+smev3.cms`): with a ``sign`` function every file we send, inline or by FTP, carries one in
+its header; every file we receive that carries one is verified against its bytes, and a bad
+one refuses the message. The schemas make the signature optional and СМЭВ does not check it
+(it is for the recipient), so an unsigned file is accepted with a note on the journal, or
+refused where ``require_signatures`` says the fund's rules want one.
 """
 
 from __future__ import annotations
@@ -34,10 +41,15 @@ MAX_SIZE = 1024 * MIB
 
 Digest = Callable[[bytes], bytes]
 """Bytes → their GOST R 34.11-2012 256-bit hash."""
+Sign = Callable[[bytes], bytes]
+"""A file's bytes → its detached CMS signature (DER)."""
+Verify = Callable[[bytes, bytes], str]
+"""(signature, file) → who signed it, in words; :class:`~adapters.smev3.cms.CmsError` if not."""
 
 __all__ = ["Attachment", "AttachmentError", "AttachmentTooLarge", "AttachmentTransfer",
-           "FileExchangeUnavailable", "FileStore", "Limits", "Outgoing", "file_hash",
-           "mime_type", "streebog"]
+           "FileExchangeUnavailable", "FileStore", "Incoming", "Limits", "Outgoing",
+           "Sign", "Verify", "cms_signer", "cms_verifier", "file_hash", "mime_type",
+           "streebog"]
 
 
 class AttachmentError(Exception):
@@ -69,6 +81,31 @@ def streebog(provider: str = "gostcrypto") -> Digest:
         return get_provider(provider).digest(data, DIGEST_2012_256)
 
     return digest
+
+
+def cms_signer(key: bytes, certificate: bytes, provider: str = "gostcrypto") -> Sign:
+    """Detached CMS signatures (ЭП-СП of files) by a PEM key and certificate."""
+    from adapters.smev3 import cms
+    from adapters.smev3.crypto import get_provider, load_certificate, load_private_key
+
+    private, cert = load_private_key(key), load_certificate(certificate)
+
+    def sign(data: bytes) -> bytes:
+        return cms.sign_detached(data, private, cert, get_provider(provider))
+
+    return sign
+
+
+def cms_verifier(provider: str = "gostcrypto") -> Verify:
+    """Verification of detached CMS signatures by a crypto provider."""
+    from adapters.smev3 import cms
+    from adapters.smev3.crypto import get_provider
+
+    def verify(signature: bytes, data: bytes) -> str:
+        signed = cms.verify_detached(signature, data, get_provider(provider))
+        return signed.certificate.subject
+
+    return verify
 
 
 def file_hash(data: bytes, digest: Digest) -> str:
@@ -120,6 +157,15 @@ class Outgoing:
     contents: tuple[p.AttachmentContent, ...] = ()
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """The checked files of a received message, and what the journal should note on them."""
+
+    files: list[Attachment]
+    notes: list[str]
+    """Unsigned files (accepted), in words."""
+
+
 def check_sizes(sizes: Iterable[tuple[str, int]], limits: Limits) -> None:
     """Refuse a file larger than the maximum (:class:`AttachmentTooLarge`)."""
     for name, size in sizes:
@@ -150,6 +196,15 @@ class AttachmentTransfer:
     files: FileStore | None
     """The file exchange (uploads and downloads); None where there is none."""
     digest: Digest
+    sign: Sign | None = None
+    """ЭП-СП of the files we send (``SignaturePKCS7``); None: sent unsigned."""
+    verify: Verify | None = None
+    """Checks the ``SignaturePKCS7`` of files we receive; None: not checked."""
+    require_signatures: bool = False
+    """Refuse a received file without ``SignaturePKCS7`` (the schemas make it optional)."""
+
+    def _signature(self, data: bytes) -> bytes | None:
+        return None if self.sign is None else self.sign(data)
 
     def outgoing(self, files: Sequence[Attachment]) -> Outgoing:
         """Headers and contents for ``files``; large files are uploaded now."""
@@ -160,7 +215,7 @@ class AttachmentTransfer:
         for file in inline:
             cid = _content_id(file.name, taken)
             headers.append(p.AttachmentHeader(content_id=cid, mime_type=mime_type(
-                file.media_type)))
+                file.media_type), signature_pkcs7=self._signature(file.data)))
             contents.append(p.AttachmentContent(cid, file.data))
         refs = []
         for file in large:
@@ -170,7 +225,8 @@ class AttachmentTransfer:
             file_uuid = self.files.upload(file.data, file.name)
             refs.append(p.RefAttachmentHeader(
                 uuid=file_uuid, hash=file_hash(file.data, self.digest),
-                mime_type=mime_type(file.media_type), file_name=file.name))
+                mime_type=mime_type(file.media_type), file_name=file.name,
+                signature_pkcs7=self._signature(file.data)))
         return Outgoing(tuple(headers), tuple(refs), tuple(contents))
 
     def incoming(self, headers: Sequence[p.AttachmentHeader],
@@ -178,6 +234,13 @@ class AttachmentTransfer:
                  contents: Sequence[p.AttachmentContent], fs: Sequence[p.FSAttachment],
                  parts: Mapping[str, bytes]) -> list[Attachment]:
         """The files of a received message, checked; :class:`AttachmentError` if one fails."""
+        return self.received(headers, refs, contents, fs, parts).files
+
+    def received(self, headers: Sequence[p.AttachmentHeader],
+                 refs: Sequence[p.RefAttachmentHeader],
+                 contents: Sequence[p.AttachmentContent], fs: Sequence[p.FSAttachment],
+                 parts: Mapping[str, bytes]) -> Incoming:
+        """:meth:`incoming` with the notes on unsigned files."""
         try:
             resolved = p.mtom.resolve(contents, parts)
             p.mtom.check_coordination(headers, resolved)
@@ -186,10 +249,33 @@ class AttachmentTransfer:
         by_id = {c.id: c.content or b"" for c in resolved}
         files = [Attachment(h.content_id, h.mime_type, by_id[h.content_id]) for h in headers]
         check_sizes(((f.name, f.size) for f in files), self.limits)
+        signatures = [h.signature_pkcs7 for h in headers]
         where = {f.uuid: f for f in fs}
         for ref in refs:
             files.append(self._fetch(ref, where.get(ref.uuid)))
-        return files
+            signatures.append(ref.signature_pkcs7)
+        notes = [note for file, signature in zip(files, signatures, strict=True)
+                 if (note := self._check_signature(file, signature))]
+        return Incoming(files, notes)
+
+    def _check_signature(self, file: Attachment, signature: bytes | None) -> str:
+        """Empty when the file's signature verifies; a note when it has none (accepted);
+        :class:`AttachmentError` when it is bad, or missing and required."""
+        if signature is None:
+            if self.require_signatures:
+                raise AttachmentError(f"вложение «{file.name}» без подписи ЭП-СП "
+                                      "(SignaturePKCS7), а она обязательна")
+            return f"вложение «{file.name}» без подписи ЭП-СП (SignaturePKCS7)"
+        if self.verify is None:
+            return ""
+        from adapters.smev3.cms import CmsError
+
+        try:
+            self.verify(signature, file.data)
+        except CmsError as exc:
+            raise AttachmentError(f"подпись ЭП-СП вложения «{file.name}» (SignaturePKCS7) "
+                                  f"не принята: {exc}") from exc
+        return ""
 
     def _fetch(self, ref: p.RefAttachmentHeader, fs: p.FSAttachment | None) -> Attachment:
         if fs is None:

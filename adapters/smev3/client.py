@@ -65,6 +65,8 @@ class Received:
     """Its files (inline by MTOM, or fetched from the file exchange), checked."""
     attachment_problems: list[str] = field(default_factory=list)
     """Why its attachments cannot be accepted (size, hash, a missing file…)."""
+    attachment_notes: list[str] = field(default_factory=list)
+    """What the journal notes on accepted attachments (a file without its signature…)."""
 
 
 class SmevClient(Protocol):

@@ -350,6 +350,8 @@ class Smev3Adapter(Adapter):
                     raw_name=f"smev3-{got.kind}-{got.message_id}.xml", cause=cause,
                     attachments=got.attachments)])
                 envelope_id, outcome = env.id, "taken"
+                for note in got.attachment_notes:
+                    journal.event(env.id, "received", detail=note, new=True)
                 if request is not None:
                     conn.execute(outgoing.update().where(outgoing.c.id == request.id)
                                  .values(status="answered", updated_at=utcnow()))

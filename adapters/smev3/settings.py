@@ -45,14 +45,43 @@ class Smev3Settings(BaseModel):
                               description="Its password (empty for anonymous); keep it in "
                                           "the config file, never in the repository.")
     ftp_timeout: float = Field(default=120.0, gt=0, description="FTP timeout, seconds.")
+    trust_dir: Path | None = Field(
+        default=None, description="Trust store: trusted CA certificates and their CRLs (PEM or "
+                                  "DER files); CRLs refreshed by the job go to its crl/.")
+    crl_urls: list[str] = Field(
+        default_factory=list, description="CRLs to refresh besides the distribution points "
+                                          "the certificates name.")
+    certificate_warn_days: int = Field(
+        default=30, ge=0, description="Warn this many days before a certificate in use "
+                                      "expires.")
+    attachment_key: Path | None = Field(
+        default=None, description="Key (PEM) signing the files we send (ЭП-СП, "
+                                  "SignaturePKCS7); empty: the system's key.")
+    attachment_certificate: Path | None = Field(
+        default=None, description="Its certificate (PEM); empty: the system's certificate.")
+    attachments_require_signature: bool = Field(
+        default=False, description="Refuse a received file without SignaturePKCS7 (the "
+                                   "schemas make it optional; a bad one is always refused).")
 
     def transfer(self) -> AttachmentTransfer:
         """Attachments in and out as these settings say (limits, file exchange, hash)."""
-        from adapters.smev3.attachments import AttachmentTransfer, Limits, streebog
+        from adapters.smev3.attachments import (
+            AttachmentTransfer,
+            Limits,
+            cms_signer,
+            cms_verifier,
+            streebog,
+        )
         from adapters.smev3.fileexchange import FileExchange, FtpEndpoint
 
         endpoint = FtpEndpoint(self.ftp_host, self.ftp_port, self.ftp_user,
                                self.ftp_password, self.ftp_timeout)
+        key = self.attachment_key or self.key
+        certificate = self.attachment_certificate or self.certificate
+        sign = (cms_signer(key.read_bytes(), certificate.read_bytes(), self.crypto_provider)
+                if key is not None and certificate is not None else None)
         return AttachmentTransfer(
             Limits(self.attachments_inline_limit, self.attachments_max_size),
-            FileExchange(endpoint), streebog(self.crypto_provider))
+            FileExchange(endpoint), streebog(self.crypto_provider), sign=sign,
+            verify=cms_verifier(self.crypto_provider),
+            require_signatures=self.attachments_require_signature)

@@ -130,17 +130,18 @@ class SoapClient:
             raise SmevError("FileExchange", str(exc), retry=True) from exc
 
     def _incoming(self, message: p.RequestMessage | p.ResponseMessage,
-                  parts: dict[str, bytes]) -> tuple[list[Attachment], list[str]]:
-        """The files of a received message, or why they cannot be accepted."""
+                  parts: dict[str, bytes]) -> tuple[list[Attachment], list[str], list[str]]:
+        """The files of a received message, or why they cannot be accepted; and the notes
+        on them (unsigned files)."""
         d = message.data
         try:
-            return self.transfer.incoming(d.attachment_headers, d.ref_attachment_headers,
-                                          message.attachments, message.fs_attachments,
-                                          parts), []
+            got = self.transfer.received(d.attachment_headers, d.ref_attachment_headers,
+                                         message.attachments, message.fs_attachments, parts)
         except AttachmentError as exc:
-            return [], [str(exc)]
+            return [], [str(exc)], []
         except FileExchangeUnavailable as exc:  # not the message's fault: fetch it again
             raise SmevError("FileExchange", str(exc), retry=True) from exc
+        return got.files, [], got.notes
 
     def _reply(self, operation: Any, data: bytes) -> Any:
         try:
@@ -209,12 +210,12 @@ class SoapClient:
         if not isinstance(message, p.RequestMessage):
             return Received("status", _id(message), data, status="cancelled", final=True,
                             detail="the consumer withdrew its request")
-        files, problems = self._incoming(message, exchange.parts)
+        files, problems, notes = self._incoming(message, exchange.parts)
         return Received("request", message.data.message_id, data,
                         content=message.data.content,
                         reply_to=message.reply_to or message.data.message_id,
                         signature_problems=self._verify(data), attachments=files,
-                        attachment_problems=problems)
+                        attachment_problems=problems, attachment_notes=notes)
 
     def get_response(self, info: InformationType) -> Received | None:
         """GetResponse on the type's response queue: answers, rejections, statuses."""
@@ -245,10 +246,11 @@ class SoapClient:
             return Received("status", d.message_id, data, reference_message_id=reference,
                             status="in-progress", detail=d.request_status.description,
                             signature_problems=problems)
-        files, bad_files = self._incoming(message, exchange.parts)
+        files, bad_files, notes = self._incoming(message, exchange.parts)
         return Received("response", d.message_id, data, content=d.content,
                         reference_message_id=reference, signature_problems=problems,
-                        attachments=files, attachment_problems=bad_files)
+                        attachments=files, attachment_problems=bad_files,
+                        attachment_notes=notes)
 
     def get_status(self, protocol: str) -> Received | None:
         """GetStatus (signed, as the XSD requires): the next status of what we sent."""

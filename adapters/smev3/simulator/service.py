@@ -43,7 +43,14 @@ from lxml import etree
 from pydantic import BaseModel
 
 from adapters.smev3 import protocol as p
-from adapters.smev3.attachments import Attachment, AttachmentTransfer, Limits, streebog
+from adapters.smev3.attachments import (
+    Attachment,
+    AttachmentTransfer,
+    Limits,
+    Sign,
+    cms_verifier,
+    streebog,
+)
 from adapters.smev3.protocol.faults import InvalidContent
 from adapters.smev3.simulator.files import SimulatedFileExchange, accept, offer
 from adapters.smev3.simulator.state import SimulatorState
@@ -87,7 +94,8 @@ class SimulatedSmev:
                  redeliver_after: float = 60.0,
                  statuses_via_get_status: bool | None = None,
                  files: SimulatedFileExchange | None = None, limits: Limits | None = None,
-                 state: SimulatorState | None = None) -> None:
+                 state: SimulatorState | None = None,
+                 attachment_signer: Sign | None = None) -> None:
         self.types = types
         self.state = state
         """What was offered and acknowledged, kept across restarts (None: in memory only)."""
@@ -106,7 +114,10 @@ class SimulatedSmev:
         """Our answers to the simulated consumer's requests, by the request's ReplyTo."""
         self.files = files
         """The file exchange (FTP) large attachments go through; None: inline only."""
-        self.transfer = AttachmentTransfer(limits or Limits(), files, streebog())
+        self.transfer = AttachmentTransfer(limits or Limits(), files, streebog(),
+                                           sign=attachment_signer, verify=cms_verifier())
+        """Files out signed (SignaturePKCS7) when given a signer; files in: their signatures
+        verified, a bad one refused (AttachmentContentMiscoordination, naming it)."""
         self.answer_files: dict[str, list[Attachment]] = {}
         """Files the simulated agency attaches to its answers, by type key."""
         self.received_files: dict[str, list[Attachment]] = {}
