@@ -1,0 +1,174 @@
+"""An internal system written for the official «Адаптер СМЭВ 3» works with ours (issue 12,
+item 4): a zeep client built on a WSDL composed from the adapter's published schemas (the
+official WSDL is not public) sends a request of a shipped consumer type through our
+interface, the hub and the СМЭВ adapter to the simulator, and reads the answer with Get and
+Find; a call in a later revision's shape is taken with its deviation kept; strangers are
+refused; every call is audited."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import sqlalchemy as sa
+from lxml import etree
+
+from adapters.smev3.models import outgoing, received
+from adapters.smev3.official_api.credentials import Systems
+from adapters.smev3.official_api.models import calls, messages
+from adapters.smev3.official_api.service import OfficialApi
+from adapters.smev3.official_api.wsdl import BINDING, FAULTS_XSD, TYPES_NS, TYPES_XSD, compose
+from adapters.smev3.service import catalogue
+from adapters.smev3.simulator.service import SimulatorServer
+from hub.testing import TestHub, running_hub, wait_for
+from tests.adapters.smev3.conftest import SMEV3_FIXTURES
+from tests.adapters.smev3.test_exchange import _poll_now
+from tests.conftest import Footprint
+
+zeep = pytest.importorskip("zeep")
+from zeep.exceptions import Fault  # noqa: E402
+
+SYSTEM, PASSWORD = "IS_FOND_76", "system-password-1"
+
+
+def _client(tmp_path: Path, url: str, password: str = PASSWORD) -> Any:
+    """The internal system's client: its own WSDL over the published XSDs, HTTP Basic."""
+    adapter = SMEV3_FIXTURES / "adapter"
+    for name in (TYPES_XSD, FAULTS_XSD):  # the schemas as the system keeps them, beside
+        (tmp_path / name).write_bytes((adapter / name).read_bytes())  # its WSDL
+    wsdl = tmp_path / "adapter.wsdl"
+    wsdl.write_text(compose("http://unused/", TYPES_XSD, FAULTS_XSD), "utf-8")
+    session = requests.Session()
+    session.auth = (SYSTEM, password)
+    client = zeep.Client(str(wsdl), transport=zeep.transports.Transport(session=session))
+    return client.create_service(BINDING, url)
+
+
+def _request(client_id: str) -> dict[str, Any]:
+    info = catalogue().get("fns.egrul")
+    sample = info.sample_request()
+    assert sample is not None
+    root = info.request_to_xml(info.from_canonical(sample))
+    return {"itSystem": SYSTEM, "RequestMessage": {
+        "RequestMetadata": {"clientId": client_id, "testMessage": False},
+        "RequestContent": {"content": {"MessagePrimaryContent": {"_value_1": root}}}}}
+
+
+@pytest.fixture
+def hub(footprint: Footprint, tmp_path: Path, simulator: SimulatorServer) -> Any:
+    settings = footprint.settings(tmp_path, schemas_dir=SMEV3_FIXTURES, plugins={
+        "smev3": {"url": simulator.url, "types": ["fns.egrul", "ffoms.services"],
+                  "retry_delays": [1, 1]},
+        "smev3-api": {"port": 0}})
+    with running_hub(settings, ["hub.router", "hub.scheduler", "adapter.smev3"],
+                     extra=[OfficialApi]) as running:
+        Systems(running.db).save(SYSTEM, name="ИС фонда", password=PASSWORD, by="olga")
+        yield running
+
+
+def _message_id(result: Any) -> str | None:
+    """The СМЭВ MessageID of a QueryResult; None for the empty result of an empty queue."""
+    return result.smevMetadata.MessageId if result.smevMetadata is not None else None
+
+
+def _url(hub: TestHub) -> str:
+    api = hub.process.components["adapter.smev3-api"]
+    assert isinstance(api, OfficialApi) and api.server is not None, api.health()
+    return api.url
+
+
+def test_a_zeep_client_of_the_official_adapter_sends_and_gets_its_answer(
+        hub: TestHub, tmp_path: Path) -> None:
+    service = _client(tmp_path, _url(hub))
+    client_id = uuid.uuid4().hex
+    result = service.Send(**_request(client_id))
+    assert result.itSystem == SYSTEM
+    request_id = result.MessageId
+    wait_for(lambda: "sent" in hub.trail(request_id), message="the СМЭВ adapter sent it")
+    # Nothing has come back yet: Get answers an empty result, as the official adapter does.
+    empty = service.Get(itSystem=SYSTEM, specificQuery={"messageTypeCriteria": "RESPONSE"})
+    assert _message_id(empty) is None
+    _poll_now(hub)
+    got: list[Any] = []
+
+    def answered() -> bool:
+        answer = service.Get(itSystem=SYSTEM,
+                             specificQuery={"messageTypeCriteria": "RESPONSE"})
+        if _message_id(answer):
+            got.append(answer)
+        return bool(got)
+
+    wait_for(answered, message="Get returned the answer")
+    answer = got[0]
+    with hub.db.read() as conn:
+        sent = conn.execute(sa.select(outgoing).where(
+            outgoing.c.envelope_id == request_id)).one()
+        taken = conn.execute(sa.select(received).where(received.c.kind == "response")).one()
+    assert answer.Message.ResponseMetadata.replyToClientId == client_id
+    assert answer.smevMetadata.MessageId == taken.message_id
+    assert answer.smevMetadata.OriginalMessageID == sent.message_id
+    content = answer.Message.ResponseContent.content.MessagePrimaryContent._value_1
+    assert etree.QName(content).localname == "FNSVipULResponse"
+    # Get took it from the queue; Find still reads it, and the request, by clientId.
+    again = service.Get(itSystem=SYSTEM, specificQuery={"messageTypeCriteria": "RESPONSE"})
+    assert _message_id(again) is None
+    found = service.Find(itSystem=SYSTEM, specificQuery={"messageClientIdCriteria": {
+        "clientId": client_id, "clientIdCriteria": "GET_RESPONSE_BY_REQUEST_CLIENTID"}})
+    assert [f.smevMetadata.MessageId for f in found] == [taken.message_id]
+    asked = service.Find(itSystem=SYSTEM, specificQuery={"messageClientIdCriteria": {
+        "clientId": client_id, "clientIdCriteria": "GET_REQUEST_BY_REQUEST_CLIENTID"}})
+    assert [a.Message.RequestMetadata.clientId for a in asked] == [client_id]
+    with hub.db.read() as conn:
+        audited = conn.execute(sa.select(calls.c.operation, calls.c.system, calls.c.outcome)
+                               .order_by(calls.c.id)).all()
+    assert {(o, s, r) for o, s, r in audited} == {
+        ("Send", SYSTEM, "ok"), ("Get", SYSTEM, "ok"), ("Find", SYSTEM, "ok")}
+
+
+def test_a_client_id_is_sent_once_and_strangers_are_refused(
+        hub: TestHub, tmp_path: Path) -> None:
+    url = _url(hub)
+    service = _client(tmp_path, url)
+    service.Send(**_request("once-1"))
+    with pytest.raises(Fault) as twice:
+        service.Send(**_request("once-1"))
+    assert "уже отправлен" in twice.value.message
+    assert etree.QName(twice.value.detail[0]).localname == "ValidationFault"
+    with pytest.raises(Fault) as wrong:
+        _client(tmp_path, url, password="not-that-one").Send(**_request("once-2"))
+    assert "пароль неверен" in wrong.value.message
+    with hub.db.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(messages)).scalar() == 1
+        outcomes = [r.outcome for r in conn.execute(sa.select(calls).order_by(calls.c.id))]
+    assert outcomes == ["ok", "ValidationFault: DUPLICATE_CLIENT_ID",
+                        "ValidationFault: ACCESS_DENIED"]
+
+
+_LATER = """<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
+<soap:Body><ClientMessage xmlns="{ns}"><itSystem>{system}</itSystem><RequestMessage>
+<RequestMetadata><clientId>later-1</clientId><testMessage>false</testMessage>
+<TransactionCode>tx-0001</TransactionCode></RequestMetadata>
+<RequestContent><content><MessagePrimaryContent>{content}</MessagePrimaryContent>
+</content></RequestContent></RequestMessage></ClientMessage></soap:Body></soap:Envelope>"""
+
+
+def test_a_later_revisions_request_is_taken_and_its_deviation_kept(
+        hub: TestHub) -> None:
+    info = catalogue().get("fns.egrul")
+    sample = info.sample_request()
+    assert sample is not None
+    content = etree.tostring(info.request_to_xml(info.from_canonical(sample)),
+                             encoding="unicode")
+    body = _LATER.format(ns=TYPES_NS, system=SYSTEM, content=content).encode()
+    reply = requests.post(_url(hub), data=body, auth=(SYSTEM, PASSWORD),
+                          headers={"Content-Type": "text/xml; charset=utf-8"}, timeout=30)
+    assert reply.status_code == 200, reply.text
+    answer = etree.fromstring(reply.content)
+    message_id = answer.findtext(f".//{{{TYPES_NS}}}MessageId")
+    wait_for(lambda: "sent" in hub.trail(message_id), message="sent to СМЭВ")
+    with hub.db.read() as conn:
+        call = conn.execute(sa.select(calls)).one()
+    assert call.outcome == "ok" and "TransactionCode" in call.deviations
