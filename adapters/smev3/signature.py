@@ -1,13 +1,20 @@
 """Detached XMLDSig signatures as СМЭВ 3 uses them: made for an element with an Id, verified.
 
 A СМЭВ signature (ЭП-ОВ in CallerInformationSystemSignature, ЭП-СП in PersonalSignature, the
-СМЭВ's own in SMEVSignature) is a ds:Signature with one Reference to ``#Id`` of a sibling or
+СМЭВ's own in SMEVSignature) is a ds:Signature with a Reference to ``#Id`` of a sibling or
 nearby element, transforms exc-c14n then ``urn://smev-gov-ru/xmldsig/transform``, a compact
 SignedInfo (no whitespace: it is signed as exc-c14n of what is written) and the signer's
-certificate in KeyInfo.
+certificate in KeyInfo. We make exactly that.
 
-Verification reports every signature separately, with a reason a person can act on. It is
-strict where strictness protects: an Id present on several elements is refused (signature
+Verification takes every signature СМЭВ takes, as real clients write them: any number of
+References (the same one twice included), each resolved and checked; any prefixes and
+namespace declarations (exc-c14n and the transform make them irrelevant to the digest, while
+SignedInfo is compared as written); whitespace and pretty-printed payloads (the transform drops
+it); base64 wrapped in lines; the .NET/CryptoPro chain enveloped-signature, exc-c14n, СМЭВ
+transform; GOST R 34.10-2012 256 and 512 and legacy 2001 (see ``docs/smev3-signing.md``).
+
+It reports every signature separately, with a reason a person can act on, and is strict
+where strictness protects: an Id present on several elements is refused (signature
 wrapping), a reformatted SignedInfo does not verify (but is named as the likely cause), an
 expired certificate makes the signature invalid unless the caller checks an archive.
 """
@@ -36,6 +43,12 @@ from adapters.smev3.crypto import (
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 _TRANSFORMS = (transform.EXC_C14N, transform.ALGORITHM)
+_CHAINS = (  # Reference transform chains accepted (what СМЭВ's own verifier takes)
+    _TRANSFORMS,
+    _TRANSFORMS[:1],
+    (transform.ENVELOPED, *_TRANSFORMS),  # .NET clients with CryptoPro
+    (transform.ENVELOPED, transform.EXC_C14N),
+)
 
 
 def _ds(name: str) -> str:
@@ -197,6 +210,28 @@ def _text(parent: etree._Element, path: str) -> str | None:
     return None if found is None else (found.text or "").strip()
 
 
+def _b64(text: str | None) -> bytes:
+    """A base64 value of XMLDSig: whitespace anywhere (lines wrapped at 64 or 76) is allowed."""
+    return base64.b64decode("".join((text or "").split()), validate=True)
+
+
+def _without(target: etree._Element, signature: etree._Element) -> etree._Element:
+    """The enveloped-signature transform: a copy of ``target``'s document minus the signature.
+
+    The whole document is copied so that the target keeps its ancestors' namespace context;
+    the caller's tree is not touched.
+    """
+    tree = target.getroottree()
+    twin = copy.deepcopy(tree.getroot())
+    twin_target = twin.xpath(tree.getpath(target))[0]
+    twin_signature = twin.xpath(tree.getpath(signature))[0]
+    parent = twin_signature.getparent()
+    if parent is not None:
+        parent.remove(twin_signature)
+    result: etree._Element = twin_target
+    return result
+
+
 def _strip_whitespace(info: etree._Element) -> etree._Element:
     """A copy of SignedInfo without whitespace-only text (as it was before pretty-printing)."""
     clean = copy.deepcopy(info)
@@ -230,16 +265,21 @@ class _Check:
         method = info.find(_ds("SignatureMethod"))
         self.report.algorithm = "" if method is None else method.get("Algorithm", "")
         references = info.findall(_ds("Reference"))
-        if len(references) != 1:
-            return self.fail(f"{len(references)} ds:Reference elements; СМЭВ uses exactly one")
+        if not references:
+            return self.fail("no ds:Reference in SignedInfo")
         certificate = self.certificate()
         self.check_time(certificate, at, ignore_expiry)
-        self.check_reference(references[0])
+        results = [self.check_reference(r, len(references) > 1) for r in references]
+        uris, names, digests = zip(*results, strict=True)
+        self.report.reference = ", ".join(uris)
+        self.report.signed_element = ", ".join(n for n in names if n)
+        self.report.digest_ok = None if None in digests else all(digests)
         self.check_signature(info, certificate)
         return self.report
 
     def certificate(self) -> Certificate | None:
-        encoded = _text(self.signature, "ds:KeyInfo/ds:X509Data/ds:X509Certificate")
+        encoded = "".join((_text(self.signature, "ds:KeyInfo/ds:X509Data/ds:X509Certificate")
+                           or "").split())  # base64 may be wrapped in lines (XMLDSig allows)
         if not encoded:
             self.fail("no X509Certificate in KeyInfo")
             return None
@@ -270,49 +310,53 @@ class _Check:
         else:
             self.report.problems.append(problem)
 
-    def check_reference(self, reference: etree._Element) -> None:
+    def check_reference(self, reference: etree._Element, several: bool
+                        ) -> tuple[str, str, bool | None]:
+        """Resolve one Reference and compare its digest: (URI, signed element, digest ok)."""
         uri = reference.get("URI", "")
-        self.report.reference = uri
+        label = f"Reference {uri}: " if several else ""
         if not uri.startswith("#") or len(uri) < 2:
-            self.fail(f"Reference URI {uri!r} is not a same-document #Id")
-            return
-        algorithms_used = tuple(t.get("Algorithm", "") for t in reference.iterfind(
+            self.fail(f"{label}Reference URI {uri!r} is not a same-document #Id")
+            return uri, "", None
+        chain = tuple(t.get("Algorithm", "") for t in reference.iterfind(
             "ds:Transforms/ds:Transform", {"ds": DS}))
-        if algorithms_used not in (_TRANSFORMS, _TRANSFORMS[:1]):
-            self.fail(f"unsupported transforms {list(algorithms_used)}")
-            return
+        if chain not in _CHAINS:
+            self.fail(f"{label}unsupported transforms {list(chain)}")
+            return uri, "", None
         targets = find_by_id(self.root, uri[1:])
         if len(targets) != 1:
-            self.fail(f"Reference {uri} matches {len(targets)} elements" +
+            self.fail(f"{label}Reference {uri} matches {len(targets)} elements" +
                       ("; several elements with one Id are refused" if targets else ""))
-            return
+            return uri, "", None
         target = targets[0]
-        self.report.signed_element = etree.QName(target).localname
-        if target is self.signature or target in self.signature.iterancestors():
-            self.fail("the signature is inside the element it signs (enveloped: unsupported)")
-            return
+        name = etree.QName(target).localname
+        enveloped = target is self.signature or target in self.signature.iterancestors()
+        if enveloped and (target is self.signature or chain[0] != transform.ENVELOPED):
+            self.fail(f"{label}the signature is inside the element it signs without the "
+                      "enveloped-signature transform (unsupported)")
+            return uri, name, None
         method = reference.find(_ds("DigestMethod"))
         try:
-            expected = base64.b64decode(_text(reference, "ds:DigestValue") or "", validate=True)
-            octets = transform.exc_c14n(target)
-            if len(algorithms_used) == 2:
+            expected = _b64(_text(reference, "ds:DigestValue"))
+            octets = transform.exc_c14n(_without(target, self.signature) if enveloped
+                                        else target)
+            if chain[-1] == transform.ALGORITHM:
                 octets = transform.smev_transform(octets)
             digest = self.provider.digest(octets, "" if method is None else
                                           method.get("Algorithm", ""))
         except (binascii.Error, UnsupportedAlgorithm, transform.TransformError,
                 CryptoError) as exc:
-            self.fail(f"digest not computed: {exc}")
-            return
-        self.report.digest_ok = digest == expected
-        if not self.report.digest_ok:
-            self.fail(f"digest mismatch: {self.report.signed_element} was changed after signing")
+            self.fail(f"{label}digest not computed: {exc}")
+            return uri, name, None
+        if digest != expected:
+            self.fail(f"{label}digest mismatch: {name} was changed after signing")
+        return uri, name, digest == expected
 
     def check_signature(self, info: etree._Element, certificate: Certificate | None) -> None:
         if certificate is None:
             return
         try:
-            value = base64.b64decode(_text(self.signature, "ds:SignatureValue") or "",
-                                     validate=True)
+            value = _b64(_text(self.signature, "ds:SignatureValue"))
             signed = transform.exc_c14n(info)
             ok = self.provider.verify(signed, value, certificate, self.report.algorithm)
             compact = transform.exc_c14n(_strip_whitespace(info))

@@ -47,6 +47,7 @@ from contracts import xmlsafe
 
 ALGORITHM = "urn://smev-gov-ru/xmldsig/transform"
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
+ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 
 _WHITESPACE = " \t\n\r"  # the only characters <= U+0020 XML allows, i.e. what Java trim() drops
 _TEXT_SPECIAL = re.compile(r"[&<\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|^>|(?<=\])>")
