@@ -8,7 +8,11 @@ run (our build+validate against lxml parse+validate; described there):
 - *transform+digest+sign*: :func:`adapters.smev3.signature.sign` on a fresh copy of the
   envelope — exc-c14n, transform, Streebog of the result, SignedInfo built, exc-c14n of it,
   Streebog and GOST R 34.10-2012 signature of that — per backend;
-- *verify*: :func:`adapters.smev3.signature.verify` of the signed envelope per backend;
+- *verify envelope*: :func:`adapters.smev3.signature.verify` of the signed envelope per
+  backend (the digest recomputed through the transform, then the SignatureValue checked);
+- *verify SignatureValue*: the backend's GOST verification alone, over exc-c14n(SignedInfo)
+  of that envelope, beside ``openssl dgst -verify`` of the same bytes with the same
+  signature and public key (a process per verification, and N in one shell loop);
 - baseline *openssl dgst -sign*: the OpenSSL GOST engine hashing and signing the same octets
   (the transform's output), one ``openssl`` process per signature, started from Python with
   the data on stdin — and, to take Python out of it, N runs in one shell loop. The OpenSSL
@@ -27,6 +31,7 @@ directory and removed afterwards).
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
 import os
 import statistics
@@ -56,7 +61,7 @@ from adapters.smev3.crypto import (  # noqa: E402
     load_certificate,
     load_private_key,
 )
-from adapters.smev3.transform import digest_input  # noqa: E402
+from adapters.smev3.transform import digest_input, exc_c14n  # noqa: E402
 from contracts import xmlsafe  # noqa: E402
 
 T13 = "urn://x-artefacts-smev-gov-ru/services/message-exchange/types/1.3"
@@ -96,16 +101,18 @@ def _openssl(*args: str, data: bytes | None = None) -> bytes:
     return done.stdout
 
 
-def make_keys(directory: Path) -> dict[str, tuple[Path, Path]]:
-    """Throwaway GOST key pairs and self-signed certificates (bench material only)."""
+def make_keys(directory: Path) -> dict[str, tuple[Path, Path, Path]]:
+    """Throwaway GOST key pairs, self-signed certificates and public keys (bench material)."""
     made = {}
     for size, (algorithm, paramset, digest) in KEYS.items():
-        key, cert = directory / f"bench-{size}-key.pem", directory / f"bench-{size}-cert.pem"
+        key, cert, public = (directory / f"bench-{size}-{name}.pem"
+                             for name in ("key", "cert", "pub"))
         _openssl("genpkey", "-engine", "gost", "-algorithm", algorithm, "-pkeyopt",
                  f"paramset:{paramset}", "-out", str(key))
         _openssl("req", "-engine", "gost", "-x509", "-new", "-key", str(key), digest, "-subj",
                  f"/CN=OMS Hub bench key {size}", "-days", "1", "-out", str(cert))
-        made[size] = (key, cert)
+        _openssl("pkey", "-engine", "gost", "-in", str(key), "-pubout", "-out", str(public))
+        made[size] = (key, cert, public)
     return made
 
 
@@ -130,11 +137,44 @@ def _backend_rows(size: str, name: str, root: etree._Element, signer: signature.
     signed = copy.deepcopy(root)
     signature.sign(signed, "SIGNED", signer)
     return [Row(f"transform+digest+sign {size}", name, rate(sign_copy, seconds)),
-            Row(f"verify {size}", name,
+            Row(f"verify envelope {size} (digest+signature)", name,
                 rate(lambda: signature.verify(signed, signer.provider), seconds))]
 
 
-def crypto_rows(keys: dict[str, tuple[Path, Path]], records: int, seconds: float,
+def verify_rows(size: str, root: etree._Element, signer: signature.Signer, public: Path,
+                seconds: float, directory: Path) -> list[Row]:
+    """Verifications per second of one SignatureValue: ours per backend, then openssl's."""
+    signed = copy.deepcopy(root)
+    made = signature.sign(signed, "SIGNED", signer)
+    info = exc_c14n(made[0])
+    value = base64.b64decode(made[1].text or "")
+    uri, md = signer.scheme.uri, KEYS[size][2]
+    info_file, sig_file = directory / f"info-{size}.xml", directory / f"sig-{size}.bin"
+    info_file.write_bytes(info)
+    sig_file.write_bytes(value)
+    rows = []
+    for name in ("gostcrypto", "openssl"):
+        provider = get_provider(name)
+        if not provider.verify(info, value, signer.certificate, uri):
+            raise SystemExit(f"{name} does not verify its own {size} signature")
+        rows.append(Row(f"verify SignatureValue {size} ({len(info)} B SignedInfo)", name,
+                        rate(partial(provider.verify, info, value, signer.certificate, uri),
+                             seconds)))
+    command = ["dgst", "-engine", "gost", md, "-verify", str(public), "-signature",
+               str(sig_file), str(info_file)]
+    if b"Verified OK" not in _openssl(*command):
+        raise SystemExit(f"openssl dgst -verify refuses our {size} signature")
+    rows.append(Row(f"openssl dgst -verify {size}, process per verification", "openssl CLI",
+                    rate(partial(_openssl, *command), seconds)))
+    script = (f"for i in $(seq 50); do openssl {' '.join(command)} >/dev/null 2>&1; done")
+    start = time.perf_counter()
+    subprocess.run(["sh", "-c", script], check=True)
+    rows.append(Row(f"openssl dgst -verify {size}, 50 in one shell loop", "openssl CLI",
+                    50 / (time.perf_counter() - start)))
+    return rows
+
+
+def crypto_rows(keys: dict[str, tuple[Path, Path, Path]], records: int, seconds: float,
                 directory: Path) -> list[Row]:
     """The crypto part: transform, sign and verify per backend, and the openssl baselines."""
     document = envelope(records)
@@ -149,7 +189,7 @@ def crypto_rows(keys: dict[str, tuple[Path, Path]], records: int, seconds: float
         provider = get_provider(name)
         rows.append(Row(f"digest Streebog-256 of the transform output ({len(octets)} B)", name,
                         rate(partial(provider.digest, octets, DIGEST_2012_256), seconds)))
-    for size, (key_file, cert_file) in keys.items():
+    for size, (key_file, cert_file, public) in keys.items():
         md = KEYS[size][2]
         rows.append(Row(f"openssl dgst -sign {size}, process per signature", "openssl CLI",
                         rate(_openssl_sign(md, key_file, octets), seconds),
@@ -161,6 +201,8 @@ def crypto_rows(keys: dict[str, tuple[Path, Path]], records: int, seconds: float
         for name in ("gostcrypto", "openssl"):
             signer = signature.Signer(key, cert, get_provider(name))
             rows.extend(_backend_rows(size, name, root, signer, seconds))
+        rows.extend(verify_rows(size, root, signature.Signer(key, cert, get_provider("openssl")),
+                                public, seconds, directory))
     return rows
 
 
