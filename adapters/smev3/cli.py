@@ -29,6 +29,7 @@ from adapters.smev3.crypto import (
     load_private_key,
     provider_names,
 )
+from adapters.smev3.official_api.cli import add_api_system_command
 from adapters.smev3.scaffold import add_new_type_command
 from adapters.smev3.send import add_send_command
 from contracts import xmlsafe
@@ -209,3 +210,4 @@ def register(subparsers: Any) -> None:
 
     add_new_type_command(sub)  # `omshub smev3 new-type` (adapters/smev3/scaffold.py)
     add_send_command(sub)  # `omshub smev3 send` (adapters/smev3/send.py)
+    add_api_system_command(sub)  # `omshub smev3 api-system` (official_api/cli.py)

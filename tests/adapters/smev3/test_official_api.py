@@ -36,13 +36,18 @@ SYSTEM, PASSWORD = "IS_FOND_76", "system-password-1"
 
 def _client(tmp_path: Path, url: str, password: str = PASSWORD) -> Any:
     """The internal system's client: its own WSDL over the published XSDs, HTTP Basic."""
+    session = requests.Session()
+    session.auth = (SYSTEM, password)
+    return service_of(tmp_path, url, session)
+
+
+def service_of(tmp_path: Path, url: str, session: requests.Session) -> Any:
+    """A zeep service on a WSDL composed from the published XSDs, kept beside it."""
     adapter = SMEV3_FIXTURES / "adapter"
     for name in (TYPES_XSD, FAULTS_XSD):  # the schemas as the system keeps them, beside
         (tmp_path / name).write_bytes((adapter / name).read_bytes())  # its WSDL
     wsdl = tmp_path / "adapter.wsdl"
     wsdl.write_text(compose("http://unused/", TYPES_XSD, FAULTS_XSD), "utf-8")
-    session = requests.Session()
-    session.auth = (SYSTEM, password)
     client = zeep.Client(str(wsdl), transport=zeep.transports.Transport(session=session))
     return client.create_service(BINDING, url)
 
@@ -172,3 +177,55 @@ def test_a_later_revisions_request_is_taken_and_its_deviation_kept(
     with hub.db.read() as conn:
         call = conn.execute(sa.select(calls)).one()
     assert call.outcome == "ok" and "TransactionCode" in call.deviations
+
+
+def test_systems_are_managed_from_the_command_line(
+        hub: TestHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from hub.cli import main
+    from storage.models import audit_log
+
+    monkeypatch.setenv("OMSHUB_DATABASE_URL",
+                       hub.db.engine.url.render_as_string(hide_password=False))
+    url = _url(hub)
+
+    def omshub(*args: str) -> str:
+        assert main(["smev3", "api-system", *args, "--user", "olga",
+                     "--reason", "заявка 12"]) == 0
+        return capsys.readouterr().out
+
+    printed = omshub("add", "IS_LK", "--name", "Личный кабинет")
+    password = printed.rsplit(": ", 1)[1].strip()
+    session = requests.Session()
+    session.auth = ("IS_LK", password)
+    assert service_of(tmp_path, url, session).Send(
+        **{**_request("lk-1"), "itSystem": "IS_LK"}).itSystem == "IS_LK"
+    omshub("disable", "IS_LK")
+    with pytest.raises(Fault) as refused:
+        service_of(tmp_path, url, session).Send(**{**_request("lk-2"), "itSystem": "IS_LK"})
+    assert "отключена" in refused.value.message
+    # A system of the official adapter's kind: known by its itSystem, no password at all.
+    omshub("add", "IS_OLD", "--no-password")
+    bare = service_of(tmp_path, url, requests.Session())
+    assert bare.Send(**{**_request("old-1"), "itSystem": "IS_OLD"}).itSystem == "IS_OLD"
+    listed = omshub("list")
+    assert "IS_LK\tЛичный кабинет\tпароль (HTTP Basic)\tотключена" in listed
+    assert "IS_OLD\t\tпо itSystem, без пароля\tвключена" in listed
+    with hub.db.read() as conn:
+        actions = [r.action for r in conn.execute(sa.select(audit_log).where(
+            audit_log.c.action.like("smev3-api-system-%")).order_by(audit_log.c.id))]
+    assert actions == ["smev3-api-system-add", "smev3-api-system-disable",
+                       "smev3-api-system-add"]
+
+
+def test_the_wsdl_is_served_with_the_published_schemas(hub: TestHub) -> None:
+    url = _url(hub)
+    session = requests.Session()
+    session.auth = (SYSTEM, PASSWORD)
+    client = zeep.Client(f"{url}?wsdl", transport=zeep.transports.Transport(session=session))
+    service = client.bind("SMEVServiceAdapterService", "SMEVServiceAdapterEndpoint")
+    assert {"Send", "Get", "Find"} <= {op for op in dir(service) if op[0].isupper()}
+    empty = service.Get(itSystem=SYSTEM)  # nothing sent: the empty result
+    assert _message_id(empty) is None
+    missing = requests.get(f"{url}/other.xsd", timeout=10)
+    assert missing.status_code == 404 and "?wsdl" in missing.text
