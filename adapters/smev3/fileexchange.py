@@ -4,7 +4,10 @@ A file above the inline limit does not travel inside the message. The sender upl
 to СМЭВ's FTP server into a directory named by a fresh UUID and describes it in the
 signed data (``RefAttachmentHeader``: the UUID, the file's hash, its MIME type); the
 recipient is told where to fetch it (``FSAttachment``: the UUID, a user name, a password
-and the file name) and downloads ``/<uuid>/<file name>``.
+and the file name) and downloads ``/<uuid>/<file name>``. The file's own signature (ЭП-СП,
+a detached CMS ``SignaturePKCS7``) travels in that signed ``RefAttachmentHeader``, never on
+the FTP server: :class:`~adapters.smev3.attachments.AttachmentTransfer` makes it before the
+upload and checks it after the download, with the hash.
 
 The client is :mod:`ftplib` (binary mode, passive). Failures come in two kinds:
 :class:`FileExchangeUnavailable` — the server cannot be reached or broke off, worth trying
