@@ -229,3 +229,21 @@ def test_the_wsdl_is_served_with_the_published_schemas(hub: TestHub) -> None:
     assert _message_id(empty) is None
     missing = requests.get(f"{url}/other.xsd", timeout=10)
     assert missing.status_code == 404 and "?wsdl" in missing.text
+
+
+def test_the_migration_builds_the_tables_the_models_declare(
+        footprint: Footprint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from storage import migrate
+    from storage.autogen import all_metadata, schema_diff
+    from storage.db import Database
+
+    installed = migrate.branches()
+    ours = migrate.Branch("smev3_api", "adapters.smev3.official_api.migrations")
+    monkeypatch.setattr(migrate, "branches", lambda: [*installed, ours])
+    db = Database(footprint.settings(tmp_path).resolved_database_url())  # type: ignore[attr-defined]
+    try:
+        migrate.upgrade(db)
+        assert migrate.unmigrated(db) is None
+        assert schema_diff(db, all_metadata()) == []
+    finally:
+        db.dispose()
