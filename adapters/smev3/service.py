@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
@@ -59,12 +60,14 @@ class Smev3Adapter(Adapter):
         "waiting": "Ожидают отправки в СМЭВ",
         "types": "Виды сведений",
         "type_errors": "Виды сведений, не загруженные",
+        "certificates": "Сертификаты: предупреждения",
     }
 
     name: ClassVar[str] = PLUGIN
     metadata: ClassVar[sa.MetaData | None] = metadata
 
     client: SmevClient
+    _certificates: tuple[float, list[str]] | None = None
 
     @classmethod
     def subscriptions(cls) -> list[Subscription]:
@@ -112,9 +115,49 @@ class Smev3Adapter(Adapter):
         with self.ctx.db.read() as conn:
             waiting = conn.execute(sa.select(sa.func.count()).select_from(outgoing).where(
                 outgoing.c.status == "pending")).scalar()
-        status = "degraded" if self.types.errors else "ok"
+        certificates = self.certificate_warnings()
+        status = "degraded" if self.types.errors or certificates else "ok"
         return {"status": status, "waiting": waiting, "types": sorted(self.types.types),
-                "type_errors": self.types.errors}
+                "type_errors": self.types.errors, "certificates": certificates}
+
+    def certificate_warnings(self) -> list[str]:
+        """Certificates in use that expire within the warning period, have expired or are not
+        trusted (adapters/smev3/trust.py); checked at most every 10 minutes."""
+        from adapters.smev3 import trust
+        from adapters.smev3.crypto import get_provider
+
+        cached = self._certificates
+        if cached is None or time.monotonic() - cached[0] > 600:
+            try:
+                lines = trust.overview(self.settings, get_provider(self.settings.crypto_provider),
+                                       self.ctx.db).warnings
+            except Exception as exc:  # noqa: BLE001 - health must answer whatever happens
+                lines = [f"сертификаты не проверены: {exc}"]
+            cached = (time.monotonic(), lines)
+            self._certificates = cached
+        return cached[1]
+
+    @job("41 */4 * * *", title="Обновление списков отозванных сертификатов (СОС)")
+    def refresh_crls(self) -> None:
+        """Download the CRLs of the trust store's CAs from the configured URLs and the
+        distribution points the certificates in use name; keep those a trusted CA signed."""
+        if self.settings.trust_dir is None:
+            return
+        from adapters.smev3 import trust
+        from adapters.smev3.crypto import get_provider
+
+        store = trust.TrustStore.load(self.settings.trust_dir)
+        seen = trust.seen_certificates(self.ctx.db)
+        if self.settings.certificate is not None and self.settings.certificate.exists():
+            seen.append(trust.parse_certificate(self.settings.certificate.read_bytes()))
+        urls = list(dict.fromkeys([*self.settings.crl_urls, *store.crl_urls(seen)]))
+        result = trust.refresh_crls(self.settings.trust_dir, urls,
+                                    get_provider(self.settings.crypto_provider),
+                                    timeout=self.settings.timeout)
+        self._certificates = None
+        if result.failed:
+            raise RuntimeError("СОС не обновлены: " + "; ".join(
+                f"{url}: {why}" for url, why in result.failed.items()))
 
     def polled_types(self) -> list[InformationType]:
         """The types this installation polls."""

@@ -6,6 +6,7 @@
 | --- | --- | --- |
 | ``/smev3`` | viewer | each information type: role, protocol, schemas, counts, last poll |
 | ``/smev3/poll`` (POST) | operator | poll now: a run of ``adapter.smev3:poll`` (audited) |
+| ``/smev3/certificates`` | viewer | certificates in use, their chains and expiry |
 | ``/smev3/outgoing``, ``/smev3/outgoing/{id}`` | viewer | what we send, and one with its XML |
 | ``/smev3/received``, ``/smev3/received/{id}`` | viewer | what we took in, and one |
 | ``/smev3/compose/{type}`` | operator | compose one request of a consumer type and send it |
@@ -203,6 +204,27 @@ class Smev3Console:
         flash(request, f"Запрос {info.key} принят хабом и отправляется в СМЭВ: {env.id}")
         return RedirectResponse(f"/journal/{env.id}", status_code=303)
 
+    def certificates_page(self, request: Request, user: User, form: FormData) -> Response:
+        """Certificates in use: ours, the trust store's CAs, the counterparties' seen recently;
+        each with its chain, its expiry and a warning weeks ahead (adapters/smev3/trust.py)."""
+        from datetime import UTC, datetime
+
+        from adapters.smev3 import trust
+        from adapters.smev3.crypto import get_provider
+
+        settings = Smev3Settings.model_validate(self.ctx.settings.plugins.get(PLUGIN, {}))
+        now = datetime.now(UTC)
+        data = trust.overview(settings, get_provider(settings.crypto_provider), self.ctx.db,
+                              at=now)
+        groups = [("own", "Сертификат нашей информационной системы"),
+                  ("ca", "Доверенные удостоверяющие центры"),
+                  ("counterparty", "Сертификаты участников обмена, встреченные недавно")]
+        empty = {"own": "Не настроен (certificate в [plugins.smev3]).",
+                 "ca": "Хранилище пусто или не настроено.",
+                 "counterparty": "В последних принятых сообщениях подписей не было."}
+        return render(request, "smev3_certificates.html",
+                      {"c": data, "groups": groups, "empty": empty, "now": now})
+
     def routes(self) -> list[BaseRoute]:
         """The pages, and the API mounted under ``/api/smev3``."""
         from adapters.smev3.console.api import api_routes
@@ -211,6 +233,7 @@ class Smev3Console:
         return [
             Route("/smev3", viewer(self.overview_page)),
             Route("/smev3/poll", operator(self.poll_page), methods=["POST"]),
+            Route("/smev3/certificates", viewer(self.certificates_page)),
             Route("/smev3/outgoing", viewer(self.outgoing_page)),
             Route("/smev3/outgoing/{id:int}", viewer(self.outgoing_item)),
             Route("/smev3/received", viewer(self.received_page)),

@@ -7,6 +7,7 @@ HTTP — signs leaf certificates; envelopes signed with them are verified by
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import subprocess
 import threading
@@ -14,14 +15,28 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from lxml import etree
 
 from adapters.smev3 import signature, trust
 from adapters.smev3.crypto import get_provider, load_certificate, load_private_key
+from adapters.smev3.models import received
+from adapters.smev3.service import Smev3Adapter, catalogue
+from adapters.smev3.settings import Smev3Settings
+from admin.app import create_app
+from contracts.envelope import utcnow
+from contracts.registry import TypeRegistry
 from hub.cli import main
+from hub.operations import Operations
+from hub.settings import Settings
+from storage.db import Database
+from storage.journal import store_blob
+from storage.migrate import upgrade
+from storage.models import journal_messages
 from tests.adapters.smev3.keys import require_engine
+from tests.admin.conftest import SECRET, console_logins, router_bus
 
 _CA_CONFIG = """[ca]
 default_ca = this
@@ -351,3 +366,107 @@ def test_certificates_in_use_warn_weeks_ahead(world: World) -> None:
     assert trust.warnings(rows, 30) == ["Good Signer: истекает через 12 дн."]
     later = trust.in_use(store, provider, own=good, at=datetime(2044, 2, 1, tzinfo=UTC))
     assert later[0].warning(30) == "срок действия истёк"
+
+
+# -- the console's page, the adapter's health and its CRL job --------------------------------
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    """The hub's tables at head and the adapter's own."""
+    database = Database(f"sqlite:///{tmp_path / 'hub.db'}")
+    upgrade(database)
+    yield database
+    database.dispose()
+
+
+def _received_signed_by(db: Database, world: World, leaf: str, tmp_path: Path,
+                        number: int) -> None:
+    """A message taken in from СМЭВ whose stored bytes carry a signature by ``leaf``."""
+    raw = _signed(world, leaf, tmp_path).read_bytes()
+    now = utcnow()
+    envelope_id = f"00000000-0000-4000-8000-{number:012d}"
+    with db.transaction() as conn:
+        blob_id = store_blob(conn, raw, "text/xml")
+        conn.execute(journal_messages.insert().values(
+            message_id=envelope_id, type="test.trust", version=1, source="adapter.smev3",
+            correlation_id=envelope_id, created_at=now, first_seen_at=now, last_at=now,
+            status="routed", envelope="{}", raw_blob_id=blob_id))
+        conn.execute(received.insert().values(
+            message_id=f"6a1b2c3d-0000-11ee-8000-{number:012d}", kind="request",
+            type_key="ffoms.services", envelope_id=envelope_id, outcome="taken",
+            received_at=now))
+
+
+def _plugin(world: World, **extra: object) -> dict[str, object]:
+    return {"trust_dir": str(world.trust_dir), "certificate": str(world.leaves["good"][1]),
+            **extra}
+
+
+def test_the_console_shows_certificates_in_use_with_chains_and_warnings(
+        world: World, db: Database, tmp_path: Path) -> None:
+    _received_signed_by(db, world, "lapsed", tmp_path, 1)
+    _received_signed_by(db, world, "stranger", tmp_path, 2)
+    _received_signed_by(db, world, "good", tmp_path, 3)  # ours: listed once, as ours
+    settings = Settings(plugins={"smev3": _plugin(world, certificate_warn_days=7400)})
+    with router_bus() as bus:
+        app = create_app(db, Operations(db, bus, TypeRegistry()), TypeRegistry(),
+                         secret_key=SECRET, settings=settings)
+        with console_logins(app, db) as login:
+            client = login("viewer")
+            assert 'href="/smev3/certificates"' in client.get("/smev3").text
+            answer = client.get("/smev3/certificates")
+    assert answer.status_code == 200
+    page = html.unescape(answer.text)
+    own = _section(page, "certificates-own")
+    assert "Good Signer" in own and "← Test Issuing CA" in own and "← Test Root CA" in own
+    assert "истекает через" in own  # 7400 days ahead: within the configured warning period
+    cas = _section(page, "certificates-ca")
+    assert "Test Root CA" in cas and "Test Issuing CA" in cas and "корневой" in cas
+    others = _section(page, "certificates-counterparty")
+    assert "Good Signer" not in others
+    assert "Lapsed Signer" in others and "срок действия истёк" in others
+    assert "Stranger Signer" in others
+    assert "неизвестный УЦ: «CN=Stranger Root CA» нет среди доверенных" in others
+    warnings = _section(page, "certificate-warnings", "p")
+    assert "предупреждаем за 7400 дн." in warnings
+    assert "Lapsed Signer: срок действия истёк" in warnings
+
+
+def _section(page: str, element_id: str, tag: str = "table") -> str:
+    start = page.index(f'id="{element_id}"')
+    return page[start:page.index(f"</{tag}>", start)]
+
+
+def test_health_warns_of_certificates_and_the_job_refreshes_crls(
+        world: World, db: Database) -> None:
+    component = Smev3Adapter()
+    component.ctx = SimpleNamespace(db=db)  # type: ignore[assignment]
+    component.types = catalogue()
+    component.settings = Smev3Settings.model_validate(_plugin(world))
+    health = component.health()
+    assert health["certificates"] == [] and health["status"] == ("degraded" if
+                                                                  component.types.errors
+                                                                  else "ok")
+    assert "certificates" in Smev3Adapter.health_labels
+
+    component.settings = Smev3Settings.model_validate(_plugin(world, certificate_warn_days=7400))
+    component._certificates = None
+    health = component.health()
+    assert health["status"] == "degraded"
+    assert health["certificates"][0].startswith("Good Signer: истекает через")
+
+    crl_url = f"{world.crl_base}/Test Issuing CA.crl"
+    world.pki.crl(world.issuing, world.served / "Test Issuing CA.crl")
+    (world.served / "Test Root CA.crl").unlink(missing_ok=True)
+    store = tmp_store = world.trust_dir.parent / "job-store"
+    store.mkdir(exist_ok=True)
+    for ca in (world.root, world.issuing):
+        (store / f"{ca.name}.pem").write_bytes(ca.cert.read_bytes())
+    component.settings = Smev3Settings.model_validate(
+        {"trust_dir": str(tmp_store), "crl_urls": [crl_url]})
+    with pytest.raises(RuntimeError, match="СОС не обновлены: .*Test Root CA.crl: download "
+                                           "failed"):
+        component.refresh_crls()  # the root's distribution point serves nothing
+    assert list((store / "crl").iterdir())  # the issuing CA's CRL was kept all the same
+    assert any(spec.name == "refresh_crls" for spec in Smev3Adapter.jobs())
