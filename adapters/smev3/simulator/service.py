@@ -48,6 +48,7 @@ from adapters.smev3.attachments import (
     AttachmentTransfer,
     Limits,
     Sign,
+    cms_signer,
     cms_verifier,
     streebog,
 )
@@ -470,9 +471,13 @@ class Smev3Simulator(Adapter):
             self.error = f"cannot listen on {host}:{ftp_port} (FTP): {exc}"
             log.error("СМЭВ 3 simulator not started: %s", self.error)
             return
+        key, cert = conf.get("attachment_key"), conf.get("attachment_certificate")
+        signer = (cms_signer(Path(key).read_bytes(), Path(cert).read_bytes())
+                  if key and cert else None)  # the agencies' ЭП-СП of the files they send
         smev = SimulatedSmev(catalogue(), schemas=SchemaStore(schemas_dir) if schemas_dir
                              else None, files=files, state=SimulatorState(
-                                 Path(self.ctx.settings.data_dir) / STATE_FILE))
+                                 Path(self.ctx.settings.data_dir) / STATE_FILE),
+                             attachment_signer=signer)
         smev.answer_files["fns.egrul"] = [DEMO_EXTRACT]
         try:
             self.server = SimulatorServer(smev, host, port)

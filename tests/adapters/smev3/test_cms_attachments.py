@@ -148,3 +148,25 @@ def test_the_simulator_refuses_a_bad_signature_on_what_it_gets(
         accept(_transfer(ftp, None), out.headers, (), changed, {}, ftp)
     (file,) = accept(_transfer(ftp, None), out.headers, (), out.contents, {}, ftp)
     assert file.data == SMALL.data
+
+
+def test_the_simulator_component_signs_with_its_configured_key(
+        key: TestKey, tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from adapters.smev3.simulator.service import Smev3Simulator
+
+    component = Smev3Simulator()
+    component.ctx = SimpleNamespace(settings=SimpleNamespace(  # type: ignore[assignment]
+        plugins={"smev3-simulator": {
+            "port": 0, "ftp_port": 0, "attachment_key": str(key.key),
+            "attachment_certificate": str(key.cert)}},
+        schemas_dir=None, data_dir=tmp_path))
+    component.start()
+    try:
+        assert component.server is not None
+        (header,) = component.server.smev.transfer.outgoing([SMALL]).headers
+        assert header.signature_pkcs7 is not None
+        assert _openssl_verifies(header.signature_pkcs7, SMALL.data, key, tmp_path)
+    finally:
+        component.stop()
