@@ -247,3 +247,34 @@ def test_the_migration_builds_the_tables_the_models_declare(
         assert schema_diff(db, all_metadata()) == []
     finally:
         db.dispose()
+
+
+def test_the_console_lists_the_systems_and_their_calls(
+        hub: TestHub, tmp_path: Path) -> None:
+    from adapters.smev3.official_api.console import extension
+    from admin.app import create_app
+    from hub.operations import Operations
+    from tests.admin.conftest import form_logins, seed_user
+
+    url = _url(hub)
+    _client(tmp_path, url).Send(**_request("seen-1"))
+    with pytest.raises(Fault):
+        _client(tmp_path, url, password="not-that-one").Get(itSystem=SYSTEM)
+    Systems(hub.db).save("IS_OLD", no_password=True, enabled=False, by="olga")
+    process = hub.process
+    app = create_app(hub.db, Operations(hub.db, process.bus, process.plugins.types),
+                     process.plugins.types, secret_key="test-secret-key-0123456789",
+                     settings=process.settings, extensions=[("smev3-api", extension)])
+    assert app.state.extension_errors == {}
+    seed_user(hub.db, "boss", "administrator")
+    seed_user(hub.db, "oper", "operator")
+    with form_logins(app) as login:
+        page = login("boss").get("/smev3/api-systems")
+        assert login("oper").get("/smev3/api-systems").status_code == 403
+    assert page.status_code == 200
+    text = page.text
+    (tmp_path / "api-systems.html").write_text(text, "utf-8")
+    assert 'data-system="IS_FOND_76"' in text and "ИС фонда" in text
+    assert "по паролю" in text and "только по коду" in text and "отключена" in text
+    assert "отправка" in text and "seen-1" in text and "выполнено" in text
+    assert "отказ (ошибка запроса): ACCESS_DENIED" in text
