@@ -11,8 +11,9 @@ RFC 4490 / RFC 9215 as the OpenSSL GOST engine writes them: the digest algorithm
 value s‖r big-endian — the crypto provider's convention already.
 
 DER is written here with a dozen lines and read with :mod:`adapters.smev3.crypto.der`; the
-hashing and the curve work are the configured crypto provider's. Legacy GOST R 34.10-2001
-signatures (GOST R 34.11-94) are verified, never made.
+hashing and the curve work are the configured crypto provider's. Signatures streamed in BER
+(indefinite lengths: ``openssl cms -stream``, streaming CryptoPro writers) are read too.
+Legacy GOST R 34.10-2001 signatures (GOST R 34.11-94) are verified, never made.
 """
 
 from __future__ import annotations
@@ -144,10 +145,50 @@ def sign_detached(data: bytes, key: PrivateKey, certificate: Certificate,
 
 # --- reading and verifying ------------------------------------------------------------------
 
+def _ber_value(data: bytes, pos: int, depth: int = 0) -> tuple[bytes, int]:
+    """One BER TLV from ``pos`` re-encoded with definite lengths, and where it ends."""
+    if depth > 64 or pos + 2 > len(data):
+        raise der.DerError("truncated or too deeply nested BER")
+    tag, length = data[pos], data[pos + 1]
+    if tag & 0x1F == 0x1F:
+        raise der.DerError("multi-byte tags are not supported")
+    pos += 2
+    if length == 0x80:  # indefinite (streamed): constructed, ends with 00 00
+        if not tag & 0x20:
+            raise der.DerError("indefinite length on a primitive value")
+        parts = []
+        while data[pos:pos + 2] != b"\x00\x00":
+            part, pos = _ber_value(data, pos, depth + 1)
+            parts.append(part)
+        return _tlv(tag, b"".join(parts)), pos + 2
+    if length & 0x80:
+        count = length & 0x7F
+        if not count or count > 4:
+            raise der.DerError("bad BER length")
+        length, pos = int.from_bytes(data[pos:pos + count], "big"), pos + count
+    end = pos + length
+    if end > len(data):
+        raise der.DerError("truncated BER value")
+    if not tag & 0x20:
+        return _tlv(tag, data[pos:end]), end
+    parts, inner = [], pos
+    while inner < end:
+        part, inner = _ber_value(data, inner, depth + 1)
+        parts.append(part)
+    return _tlv(tag, b"".join(parts)), end
+
+
+def _definite(signature: bytes) -> bytes:
+    """The signature with every indefinite length made definite (``openssl cms -stream``,
+    streaming CryptoPro writers); DER passes unchanged."""
+    value, end = _ber_value(signature, 0)
+    if end != len(signature):
+        raise der.DerError("trailing bytes after the signature")
+    return value
+
+
 def _parse(signature: bytes) -> tuple[list[der.Node], list[der.Node]]:
     """Certificates and SignerInfos of a detached SignedData."""
-    if signature[:2] == b"\x30\x80":
-        raise CmsError("подпись в кодировке BER с неопределённой длиной; ожидается DER")
     content_type, content = der.parse(signature).expect(der.SEQUENCE).children[:2]
     if content_type.oid() != OID_SIGNED_DATA:
         raise CmsError(f"это не подпись CMS SignedData (тип содержимого {content_type.oid()})")
@@ -202,7 +243,7 @@ def verify_detached(signature: bytes, data: bytes, provider: CryptoProvider) -> 
     certificate (its chain) is not decided here.
     """
     try:
-        certificates, signer_infos = _parse(signature)
+        certificates, signer_infos = _parse(_definite(signature))
         if len(signer_infos) != 1:
             raise CmsError(f"подписантов в подписи {len(signer_infos)}, ожидается один")
         fields = signer_infos[0].expect(der.SEQUENCE).children

@@ -105,3 +105,29 @@ def test_a_signature_of_another_file_and_garbage_are_refused(keys: dict[str, Tes
         cms.verify_detached(other, FILE, get_provider("gostcrypto"))
     with pytest.raises(cms.CmsError, match="не читается"):
         cms.verify_detached(b"not a signature at all", FILE, get_provider("gostcrypto"))
+
+
+def _indefinite(value: bytes) -> bytes:
+    """A DER SEQUENCE re-encoded with an indefinite length, as streaming writers do."""
+    node = parse(value)
+    return b"\x30\x80" + node.data + b"\x00\x00"
+
+
+def test_a_streamed_ber_signature_verifies_and_an_attached_one_is_refused(
+        keys: dict[str, TestKey], tmp_path: Path) -> None:
+    signature = _openssl_sign(tmp_path, FILE, keys["256-A"])
+    streamed = _indefinite(signature)
+    assert streamed != signature
+    assert _openssl_verify(tmp_path, streamed, FILE, keys["256-A"])
+    assert cms.verify_detached(streamed, FILE, get_provider("gostcrypto")).signing_time
+    with pytest.raises(cms.CmsError, match="файл изменён"):
+        cms.verify_detached(streamed, FILE[1:], get_provider("gostcrypto"))
+    # `openssl cms -stream` keeps the file inside (BER): not the detached signature asked for.
+    content, attached = tmp_path / "in.bin", tmp_path / "attached.p7s"
+    content.write_bytes(FILE)
+    subprocess.run(["openssl", "cms", "-sign", "-engine", "gost", "-binary", "-stream",
+                    "-in", str(content), "-signer", str(keys["256-A"].cert),
+                    "-inkey", str(keys["256-A"].key), "-outform", "DER", "-out", str(attached)],
+                   capture_output=True, timeout=60, check=True)
+    with pytest.raises(cms.CmsError, match="отсоединённой"):
+        cms.verify_detached(attached.read_bytes(), FILE, get_provider("gostcrypto"))
