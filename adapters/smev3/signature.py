@@ -221,15 +221,27 @@ def _without(target: etree._Element, signature: etree._Element) -> etree._Elemen
     The whole document is copied so that the target keeps its ancestors' namespace context;
     the caller's tree is not touched.
     """
-    tree = target.getroottree()
-    twin = copy.deepcopy(tree.getroot())
-    twin_target = twin.xpath(tree.getpath(target))[0]
-    twin_signature = twin.xpath(tree.getpath(signature))[0]
+    root = target.getroottree().getroot()
+    twin = copy.deepcopy(root)
+    twin_target, twin_signature = (_same_place(twin, root, e) for e in (target, signature))
     parent = twin_signature.getparent()
     if parent is not None:
         parent.remove(twin_signature)
-    result: etree._Element = twin_target
-    return result
+    return twin_target
+
+
+def _same_place(twin: etree._Element, root: etree._Element,
+                element: etree._Element) -> etree._Element:
+    """The element of ``twin`` (a copy of ``root``) at ``element``'s position in ``root``."""
+    steps = []
+    while element is not root:
+        parent = element.getparent()
+        assert parent is not None  # element is under root
+        steps.append(parent.index(element))
+        element = parent
+    for step in reversed(steps):
+        twin = twin[step]
+    return twin
 
 
 def _strip_whitespace(info: etree._Element) -> etree._Element:

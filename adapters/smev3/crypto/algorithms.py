@@ -68,6 +68,13 @@ GOST2001 = SignatureAlgorithm(SIGNATURE_2001, "GOST R 34.10-2001 (legacy, verify
 SIGNATURES = {s.uri: s for s in (GOST2012_256, GOST2012_512, GOST2001)}
 BY_KEY_OID = {s.key_oid: s for s in SIGNATURES.values()}
 
+# CryptoPro's current names of the GOST 2001 algorithms (cadesplugin's XmlDsigGost3410Url and
+# XmlDsigGost3411Url; it calls the xmldsig-more ones above obsolete): clients send both.
+DIGEST_94_CRYPTOPRO = "urn:ietf:params:xml:ns:cpxmlsec:algorithms:gostr3411"
+SIGNATURE_2001_CRYPTOPRO = "urn:ietf:params:xml:ns:cpxmlsec:algorithms:gostr34102001-gostr3411"
+DIGESTS[DIGEST_94_CRYPTOPRO] = GOST_94
+SIGNATURES[SIGNATURE_2001_CRYPTOPRO] = GOST2001
+
 
 def digest_algorithm(uri: str) -> DigestAlgorithm:
     """The digest named by an XMLDSig DigestMethod URI."""

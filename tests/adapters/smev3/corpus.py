@@ -85,6 +85,8 @@ class Style:
     chain: tuple[str, ...] = SMEV_CHAIN
     extra: tuple[str, ...] = ()
     """Ids referenced after the signed element's own (the same one again, or another)."""
+    method: tuple[str, str] | None = None
+    """(SignatureMethod, DigestMethod) URIs other than the key's usual names."""
     wrap: int = 0
     """Wrap DigestValue, SignatureValue and X509Certificate in lines this long (0: don't)."""
     octets: Callable[[etree._Element], bytes] | None = field(default=None, compare=False)
@@ -148,6 +150,8 @@ class CorpusSigner:
         info = signature[0]
         for number, reference in enumerate(info.iterfind(f"{{{DS}}}Reference")):
             element = root.xpath("//*[@Id=$id]", id=reference.get("URI", "")[1:])[0]
+            if signature in element.iterdescendants() and transform.ENVELOPED in style.chain:
+                element = _enveloped(element, signature)
             octets = (style.octets(element) if number == 0 and style.octets
                       else _reference_octets(element, style.chain))
             digest = _openssl("dgst", "-engine", "gost", md, "-binary", data=octets)
@@ -160,6 +164,15 @@ class CorpusSigner:
         signature[2][0][0].text = _b64(base64.b64decode(certificate), style.wrap)
 
 
+def _enveloped(element: etree._Element, signature: etree._Element) -> etree._Element:
+    """A standalone copy of ``element`` without ``signature`` (an enveloped signature)."""
+    position = [s for s in element.iter(f"{{{DS}}}Signature")].index(signature)
+    twin = copy.deepcopy(element)
+    inner = list(twin.iter(f"{{{DS}}}Signature"))[position]
+    inner.getparent().remove(inner)
+    return twin
+
+
 def _ds(parent: etree._Element, name: str, **attrib: str) -> etree._Element:
     return etree.SubElement(parent, f"{{{DS}}}{name}", attrib)
 
@@ -169,13 +182,14 @@ def _skeleton(element_id: str, style: Style, index: int) -> etree._Element:
     info = _ds(signature, "SignedInfo")
     _ds(info, "CanonicalizationMethod", Algorithm=transform.EXC_C14N)
     scheme = algorithms.signature_algorithm(KEY_ALGORITHMS[style.key])
-    _ds(info, "SignatureMethod", Algorithm=scheme.uri)
+    signature_uri, digest_uri = style.method or (scheme.uri, scheme.digest.uri)
+    _ds(info, "SignatureMethod", Algorithm=signature_uri)
     for ident in (element_id, *style.extra):
         reference = _ds(info, "Reference", URI=f"#{ident}")
         transforms = _ds(reference, "Transforms")
         for algorithm in style.chain:
             _ds(transforms, "Transform", Algorithm=algorithm)
-        _ds(reference, "DigestMethod", Algorithm=scheme.digest.uri)
+        _ds(reference, "DigestMethod", Algorithm=digest_uri)
         _ds(reference, "DigestValue")
     _ds(signature, "SignatureValue")
     _ds(_ds(_ds(signature, "KeyInfo"), "X509Data"), "X509Certificate")
@@ -322,6 +336,9 @@ MADE: dict[str, tuple[Sample, Builder]] = {s.name: (s, b) for s, b in [
      lambda k: _send_request("1.1", k, Style(), personal=Style())),
     (Sample("1.3-SendRequest-legacy-2001", 1, version="1.3"),
      lambda k: _send_request("1.3", k, Style(key="2001"))),
+    (Sample("1.2-legacy-2001-cryptopro-names", 1, version="1.2"),
+     lambda k: _send_request("1.2", k, Style(key="2001", method=(
+         algorithms.SIGNATURE_2001_CRYPTOPRO, algorithms.DIGEST_94_CRYPTOPRO)))),
     (Sample("1.3-two-references-same-twice", 1, version="1.3"),
      lambda k: _send_request("1.3", k, Style(extra=("SIGNED_BY_CONSUMER",)))),
     (Sample("1.3-two-references-different", 1, version="1.3"),

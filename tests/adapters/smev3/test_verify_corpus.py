@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import etree
 
 from adapters.smev3 import signature
 from adapters.smev3.crypto import get_provider
+from adapters.smev3.transform import ENVELOPED
 from contracts import xmlsafe
 from hub.cli import main
 from tests.adapters.smev3 import corpus
@@ -93,3 +95,51 @@ def test_tampered_copy_is_refused(name: str, tamper: str, envelopes: dict[str, b
     code, out = _verify(capsys, path, sample)
     assert code == 1, out
     assert "INVALID: " in out and reason in out, out
+
+
+# --- what the corpus does not show on its own ----------------------------------------------
+
+
+def _made(name: str, envelopes: dict[str, bytes]) -> Any:
+    return xmlsafe.parse(envelopes[name])
+
+
+def test_two_references_are_each_checked(envelopes: dict[str, bytes]) -> None:
+    """Both References are named in the report; editing what only the second covers is
+    caught, and the reason says which Reference failed."""
+    root = _made("1.3-two-references-different", envelopes)
+    report = signature.verify(root, get_provider("gostcrypto"))[0]
+    assert report.valid and report.reference == "#SIGNED_BY_CONSUMER, #PERSONAL"
+    assert report.signed_element == "SenderProvidedRequestData, Request"
+    root.find(f".//{{{corpus.REQUEST}}}Snils").text = "123-456-789 02"
+    report = signature.verify(root, get_provider("gostcrypto"))[0]
+    assert not report.valid and report.digest_ok is False and report.signature_ok
+    assert "Reference #PERSONAL: digest mismatch: Request was changed" in report.reason
+
+
+def test_enveloped_signature_needs_its_transform(keys: dict[str, TestKey]) -> None:
+    """A .NET client's signature placed inside the element it signs verifies with the
+    enveloped-signature transform (the signature is taken out before hashing) and is refused
+    without it; the caller's tree is left as it was."""
+    signing = corpus.CorpusSigner(keys)
+    root = xmlsafe.parse(b'<t:Data xmlns:t="urn://omshub/test/corpus" Id="D"><t:V>1</t:V>'
+                         b"</t:Data>")
+    root.append(signing.signer(corpus.Style(chain=corpus.DOTNET_CHAIN))(root))
+    root = signing.finish(root)
+    before = etree.tostring(root)
+    report = signature.verify(root, get_provider("gostcrypto"))[0]
+    assert report.valid, report.reason
+    assert etree.tostring(root) == before
+    for transform in root.iter(f"{{{corpus.DS}}}Transform"):
+        if transform.get("Algorithm") == ENVELOPED:
+            transform.getparent().remove(transform)
+    report = signature.verify(root, get_provider("gostcrypto"))[0]
+    assert not report.valid and "inside the element it signs" in report.reason
+
+
+def test_unknown_transform_chain_is_refused(envelopes: dict[str, bytes]) -> None:
+    root = _made("1.3-SendRequest-2012-256", envelopes)
+    transforms = next(root.iter(f"{{{corpus.DS}}}Transforms"))
+    transforms[0].set("Algorithm", "http://www.w3.org/TR/2001/REC-xml-c14n-20010315")
+    report = signature.verify(root, get_provider("gostcrypto"))[0]
+    assert not report.valid and "unsupported transforms" in report.reason
