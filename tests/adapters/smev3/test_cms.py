@@ -16,7 +16,7 @@ import pytest
 from adapters.smev3 import cms
 from adapters.smev3.crypto import get_provider, load_certificate, load_private_key
 from adapters.smev3.crypto.der import parse
-from tests.adapters.smev3.keys import TestKey, make
+from tests.adapters.smev3.keys import TestKey, make, require_engine
 
 FILE = "Выписка ЕГРЮЛ.pdf\n".encode() + bytes(range(256)) * 40
 KINDS = ["256-A", "512-A", "512-C"]
@@ -131,3 +131,22 @@ def test_a_streamed_ber_signature_verifies_and_an_attached_one_is_refused(
                    capture_output=True, timeout=60, check=True)
     with pytest.raises(cms.CmsError, match="отсоединённой"):
         cms.verify_detached(attached.read_bytes(), FILE, get_provider("gostcrypto"))
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_legacy_gost_2001_signature_verifies(tmp_path: Path, provider: str) -> None:
+    require_engine()
+    key, cert, content, sig = (tmp_path / n for n in ("k.pem", "c.pem", "f.bin", "s.p7s"))
+    content.write_bytes(FILE)
+    for args in (["genpkey", "-engine", "gost", "-algorithm", "gost2001", "-pkeyopt",
+                  "paramset:A", "-out", str(key)],
+                 ["req", "-engine", "gost", "-x509", "-new", "-key", str(key), "-md_gost94",
+                  "-subj", "/CN=OMS Hub legacy test key", "-days", "2", "-out", str(cert)],
+                 ["cms", "-sign", "-engine", "gost", "-binary", "-in", str(content),
+                  "-signer", str(cert), "-inkey", str(key), "-outform", "DER",
+                  "-out", str(sig)]):
+        subprocess.run(["openssl", *args], capture_output=True, timeout=60, check=True)
+    signed = cms.verify_detached(sig.read_bytes(), FILE, get_provider(provider))
+    assert signed.algorithm.startswith("GOST R 34.10-2001")
+    with pytest.raises(cms.CmsError, match="файл изменён"):
+        cms.verify_detached(sig.read_bytes(), FILE + b"\n", get_provider(provider))
