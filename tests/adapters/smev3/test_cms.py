@@ -150,3 +150,16 @@ def test_a_legacy_gost_2001_signature_verifies(tmp_path: Path, provider: str) ->
     assert signed.algorithm.startswith("GOST R 34.10-2001")
     with pytest.raises(cms.CmsError, match="файл изменён"):
         cms.verify_detached(sig.read_bytes(), FILE + b"\n", get_provider(provider))
+
+
+def test_the_sign_with_digest_algorithm_oid_is_understood(keys: dict[str, TestKey]) -> None:
+    """Some writers name the signature algorithm ``id-tc26-signwithdigest-gost3410-12-256``
+    (1.2.643.7.1.1.3.2) instead of the key's OID; the name is not signed."""
+    signature = _ours(keys["256-A"], "gostcrypto")
+    key_oid = bytes.fromhex("06082a85030701010101")  # 1.2.643.7.1.1.1.1
+    at = signature.rindex(key_oid)
+    renamed = signature[:at] + bytes.fromhex("06082a85030701010302") + signature[at + 10:]
+    signed = cms.verify_detached(renamed, FILE, get_provider("gostcrypto"))
+    assert signed.algorithm == "GOST R 34.10-2012 256"
+    with pytest.raises(cms.CmsError, match="файл изменён"):
+        cms.verify_detached(renamed, FILE[:-3], get_provider("gostcrypto"))
