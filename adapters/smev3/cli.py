@@ -108,10 +108,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if not reports:
         print(f"{args.file}: no ds:Signature found")
         return 1
-    if args.trust and not Path(args.trust).is_dir():
-        raise UsageError(f"--trust {args.trust}: not a directory")
-    if args.trust:  # chains to the trust store's CAs, at the same moment (adapters/smev3/trust)
-        trust.check_chains(root, reports, Path(args.trust), provider, at)
+    store = Path(args.trust) if args.trust else trust.configured_trust_dir()
+    if store is not None and not store.is_dir():
+        raise UsageError(f"trust store {store}: not a directory")
+    if store is not None:  # chains to the trust store's CAs, at the same moment (trust.py)
+        trust.check_chains(root, reports, store, provider, at)
     if at is not None:
         print(f"certificates checked at {at:%Y-%m-%d %H:%M:%S}Z")
     for number, report in enumerate(reports, 1):
@@ -192,7 +193,7 @@ def register(subparsers: Any) -> None:
                              "signing time the envelope carries, else now); archives")
     verify.add_argument("--trust", metavar="DIR",
                         help="trust store: CA certificates and CRLs; check each signer's "
-                             "chain")
+                             "chain (default: [plugins.smev3] trust_dir of OMSHUB_CONFIG)")
     verify.set_defaults(func=_guarded(cmd_verify))
 
     sign = sub.add_parser("sign", help="sign the element with an Id, print the document")

@@ -684,3 +684,20 @@ def overview(settings: Smev3Settings, provider: CryptoProvider, db: Database | N
     rows = in_use(store, provider, own=own, counterparties=others, at=at)
     return Overview(rows, store.errors, settings.certificate_warn_days, settings.trust_dir,
                     own_error)
+
+
+def configured_trust_dir() -> Path | None:
+    """``[plugins.smev3] trust_dir`` of the config file ``OMSHUB_CONFIG`` names, if any (what
+    ``omshub smev3 verify`` uses without ``--trust``)."""
+    import os
+
+    if not os.environ.get("OMSHUB_CONFIG"):
+        return None
+    from adapters.smev3.settings import Smev3Settings
+    from hub.settings import load_settings
+
+    try:
+        plugin = load_settings().plugins.get("smev3", {})
+        return Smev3Settings.model_validate(plugin).trust_dir
+    except (OSError, ValueError):
+        return None

@@ -470,3 +470,17 @@ def test_health_warns_of_certificates_and_the_job_refreshes_crls(
         component.refresh_crls()  # the root's distribution point serves nothing
     assert list((store / "crl").iterdir())  # the issuing CA's CRL was kept all the same
     assert any(spec.name == "refresh_crls" for spec in Smev3Adapter.jobs())
+
+
+def test_verify_takes_the_trust_store_of_the_configuration(
+        world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "omshub.toml"
+    config.write_text(f'[plugins.smev3]\ntrust_dir = "{tmp_path / "absent"}"\n')
+    monkeypatch.setenv("OMSHUB_CONFIG", str(config))
+    stranger = str(_signed(world, "stranger", tmp_path))
+    code, out = _verify(capsys, stranger)
+    assert code == 2 and f"trust store {tmp_path / 'absent'}: not a directory" in out
+    config.write_text(f'[plugins.smev3]\ntrust_dir = "{world.trust_dir}"\n')
+    code, out = _verify(capsys, stranger)
+    assert code == 1 and "unknown CA: 'CN=Stranger Root CA'" in out
