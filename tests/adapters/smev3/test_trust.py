@@ -484,3 +484,15 @@ def test_verify_takes_the_trust_store_of_the_configuration(
     config.write_text(f'[plugins.smev3]\ntrust_dir = "{world.trust_dir}"\n')
     code, out = _verify(capsys, stranger)
     assert code == 1 and "unknown CA: 'CN=Stranger Root CA'" in out
+
+
+def test_chains_check_the_same_with_the_openssl_backend(world: World) -> None:
+    store = trust.TrustStore.load(world.trust_dir)
+    openssl = get_provider("openssl")
+    good = trust.parse_certificate(world.leaves["good"][1].read_bytes())
+    verdict = store.check(good, openssl)
+    assert verdict.trusted, verdict.reason
+    assert [link.title for link in verdict.chain] == ["Good Signer", "Test Issuing CA",
+                                                      "Test Root CA"]
+    revoked = trust.parse_certificate(world.leaves["revoked"][1].read_bytes())
+    assert "revoked by CRL No 7" in store.check(revoked, openssl).reason
