@@ -123,6 +123,8 @@ class Smev3Adapter(Adapter):
     def certificate_warnings(self) -> list[str]:
         """Certificates in use that expire within the warning period, have expired or are not
         trusted (adapters/smev3/trust.py); checked at most every 10 minutes."""
+        from zoneinfo import ZoneInfo
+
         from adapters.smev3 import trust
         from adapters.smev3.crypto import get_provider
 
@@ -130,7 +132,8 @@ class Smev3Adapter(Adapter):
         if cached is None or time.monotonic() - cached[0] > 600:
             try:
                 lines = trust.overview(self.settings, get_provider(self.settings.crypto_provider),
-                                       self.ctx.db).warnings
+                                       self.ctx.db, tz=ZoneInfo(self.ctx.settings.timezone)
+                                       ).warnings
             except Exception as exc:  # noqa: BLE001 - health must answer whatever happens
                 lines = [f"сертификаты не проверены: {exc}"]
             cached = (time.monotonic(), lines)

@@ -18,7 +18,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,8 +65,10 @@ def _day(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M}Z"
 
 
-def _ru_day(moment: datetime) -> str:
-    return f"{moment:%d.%m.%Y %H:%M} UTC"
+def _ru_day(moment: datetime, tz: tzinfo = UTC) -> str:
+    """ДД.ММ.ГГГГ ЧЧ:ММ in the fund's time zone (named when it is UTC)."""
+    text = f"{moment.astimezone(tz):%d.%m.%Y %H:%M}"
+    return f"{text} UTC" if tz is UTC else text
 
 
 def _bits(node: der.Node) -> set[int]:
@@ -199,11 +201,10 @@ class Crl:
         """``No NN`` (or the date it was issued when it has no number)."""
         return f"No {self.number}" if self.number is not None else f"of {_day(self.this_update)}"
 
-    @property
-    def ru_label(self) -> str:
+    def ru_label(self, tz: tzinfo = UTC) -> str:
         """``№ NN`` in Russian."""
         return (f"№ {self.number}" if self.number is not None
-                else f"от {_ru_day(self.this_update)}")
+                else f"от {_ru_day(self.this_update, tz)}")
 
 
 def parse_crl(data: bytes) -> Crl:
@@ -262,6 +263,8 @@ class ChainReport:
     chain: list[X509] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
+    tz: tzinfo = UTC
+    """The time zone Russian texts give times in (the fund's)."""
 
     @property
     def trusted(self) -> bool:
@@ -349,13 +352,13 @@ class TrustStore:
         return None
 
     def check(self, certificate: X509 | Certificate, provider: CryptoProvider,
-              at: datetime | None = None) -> ChainReport:
+              at: datetime | None = None, tz: tzinfo = UTC) -> ChainReport:
         """Build the chain from the certificate to a CA of the store, and check each link at
-        the moment ``at`` (now by default)."""
+        the moment ``at`` (now by default); ``tz``: the fund's, for the Russian texts."""
         if isinstance(certificate, Certificate):
             certificate = parse_certificate(certificate.der)
         moment = (at or datetime.now(UTC)).astimezone(UTC)
-        report = ChainReport(certificate, moment, [certificate])
+        report = ChainReport(certificate, moment, [certificate], tz=tz)
         current = certificate
         while True:
             anchor = any(ca.certificate.der == current.certificate.der for ca in self.cas)
@@ -388,20 +391,24 @@ class TrustStore:
 
     def _check_links(self, report: ChainReport, provider: CryptoProvider) -> None:
         at = report.at
+
+        def ru(moment: datetime) -> str:
+            return _ru_day(moment, report.tz)
+
         for depth, link in enumerate(report.chain):
             cert = link.certificate
             if at < cert.not_before:
                 report.problems.append(Problem(
                     f"{link.title!r} is not yet valid at {_day(at)} (valid from "
                     f"{_day(cert.not_before)})",
-                    f"сертификат «{link.title}» на {_ru_day(at)} ещё не действует (действует "
-                    f"с {_ru_day(cert.not_before)})"))
+                    f"сертификат «{link.title}» на {ru(at)} ещё не действует (действует "
+                    f"с {ru(cert.not_before)})"))
             elif at > cert.not_after:
                 report.problems.append(Problem(
                     f"{link.title!r} expired at the moment {_day(at)} (valid until "
                     f"{_day(cert.not_after)})",
-                    f"срок действия сертификата «{link.title}» на {_ru_day(at)} истёк "
-                    f"({_ru_day(cert.not_after)})"))
+                    f"срок действия сертификата «{link.title}» на {ru(at)} истёк "
+                    f"({ru(cert.not_after)})"))
             if depth == 0:
                 if not link.is_ca and link.key_usage is not None and not link.key_usage & {
                         _DIGITAL_SIGNATURE, _NON_REPUDIATION}:
@@ -439,21 +446,26 @@ class TrustStore:
                 f"нет СОС УЦ «{issuer.title}»: отзыв «{link.title}» не проверен"))
             return
         entry = crl.revoked.get(link.certificate.serial)
+        number = crl.ru_label(report.tz)
+
+        def ru(moment: datetime) -> str:
+            return _ru_day(moment, report.tz)
+
         if entry is not None and entry.at <= report.at:
             report.problems.append(Problem(
                 f"{link.title!r} revoked by CRL {crl.label} of {issuer.title!r} on "
                 f"{_day(entry.at)}",
-                f"сертификат «{link.title}» отозван {_ru_day(entry.at)} (СОС {crl.ru_label} "
+                f"сертификат «{link.title}» отозван {ru(entry.at)} (СОС {number} "
                 f"УЦ «{issuer.title}»)"))
         elif entry is not None:
             report.notes.append(Problem(
                 f"{link.title!r} revoked later, on {_day(entry.at)}",
-                f"сертификат «{link.title}» отозван позже, {_ru_day(entry.at)}"))
+                f"сертификат «{link.title}» отозван позже, {ru(entry.at)}"))
         elif crl.next_update is not None and crl.next_update < datetime.now(UTC):
             report.notes.append(Problem(
                 f"CRL {crl.label} of {issuer.title!r} is out of date since "
                 f"{_day(crl.next_update)}",
-                f"СОС {crl.ru_label} УЦ «{issuer.title}» устарел с {_ru_day(crl.next_update)}"))
+                f"СОС {number} УЦ «{issuer.title}» устарел с {ru(crl.next_update)}"))
 
     def crl_urls(self, extra: Iterable[X509] = ()) -> list[str]:
         """Distribution points of the CAs' CRLs: what each CA and certificate names."""
@@ -550,14 +562,14 @@ class CertificateInUse:
 
 
 def in_use(store: TrustStore, provider: CryptoProvider, *, own: X509 | None = None,
-           counterparties: Iterable[X509] = (), at: datetime | None = None
-           ) -> list[CertificateInUse]:
+           counterparties: Iterable[X509] = (), at: datetime | None = None,
+           tz: tzinfo = UTC) -> list[CertificateInUse]:
     """Our certificate, the store's CAs and the counterparties', each checked now."""
     moment = at or datetime.now(UTC)
     rows = [("own", own)] if own is not None else []
     rows += [("ca", ca) for ca in store.cas]
     rows += [("counterparty", c) for c in counterparties]
-    return [CertificateInUse(role, cert, store.check(cert, provider, moment),
+    return [CertificateInUse(role, cert, store.check(cert, provider, moment, tz),
                              cert.certificate.not_after - moment)
             for role, cert in rows if cert is not None]
 
@@ -666,7 +678,7 @@ class Overview:
 
 
 def overview(settings: Smev3Settings, provider: CryptoProvider, db: Database | None = None,
-             at: datetime | None = None) -> Overview:
+             at: datetime | None = None, tz: tzinfo = UTC) -> Overview:
     """Our signing certificate, the trust store's CAs and the counterparties' certificates
     seen recently, each with its chain checked now."""
     store = TrustStore.load(settings.trust_dir) if settings.trust_dir else TrustStore()
@@ -681,7 +693,7 @@ def overview(settings: Smev3Settings, provider: CryptoProvider, db: Database | N
         known.add(own.certificate.der)
     others = [c for c in (seen_certificates(db) if db is not None else [])
               if c.certificate.der not in known]
-    rows = in_use(store, provider, own=own, counterparties=others, at=at)
+    rows = in_use(store, provider, own=own, counterparties=others, at=at, tz=tz)
     return Overview(rows, store.errors, settings.certificate_warn_days, settings.trust_dir,
                     own_error)
 

@@ -215,7 +215,7 @@ class Smev3Console:
         settings = Smev3Settings.model_validate(self.ctx.settings.plugins.get(PLUGIN, {}))
         now = datetime.now(UTC)
         data = trust.overview(settings, get_provider(settings.crypto_provider), self.ctx.db,
-                              at=now)
+                              at=now, tz=self.ctx.tz)
         groups = [("own", "Сертификат нашей информационной системы"),
                   ("ca", "Доверенные удостоверяющие центры"),
                   ("counterparty", "Сертификаты участников обмена, встреченные недавно")]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from lxml import etree
@@ -408,10 +409,11 @@ def test_the_console_shows_certificates_in_use_with_chains_and_warnings(
     _received_signed_by(db, world, "lapsed", tmp_path, 1)
     _received_signed_by(db, world, "stranger", tmp_path, 2)
     _received_signed_by(db, world, "good", tmp_path, 3)  # ours: listed once, as ours
+    _received_signed_by(db, world, "revoked", tmp_path, 4)
     settings = Settings(plugins={"smev3": _plugin(world, certificate_warn_days=7400)})
     with router_bus() as bus:
         app = create_app(db, Operations(db, bus, TypeRegistry()), TypeRegistry(),
-                         secret_key=SECRET, settings=settings)
+                         secret_key=SECRET, settings=settings, timezone="Europe/Moscow")
         with console_logins(app, db) as login:
             client = login("viewer")
             assert 'href="/smev3/certificates"' in client.get("/smev3").text
@@ -428,6 +430,11 @@ def test_the_console_shows_certificates_in_use_with_chains_and_warnings(
     assert "Lapsed Signer" in others and "срок действия истёк" in others
     assert "Stranger Signer" in others
     assert "неизвестный УЦ: «CN=Stranger Root CA» нет среди доверенных" in others
+    revoked = trust.parse_certificate(world.leaves["revoked"][1].read_bytes())
+    when = trust.TrustStore.load(world.trust_dir).crls[0].revoked[revoked.certificate.serial].at
+    assert (f"сертификат «Revoked Signer» отозван "
+            f"{when.astimezone(ZoneInfo('Europe/Moscow')):%d.%m.%Y %H:%M} (СОС № 7 УЦ "
+            f"«Test Issuing CA»)") in others
     warnings = _section(page, "certificate-warnings", "p")
     assert "предупреждаем за 7400 дн." in warnings
     assert "Lapsed Signer: срок действия истёк" in warnings
@@ -441,7 +448,8 @@ def _section(page: str, element_id: str, tag: str = "table") -> str:
 def test_health_warns_of_certificates_and_the_job_refreshes_crls(
         world: World, db: Database) -> None:
     component = Smev3Adapter()
-    component.ctx = SimpleNamespace(db=db)  # type: ignore[assignment]
+    component.ctx = SimpleNamespace(  # type: ignore[assignment]
+        db=db, settings=Settings(timezone="Europe/Moscow"))
     component.types = catalogue()
     component.settings = Smev3Settings.model_validate(_plugin(world))
     health = component.health()
