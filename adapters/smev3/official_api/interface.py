@@ -37,6 +37,7 @@ from contracts import xmlsafe
 from contracts.envelope import utcnow
 from contracts.xmlbind.binding import MappingError
 from hub.context import Context, Inbound
+from storage.models import journal_events, journal_messages
 
 log = logging.getLogger("omshub.smev3.api")
 
@@ -44,6 +45,10 @@ SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 _NS = {"t": TYPES_NS, "soap": SOAP_NS}
 _T = f"{{{TYPES_NS}}}"
+_OUTCOME = "smev3:"
+"""Prefix of the key of a rejection or failure (no canonical message): СМЭВ's MessageID."""
+REJECT_CODES = frozenset({"ACCESS_DENIED", "NO_DATA", "UNKNOWN_REQUEST_DESCRIPTION"})
+"""The rejection codes the adapter's schema knows; others are passed on as ErrorMessage."""
 _F = f"{{{FAULTS_NS}}}"
 
 
@@ -248,9 +253,10 @@ class Interface:
         wanted = _text(request, "t:specificQuery/t:messageTypeCriteria")
         row = None
         with self.ctx.db.transaction() as conn:
+            self._collect_outcomes(conn, it_system)
             if wanted in (None, "RESPONSE"):
                 row = conn.execute(sa.select(messages).where(
-                    messages.c.system == it_system, messages.c.kind == "response",
+                    messages.c.system == it_system, messages.c.kind != "request",
                     messages.c.delivered_at.is_(None)).order_by(messages.c.id).limit(1)).first()
             if row is not None:
                 conn.execute(messages.update().where(messages.c.id == row.id).values(
@@ -273,10 +279,10 @@ class Interface:
                 query = query.where(messages.c.kind == "request",
                                     messages.c.client_id == client_id)
             elif criteria == "GET_RESPONSE_BY_REQUEST_CLIENTID":
-                query = query.where(messages.c.kind == "response",
+                query = query.where(messages.c.kind != "request",
                                     messages.c.reply_to_client_id == client_id)
             elif criteria == "GET_RESPONSE_BY_RESPONSE_CLIENTID":
-                query = query.where(messages.c.kind == "response",
+                query = query.where(messages.c.kind != "request",
                                     messages.c.client_id == client_id)
             else:
                 raise validation("CRITERIA", f"неизвестный clientIdCriteria {criteria}")
@@ -289,7 +295,8 @@ class Interface:
             raise validation("CRITERIA", "нужен messageClientIdCriteria или "
                                          "messagePeriodCriteria")
         found = etree.Element(_T + "QueryResultList", nsmap={None: TYPES_NS, "xsi": XSI_NS})
-        with self.ctx.db.read() as conn:
+        with self.ctx.db.transaction() as conn:
+            self._collect_outcomes(conn, it_system)
             for row in conn.execute(query.order_by(messages.c.id).limit(1000)).all():
                 found.append(self._result(conn, row, _T + "QueryResult"))
         return found
@@ -305,19 +312,90 @@ class Interface:
             _el(meta, "MessageId", smev_id)
         if original:
             _el(meta, "ReferenceMessageID", original)
-            if row.kind == "response":
+            if row.kind != "request":
                 _el(meta, "OriginalMessageID", original)
+        if row.kind == "error":
+            self._error(_el(result, "Message"), row)
+            return result
         kind = "Request" if row.kind == "request" else "Response"
         message = _el(result, "Message")
         message.set(f"{{{XSI_NS}}}type", _qname(message, f"{kind}MessageType"))
         _el(message, "messageType", "PrimaryMessage")
         metadata = _el(message, f"{kind}Metadata")
         _el(metadata, "clientId", row.client_id)
-        if row.kind == "response":
+        if row.kind != "request":
             _el(metadata, "replyToClientId", row.reply_to_client_id)
+        if row.kind == "reject":
+            holder = _el(message, "ResponseContent")
+            for code, description in _rejections(row.content.decode()):
+                reject = _el(holder, "rejects")
+                _el(reject, "code", code)
+                _el(reject, "description", description[:4000])
+            return result
         content = _el(_el(message, f"{kind}Content"), "content")
         _el(content, "MessagePrimaryContent").append(xmlsafe.parse(row.content))
         return result
+
+    @staticmethod
+    def _error(message: etree._Element, row: sa.Row[Any]) -> None:
+        """A failure СМЭВ reported on a request, as the schema's ErrorMessage."""
+        message.set(f"{{{XSI_NS}}}type", _qname(message, "ErrorMessage"))
+        text = row.content.decode()
+        _el(message, "messageType", "StatusMessage")
+        meta = _el(message, "statusMetadata")
+        _el(meta, "clientId", row.client_id)
+        _el(meta, "originalClientId", row.reply_to_client_id)
+        _el(message, "status", "ERROR")
+        _el(message, "details", text)
+        _el(message, "timestamp", row.created_at.isoformat())
+        _el(message, "type", "SERVER")
+        fault = _el(message, "fault")
+        code, _, _ = text.partition(": ")
+        etree.SubElement(fault, _F + "code").text = (
+            code if code.isupper() and " " not in code else "SMEV")[:50]
+        etree.SubElement(fault, _F + "description").text = text
+
+    def _collect_outcomes(self, conn: Connection, it_system: str) -> None:
+        """Rejections and failures СМЭВ returned on the system's requests, queued once each
+        (the СМЭВ adapter notes them on the request's trail; they carry no canonical
+        message). Statuses that are not failures are left on the trail."""
+        found = conn.execute(
+            sa.select(received.c.message_id, received.c.kind, received.c.outcome,
+                      received.c.reference_message_id, messages.c.client_id,
+                      messages.c.envelope_id, messages.c.type_key)
+            .join(outgoing, outgoing.c.message_id == received.c.reference_message_id)
+            .join(messages, messages.c.envelope_id == outgoing.c.envelope_id)
+            .where(messages.c.system == it_system, messages.c.kind == "request",
+                   received.c.kind.in_(("reject", "status")))).all()
+        for got in found:
+            key = _OUTCOME + got.message_id
+            if conn.execute(sa.select(messages.c.id).where(
+                    messages.c.envelope_id == key)).first() is not None:
+                continue
+            detail = conn.execute(sa.select(journal_events.c.detail).where(
+                journal_events.c.message_id == got.envelope_id,
+                journal_events.c.status == got.outcome).order_by(
+                journal_events.c.id.desc()).limit(1)).scalar()
+            if detail is None:
+                continue
+            state = conn.execute(sa.select(journal_messages.c.status,
+                                           journal_messages.c.last_error)
+                                 .where(journal_messages.c.message_id == got.envelope_id)).first()
+            failed = state is not None and state.status == got.outcome and bool(state.last_error)
+            prefix = f"СМЭВ {got.kind} on {got.reference_message_id}: "
+            detail = str(detail)
+            detail = detail[len(prefix):] if detail.startswith(prefix) else detail
+            if got.kind == "reject" and all(
+                    code in REJECT_CODES for code, _ in _rejections(detail)):
+                kind = "reject"
+            elif got.kind == "reject" or failed:
+                kind = "error"
+            else:
+                continue  # an ordinary status: on the trail only
+            conn.execute(messages.insert().values(
+                system=it_system, kind=kind, client_id=str(uuid.uuid4()),
+                reply_to_client_id=got.client_id, type_key=got.type_key, envelope_id=key,
+                content=detail.encode(), created_at=utcnow()))
 
     @staticmethod
     def _smev_ids(conn: Connection, row: sa.Row[Any]) -> tuple[str | None, str | None]:
@@ -326,8 +404,9 @@ class Interface:
             sent = conn.execute(sa.select(outgoing.c.message_id).where(
                 outgoing.c.envelope_id == row.envelope_id)).scalar()
             return sent, sent
-        got = conn.execute(sa.select(received.c.message_id).where(
-            received.c.envelope_id == row.envelope_id)).scalar()
+        got = row.envelope_id.removeprefix(_OUTCOME) if row.envelope_id.startswith(
+            _OUTCOME) else conn.execute(sa.select(received.c.message_id).where(
+                received.c.envelope_id == row.envelope_id)).scalar()
         request_envelope = conn.execute(sa.select(messages.c.envelope_id).where(
             messages.c.system == row.system, messages.c.kind == "request",
             messages.c.client_id == row.reply_to_client_id)).scalar()
@@ -366,6 +445,15 @@ class Interface:
                     remote_addr=call.remote_addr[:100]))
         except Exception as exc:  # noqa: BLE001 - the answer stands; the log says why
             log.error("smev3-api: the call of %s not audited: %r", call.system, exc)
+
+
+def _rejections(detail: str) -> list[tuple[str, str]]:
+    """``CODE: description; CODE: description`` as the СМЭВ adapter notes rejections."""
+    found = []
+    for part in detail.split("; "):
+        code, _, description = part.partition(": ")
+        found.append((code.strip(), description.strip() or code.strip()))
+    return found
 
 
 def _qname(element: etree._Element, local: str) -> str:

@@ -278,3 +278,35 @@ def test_the_console_lists_the_systems_and_their_calls(
     assert "по паролю" in text and "только по коду" in text and "отключена" in text
     assert "отправка" in text and "seen-1" in text and "выполнено" in text
     assert "отказ (ошибка запроса): ACCESS_DENIED" in text
+
+
+def test_a_rejection_from_the_provider_comes_back_as_rejects(
+        hub: TestHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The simulated ФНС has no data for this request: it answers with a NO_DATA rejection.
+    monkeypatch.setattr(catalogue().get("fns.egrul"), "sample_response", lambda request: None)
+    service = _client(tmp_path, _url(hub))
+    sent = service.Send(**_request("nodata-1"))
+    wait_for(lambda: "sent" in hub.trail(sent.MessageId), message="sent to СМЭВ")
+    _poll_now(hub)
+    got: list[Any] = []
+
+    def answered() -> bool:
+        answer = service.Get(itSystem=SYSTEM)
+        if _message_id(answer):
+            got.append(answer)
+        return bool(got)
+
+    wait_for(answered, message="Get returned the rejection")
+    answer = got[0]
+    assert answer.Message.ResponseMetadata.replyToClientId == "nodata-1"
+    rejects = answer.Message.ResponseContent.rejects
+    assert [r.code for r in rejects] == ["NO_DATA"]
+    assert "нет тестовых данных" in rejects[0].description
+    with hub.db.read() as conn:
+        rejection = conn.execute(sa.select(received.c.message_id).where(
+            received.c.kind == "reject")).scalar_one()
+    assert _message_id(answer) == rejection
+    assert _message_id(service.Get(itSystem=SYSTEM)) is None, "handed over once"
+    found = service.Find(itSystem=SYSTEM, specificQuery={"messageClientIdCriteria": {
+        "clientId": "nodata-1", "clientIdCriteria": "GET_RESPONSE_BY_REQUEST_CLIENTID"}})
+    assert [f.Message.ResponseContent.rejects[0].code for f in found] == ["NO_DATA"]
