@@ -310,3 +310,43 @@ def test_a_rejection_from_the_provider_comes_back_as_rejects(
     found = service.Find(itSystem=SYSTEM, specificQuery={"messageClientIdCriteria": {
         "clientId": "nodata-1", "clientIdCriteria": "GET_RESPONSE_BY_REQUEST_CLIENTID"}})
     assert [f.Message.ResponseContent.rejects[0].code for f in found] == ["NO_DATA"]
+
+
+def test_an_answer_that_would_not_validate_is_not_sent(
+        hub: TestHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from adapters.smev3.official_api.interface import Interface
+
+    def broken(self: Interface, conn: Any, row: Any, tag: str) -> etree._Element:
+        result = etree.Element(tag)
+        etree.SubElement(result, f"{{{TYPES_NS}}}unexpected")
+        return result
+
+    monkeypatch.setattr(Interface, "_result", broken)
+    with pytest.raises(Fault) as fault:
+        _client(tmp_path, _url(hub)).Get(itSystem=SYSTEM)
+    assert "не проходит проверку схемы" in fault.value.message
+    assert etree.QName(fault.value.detail[0]).localname == "SystemFault"
+    with hub.db.read() as conn:
+        assert conn.execute(sa.select(calls.c.outcome)).scalar_one() == "SystemFault: SCHEMA"
+
+
+def test_a_failure_reads_as_the_schemas_error_message() -> None:
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from adapters.smev3.official_api.interface import XSI_NS, Interface
+    from contracts.schemas import SchemaStore
+
+    schema = SchemaStore(SMEV3_FIXTURES).schema(TYPES_XSD)
+    result = etree.Element(f"{{{TYPES_NS}}}QueryResult", nsmap={None: TYPES_NS, "xsi": XSI_NS})
+    etree.SubElement(result, f"{{{TYPES_NS}}}smevMetadata")
+    message = etree.SubElement(result, f"{{{TYPES_NS}}}Message")
+    row = SimpleNamespace(client_id="c-2", reply_to_client_id="c-1",
+                          created_at=datetime(2026, 12, 7, 12, 0, tzinfo=UTC),
+                          content="FAILURE: сервис поставщика недоступен".encode())
+    Interface._error(message, row)  # type: ignore[arg-type]
+    assert schema.validate(result), schema.error_log
+    ns = {"t": TYPES_NS, "f": "urn://x-artefacts-smev-gov-ru/services/service-adapter/types/faults"}
+    assert result.findtext("t:Message/t:fault/f:code", namespaces=ns) == "FAILURE"
+    assert result.findtext("t:Message/t:statusMetadata/t:originalClientId",
+                           namespaces=ns) == "c-1"
