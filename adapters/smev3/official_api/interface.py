@@ -37,6 +37,7 @@ from contracts import xmlsafe
 from contracts.envelope import utcnow
 from contracts.xmlbind.binding import MappingError
 from hub.context import Context, Inbound
+from storage.journal import JournalBatch
 from storage.models import journal_events, journal_messages
 
 log = logging.getLogger("omshub.smev3.api")
@@ -203,6 +204,12 @@ class Interface:
             (env,) = self.ctx.publish_in(conn, [Inbound(
                 model, raw=raw, raw_media_type="text/xml",
                 raw_name=f"smev3-api-{it_system}-{client_id}.xml")])
+            if call.deviations:  # on the message's trail too, where the console shows it
+                trail = JournalBatch(self.source)
+                trail.event(env.id, "received", new=True, detail=(
+                    "запрос отличается от схемы Адаптера СМЭВ 3 (прочитано известное): "
+                    + "; ".join(call.deviations))[:4000])
+                trail.write(conn)
             conn.execute(messages.insert().values(
                 system=it_system, kind="request", client_id=client_id, type_key=info.key,
                 envelope_id=env.id, content=etree.tostring(root, encoding="utf-8"),

@@ -55,6 +55,8 @@ class _Server(ThreadingMixIn, WSGIServer):
 
 
 class _Quiet(WSGIRequestHandler):
+    timeout = 60  # a client that stops sending mid-request does not hold its thread forever
+
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("smev3-api: " + format, *args)
 

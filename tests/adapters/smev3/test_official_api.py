@@ -24,6 +24,7 @@ from adapters.smev3.official_api.wsdl import BINDING, FAULTS_XSD, TYPES_NS, TYPE
 from adapters.smev3.service import catalogue
 from adapters.smev3.simulator.service import SimulatorServer
 from hub.testing import TestHub, running_hub, wait_for
+from storage.models import journal_events
 from tests.adapters.smev3.conftest import SMEV3_FIXTURES
 from tests.adapters.smev3.test_exchange import _poll_now
 from tests.conftest import Footprint
@@ -177,6 +178,10 @@ def test_a_later_revisions_request_is_taken_and_its_deviation_kept(
     with hub.db.read() as conn:
         call = conn.execute(sa.select(calls)).one()
     assert call.outcome == "ok" and "TransactionCode" in call.deviations
+    with hub.db.read() as conn:
+        details = conn.execute(sa.select(journal_events.c.detail).where(
+            journal_events.c.message_id == message_id)).scalars().all()
+    assert any("отличается от схемы" in d and "TransactionCode" in d for d in details)
 
 
 def test_systems_are_managed_from_the_command_line(
