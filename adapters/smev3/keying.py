@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from adapters.smev3 import signature
+from adapters.smev3 import signature, trust
 from adapters.smev3.crypto import get_provider
 from adapters.smev3.crypto.keys import load_certificate, load_private_key
 from adapters.smev3.protocol import http
@@ -35,11 +35,13 @@ def element_signer(key: Path, certificate: Path, provider: str) -> ElementSigner
     return sign
 
 
-def document_verifier(provider: str, *, require: bool = False
+def document_verifier(provider: str, *, require: bool = False, trust_dir: Path | None = None
                       ) -> Callable[[bytes], list[str]]:
     """Checks every signature of a received HTTP body; the problems, or [] when all hold.
 
-    ``require``: a document without any signature is a problem too.
+    ``require``: a document without any signature is a problem too. ``trust_dir``: each
+    signer's certificate must also chain to a CA of that trust store
+    (:mod:`adapters.smev3.trust`), valid and unrevoked at the signing moment.
     """
     crypto = get_provider(provider)
 
@@ -49,6 +51,8 @@ def document_verifier(provider: str, *, require: bool = False
         except UnsafeXml as exc:
             return [str(exc)]
         reports = signature.verify(root, crypto)
+        if trust_dir is not None:
+            trust.check_chains(root, reports, trust_dir, crypto, trust.signing_time(root))
         problems = [f"{r.location}: {r.reason}" for r in reports if not r.valid]
         if require and not reports:
             problems.append("the message carries no signature")
@@ -65,4 +69,5 @@ def signer_for(settings: Smev3Settings) -> ElementSigner:
 
 def verifier_for(settings: Smev3Settings) -> Callable[[bytes], list[str]]:
     """The check of what СМЭВ delivers: every signature must hold, and one must be there."""
-    return document_verifier(settings.crypto_provider, require=True)
+    return document_verifier(settings.crypto_provider, require=True,
+                             trust_dir=settings.trust_dir)

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from lxml import etree
 
-from adapters.smev3 import signature, trust
+from adapters.smev3 import keying, signature, trust
 from adapters.smev3.crypto import get_provider, load_certificate, load_private_key
 from adapters.smev3.models import received
 from adapters.smev3.service import Smev3Adapter, catalogue
@@ -504,3 +504,19 @@ def test_chains_check_the_same_with_the_openssl_backend(world: World) -> None:
                                                       "Test Root CA"]
     revoked = trust.parse_certificate(world.leaves["revoked"][1].read_bytes())
     assert "revoked by CRL No 7" in store.check(revoked, openssl).reason
+
+
+def test_what_smev_delivers_is_refused_when_its_signer_does_not_chain_to_the_store(
+        world: World, tmp_path: Path) -> None:
+    """The adapter's check of received messages (``keying.verifier_for``) uses the trust
+    store of ``[plugins.smev3] trust_dir``: a signer of a configured CA passes, a stranger's
+    and a revoked one are refused with the reason; without a store only the signature counts."""
+    settings = Smev3Settings(trust_dir=world.trust_dir)
+    check = keying.verifier_for(settings)
+    assert check(_signed(world, "good", tmp_path).read_bytes()) == []
+    (stranger,) = check(_signed(world, "stranger", tmp_path).read_bytes())
+    assert "unknown CA" in stranger and "Stranger Root CA" in stranger
+    (revoked,) = check(_signed(world, "revoked", tmp_path).read_bytes())
+    assert "revoked by CRL" in revoked
+    assert keying.verifier_for(Smev3Settings())(
+        _signed(world, "stranger", tmp_path).read_bytes()) == []
