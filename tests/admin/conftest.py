@@ -193,7 +193,7 @@ def accounts(db: Database) -> None:
 
 def form_token(html: str) -> str:
     """The CSRF token of the forms on a page (every form must carry the same one)."""
-    tokens = set(re.findall(r'name="csrf_token" value="([^"]*)"', html))
+    tokens: set[str] = set(re.findall(r'name="csrf_token" value="([^"]*)"', html))
     assert len(tokens) == 1 and "" not in tokens, f"forms carry tokens {tokens}"
     return tokens.pop()
 
