@@ -29,6 +29,7 @@ import copy
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from lxml import etree
@@ -278,6 +279,14 @@ def _send_response(keys: dict[str, TestKey], style: Style) -> etree._Element:
     return _signed(keys, "1.3", protocol.SendResponseCall(data), style)
 
 
+def _smev_reply(keys: dict[str, TestKey], version: str, operation: protocol.Operation,
+                reply: protocol.Reply) -> etree._Element:
+    """A reply of СМЭВ itself, its SMEVSignature made with a test key (2012-512)."""
+    signing = CorpusSigner(keys)
+    return signing.finish(protocol.build_reply(version, operation, reply,
+                                               signer=signing.signer(Style(key="512-A"))))
+
+
 def _compact(info: etree._Element) -> None:
     for node in info.iter():
         if node.text is not None and not node.text.strip():
@@ -363,6 +372,13 @@ MADE: dict[str, tuple[Sample, Builder]] = {s.name: (s, b) for s, b in [
      lambda k: _signed(k, "1.2", protocol.GetRequestCall(), Style())),
     (Sample("1.1-AckRequest", 1, version="1.1"),
      lambda k: _signed(k, "1.1", protocol.AckCall(MESSAGE_ID), Style(key="512-A"))),
+    (Sample("1.3-SendRequestResponse-SMEVSignature", 1, version="1.3"),
+     lambda k: _smev_reply(k, "1.3", "SendRequest", protocol.SendResult(protocol.MessageMetadata(
+         "REQUEST", datetime.now(UTC), message_id=MESSAGE_ID, id="SIGNED_BY_SMEV")))),
+    (Sample("1.2-GetStatusResponse-SMEVSignature", 1, version="1.2"),
+     lambda k: _smev_reply(k, "1.2", "GetStatus", protocol.StatusMessage(
+         protocol.AsyncProcessingStatus(MESSAGE_ID, "requestIsQueued"),
+         id="SIGNED_BY_SMEV"))),
     (Sample("java-reference-transform-vector-4", 1), _vector_4),
 ]}
 
