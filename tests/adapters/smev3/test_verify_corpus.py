@@ -19,7 +19,7 @@ from adapters.smev3.crypto import get_provider
 from adapters.smev3.transform import ENVELOPED
 from contracts import xmlsafe
 from hub.cli import main
-from tests.adapters.smev3 import corpus
+from tests.adapters.smev3 import corpus, corpus_signing
 from tests.adapters.smev3.keys import TestKey, require_engine
 from tests.conftest import unavailable
 
@@ -31,7 +31,7 @@ BY_NAME = {s.name: s for s in corpus.FIXTURES} | {n: s for n, (s, _) in corpus.M
 def keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, TestKey]]:
     """Throwaway 2012-256, 2012-512 and 2001 keys with certificates, for this module."""
     require_engine()
-    yield corpus.make_keys(tmp_path_factory.mktemp("corpus-keys"))
+    yield corpus_signing.make_keys(tmp_path_factory.mktemp("corpus-keys"))
 
 
 @pytest.fixture(scope="module")
@@ -121,16 +121,16 @@ def test_enveloped_signature_needs_its_transform(keys: dict[str, TestKey]) -> No
     """A .NET client's signature placed inside the element it signs verifies with the
     enveloped-signature transform (the signature is taken out before hashing) and is refused
     without it; the caller's tree is left as it was."""
-    signing = corpus.CorpusSigner(keys)
+    signing = corpus_signing.CorpusSigner(keys)
     root = xmlsafe.parse(b'<t:Data xmlns:t="urn://omshub/test/corpus" Id="D"><t:V>1</t:V>'
                          b"</t:Data>")
-    root.append(signing.signer(corpus.Style(chain=corpus.DOTNET_CHAIN))(root))
+    root.append(signing.signer(corpus_signing.Style(chain=corpus_signing.DOTNET_CHAIN))(root))
     root = signing.finish(root)
     before = etree.tostring(root)
     report = signature.verify(root, get_provider("gostcrypto"))[0]
     assert report.valid, report.reason
     assert etree.tostring(root) == before
-    for transform in root.iter(f"{{{corpus.DS}}}Transform"):
+    for transform in root.iter(f"{{{corpus_signing.DS}}}Transform"):
         if transform.get("Algorithm") == ENVELOPED:
             transform.getparent().remove(transform)
     report = signature.verify(root, get_provider("gostcrypto"))[0]
@@ -139,7 +139,7 @@ def test_enveloped_signature_needs_its_transform(keys: dict[str, TestKey]) -> No
 
 def test_unknown_transform_chain_is_refused(envelopes: dict[str, bytes]) -> None:
     root = _made("1.3-SendRequest-2012-256", envelopes)
-    transforms = next(root.iter(f"{{{corpus.DS}}}Transforms"))
+    transforms = next(root.iter(f"{{{corpus_signing.DS}}}Transforms"))
     transforms[0].set("Algorithm", "http://www.w3.org/TR/2001/REC-xml-c14n-20010315")
     report = signature.verify(root, get_provider("gostcrypto"))[0]
     assert not report.valid and "unsupported transforms" in report.reason
