@@ -164,6 +164,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_page(request, exc.status_code, detail)
 
 
+def _type_title(types: TypeRegistry, name: str, version: int) -> str:
+    """A message type's Russian name (``@message_type(title=…)``), '' when it has none."""
+    key = f"{name}.v{version}"
+    return types.get(key).title if key in types else ""
+
+
 def create_app(
     db: Database,
     ops: Operations,
@@ -200,6 +206,7 @@ def create_app(
     settings = settings or Settings()
     loaded = load(ConsoleContext(db, ops, types, settings, tz, relay), extensions)
     templates = make_templates(tz)
+    templates.env.globals["type_title"] = functools.partial(_type_title, types)
     templates.env.globals["status_labels"] = journal_words.STATE_LABELS
     install_templates(templates, loaded)
     c = Console(db=db, ops=ops, types=types, templates=templates, tz=tz,

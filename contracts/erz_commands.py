@@ -32,7 +32,8 @@ SMO_OPERATIONS: frozenset[str] = frozenset({"issue_policy", "reinsure", "stop_po
 _ENP = r"^\d{16}$"
 
 
-@message_type("erz.operation.submitted", 1, person_fields=("enp",))
+@message_type("erz.operation.submitted", 1, person_fields=("enp",),
+    title="Операция с ЗЛ от МО или СМО (SOAP)")
 class OperationSubmittedV1(BaseModel):
     """An operation on one person, submitted by a clinic or an insurer; the id is its ticket.
 
@@ -83,7 +84,7 @@ class OperationFailure(BaseModel):
     message: str = Field(default="", max_length=500)
 
 
-@message_type("erz.operation.result", 1, person_fields=("enp",))
+@message_type("erz.operation.result", 1, person_fields=("enp",), title="Итог операции с ЗЛ")
 class OperationResultV1(BaseModel):
     """What became of a submitted operation: applied, or refused with a code and text."""
 

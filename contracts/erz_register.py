@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 from contracts.registry import message_type
 
 
-@message_type("erz.person.changed", 1, person_fields=("enp",), kind="event")
+@message_type("erz.person.changed", 1, person_fields=("enp",), kind="event",
+    title="Изменение сведений о ЗЛ в регистре")
 class PersonChangedV1(BaseModel):
     """One recorded change of an insured person in РС ЕРЗ."""
 
@@ -34,7 +35,8 @@ class PersonChangedV1(BaseModel):
                                    description="Event (1.2.643.2.40.5.100.62).")
 
 
-@message_type("erz.buffer.decided", 1, person_fields=("enp", "mismatch_reason"), kind="event")
+@message_type("erz.buffer.decided", 1, person_fields=("enp", "mismatch_reason"), kind="event",
+    title="Решение по записи буфера регистра")
 class BufferDecidedV1(BaseModel):
     """An operator decided a change that waited in the register's buffer (ERZ-6).
 

@@ -33,7 +33,7 @@ def _plain_name(name: str) -> str:
     return name
 
 
-@message_type("files.received", 1)
+@message_type("files.received", 1, title="Файл принят из точки обмена")
 class FileReceivedV1(BaseModel):
     """A file taken in from a drop (folder, SFTP or ViPNet mail folder)."""
 
@@ -63,7 +63,7 @@ class FileReceivedV1(BaseModel):
         return file_attachment(envelope, self.file_name + SIGNATURE_SUFFIX)
 
 
-@message_type("files.send", 1)
+@message_type("files.send", 1, title="Файл к отправке организации")
 class FileSendV1(BaseModel):
     """Deliver the file attached to this message to a drop or an organisation.
 
@@ -92,7 +92,7 @@ class FileSendV1(BaseModel):
         return self
 
 
-@message_type("files.delivered", 1, kind="event")
+@message_type("files.delivered", 1, kind="event", title="Файл доставлен")
 class FileDeliveredV1(BaseModel):
     """A ``files.send`` was carried out: the file is in the recipient's folder."""
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from contracts.registry import message_type
 
 
-@message_type("hub.job.run", 1, routine=True)
+@message_type("hub.job.run", 1, routine=True, title="Запуск задания по расписанию")
 class JobRunV1(BaseModel):
     """Run a component's scheduled job now (sent by the scheduler, or by 'run now')."""
 

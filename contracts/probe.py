@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from contracts.registry import message_type
 
 
-@message_type("hub.probe", 1)
+@message_type("hub.probe", 1, title="Пробное сообщение хаба")
 class ProbeV1(BaseModel):
     """A canary message sent through adapter → router → handler to prove the path works."""
 

@@ -45,6 +45,8 @@ class MessageType:
     version: int
     model: type[BaseModel]
     description: str = ""
+    title: str = ""
+    """What the fund's staff call it, in Russian («Сведения ЗАГС о смерти»)."""
     person_fields: tuple[str, ...] = ()
     package: str = ""
     kind: MessageKind = "document"
@@ -77,9 +79,12 @@ class MessageType:
 
 def message_type(
     name: str, version: int = 1, *, person_fields: Iterable[str] = (),
-    kind: MessageKind = "document", routine: bool = False,
+    kind: MessageKind = "document", routine: bool = False, title: str = "",
 ) -> Callable[[M], M]:
     """Class decorator declaring a pydantic model a canonical message type.
+
+    ``title``: the type's name as the console shows it to the fund's staff, in Russian (the
+    docstring's first line is the developers' description).
 
     ``kind="event"`` for a fact published for whoever is interested (see the module's
     docstring); ``routine=True`` for the hub's own chatter hidden from the journal's default
@@ -95,6 +100,7 @@ def message_type(
             version=version,
             model=model,
             description=doc.splitlines()[0] if doc else "",
+            title=title,
             person_fields=tuple(person_fields),
             package=model.__module__.split(".")[0],
             kind=kind,

@@ -90,7 +90,7 @@ class DeathRecord(BaseModel):
                            "(СведАннулирАГС).")
 
 
-@message_type("zags.deaths", 1)
+@message_type("zags.deaths", 1, title="Сведения ЗАГС о смерти")
 class DeathRecordsV1(BaseModel):
     """Death records delivered by ЗАГС, in either official format (ERZ-5).
 
@@ -108,7 +108,7 @@ class DeathRecordsV1(BaseModel):
     records: list[DeathRecord] = Field(min_length=1, description="The act records.")
 
 
-@message_type("zags.deaths.processed", 1)
+@message_type("zags.deaths.processed", 1, title="Ответ на сведения ЗАГС о смерти")
 class DeathRecordsProcessedV1(BaseModel):
     """The receiver's answer to a delivery of death records that expects one (112-41)."""
 

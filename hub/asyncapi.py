@@ -154,8 +154,9 @@ def _message(mt: MessageType, schema: str, builder: Builder) -> dict[str, Any]:
     """The message object of one type: the envelope carrying its payload."""
     message: dict[str, Any] = {
         "name": mt.key,
-        "title": mt.model.__name__,
+        "title": mt.title or mt.model.__name__,
         "summary": mt.description or mt.key,
+        "x-omshub-model": mt.model.__name__,
         "contentType": "application/json",
         "headers": HEADERS_SCHEMA,
         "payload": {

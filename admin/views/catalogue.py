@@ -53,6 +53,8 @@ class TypeRow:
 
     key: str
     title: str
+    """The Russian name when the type declares one, else its model's name."""
+    model: str
     summary: str
     package: str
     person_fields: list[str]
@@ -102,7 +104,8 @@ def types(doc: Document) -> list[TypeRow]:
     for key, m in sorted(doc.get("components", {}).get("messages", {}).items()):
         name = m.get("x-omshub-schema", "")
         rows.append(TypeRow(
-            key=key, title=m.get("title", ""), summary=m.get("summary", ""),
+            key=key, title=m.get("title", ""), model=m.get("x-omshub-model", m.get("title", "")),
+            summary=m.get("summary", ""),
             package=m.get("x-omshub-package", ""),
             person_fields=list(m.get("x-omshub-person-fields", [])),
             receivers=sorted(set(receivers.get(key, []))), schema_name=name,

@@ -76,7 +76,7 @@ class AttachmentRecord(PersonRow):
     department_oid: Annotated[Oid, Elem("MO_DEP_ID")]
 
 
-@message_type("erz.att", 1)
+@message_type("erz.att", 1, title="ATT: прикрепления от МО")
 class AttachmentFile(PlainModel):
     """ATT: attachments a clinic (МО) sends to the fund (the ATM… file)."""
 
@@ -104,7 +104,7 @@ class ProtocolError(PlainModel):
     record: Annotated[Positive | None, Elem("N_ZAP")] = None
 
 
-@message_type("erz.att.flk", 1)
+@message_type("erz.att.flk", 1, title="FLK_P: протокол ФЛК прикреплений")
 class AttachmentProtocol(PlainModel):
     """FLK_P answering an ATT: the fund's format and logic control of it (the FATM… file)."""
 
@@ -171,7 +171,7 @@ class AttachedPerson(PersonRow):
     comment: Annotated[str | None, Elem("COMMENT", blank=True)] = None
 
 
-@message_type("erz.prk", 1)
+@message_type("erz.prk", 1, title="PRK: прикреплённые к МО — для СМО")
 class AttachedList(PlainModel):
     """PRK: the people attached to clinics, sent to an insurer (СМО) (the PRK… file)."""
 

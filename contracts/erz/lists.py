@@ -76,7 +76,7 @@ class OperationRecord(ListModel):
     attachments: Annotated[list[Attachment], Elem("ATTACHMENT")] = Field(default_factory=list)
 
 
-@message_type("erz.oplist", 1)
+@message_type("erz.oplist", 1, title="OPLIST: операции СМО")
 class OperationList(_Counted):
     """OPLIST: operations of an insurer (СМО) for the regional register (РС ЕРЗ)."""
 
@@ -101,7 +101,7 @@ class Reply(ListModel):
     insurance: Annotated[Insurance, Elem("INSURANCE")]
 
 
-@message_type("erz.replist", 1)
+@message_type("erz.replist", 1, title="REPLIST: ответы регистра на OPLIST")
 class ReplyList(_Counted):
     """REPLIST: the register's replies to an OPLIST, one per operation."""
 
@@ -147,7 +147,7 @@ class RegisterRecord(ListModel):
     federal: Annotated[FederalStatus | None, Elem("FCODE")] = None
 
 
-@message_type("erz.reclist", 1)
+@message_type("erz.reclist", 1, title="RECLIST: записи регистра о застрахованных СМО")
 class RecordList(_Counted):
     """RECLIST: the register's records of an insurer's people over a period."""
 
@@ -178,7 +178,7 @@ class StoppedPolicy(ListModel):
     current_document: Annotated[Document, Elem("DOC_CURR")]
 
 
-@message_type("erz.stoplist", 1)
+@message_type("erz.stoplist", 1, title="STOPLIST: полисы, снятые с учёта")
 class StopList(_Counted):
     """STOPLIST: policies of an insurer stopped by the register (снятие с учёта)."""
 
@@ -206,7 +206,7 @@ class Conflict(ListModel):
     current_insurance: Annotated[Insurance | None, Elem("INSURANCE_CURR")] = None
 
 
-@message_type("erz.conflictlist", 1)
+@message_type("erz.conflictlist", 1, title="CONFLICTLIST: расхождения с регистром")
 class ConflictList(_Counted):
     """CONFLICTLIST: records of an insurer that conflict with the register."""
 
@@ -230,7 +230,7 @@ class ListError(ListModel):
     comment: Annotated[str, Elem("COMMENT")]
 
 
-@message_type("erz.flk", 1)
+@message_type("erz.flk", 1, title="FLK_P: протокол ФЛК списка")
 class ListProtocol(ListModel):
     """FLK_P of the lists: the format-control protocol of a received list (FLK_P.xsd)."""
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from contracts import message_type
 
 
-@message_type("sample.greeting", 1, person_fields=("snils",))
+@message_type("sample.greeting", 1, person_fields=("snils",), title="Приветствие (пример плагина)")
 class GreetingV1(BaseModel):
     """A greeting to an insured person (sample plug-in)."""
 

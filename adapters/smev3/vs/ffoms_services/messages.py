@@ -27,7 +27,8 @@ RussianName = Annotated[str, pattern(r"[а-яА-ЯёЁ\-\s,.]{1,100}", max_lengt
 
 
 @message_type("smev3.ffoms.services.request", 1, person_fields=(
-    "policy_number", "family_name", "first_name", "patronymic", "birth_date"))
+    "policy_number", "family_name", "first_name", "patronymic", "birth_date"),
+    title="СМЭВ: запрос об оказанных медицинских услугах")
 class ServicesRequestV1(XmlModel):
     """A request for the services rendered to an insured person (ЗЛ) and their cost."""
 
@@ -71,7 +72,8 @@ class RenderedService(XmlModel):
     region_name: Annotated[str, Elem("RegionName")]
 
 
-@message_type("smev3.ffoms.services.response", 1)
+@message_type("smev3.ffoms.services.response", 1,
+    title="СМЭВ: сведения об оказанных медицинских услугах")
 class ServicesResponseV1(XmlModel):
     """The services rendered to the insured person and their cost (OutputData)."""
 

@@ -32,7 +32,8 @@ Okved = Annotated[str, pattern(r"[0-9]{2}(\.[0-9]{1,2})?|[0-9]{2}\.[0-9]{2}\.[0-
                                max_length=8)]
 
 
-@message_type("smev3.fns.egrip.request", 1, person_fields=("inn", "ogrnip"))
+@message_type("smev3.fns.egrip.request", 1, person_fields=("inn", "ogrnip"),
+    title="СМЭВ: запрос выписки из ЕГРИП")
 class EgripRequestV1(XmlModel):
     """A request for an extract from ЕГРИП by ОГРНИП or ИНН (FNSVipIPRequest)."""
 
@@ -296,7 +297,7 @@ class Entrepreneur(XmlModel):
     records: Annotated[list[RegistryRecord], Field(min_length=1), Elem("СвЗапЕГРИП")]
 
 
-@message_type("smev3.fns.egrip.response", 1)
+@message_type("smev3.fns.egrip.response", 1, title="СМЭВ: выписка из ЕГРИП")
 class EgripResponseV1(XmlModel):
     """An extract from ЕГРИП (FNSVipIPResponse): the entrepreneur, or a processing code."""
 

@@ -44,7 +44,7 @@ class EgrulQuery(XmlModel):
     inn: Annotated[Inn | None, Elem("ИННЮЛ", choice="key")] = None
 
 
-@message_type("smev3.fns.egrul.request", 1)
+@message_type("smev3.fns.egrul.request", 1, title="СМЭВ: запрос выписки из ЕГРЮЛ")
 class EgrulRequestV1(XmlModel):
     """A request for an extract from ЕГРЮЛ (FNSVipULRequest)."""
 
@@ -305,7 +305,7 @@ class LegalEntity(XmlModel):
     records: Annotated[list[RegistryRecord], Field(min_length=1), Elem("СвЗапЕГРЮЛ")]
 
 
-@message_type("smev3.fns.egrul.response", 1)
+@message_type("smev3.fns.egrul.response", 1, title="СМЭВ: выписка из ЕГРЮЛ")
 class EgrulResponseV1(XmlModel):
     """An extract from ЕГРЮЛ (FNSVipULResponse): the entity, or a processing code."""
 

@@ -261,7 +261,7 @@ class DeathRecord(XmlModel):
     registered: Annotated[Registered, Elem("ПрдСведРег")]
 
 
-@message_type("smev3.zags.fatal.request", 1)
+@message_type("smev3.zags.fatal.request", 1, title="СМЭВ: сведения о смерти из ЕГР ЗАГС (112-04)")
 class FatalRequestV1(XmlModel):
     """Death records from ЕГР ЗАГС, 112-04 v4.0.2 (FATALRequest: сведения о смерти)."""
 

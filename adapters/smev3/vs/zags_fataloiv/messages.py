@@ -363,7 +363,8 @@ class DeathRecord(XmlModel):
         "СведЗаявительФЛ", choice="applicant")] = None
 
 
-@message_type("smev3.zags.fataloiv.request", 1)
+@message_type("smev3.zags.fataloiv.request", 1,
+    title="СМЭВ: сведения о смерти для органов власти (112-41)")
 class FatalOivRequestV1(XmlModel):
     """Death records for executive authorities, 112-41 v4.0.0 (FATALOIVRequest)."""
 
@@ -376,7 +377,7 @@ class FatalOivRequestV1(XmlModel):
     records: Annotated[list[DeathRecord], Field(min_length=1), Elem("СведРегСмертОИВ")]
 
 
-@message_type("smev3.zags.fataloiv.response", 1)
+@message_type("smev3.zags.fataloiv.response", 1, title="СМЭВ: ответ на сведения о смерти (112-41)")
 class FatalOivResponseV1(XmlModel):
     """The receiver's answer to a delivery (FATALOIVResponse): processing code 01 or 02."""
 
