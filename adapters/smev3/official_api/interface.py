@@ -34,7 +34,7 @@ from adapters.smev3.official_api.models import calls, messages
 from adapters.smev3.official_api.wsdl import FAULTS_NS, TYPES_NS
 from adapters.smev3.types import InformationType, TypeCatalogue
 from contracts import xmlsafe
-from contracts.envelope import utcnow
+from contracts.envelope import Envelope, utcnow
 from contracts.xmlbind.binding import MappingError
 from hub.context import Context, Inbound
 from storage.journal import JournalBatch
@@ -48,6 +48,10 @@ _NS = {"t": TYPES_NS, "soap": SOAP_NS}
 _T = f"{{{TYPES_NS}}}"
 _OUTCOME = "smev3:"
 """Prefix of the key of a rejection or failure (no canonical message): СМЭВ's MessageID."""
+_ANSWERS = ("response", "reject", "error")
+"""Kinds of rows answering the system's requests; ``incoming``: a request СМЭВ brought for
+it; ``request``/``reply``: what the system sent."""
+_TO_SYSTEM = (*_ANSWERS, "incoming")
 REJECT_CODES = frozenset({"ACCESS_DENIED", "NO_DATA", "UNKNOWN_REQUEST_DESCRIPTION"})
 """The rejection codes the adapter's schema knows; others are passed on as ErrorMessage."""
 _F = f"{{{FAULTS_NS}}}"
@@ -168,9 +172,8 @@ class Interface:
     def send(self, it_system: str, request: etree._Element, raw: bytes,
              call: Call) -> etree._Element:
         """A request of a consumer type to СМЭВ, through the hub."""
-        if request.find("t:ResponseMessage", _NS) is not None:
-            raise validation("RESPONSE_NOT_SUPPORTED", "ответы на запросы из СМЭВ через этот "
-                                                       "интерфейс не принимаются")
+        if (reply := request.find("t:ResponseMessage", _NS)) is not None:
+            return self._send_answer(it_system, reply, raw, call)
         message = request.find("t:RequestMessage", _NS)
         if message is None:
             raise validation("NO_MESSAGE", "нет RequestMessage")
@@ -178,16 +181,7 @@ class Interface:
         if not client_id:
             raise validation("CLIENT_ID", "не указан clientId")
         call.client_id = client_id[:50]
-        content = message.find("t:RequestContent/t:content", _NS)
-        primary = content.find("t:MessagePrimaryContent", _NS) if content is not None else None
-        roots = [c for c in (primary if primary is not None else []) if isinstance(c.tag, str)]
-        if len(roots) != 1:
-            raise validation("CONTENT", "в MessagePrimaryContent нужен ровно один элемент")
-        assert content is not None
-        if content.find("t:AttachmentHeaderList", _NS) is not None:
-            raise validation("ATTACHMENTS_NOT_SUPPORTED",
-                             "вложения через этот интерфейс пока не передаются")
-        root = roots[0]
+        root = _primary(message.find("t:RequestContent/t:content", _NS))
         info = self._consumer(root)
         try:
             model = info.to_canonical(info.request_from_xml(root))
@@ -215,10 +209,66 @@ class Interface:
                 envelope_id=env.id, content=etree.tostring(root, encoding="utf-8"),
                 created_at=utcnow()))
         self.ctx.relay.notify()
-        result = etree.Element(_T + "MessageResult", nsmap={None: TYPES_NS})
-        _el(result, "itSystem", it_system)
-        _el(result, "MessageId", env.id)
-        return result
+        return _message_result(it_system, env.id)
+
+    def _send_answer(self, it_system: str, reply: etree._Element, raw: bytes,
+                     call: Call) -> etree._Element:
+        """The system's answer to a request СМЭВ brought it (Get REQUEST), through the hub."""
+        client_id = _text(reply, "t:ResponseMetadata/t:clientId")
+        reply_to = _text(reply, "t:ResponseMetadata/t:replyToClientId")
+        if not client_id or not reply_to:
+            raise validation("CLIENT_ID", "не указан clientId или replyToClientId")
+        call.client_id = client_id[:50]
+        content = reply.find("t:ResponseContent/t:content", _NS)
+        if content is None:
+            raise validation("CONTENT", "ответ передаётся через content: отклонения (rejects) "
+                                        "и статусы через этот интерфейс пока не передаются")
+        root = _primary(content)
+        with self.ctx.db.transaction() as conn:
+            asked = conn.execute(sa.select(messages).where(
+                messages.c.system == it_system, messages.c.kind == "incoming",
+                messages.c.client_id == reply_to)).first()
+            if asked is None:
+                raise validation("REPLY_TO", f"нет запроса с clientId {reply_to}, "
+                                             "переданного этой системе")
+            if conn.execute(sa.select(messages.c.id).where(
+                    messages.c.system == it_system, messages.c.kind == "reply",
+                    messages.c.reply_to_client_id == reply_to)).first() is not None:
+                raise validation("DUPLICATE_CLIENT_ID", f"на запрос {reply_to} уже ответили")
+            info = self.types.get(asked.type_key)
+            if etree.QName(root).namespace != info.response_namespace:
+                raise validation("CONTENT", f"ответ на запрос вида «{info.title}» должен быть "
+                                            f"в пространстве имён {info.response_namespace}")
+            try:
+                model = info.to_canonical(info.response_from_xml(root))
+            except MappingError as exc:
+                raise validation("CONTENT", f"{info.title}: ответ не соответствует виду "
+                                            f"сведений: {exc}") from None
+            text = conn.execute(sa.select(journal_messages.c.envelope).where(
+                journal_messages.c.message_id == asked.envelope_id)).scalar()
+            cause = Envelope.model_validate_json(text) if text else None
+            (env,) = self.ctx.publish_in(conn, [Inbound(
+                model, raw=raw, raw_media_type="text/xml", cause=cause,
+                raw_name=f"smev3-api-{it_system}-{client_id}.xml")])
+            conn.execute(messages.insert().values(
+                system=it_system, kind="reply", client_id=client_id,
+                reply_to_client_id=reply_to, type_key=info.key, envelope_id=env.id,
+                content=etree.tostring(root, encoding="utf-8"), created_at=utcnow()))
+        self.ctx.relay.notify()
+        return _message_result(it_system, env.id)
+
+    def incoming(self, conn: Connection, envelope_id: str, system_code: str, key: str,
+                 payload: Any) -> None:
+        """Keep a request СМЭВ brought for a provider type handed to ``system_code``."""
+        if conn.execute(sa.select(messages.c.id).where(
+                messages.c.envelope_id == envelope_id)).first() is not None:
+            return  # delivered again
+        info = self.types.get(key)
+        content = info.request_to_xml(info.from_canonical(payload))
+        conn.execute(messages.insert().values(
+            system=system_code, kind="incoming", client_id=str(uuid.uuid4()), type_key=key,
+            envelope_id=envelope_id, content=etree.tostring(content, encoding="utf-8"),
+            created_at=utcnow()))
 
     def _consumer(self, root: etree._Element) -> InformationType:
         namespace = etree.QName(root).namespace or ""
@@ -261,9 +311,10 @@ class Interface:
         row = None
         with self.ctx.db.transaction() as conn:
             self._collect_outcomes(conn, it_system)
-            if wanted in (None, "RESPONSE"):
+            kinds = {None: _TO_SYSTEM, "RESPONSE": _ANSWERS, "REQUEST": ("incoming",)}
+            if wanted in kinds:
                 row = conn.execute(sa.select(messages).where(
-                    messages.c.system == it_system, messages.c.kind != "request",
+                    messages.c.system == it_system, messages.c.kind.in_(kinds[wanted]),
                     messages.c.delivered_at.is_(None)).order_by(messages.c.id).limit(1)).first()
             if row is not None:
                 conn.execute(messages.update().where(messages.c.id == row.id).values(
@@ -283,13 +334,13 @@ class Interface:
             call.client_id = client_id[:50]
             criteria = _text(by_id, "t:clientIdCriteria")
             if criteria == "GET_REQUEST_BY_REQUEST_CLIENTID":
-                query = query.where(messages.c.kind == "request",
+                query = query.where(messages.c.kind.in_(("request", "incoming")),
                                     messages.c.client_id == client_id)
             elif criteria == "GET_RESPONSE_BY_REQUEST_CLIENTID":
-                query = query.where(messages.c.kind != "request",
+                query = query.where(messages.c.kind.in_((*_ANSWERS, "reply")),
                                     messages.c.reply_to_client_id == client_id)
             elif criteria == "GET_RESPONSE_BY_RESPONSE_CLIENTID":
-                query = query.where(messages.c.kind != "request",
+                query = query.where(messages.c.kind.in_((*_ANSWERS, "reply")),
                                     messages.c.client_id == client_id)
             else:
                 raise validation("CRITERIA", f"неизвестный clientIdCriteria {criteria}")
@@ -319,18 +370,18 @@ class Interface:
             _el(meta, "MessageId", smev_id)
         if original:
             _el(meta, "ReferenceMessageID", original)
-            if row.kind != "request":
+            if row.kind not in ("request", "incoming"):
                 _el(meta, "OriginalMessageID", original)
         if row.kind == "error":
             self._error(_el(result, "Message"), row)
             return result
-        kind = "Request" if row.kind == "request" else "Response"
+        kind = "Request" if row.kind in ("request", "incoming") else "Response"
         message = _el(result, "Message")
         message.set(f"{{{XSI_NS}}}type", _qname(message, f"{kind}MessageType"))
         _el(message, "messageType", "PrimaryMessage")
         metadata = _el(message, f"{kind}Metadata")
         _el(metadata, "clientId", row.client_id)
-        if row.kind != "request":
+        if kind == "Response":
             _el(metadata, "replyToClientId", row.reply_to_client_id)
         if row.kind == "reject":
             holder = _el(message, "ResponseContent")
@@ -407,10 +458,14 @@ class Interface:
     @staticmethod
     def _smev_ids(conn: Connection, row: sa.Row[Any]) -> tuple[str | None, str | None]:
         """The СМЭВ MessageID of the row's message and of the request it is about."""
-        if row.kind == "request":
+        if row.kind in ("request", "reply"):  # what the system sent
             sent = conn.execute(sa.select(outgoing.c.message_id).where(
                 outgoing.c.envelope_id == row.envelope_id)).scalar()
-            return sent, sent
+            return sent, sent if row.kind == "request" else None
+        if row.kind == "incoming":
+            got = conn.execute(sa.select(received.c.message_id).where(
+                received.c.envelope_id == row.envelope_id)).scalar()
+            return got, got
         got = row.envelope_id.removeprefix(_OUTCOME) if row.envelope_id.startswith(
             _OUTCOME) else conn.execute(sa.select(received.c.message_id).where(
                 received.c.envelope_id == row.envelope_id)).scalar()
@@ -452,6 +507,26 @@ class Interface:
                     remote_addr=call.remote_addr[:100]))
         except Exception as exc:  # noqa: BLE001 - the answer stands; the log says why
             log.error("smev3-api: the call of %s not audited: %r", call.system, exc)
+
+
+def _primary(content: etree._Element | None) -> etree._Element:
+    """The one element of ``content/MessagePrimaryContent``; attachments are refused."""
+    primary = content.find("t:MessagePrimaryContent", _NS) if content is not None else None
+    roots = [c for c in (primary if primary is not None else []) if isinstance(c.tag, str)]
+    if len(roots) != 1:
+        raise validation("CONTENT", "в MessagePrimaryContent нужен ровно один элемент")
+    assert content is not None
+    if content.find("t:AttachmentHeaderList", _NS) is not None:
+        raise validation("ATTACHMENTS_NOT_SUPPORTED",
+                         "вложения через этот интерфейс пока не передаются")
+    return roots[0]
+
+
+def _message_result(it_system: str, message_id: str) -> etree._Element:
+    result = etree.Element(_T + "MessageResult", nsmap={None: TYPES_NS})
+    _el(result, "itSystem", it_system)
+    _el(result, "MessageId", message_id)
+    return result
 
 
 def _rejections(detail: str) -> list[tuple[str, str]]:

@@ -48,6 +48,10 @@ class ApiSettings(BaseModel):
     port: int = Field(8093, ge=0, le=65535)
     path: str = "/smev3-adapter"
     max_request_bytes: int = Field(10 * 2**20, gt=0)
+    providers: dict[str, str] = Field(default_factory=dict)
+    """Provider information type → the itSystem that answers its requests: they are handed
+    to it (Get with REQUEST) instead of a handler, and its Send of a ResponseMessage answers
+    them."""
 
 
 class _Server(ThreadingMixIn, WSGIServer):
@@ -124,7 +128,11 @@ class OfficialApi(Adapter):
         models = [m for t in catalogue().types.values() if t.role == "consumer"
                   for m in (t.bus_response, t.response_model) if m is not None]
         types = tuple(dict.fromkeys(type_of(m) for m in models))
-        return [Subscription("on_answer", types)] if types else []
+        asked = [m for t in catalogue().types.values() if t.role == "provider"
+                 for m in (t.bus_request, t.request_model)]
+        requests = tuple(dict.fromkeys(type_of(m) for m in asked))
+        return ([Subscription("on_answer", types)] if types else []) + (
+            [Subscription("on_request", requests)] if requests else [])
 
     def setup(self, ctx: Context) -> None:
         """Read ``[plugins.smev3-api]`` and compile the adapter's published schema."""
@@ -190,3 +198,21 @@ class OfficialApi(Adapter):
                                   message.envelope.causation_id, message.payload)
         except MappingError as exc:
             raise PermanentError(f"smev3-api: {exc}") from exc
+
+    def on_request(self, message: Message[Any], tx: Tx) -> None:
+        """Hand a request СМЭВ brought to the system configured for its type (``providers``);
+        a type no system answers is left to the handlers."""
+        if self.error:
+            return
+        key = message.envelope.routing_key
+        for info in catalogue().types.values():
+            if info.role == "provider" and key in {
+                    type_of(m).key for m in (info.bus_request, info.request_model)}:
+                system_code = self.settings.providers.get(info.key)
+                if system_code is not None:
+                    try:
+                        self.interface.incoming(tx.conn, message.envelope.id, system_code,
+                                                info.key, message.payload)
+                    except MappingError as exc:
+                        raise PermanentError(f"smev3-api: {exc}") from exc
+                return

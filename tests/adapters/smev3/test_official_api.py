@@ -355,3 +355,49 @@ def test_a_failure_reads_as_the_schemas_error_message() -> None:
     assert result.findtext("t:Message/t:fault/f:code", namespaces=ns) == "FAILURE"
     assert result.findtext("t:Message/t:statusMetadata/t:originalClientId",
                            namespaces=ns) == "c-1"
+
+
+def test_a_system_answers_a_request_smev_brings_for_its_type(
+        footprint: Footprint, tmp_path: Path, simulator: SimulatorServer) -> None:
+    info = catalogue().get("ffoms.services")
+    request_id = simulator.smev.offer_request(info)  # the simulated ФОМС asks the fund
+    settings = footprint.settings(tmp_path, schemas_dir=SMEV3_FIXTURES, plugins={
+        "smev3": {"url": simulator.url, "types": ["fns.egrul", "ffoms.services"],
+                  "retry_delays": [1, 1]},
+        "smev3-api": {"port": 0, "providers": {"ffoms.services": SYSTEM}}})
+    with running_hub(settings, ["hub.router", "hub.scheduler", "adapter.smev3"],
+                     extra=[OfficialApi]) as hub:
+        Systems(hub.db).save(SYSTEM, password=PASSWORD, by="olga")
+        service = _client(tmp_path, _url(hub))
+        _poll_now(hub)
+        got: list[Any] = []
+
+        def asked() -> bool:
+            query = service.Get(itSystem=SYSTEM, specificQuery={"messageTypeCriteria": "REQUEST"})
+            if _message_id(query):
+                got.append(query)
+            return bool(got)
+
+        wait_for(asked, message="Get REQUEST returned the request СМЭВ brought")
+        request = got[0].Message
+        root = request.RequestContent.content.MessagePrimaryContent._value_1
+        assert etree.QName(root).namespace == info.request_namespace
+        answer = info.sample_response(info.request_from_xml(root))
+        assert answer is not None
+        result = service.Send(itSystem=SYSTEM, ResponseMessage={
+            "ResponseMetadata": {"clientId": "answer-1",
+                                 "replyToClientId": request.RequestMetadata.clientId},
+            "ResponseContent": {"content": {
+                "MessagePrimaryContent": {"_value_1": info.response_to_xml(answer)}}}})
+        assert result.itSystem == SYSTEM
+        wait_for(lambda: f"sim:{request_id}" in simulator.smev.answers, timeout=30,
+                 message="the system's answer reached the simulated ФОМС")
+        assert simulator.smev.answers[f"sim:{request_id}"].tag.startswith(
+            "{" + info.response_namespace)
+        with pytest.raises(Fault) as twice:
+            service.Send(itSystem=SYSTEM, ResponseMessage={
+                "ResponseMetadata": {"clientId": "answer-2",
+                                     "replyToClientId": request.RequestMetadata.clientId},
+                "ResponseContent": {"content": {
+                    "MessagePrimaryContent": {"_value_1": info.response_to_xml(answer)}}}})
+        assert "уже ответили" in twice.value.message
