@@ -38,7 +38,7 @@ outgoing = sa.Table(
     sa.Column("next_attempt_at", TS, nullable=False, index=True),
     sa.Column("last_error", sa.Text),
     sa.Column("sent_blob_id", sa.String(64), comment="the exact signed envelope as sent"),
-    sa.Column("created_at", TS, nullable=False),
+    sa.Column("created_at", TS, nullable=False, index=True),
     sa.Column("updated_at", TS, nullable=False),
 )
 
@@ -50,10 +50,10 @@ received = sa.Table(
               comment="request | response | status | reject | unreadable"),
     sa.Column("type_key", sa.String(100), nullable=False),
     sa.Column("envelope_id", ID, comment="the canonical message it became, if any"),
-    sa.Column("reference_message_id", sa.String(36),
+    sa.Column("reference_message_id", sa.String(36), index=True,
               comment="what a response or status refers to: our request's MessageID"),
     sa.Column("reply_to", sa.Text, comment="a request's ReplyTo, for our answer"),
     sa.Column("outcome", sa.String(40), nullable=False),
-    sa.Column("received_at", TS, nullable=False),
+    sa.Column("received_at", TS, nullable=False, index=True),
     sa.Column("acked_at", TS),
 )

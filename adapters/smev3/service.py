@@ -28,6 +28,7 @@ from lxml import etree
 from pydantic import BaseModel
 from sqlalchemy.engine import Connection
 
+from adapters.smev3 import analytics
 from adapters.smev3.attachments import AttachmentTooLarge, Limits, check_sizes
 from adapters.smev3.client import Received, SmevClient, SmevError
 from adapters.smev3.models import metadata, outgoing, received
@@ -102,10 +103,12 @@ class Smev3Adapter(Adapter):
         self._sender = threading.Thread(target=self._send_loop, name="smev3-sender",
                                         daemon=True)
         self._sender.start()
+        self._backlog = analytics.register_backlog(self.ctx.db, self.certificate_warnings)
 
     def stop(self) -> None:
         """Stop the sender after the call in progress."""
         super().stop()
+        analytics.unregister(getattr(self, "_backlog", None))
         self._wake.set()
         if self._sender:
             self._sender.join(10)
@@ -263,6 +266,7 @@ class Smev3Adapter(Adapter):
                 sent = self.client.send_response(info, row.message_id, row.reply_to, content,
                                                  attachments=files)
         except SmevError as exc:
+            analytics.count_sent(row.type_key, row.kind, fault=True)
             delays = self.settings.retry_delays
             if exc.retry and row.attempts < len(delays):
                 wait = delays[row.attempts]
@@ -278,6 +282,7 @@ class Smev3Adapter(Adapter):
                               error=str(exc))
         else:
             values.update(status=sent.status, last_error=None)
+            analytics.count_sent(row.type_key, row.kind, fault=False)
             journal.event(row.envelope_id, "sent", attempt=row.attempts + 1,
                           detail=f"to СМЭВ as {row.kind} {row.message_id}: {sent.status}"
                                  + (f" ({sent.detail})" if sent.detail else ""))
@@ -407,6 +412,8 @@ class Smev3Adapter(Adapter):
             reply_to=got.reply_to,
             outcome=outcome, received_at=utcnow()))
         journal.write(conn)
+        analytics.count_received(info.key, got.kind, outcome,
+                                 request.created_at if request is not None else None, utcnow())
         return outcome
 
     @staticmethod

@@ -7,6 +7,7 @@
 | ``/smev3`` | viewer | each information type: role, protocol, schemas, counts, last poll |
 | ``/smev3/poll`` (POST) | operator | poll now: a run of ``adapter.smev3:poll`` (audited) |
 | ``/smev3/certificates`` | viewer | certificates in use, their chains and expiry |
+| ``/smev3/analytics`` (``.xlsx``) | viewer | figures per type over a period, and in Excel |
 | ``/smev3/outgoing``, ``/smev3/outgoing/{id}`` | viewer | what we send, and one with its XML |
 | ``/smev3/received``, ``/smev3/received/{id}`` | viewer | what we took in, and one |
 | ``/smev3/compose/{type}`` | operator | compose one request of a consumer type and send it |
@@ -46,7 +47,7 @@ from admin.extensions import ConsoleContext, ConsoleExtension, NavEntry
 from admin.schedules import request_run
 from admin.times import as_utc
 from admin.users import Role, User
-from contracts.envelope import Envelope
+from contracts.envelope import Envelope, utcnow
 from contracts.schemas import SchemaStore
 from storage.db import Database
 
@@ -60,6 +61,8 @@ def render(request: Request, template: str, ctx: dict[str, Any],
     return render_page(request, template, {**WORDS, **ctx}, status_code=status_code)
 COMPOSE_ACTION = "smev3-request"
 """The audit action of a request composed in the console or sent through the API."""
+ANALYTICS_EXPORT = "smev3-analytics-export"
+"""The audit action of an Excel export of the СМЭВ analytics."""
 
 
 class Smev3Console:
@@ -225,6 +228,58 @@ class Smev3Console:
         return render(request, "smev3_certificates.html",
                       {"c": data, "groups": groups, "empty": empty, "now": now})
 
+    def analytics(self, request: Request) -> Any:
+        """The figures of the period the query names (``period``: hour, day or week)."""
+        from datetime import UTC, datetime
+
+        from adapters.smev3 import analytics, trust
+        from adapters.smev3.crypto import get_provider
+
+        period = analytics.PERIODS.get(request.query_params.get("period", "day"))
+        if period is None:
+            raise ValueError("Период: час (hour), сутки (day) или неделя (week).")
+        data = analytics.read(self.ctx.db, period, datetime.now(UTC), sorted(self.types.types))
+        try:
+            settings = Smev3Settings.model_validate(self.ctx.settings.plugins.get(PLUGIN, {}))
+            data.warnings = trust.overview(settings, get_provider(settings.crypto_provider),
+                                           self.ctx.db, tz=self.ctx.tz).warnings
+        except Exception as exc:  # noqa: BLE001 - the figures are shown whatever happens
+            data.warnings = [f"сертификаты не проверены: {exc}"]
+        return data
+
+    def analytics_page(self, request: Request, user: User, form: FormData) -> Response:
+        """Requests, answers, rejections and faults per type over a period, with charts."""
+        from adapters.smev3 import analytics
+        from admin.charts import bars
+
+        try:
+            data = self.analytics(request)
+        except ValueError as exc:
+            return error_page(request, 400, str(exc))
+        chart = bars(f"Обмен со СМЭВ за {data.period.title}", data.times, data.series(),
+                     self.ctx.tz, unit="сообщений")
+        return render(request, "smev3_analytics.html", {
+            "a": data, "chart": chart, "periods": analytics.PERIODS.values(),
+            "kinds": [(k, analytics.KIND_TITLES[k]) for k in analytics.KINDS],
+            "seconds": analytics.seconds_text})
+
+    def analytics_export(self, request: Request, user: User, form: FormData) -> Response:
+        """The analytics page's figures as an Excel file (audited like every export)."""
+        from adapters.smev3 import analytics
+        from admin.exports import download
+        from admin.xlsx import XLSX_MEDIA_TYPE
+
+        try:
+            data = self.analytics(request)
+        except ValueError as exc:
+            return error_page(request, 400, str(exc))
+        body = analytics.workbook(data, self.ctx.tz, user.username, utcnow())
+        self.ctx.ops.audit(user.username, ANALYTICS_EXPORT, target="smev3",
+                           details={"period": data.period.key},
+                           remote_addr=remote_addr(request))
+        return Response(body, media_type=XLSX_MEDIA_TYPE, headers={
+            "Content-Disposition": download(f"smev3-analytics-{data.period.key}", self.ctx.tz)})
+
     def routes(self) -> list[BaseRoute]:
         """The pages, and the API mounted under ``/api/smev3``."""
         from adapters.smev3.console.api import api_routes
@@ -234,6 +289,8 @@ class Smev3Console:
             Route("/smev3", viewer(self.overview_page)),
             Route("/smev3/poll", operator(self.poll_page), methods=["POST"]),
             Route("/smev3/certificates", viewer(self.certificates_page)),
+            Route("/smev3/analytics", viewer(self.analytics_page)),
+            Route("/smev3/analytics.xlsx", viewer(self.analytics_export)),
             Route("/smev3/outgoing", viewer(self.outgoing_page)),
             Route("/smev3/outgoing/{id:int}", viewer(self.outgoing_item)),
             Route("/smev3/received", viewer(self.received_page)),
@@ -262,7 +319,8 @@ def answers_to(db: Database, message_id: str | None) -> list[dict[str, Any]]:
 def extension(ctx: ConsoleContext, types: TypeCatalogue | None = None) -> ConsoleExtension:
     """The СМЭВ 3 console extension (``types``: the installed information types by default)."""
     screens = Smev3Console(ctx, types)
-    register_labels({COMPOSE_ACTION: "Запрос в СМЭВ 3 из консоли"})
+    register_labels({COMPOSE_ACTION: "Запрос в СМЭВ 3 из консоли",
+                     ANALYTICS_EXPORT: "Выгрузка аналитики СМЭВ 3 в Excel"})
     return ConsoleExtension(name=PLUGIN, routes=screens.routes(),
                             nav=[NavEntry("СМЭВ 3", "/smev3", Role.viewer)],
                             template_dirs=[TEMPLATES])
