@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -50,6 +50,9 @@ from admin.users import Role, User
 from contracts.envelope import Envelope, utcnow
 from contracts.schemas import SchemaStore
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from adapters.smev3.analytics import Analytics
 
 TEMPLATES = Path(__file__).parent / "templates"
 WORDS = {"smev_words": STATE_WORDS, "kind_words": KIND_WORDS}
@@ -228,7 +231,7 @@ class Smev3Console:
         return render(request, "smev3_certificates.html",
                       {"c": data, "groups": groups, "empty": empty, "now": now})
 
-    def analytics(self, request: Request) -> Any:
+    def analytics(self, request: Request) -> Analytics:
         """The figures of the period the query names (``period``: hour, day or week)."""
         from datetime import UTC, datetime
 
