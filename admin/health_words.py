@@ -24,6 +24,7 @@ STATUS_WORDS: dict[str, str] = {
     "ok": "работает",
     "degraded": "работает с ограничениями",
     "down": "не работает",
+    "disabled": "не настроен",
     "error": "состояние не получено",
 }
 """A component's status in words; any other status is shown as it is."""

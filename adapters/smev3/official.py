@@ -13,6 +13,7 @@ from contracts.schemas import OfficialFile
 
 def files() -> list[OfficialFile]:
     """The envelopes of 1.1, 1.2 and 1.3, then each information type's request and answer."""
+    from adapters.smev3.official_api.wsdl import FAULTS_XSD, TYPES_XSD
     from adapters.smev3.protocol.validation import repair_rnip_1_2
     from adapters.smev3.protocol.versions import VERSIONS
     from adapters.smev3.service import catalogue
@@ -25,4 +26,7 @@ def files() -> list[OfficialFile]:
         found.append(OfficialFile(info.request_schema, f"{info.title}: запросы"))
         if info.response_schema != info.request_schema:
             found.append(OfficialFile(info.response_schema, f"{info.title}: ответы"))
+    found += [OfficialFile(TYPES_XSD, "интерфейс Адаптера СМЭВ 3 для внутренних систем "
+                           "(adapter.smev3-api)"),
+              OfficialFile(FAULTS_XSD, "интерфейс Адаптера СМЭВ 3: ошибки")]
     return found

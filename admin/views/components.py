@@ -15,7 +15,8 @@ from admin.health_words import lines, queue_rows, status_text
 from admin.users import Role, User
 from hub.bus import QueueStats, Unknown
 
-HEALTHY = frozenset({"ok", "healthy", "up", "running", "pass"})
+HEALTHY = frozenset({"ok", "healthy", "up", "running", "pass", "disabled"})
+"""Statuses that are no failure; ``disabled``: installed, left unconfigured on purpose."""
 
 
 def is_healthy(state: Any) -> bool:

@@ -121,6 +121,8 @@ class OfficialApi(Adapter):
 
     server: BackgroundServer | None = None
     error: str | None = None
+    unconfigured: str | None = None
+    """Why the interface is off on purpose (no schema directory): «не настроен», no failure."""
 
     @classmethod
     def subscriptions(cls) -> list[Subscription]:
@@ -139,8 +141,10 @@ class OfficialApi(Adapter):
         super().setup(ctx)
         self.settings = ApiSettings.model_validate(ctx.settings.plugins.get(PLUGIN, {}))
         self.systems = Systems(ctx.db)
-        if ctx.settings.schemas_dir is None:
-            self.error = f"не задан каталог схем (schemas_dir): нужна {TYPES_XSD}"
+        if ctx.settings.schemas_dir is None:  # not configured: off, not failing (the demo)
+            self.unconfigured = (f"не задан каталог схем (schemas_dir): интерфейсу нужна "
+                                 f"{TYPES_XSD}")
+            self.error = self.unconfigured
             return
         self.store = SchemaStore(ctx.settings.schemas_dir)
         try:
@@ -153,6 +157,9 @@ class OfficialApi(Adapter):
 
     def start(self) -> None:
         """Listen; a port that cannot be bound leaves the component down, not the hub."""
+        if self.unconfigured:
+            log.info("smev3-api off: %s", self.unconfigured)
+            return
         if self.error:
             log.error("smev3-api not started: %s", self.error)
             return
@@ -162,7 +169,7 @@ class OfficialApi(Adapter):
             httpd = make_server(self.settings.host, self.settings.port, app,
                                 server_class=_Server, handler_class=_Quiet)
         except OSError as exc:
-            self.error = f"cannot listen on {self.settings.host}:{self.settings.port}: {exc}"
+            self.error = f"не удалось занять адрес {self.settings.host}:{self.settings.port}: {exc}"
             log.error("smev3-api not started: %s", self.error)
             return
         self.server = BackgroundServer(httpd, "smev3-api")
@@ -184,8 +191,10 @@ class OfficialApi(Adapter):
 
     def health(self) -> dict[str, Any]:
         """Where it listens, or why it does not."""
+        if self.unconfigured:
+            return {"status": "disabled", "detail": self.unconfigured}
         if self.error or self.server is None:
-            return {"status": "down", "detail": self.error or "not started"}
+            return {"status": "down", "detail": self.error or "не запущен"}
         return {"status": "ok", "url": self.url,
                 "systems": sum(1 for s in self.systems.listed() if s.enabled)}
 
@@ -200,8 +209,13 @@ class OfficialApi(Adapter):
             raise PermanentError(f"smev3-api: {exc}") from exc
 
     def on_request(self, message: Message[Any], tx: Tx) -> None:
-        """Hand a request СМЭВ brought to the system configured for its type (``providers``);
-        a type no system answers is left to the handlers."""
+        """Hand a request СМЭВ brought to the system configured for its type (``providers``).
+
+        Off (no schema directory: the demo), the interface takes nothing. On, a request of a
+        type no system is configured for is a permanent failure with the reason, so that it
+        waits in «Ошибки доставки» instead of going unanswered unseen (before this component,
+        the router parked it as unroutable); a handler of ours that answers a provider type
+        itself would get its own copy, and that type then wants no system here."""
         if self.error:
             return
         key = message.envelope.routing_key
@@ -209,10 +223,13 @@ class OfficialApi(Adapter):
             if info.role == "provider" and key in {
                     type_of(m).key for m in (info.bus_request, info.request_model)}:
                 system_code = self.settings.providers.get(info.key)
-                if system_code is not None:
-                    try:
-                        self.interface.incoming(tx.conn, message.envelope.id, system_code,
-                                                info.key, message.payload)
-                    except MappingError as exc:
-                        raise PermanentError(f"smev3-api: {exc}") from exc
+                if system_code is None:
+                    raise PermanentError(
+                        f"на запрос вида сведений {info.key} некому ответить: внутренняя "
+                        f"система не назначена (providers в [plugins.smev3-api])")
+                try:
+                    self.interface.incoming(tx.conn, message.envelope.id, system_code,
+                                            info.key, message.payload)
+                except MappingError as exc:
+                    raise PermanentError(f"smev3-api: {exc}") from exc
                 return

@@ -24,7 +24,7 @@ from adapters.smev3.official_api.wsdl import BINDING, FAULTS_XSD, TYPES_NS, TYPE
 from adapters.smev3.service import catalogue
 from adapters.smev3.simulator.service import SimulatorServer
 from hub.testing import TestHub, running_hub, wait_for
-from storage.models import journal_events
+from storage.models import dead_letters, journal_events
 from tests.adapters.smev3.conftest import SMEV3_FIXTURES
 from tests.adapters.smev3.test_exchange import _poll_now
 from tests.conftest import Footprint
@@ -237,14 +237,13 @@ def test_the_wsdl_is_served_with_the_published_schemas(hub: TestHub) -> None:
 
 
 def test_the_migration_builds_the_tables_the_models_declare(
-        footprint: Footprint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        footprint: Footprint, tmp_path: Path) -> None:
     from storage import migrate
     from storage.autogen import all_metadata, schema_diff
     from storage.db import Database
 
-    installed = migrate.branches()
-    ours = migrate.Branch("smev3_api", "adapters.smev3.official_api.migrations")
-    monkeypatch.setattr(migrate, "branches", lambda: [*installed, ours])
+    assert migrate.Branch("smev3_api", "adapters.smev3.official_api.migrations") in \
+        migrate.branches(), "installed under omshub.migrations"
     db = Database(footprint.settings(tmp_path).resolved_database_url())  # type: ignore[attr-defined]
     try:
         migrate.upgrade(db)
@@ -401,3 +400,28 @@ def test_a_system_answers_a_request_smev_brings_for_its_type(
                 "ResponseContent": {"content": {
                     "MessagePrimaryContent": {"_value_1": info.response_to_xml(answer)}}}})
         assert "уже ответили" in twice.value.message
+
+
+def test_a_request_no_system_answers_waits_in_the_dead_letters_with_the_reason(
+        footprint: Footprint, tmp_path: Path, simulator: SimulatorServer) -> None:
+    """The interface takes the requests of provider types; one for a type no system is
+    assigned to is not swallowed: it is dead-lettered with why, for an operator to see."""
+    info = catalogue().get("ffoms.services")
+    simulator.smev.offer_request(info)
+    settings = footprint.settings(tmp_path, schemas_dir=SMEV3_FIXTURES, retry_delays=(1,),
+                                  plugins={"smev3": {"url": simulator.url,
+                                                     "types": ["ffoms.services"],
+                                                     "retry_delays": [1, 1]},
+                                           "smev3-api": {"port": 0}})
+    with running_hub(settings, ["hub.router", "hub.scheduler", "adapter.smev3"],
+                     extra=[OfficialApi]) as hub:
+        _poll_now(hub)
+
+        def causes() -> list[str]:
+            with hub.db.read() as conn:
+                return [str(c) for c in conn.execute(sa.select(dead_letters.c.cause_message))
+                        .scalars()]
+
+        wait_for(lambda: any("некому ответить" in c for c in causes()), timeout=60,
+                 message="the unanswerable request dead-lettered with its reason")
+        assert any("providers в [plugins.smev3-api]" in c for c in causes())
