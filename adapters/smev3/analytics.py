@@ -77,6 +77,8 @@ class TypeFigures:
     seconds: list[float] = field(default_factory=list)
     pending: int = 0
     retrying: int = 0
+    buckets: list[int] = field(default_factory=list)
+    """Messages of the type (of all four kinds) per bucket of the period."""
 
     @property
     def p50(self) -> float | None:
@@ -104,6 +106,10 @@ class Analytics:
     def series(self) -> list[Series]:
         """The four counts over time, for :func:`admin.charts.bars`."""
         return [Series(KIND_TITLES[k], self.buckets[k]) for k in KINDS]
+
+    def type_series(self) -> list[Series]:
+        """Messages of each type that had any over time, for :func:`admin.charts.lines`."""
+        return [Series(t.key, t.buckets) for t in self.types.values() if any(t.buckets)]
 
     def total(self) -> TypeFigures:
         """All types together."""
@@ -146,6 +152,9 @@ def read(db: Database, period: Period, now: datetime, type_keys: Sequence[str] =
         i = int((as_utc(at) - since) / period.bucket)
         if 0 <= i < n:
             buckets[kind][i] += 1
+            if not figures.buckets:
+                figures.buckets = [0] * n
+            figures.buckets[i] += 1
 
     o, r = outgoing.c, received.c
     with db.read() as conn:

@@ -253,7 +253,7 @@ class Smev3Console:
     def analytics_page(self, request: Request, user: User, form: FormData) -> Response:
         """Requests, answers, rejections and faults per type over a period, with charts."""
         from adapters.smev3 import analytics
-        from admin.charts import bars
+        from admin.charts import bars, lines
 
         try:
             data = self.analytics(request)
@@ -261,8 +261,10 @@ class Smev3Console:
             return error_page(request, 400, str(exc))
         chart = bars(f"Обмен со СМЭВ за {data.period.title}", data.times, data.series(),
                      self.ctx.tz, unit="сообщений")
+        by_type = lines(f"Сообщения по видам сведений за {data.period.title}", data.times,
+                        data.type_series(), self.ctx.tz, unit="сообщений")
         return render(request, "smev3_analytics.html", {
-            "a": data, "chart": chart, "periods": analytics.PERIODS.values(),
+            "a": data, "chart": chart, "by_type": by_type, "periods": analytics.PERIODS.values(),
             "kinds": [(k, analytics.KIND_TITLES[k]) for k in analytics.KINDS],
             "seconds": analytics.seconds_text})
 

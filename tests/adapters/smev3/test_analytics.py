@@ -124,6 +124,8 @@ def test_the_page_and_the_metrics_show_the_simulators_traffic(
         ("1", "1", "0")
     assert services["p50"] == "—", "the fund answers: nothing of ours waited"
     assert "<svg" in text and "Отказы" in text and "Всего 8 сообщений" in text
+    # The second chart: each type's messages (three requests, two answers, a rejection).
+    assert "fns.egrul: 6" in text and "ffoms.services: 2" in text and "fns.egrip:" not in text
 
     assert wrong.status_code == 400 and "неделя (week)" in wrong.text
 
