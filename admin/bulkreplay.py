@@ -17,6 +17,7 @@ from typing import Any
 from admin import deadletters
 from admin.deadletters import DeadLetterFilter
 from admin.privacy import Privacy
+from contracts.envelope import utcnow
 from hub import progress
 from hub.operations import BulkReplay, Operations, Pace
 from storage.db import Database
@@ -76,7 +77,11 @@ def start(db: Database, ops: Operations, flt: DeadLetterFilter, *, group: str = 
     id, or None (audited as ``replay-matched-nothing``) when nothing matches."""
     if not reason.strip():
         raise ValueError("Укажите причину: она попадёт в журнал аудита.")
-    flt = DeadLetterFilter(**{**asdict(flt), "state": "open"})
+    # Only what failed before the start: a letter that fails again while the task runs is
+    # a new dead letter, and must not be replayed over and over by the same task.
+    shown, now = flt, utcnow()
+    until = now if flt.until is None or flt.until > now else flt.until
+    flt = DeadLetterFilter(**{**asdict(flt), "state": "open", "until": until})
     count = deadletters.total(db, flt, group=group).count
     if not count:
         ops.audit(user, "replay-matched-nothing", target=group, reason=reason,
@@ -85,7 +90,7 @@ def start(db: Database, ops: Operations, flt: DeadLetterFilter, *, group: str = 
     first = deadletters.listing(db, flt, Privacy(unmasked=False), group=group,
                                 limit=1) if group else []
     task = progress.start(
-        db, _title(flt, group, first[0]["summary"] if first else ""), kind=KIND,
+        db, _title(shown, group, first[0]["summary"] if first else ""), kind=KIND,
         component="console", total=count, stage="Повторная отправка", started_by=user,
         params={"filter": _filter_json(flt), "group": group, "rate": pace.rate,
                 "batch": pace.batch, "reason": reason, "remote_addr": remote_addr})

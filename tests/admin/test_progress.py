@@ -131,6 +131,21 @@ def test_a_paused_replay_replays_nothing_until_resumed(
     assert len(seed.audit("bulk-replay-resume")) == 1
 
 
+def test_a_letter_that_fails_while_the_replay_runs_is_left_for_the_operator(
+        login: Login, seed: Any, token: Token, db: Database, bus: Any) -> None:
+    """Only what had failed when the replay started: a new failure of the same kind (the
+    fault is back) is not replayed round and round by the same task."""
+    letters = [seed.dead_letter(seed.message()) for _ in range(3)]
+    client = login("oper")
+    task = _start(client, token, rate="4", batch="1")
+    wait_for(lambda: _task(db, task).done >= 1)
+    again = seed.dead_letter(seed.message())  # failed after the start
+    wait_for(lambda: _task(db, task).state == "finished")
+    assert {seed.letter_state(x) for x in letters} == {"replayed"}
+    assert seed.letter_state(again) == "open"
+    assert _task(db, task).done == 3 and "за период" not in _task(db, task).title
+
+
 def test_cancel_stops_a_replay(login: Login, seed: Any, token: Token, db: Database,
                                bus: Any) -> None:
     letters = [seed.dead_letter(seed.message()) for _ in range(40)]
