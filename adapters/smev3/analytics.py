@@ -11,7 +11,7 @@ tables, each query bounded by the period and served by an index (``smev3_0002``)
 - faults (``сбои``): what we could not send (a SOAP fault of СМЭВ, given up or retried) and
   what we refused to take in (unreadable, bad signature or content);
 - the time from our request to its answer (p50, p95), the backlog (rows waiting to be sent,
-  of them retried after a fault) and the certificate problems of adapters/smev3/trust.py.
+  of them retried after a fault) and the certificate problems of adapters/smev3/trust/.
 
 Prometheus metrics are counted where the events happen, in the adapter's process
 (:func:`count_sent`, :func:`count_received`): counters and a histogram that ``rate()`` and

@@ -111,7 +111,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     store = Path(args.trust) if args.trust else trust.configured_trust_dir()
     if store is not None and not store.is_dir():
         raise UsageError(f"trust store {store}: not a directory")
-    if store is not None:  # chains to the trust store's CAs, at the same moment (trust.py)
+    if store is not None:  # chains to the trust store's CAs, at the same moment
         trust.check_chains(root, reports, store, provider, at)
     if at is not None:
         print(f"certificates checked at {at:%Y-%m-%d %H:%M:%S}Z")

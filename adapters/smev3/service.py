@@ -125,7 +125,7 @@ class Smev3Adapter(Adapter):
 
     def certificate_warnings(self) -> list[str]:
         """Certificates in use that expire within the warning period, have expired or are not
-        trusted (adapters/smev3/trust.py); checked at most every 10 minutes."""
+        trusted (adapters/smev3/trust/); checked at most every 10 minutes."""
         from zoneinfo import ZoneInfo
 
         from adapters.smev3 import trust

@@ -212,7 +212,7 @@ class Smev3Console:
 
     def certificates_page(self, request: Request, user: User, form: FormData) -> Response:
         """Certificates in use: ours, the trust store's CAs, the counterparties' seen recently;
-        each with its chain, its expiry and a warning weeks ahead (adapters/smev3/trust.py)."""
+        each with its chain, its expiry and a warning weeks ahead (adapters/smev3/trust/)."""
         from datetime import UTC, datetime
 
         from adapters.smev3 import trust
