@@ -31,8 +31,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.soap.settings import Organisation, SoapSettings, hash_password, verify_password
+from adapters.soap.settings import Organisation, SoapSettings
 from admin.throttle import LoginThrottle
+from hub.passwords import hash_password, verify_password
 
 log = logging.getLogger("omshub.soap")
 

@@ -24,8 +24,8 @@ from adapters.soap.settings import (
     Organisation,
     SoapSettings,
     generate_password,
-    hash_password,
 )
+from hub.passwords import hash_password
 
 
 def entry(org: Organisation) -> str:

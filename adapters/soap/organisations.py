@@ -22,8 +22,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from adapters.soap.models import organisations as table
-from adapters.soap.settings import Organisation, SoapSettings, generate_password, hash_password
+from adapters.soap.settings import Organisation, SoapSettings, generate_password
 from contracts.envelope import utcnow
+from hub.passwords import hash_password
 from storage.db import Database
 
 Kind = Literal["mo", "smo"]

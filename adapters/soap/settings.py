@@ -6,8 +6,6 @@ Passwords are never kept: each organisation has an scrypt hash with its own salt
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import secrets
 from pathlib import Path
@@ -16,29 +14,6 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 PLUGIN = "soap"
-_N, _R, _P = 2**14, 8, 1
-
-
-def hash_password(password: str, *, salt: bytes | None = None) -> str:
-    """An scrypt hash of ``password`` with a fresh random salt, as text to keep in config."""
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    b64 = base64.b64encode
-    return f"scrypt${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    """Whether ``password`` matches a hash made by :func:`hash_password` (constant time)."""
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = base64.b64decode(digest)
-        got = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n),
-                             r=int(r), p=int(p), dklen=len(expected))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(got, expected)
 
 
 def generate_password() -> str:

@@ -15,8 +15,6 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -25,31 +23,8 @@ import sqlalchemy as sa
 from adapters.smev3.official_api.models import systems
 from admin.throttle import LoginThrottle
 from contracts.envelope import utcnow
+from hub.passwords import hash_password, verify_password
 from storage.db import Database
-
-_N, _R, _P = 2**14, 8, 1
-
-
-def hash_password(password: str) -> str:
-    """An scrypt hash of ``password`` with a fresh random salt."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    b64 = base64.b64encode
-    return f"scrypt${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    """Whether ``password`` matches a hash made by :func:`hash_password` (constant time)."""
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = base64.b64decode(digest)
-        got = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n),
-                             r=int(r), p=int(p), dklen=len(expected))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(got, expected)
 
 
 @functools.cache

@@ -22,10 +22,10 @@ import requests
 import zeep
 from zeep.transports import Transport
 
-from adapters.soap.settings import hash_password
 from contracts.erz.register import Attachment, Document, PersonData, Policy, Reason, Source
 from handlers.erz.register.checks import snils_check_number
 from handlers.erz.register.core import Register
+from hub.passwords import hash_password
 from hub.testing import TestHub, running_hub
 from tests.conftest import Footprint, free_port
 from tests.handlers.erz.register.conftest import FERZL, enp

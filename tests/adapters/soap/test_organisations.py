@@ -24,10 +24,10 @@ from zeep.transports import Transport
 
 from adapters.soap.console import extension
 from adapters.soap.models import organisations
-from adapters.soap.settings import verify_password
 from admin.app import create_app
 from hub.cli import main
 from hub.operations import Operations
+from hub.passwords import verify_password
 from storage.models import audit_log
 from tests.adapters.soap.conftest import ANNA, Services, serving
 from tests.adapters.soap.test_services import _fault

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from adapters.soap.settings import SoapSettings, hash_password, verify_password
+from adapters.soap.settings import SoapSettings
 from hub import ports
 from hub.cli import main
+from hub.passwords import hash_password, verify_password
 from hub.testing import running_hub
 from tests.conftest import Footprint
 
