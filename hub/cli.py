@@ -38,10 +38,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def cmd_up(args: argparse.Namespace) -> int:
     """Every installed component and the console in this one process."""
+    from hub.runtime import stop_signals
+
     settings = settings_from(args)
     logs.configure(settings.log_level, args.log_format or "text", "hub")
-    process = start_up(settings)
-    process.wait()
+    with stop_signals() as stop:
+        process = start_up(settings)
+        process.wait(stop)
     return 0
 
 
@@ -115,20 +118,21 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     Only that component's plug-in is imported (with the hub), not every installed one.
     """
-    from hub.runtime import HubProcess
+    from hub.runtime import HubProcess, stop_signals
 
     settings = settings_from(args)
     plugins = _plugins_with("run", args.component)
     if plugins is None:
         return 2
     logs.configure(settings.log_level, args.log_format or settings.log_format, args.component)
-    process = HubProcess(settings, [args.component], plugins=plugins, migrate=False)
-    process.start()
-    if args.metrics_port:
-        from hub.metrics import serve
+    with stop_signals() as stop:
+        process = HubProcess(settings, [args.component], plugins=plugins, migrate=False)
+        process.start()
+        if args.metrics_port:
+            from hub.metrics import serve
 
-        serve(args.metrics_port, process.health)  # /metrics and this process's /healthz
-    process.wait()
+            serve(args.metrics_port, process.health)  # /metrics and this process's /healthz
+        process.wait(stop)
     return 0
 
 
@@ -203,7 +207,7 @@ def cmd_partitions(args: argparse.Namespace) -> int:
 def cmd_sim(args: argparse.Namespace) -> int:
     """A counterpart's simulator alone: `omshub sim NAME` runs the adapter's plug-in
     component ``adapter.NAME-simulator``."""
-    from hub.runtime import HubProcess
+    from hub.runtime import HubProcess, stop_signals
 
     settings = settings_from(args)
     plugins = _plugins_with("sim", f"adapter.{args.name}-simulator")
@@ -214,10 +218,11 @@ def cmd_sim(args: argparse.Namespace) -> int:
         conf = dict(settings.plugins.get(name, {}), port=args.port)
         settings = settings.model_copy(update={"plugins": {**settings.plugins, name: conf}})
     logs.configure(settings.log_level, args.log_format or "text", f"{args.name}-simulator")
-    process = HubProcess(settings, [f"adapter.{args.name}-simulator"], plugins=plugins,
-                         migrate=True)
-    process.start()
-    process.wait()
+    with stop_signals() as stop:
+        process = HubProcess(settings, [f"adapter.{args.name}-simulator"], plugins=plugins,
+                             migrate=True)
+        process.start()
+        process.wait(stop)
     return 0
 
 

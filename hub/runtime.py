@@ -14,7 +14,8 @@ import os
 import signal
 import socket
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -286,24 +287,42 @@ class HubProcess:
         except Exception:  # noqa: BLE001
             log.warning("could not remove heartbeats at stop", exc_info=True)
 
-    def wait(self) -> None:
-        """Block until SIGTERM or SIGINT, then stop gracefully."""
-        stop = threading.Event()
-
-        def on_signal(signum: int, _frame: Any) -> None:
-            log.info("signal %s: stopping", signal.Signals(signum).name)
-            stop.set()
-
-        previous: dict[signal.Signals, Callable[..., Any] | int | None] = {}
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            previous[signum] = signal.signal(signum, on_signal)
+    def wait(self, stop: threading.Event | None = None) -> None:
+        """Block until ``stop`` is set (or, without it, until SIGTERM or SIGINT), then stop
+        gracefully. A command passes the event of :func:`stop_signals`, in place before the
+        components started, so a signal that comes while they start is not lost."""
+        if stop is None:
+            with stop_signals() as stop:
+                self.wait(stop)
+            return
         try:
             while not stop.wait(1.0):
                 pass
         finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
             self.stop()
+
+
+@contextmanager
+def stop_signals() -> Iterator[threading.Event]:
+    """An event SIGTERM or SIGINT sets, for the block; the previous handlers come back after.
+
+    A command enters it before it starts anything: a process signalled while its
+    components start then stops gracefully instead of dying with the signal's default.
+    """
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        log.info("signal %s: stopping", signal.Signals(signum).name)
+        stop.set()
+
+    previous: dict[signal.Signals, Callable[..., Any] | int | None] = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous[signum] = signal.signal(signum, on_signal)
+    try:
+        yield stop
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _alive(pid: int) -> bool:
