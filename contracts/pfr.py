@@ -18,6 +18,27 @@ from pydantic import BaseModel, Field
 from contracts.registry import message_type
 from contracts.zags import PERSONAL, IdentityDocument
 
+SNILS_UNCHECKED_MAX = 1001998
+"""СНИЛС up to 001-001-998 were issued without a check number being checked."""
+
+
+def snils_check_number(first9: str) -> str:
+    """The two check digits of a СНИЛС from its first nine digits (ПФР's rule: weights
+    9…1, below 100 as is, 100 and 101 give 00, above that modulo 101)."""
+    total = sum(int(d) * w for d, w in zip(first9, range(9, 0, -1), strict=True))
+    if total < 100:
+        return f"{total:02d}"
+    rest = total % 101
+    return "00" if rest == 100 else f"{rest:02d}"
+
+
+def snils_valid(digits: str) -> bool:
+    """Whether 11 digits make a СНИЛС whose check number is right (or not checked)."""
+    if len(digits) != 11 or not digits.isdigit():
+        return False
+    return int(digits[:9]) <= SNILS_UNCHECKED_MAX or \
+        snils_check_number(digits[:9]) == digits[9:]
+
 
 @message_type("pfr.snils.lookup", 1, title="Запрос СНИЛС по персональным данным",
               person_fields=("surname", "name", "patronymic", "birth_date"))

@@ -51,6 +51,11 @@ class IdentityDocument(BaseModel):
                            "21 for the passport of a citizen of Russia.")
     series_number: str = Field(max_length=25, json_schema_extra=PERSONAL,
                                description="Series and number as written, e.g. 80 03 123456.")
+    issued_on: date | None = Field(default=None, json_schema_extra=PERSONAL,
+                                   description="Date of issue, when known (ПФР's lookup "
+                                   "sends a document only with it).")
+    issuer: str | None = Field(default=None, max_length=200,
+                               description="Who issued it, when known.")
 
 
 class DeathRecord(BaseModel):
