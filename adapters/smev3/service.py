@@ -173,13 +173,16 @@ class Smev3Adapter(Adapter):
     # -- out ------------------------------------------------------------------------------
 
     def _info_for(self, message: Message[Any]) -> InformationType:
-        """The consumer type whose request (bus type or bound model) the message is."""
+        """The consumer type whose request (bus type or bound model) the message is and
+        that sends it (:meth:`InformationType.sends`: types sharing a bus request, such as
+        the ЕГР ЗАГС inquiries, each take their own)."""
+        key = message.envelope.routing_key
         for info in self.types.types.values():
             models = (info.bus_request, info.request_model)
-            if info.role == "consumer" and message.envelope.routing_key in {
-                    type_of(m).key for m in models}:
+            if info.role == "consumer" and key in {type_of(m).key for m in models} \
+                    and info.sends(message.payload):
                 return info
-        raise PermanentError(f"no information type sends {message.envelope.routing_key}")
+        raise PermanentError(f"no information type sends {key}")
 
     def _queue(self, tx: Tx, kind: str, info: InformationType, content: etree._Element,
                reply_to: str | None) -> None:

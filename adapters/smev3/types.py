@@ -85,6 +85,15 @@ class InformationType(ABC):
             return None
         return self.canonical_response or self.response_model
 
+    def sends(self, message: BaseModel) -> bool:
+        """Whether this consumer type sends ``message`` (a payload of its bus request).
+
+        Several types may share one bus request: the five on-request ЕГР ЗАГС formats all
+        send ``zags.inquiry`` and each accepts only the inquiries of its act kind. The
+        adapter sends a request as the consumer type whose bus request (or bound model) it
+        is *and* that accepts it; a type that is alone on its request keeps this default."""
+        return True
+
     def to_canonical(self, message: BaseModel) -> BaseModel:
         """What the adapter publishes for a request or response read from XML: the bound
         model itself unless the type declares a canonical one. Raises ``MappingError``."""

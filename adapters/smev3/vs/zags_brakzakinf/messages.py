@@ -1,0 +1,118 @@
+"""Bound models of ЕГР ЗАГС records of marriage on request, format 112-54 version 4.0.0.
+
+The fund asks (``BRAKZAKINFRequest``) about a person; ЗАГС answers (``BRAKZAKINFResponse``) with
+the records found. The request and the answer envelope are the shared ones of
+:mod:`adapters.smev3.vs.zags_inf` in this format's namespaces; the record is this
+format's own, mapped as far as the fund uses it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, ClassVar, Literal
+
+from adapters.smev3.vs.zags_inf import answer, request, types
+from contracts import message_type
+from contracts.xmlbind.binding import Attr, Elem, XmlModel
+
+NS = "urn://x-artefacts-zags-brakzakinf/root/112-54/4.0.0"
+TYPES_NS = "urn://x-artefacts-zags-brakzakinf/types/4.0.0"
+SCHEMA = "zags-brakzakinf-ru-root.xsd"
+
+
+class FullName(types.FullName):
+    """ФИОПрТип of 112-54."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+
+class PartialDate(types.PartialDate):
+    """ДатаДокТип of 112-54."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+
+class IdentityDocument(types.IdentityDocument[PartialDate]):
+    """УдЛичнФЛПрТип of 112-54."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+
+class Basis(request.Basis):
+    """СведОсн of 112-54."""
+
+    xml_namespace: ClassVar[str] = NS
+
+
+class ActRef(request.ActRef[PartialDate]):
+    """СведАГС of 112-54."""
+
+    xml_namespace: ClassVar[str] = NS
+
+
+class PersonQuery(request.PersonQuery[FullName, PartialDate]):
+    """СведФЛ of 112-54, with whether the surname changed with the marriage (ИнфФИО)."""
+
+    xml_namespace: ClassVar[str] = NS
+
+    names_given: Annotated[Literal["1", "2"] | None, Attr("ИнфФИО")] = None
+
+
+class Query(request.Query[ActRef, PersonQuery]):
+    """СведЗапрос of 112-54."""
+
+    xml_namespace: ClassVar[str] = NS
+
+
+@message_type("smev3.zags.brakzakinf.request", 1,
+              title="СМЭВ: запрос сведений о заключении брака из ЕГР ЗАГС (112-54)")
+class BrakZakInfRequestV1(request.InquiryRequest[Basis, Query]):
+    """A request, 112-54 v4.0.0 (BRAKZAKINFRequest)."""
+
+    xml_namespace: ClassVar[str] = NS
+    xml_root: ClassVar[str] = "BRAKZAKINFRequest"
+    xml_prefixes: ClassVar[dict[str, str]] = {"tns": NS, "fnst": TYPES_NS}
+
+
+class Spouse(types.Spouse[PartialDate, IdentityDocument]):
+    """СупругТип: a spouse, surname before and after."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+
+class MarriageRegistered(XmlModel):
+    """What was registered (ПрдСведРег): the date of the marriage and the spouses."""
+
+    xml_namespace: ClassVar[str] = NS
+
+    married_on: Annotated[date | None, Elem("ДатаЗаклБрак", choice="date")] = None
+    married_on_partial: Annotated[PartialDate | None, Elem(
+        "ДатаЗаклБракДок", choice="date")] = None
+    husband: Annotated[Spouse, Elem("Супруг")]
+    wife: Annotated[Spouse, Elem("Супруга")]
+
+
+class MarriageRecord(answer.ActRecord[PartialDate]):
+    """A marriage record found (СведРегЗаклБрак)."""
+
+    xml_namespace: ClassVar[str] = NS
+
+    registered: Annotated[MarriageRegistered, Elem("ПрдСведРег")]
+
+
+class MarriageAnswer(answer.AnswerBlock):
+    """The answer to one question (СведОтветАГС): its result and the records."""
+
+    xml_namespace: ClassVar[str] = NS
+
+    records: Annotated[list[MarriageRecord], Elem("СведРегЗаклБрак")] = []
+
+
+@message_type("smev3.zags.brakzakinf.response", 1,
+              title="СМЭВ: ответ ЕГР ЗАГС о заключении брака (112-54)")
+class BrakZakInfResponseV1(answer.InquiryAnswer[MarriageAnswer]):
+    """The answer with marriage records, 112-54 v4.0.0 (BRAKZAKINFResponse)."""
+
+    xml_namespace: ClassVar[str] = NS
+    xml_root: ClassVar[str] = "BRAKZAKINFResponse"
+    xml_prefixes: ClassVar[dict[str, str]] = {"tns": NS, "fnst": TYPES_NS}

@@ -1,0 +1,167 @@
+"""Types of the ЕГР ЗАГС "types" schemas that the on-request formats share.
+
+Each format declares the same complex types in its own types namespace; a class here sets
+none (``xml_namespace`` empty), and each format subclasses the ones that hold elements with
+its namespace. Types made only of attributes (a place, a registry office, a document given
+in a request) are namespace-free and used as they are.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import Field
+
+from contracts.xmlbind.binding import Attr, Elem, XmlModel
+from contracts.xmlbind.fields import G_YEAR, PERSONAL, digits, pattern, text
+
+Snils = Annotated[str, pattern(r"[0-9]{3}-[0-9]{3}-[0-9]{3}[- ][0-9]{2}")]
+"""СНИЛС as the formats write it: ``123-456-789 01`` (or with a hyphen before the check)."""
+CountryCode = Annotated[str, digits(3)]
+Region = Annotated[str, digits(2)]
+
+
+class FullName(XmlModel):
+    """Surname, name, patronymic, each possibly absent (ФИОПрТип)."""
+
+    family: Annotated[str | None, text(60), Elem("Фамилия", absent="ПрФамилия")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    given: Annotated[str | None, text(60), Elem("Имя", absent="ПрИмя")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    patronymic: Annotated[str | None, text(60), Elem("Отчество", absent="ПрОтчество")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+
+
+class PartialDate(XmlModel):
+    """A date as the documents give it, day or month possibly unknown (ДатаДокТип)."""
+
+    day: Annotated[int | None, Field(ge=0, le=99), Elem("День", absent="ПрДень")] = None
+    month: Annotated[int | None, Field(ge=0, le=99), Elem("Месяц", absent="ПрМесяц")] = None
+    year: Annotated[str, G_YEAR, Elem("Год")]
+
+
+FN = TypeVar("FN", bound=FullName)
+PD = TypeVar("PD", bound=PartialDate)
+
+
+class Place(XmlModel):
+    """A place of birth (МестоТип): 1 in Russia, 2 abroad, 3 as text only."""
+
+    kind: Annotated[Literal["1", "2", "3"], Attr("ПризнМесто")]
+    description: Annotated[str, text(512), Attr("МестоТекст")] = Field(
+        json_schema_extra=PERSONAL)
+    country_code: Annotated[CountryCode | None, Attr("КодСтраны")] = None
+    country_name: Annotated[str | None, text(255), Attr("НаимСтраны")] = None
+    region: Annotated[Region | None, Attr("Регион")] = None
+    region_name: Annotated[str | None, text(50), Attr("НаимСубъект")] = None
+    district: Annotated[str | None, text(50), Attr("Район")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    city: Annotated[str | None, text(50), Attr("Город")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    settlement: Annotated[str | None, text(50), Attr("НаселПункт")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    oktmo: Annotated[str | None, pattern(r"[0-9]{8,11}"), Attr("ОКТМО")] = None
+
+
+class RequestedOffice(XmlModel):
+    """The registry office of an act asked about, its code optional (ОрганЗАГСНТип)."""
+
+    name: Annotated[str, text(1000), Attr("НаимЗАГС")]
+    code: Annotated[str | None, text(8), Attr("КодЗАГС")] = None
+
+
+class RegistryOffice(XmlModel):
+    """The registry office that registered an act (ОрганЗАГСТип)."""
+
+    name: Annotated[str, text(1000), Attr("НаимЗАГС")]
+    code: Annotated[str, text(8), Attr("КодЗАГС")]
+
+
+class RequestedDocument(XmlModel):
+    """An identity document of the person asked about (УдЛичнФЛСНТип); 112-55 allows 255
+    characters for its issuer, the others 1000 (the fund sends none)."""
+
+    kind_code: Annotated[str, digits(2), Attr("КодВидДок")]
+    series: Annotated[str | None, text(40), Attr("СерДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    number: Annotated[str, text(40), Attr("НомДок")] = Field(json_schema_extra=PERSONAL)
+    issued_on: Annotated[date | None, Attr("ДатаДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    issued_by: Annotated[str | None, text(1000), Attr("ВыдДок")] = None
+    issuer_code: Annotated[str | None, text(7), Attr("КодВыдДок")] = None
+
+
+class IdentityDocument(XmlModel, Generic[PD]):
+    """An identity document as an act record gives it, any part possibly absent
+    (УдЛичнФЛПрТип)."""
+
+    kind_code: Annotated[str | None, digits(2), Elem("КодВидДок", absent="ПрКодВидДок")] = None
+    series: Annotated[str | None, text(40), Elem("СерДок", absent="ПрСерДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    number: Annotated[str | None, text(40), Elem("НомДок", absent="ПрНомДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    issued_on: Annotated[date | None, Elem("ДатаДокКаленд", absent="ПрДатаДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    issued_on_partial: Annotated[PD | None, Elem("ДатаДокНеполн", absent="ПрДатаДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    issued_by: Annotated[str | None, text(1000), Elem("ВыдДок", absent="ПрВыдДок")] = None
+    issuer_code: Annotated[str | None, text(7), Elem("КодВыдДок", absent="ПрКодВыдДок")] = None
+
+
+ID = TypeVar("ID", bound=IdentityDocument)  # type: ignore[type-arg]
+
+
+class Unmapped(XmlModel):
+    """An element the fund does not use (an address, a document of basis): read as
+    present and skipped; its content stays in the journal's raw bytes. The formats'
+    ``Пр…`` flag is written in its place; an ``Unmapped()`` itself is never written."""
+
+    xml_partial: ClassVar[bool] = True
+
+
+class Parent(XmlModel, Generic[FN, PD, ID]):
+    """The mother or the father as a record gives them (СведРодитТип of 112-51; 112-56
+    orders its elements otherwise and declares its own)."""
+
+    snils: Annotated[Snils | None, Attr("СНИЛС")] = Field(default=None,
+                                                          json_schema_extra=PERSONAL)
+    citizenship_text: Annotated[str | None, text(255), Elem(
+        "ГраждТекст", absent="ПрГражданство")] = None
+    citizenship_code: Annotated[CountryCode | None, Elem(
+        "ГраждОКСМ", absent="ПрГражданство")] = None
+    name: Annotated[FN, Elem("ФИО")]
+    birth_date: Annotated[date | None, Elem("ДатаРождКаленд", absent="ПрДатаРожд")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    birth_date_partial: Annotated[PD | None, Elem("ДатаРождДок", absent="ПрДатаРожд")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    birth_place: Annotated[Place | None, Elem("МестоРожден", absent="ПрМестоРожден")] = None
+    identity_document: Annotated[ID | None, Elem("УдЛичнФЛ", absent="ПрУдЛичнФЛ")] = None
+    address: Annotated[Unmapped | None, Elem("АдрМЖ", absent="ПрАдрМЖ")] = None
+
+
+class Spouse(XmlModel, Generic[PD, ID]):
+    """A spouse in a marriage or divorce record, surname before and after (СупругТип)."""
+
+    snils: Annotated[Snils | None, Attr("СНИЛС")] = Field(default=None,
+                                                          json_schema_extra=PERSONAL)
+    surname_before: Annotated[str | None, text(60), Elem(
+        "ФамилияДо", absent="ПрФамилияДо")] = Field(default=None, json_schema_extra=PERSONAL)
+    surname_after: Annotated[str | None, text(60), Elem(
+        "ФамилияПосле", absent="ПрФамилияПосле")] = Field(default=None,
+                                                         json_schema_extra=PERSONAL)
+    given: Annotated[str | None, text(60), Elem("Имя", absent="ПрИмя")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    patronymic: Annotated[str | None, text(60), Elem("Отчество", absent="ПрОтчество")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    citizenship_text: Annotated[str | None, text(255), Elem(
+        "ГраждТекст", absent="ПрГражданство")] = None
+    citizenship_code: Annotated[CountryCode | None, Elem(
+        "ГраждОКСМ", absent="ПрГражданство")] = None
+    birth_date: Annotated[date | None, Elem("ДатаРождКаленд", absent="ПрДатаРожд")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    birth_date_partial: Annotated[PD | None, Elem("ДатаРождДок", absent="ПрДатаРожд")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    birth_place: Annotated[Place | None, Elem("МестоРожден", absent="ПрМестоРожден")] = None
+    address: Annotated[Unmapped | None, Elem("АдрМЖ", absent="ПрАдрМЖ")] = None
+    identity_document: Annotated[ID | None, Elem("УдЛичнФЛ", absent="ПрУдЛичнФЛ")] = None
