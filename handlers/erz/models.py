@@ -246,6 +246,9 @@ stoplisted = sa.Table(
 zags_acts = sa.Table(
     "erz_zags_acts", metadata,
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(24), nullable=False, server_default="death",
+              comment="what the act is to the register: death, birth, or the act kind of a "
+                      "name change and the person's role (marriage:wife…)"),
     sa.Column("office_code", sa.String(8), nullable=False,
               comment="КодЗАГС, the registry office (ОрганЗАГС)"),
     sa.Column("act_number", sa.String(22), nullable=False, comment="НомерЗапис"),
@@ -265,7 +268,8 @@ zags_acts = sa.Table(
     sa.Column("last_message_id", sa.String(64), nullable=False),
     sa.Column("received_at", TS, nullable=False),
     sa.Column("updated_at", TS, nullable=False),
-    sa.UniqueConstraint("office_code", "act_number", "act_date", name="uq_erz_zags_acts_act"),
+    sa.UniqueConstraint("kind", "office_code", "act_number", "act_date",
+                        name="uq_erz_zags_acts_kind_act"),
     comment="ЗАГС death act records taken, one per act (ЗАГС, number, date): a repeat is "
             "recognised, a changed one taken as a correction (handlers/erz/zags_acts.py).",
 )

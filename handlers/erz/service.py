@@ -20,8 +20,10 @@ from contracts.erz.register import Change, Source
 from contracts.erz_commands import OperationSubmittedV1
 from contracts.erz_register import BufferDecidedV1, PersonChangedV1
 from contracts.files import FileReceivedV1
+from contracts.pfr import SnilsFoundV1
 from contracts.schemas import SchemaStore
 from contracts.zags import DeathRecordsProcessedV1, DeathRecordsV1
+from contracts.zags_acts import BirthRecordsV1, NameChangeRecordsV1
 from handlers.erz import flows
 from handlers.erz.mo import adulthood
 from handlers.erz.models import metadata, persons
@@ -31,6 +33,7 @@ from handlers.erz.slices import deltas
 from handlers.erz.slices import monthly as slices
 from handlers.erz.smo import lists as smo_lists
 from handlers.erz.zags import deaths as zags
+from handlers.erz.zags import flow as zags_flow
 from hub.component import Handler, Message, handles, job
 from hub.context import Inbound
 from hub.tx import Tx
@@ -84,11 +87,40 @@ class ErzHandler(Handler):
             # buffer for an operator; the XSD gives 01/02 no meanings, so 02 is not used.
             tx.send(DeathRecordsProcessedV1(delivery_id=delivery.delivery_id, code="01"))
 
+    @handles(BirthRecordsV1)
+    def on_zags_births(self, message: Message[BirthRecordsV1], tx: Tx) -> None:
+        """ЗАГС birth records (ERZ-5, 112-01): complete the child or buffer the newborn."""
+        register, _ = zags_flow.on_births(
+            tx, message.payload, commands.dictionaries(self.ctx.settings.schemas_dir),
+            self.clock or utcnow)
+        for event in changed_events(register.changes):
+            tx.send(event)
+
+    @handles(NameChangeRecordsV1)
+    def on_zags_name_changes(self, message: Message[NameChangeRecordsV1], tx: Tx) -> None:
+        """ЗАГС acts that change names (ERZ-5: 112-03, 112-46, 112-48, 112-08): rename
+        with history or buffer."""
+        register, _ = zags_flow.on_name_changes(
+            tx, message.payload, commands.dictionaries(self.ctx.settings.schemas_dir),
+            self.clock or utcnow)
+        for event in changed_events(register.changes):
+            tx.send(event)
+
+    @handles(SnilsFoundV1)
+    def on_snils_found(self, message: Message[SnilsFoundV1], tx: Tx) -> None:
+        """ПФР's answer to the register's СНИЛС lookup: set the СНИЛС or buffer it."""
+        register = zags_flow.on_snils_found(tx, message.payload, self.clock or utcnow)
+        for event in changed_events(register.changes if register else []):
+            tx.send(event)
+
     @handles(BufferDecidedV1)
     def on_buffer_decided(self, message: Message[BufferDecidedV1], tx: Tx) -> None:
         """What follows an operator's decision: a death approved from a ЗАГС record sends
-        the insurer's STOPLIST and the clinic's notice (ERZ-5, ERZ-6)."""
-        zags.after_approval(tx, message.payload, (self.clock or utcnow)())
+        the insurer's STOPLIST and the clinic's notice (ERZ-5, ERZ-6); a birth or a name
+        change approved is told to them and its person's СНИЛС looked up."""
+        at = (self.clock or utcnow)()
+        zags.after_approval(tx, message.payload, at)
+        zags_flow.after_decision(tx, message.payload, at)
 
     @handles(FileReceivedV1)
     def on_file(self, message: Message[FileReceivedV1], tx: Tx) -> None:

@@ -25,11 +25,18 @@ KINDS = {
     "stop_policy": "прекращение полиса", "death": "регистрация смерти",
     "zags.death": "смерть по сведениям ЗАГС", "attach": "прикрепление к МО",
     "detach": "открепление от МО", "move": "смена участка", "contacts": "контакты",
+    "zags.birth": "рождение по сведениям ЗАГС",
+    "zags.name_change": "смена ФИО по сведениям ЗАГС", "pfr.snils": "СНИЛС по сведениям ПФР",
 }
 """Kinds of buffered operations in words (the filter's choices)."""
 POLICY_TYPES = {"Э": "электронный полис", "П": "полис на бумаге",
                 "В": "временное свидетельство", "С": "полис старого образца"}
 ADDRESS_KINDS = {"reg": "регистрации", "live": "пребывания"}
+ACT_KINDS = {"name_change": "перемена имени", "marriage": "заключение брака",
+             "divorce": "расторжение брака", "paternity": "установление отцовства"}
+"""The ЗАГС acts that change names (contracts.zags_acts.ACT_TITLES), for a sentence."""
+EDITS = ("edit", "zags.name_change", "pfr.snils")
+"""Kinds whose payload is an ``edit`` of the person's data."""
 
 Row = dict[str, Any]
 
@@ -79,6 +86,10 @@ def sentence(kind: str, payload: dict[str, Any], privacy: Privacy) -> str:
         return f"Аннулирование полиса № {number}"
     if kind == "edit":
         return _edit_sentence(p, s)
+    if kind in ("zags.birth", "zags.name_change"):
+        return _act_sentence(kind, p, s)
+    if kind == "pfr.snils":
+        return f"СНИЛС по ответу ПФР с {_day(s, 'on', p.get('on'))}"
     if kind == "detach":
         return f"Открепление от МО с {_day(s, 'on', p.get('on'))}"
     if kind == "attach":
@@ -100,6 +111,22 @@ def _edit_sentence(p: dict[str, Any], s: Privacy) -> str:
         parts.append("адреса " + ADDRESS_KINDS.get(address.get("kind", ""), "").strip())
     what = ", ".join(x.strip() for x in parts) or "данных"
     return f"Смена {what} с {_day(s, 'on', p.get('on'))}"
+
+
+def _act_sentence(kind: str, p: dict[str, Any], s: Privacy) -> str:
+    """«Рождение по записи акта ЗАГС № … от …», «Смена ФИО: заключение брака, запись акта
+    ЗАГС № … от …, с …»."""
+    act = p.get("birth") or p.get("act") or {}
+    number = shown(s, "act_number", act.get("act_number") or "") or "без номера"
+    record = f"запись акта ЗАГС № {number}"
+    if act.get("act_date"):
+        record += f" от {_day(s, 'act_date', act['act_date'])}"
+    if kind == "zags.birth":
+        text = f"Рождение: {record}; регистрация новорождённого"
+        return text + (f", СМО матери {p['smo']}" if p.get("smo") else "")
+    what = ACT_KINDS.get(str(act.get("act_kind", "")), "запись акта")
+    changed = ", ".join(words.field(k) for k in p.get("data") or {}) or "ФИО"
+    return f"Смена ФИО ({changed}): {what}, {record}, с {_day(s, 'on', p.get('on'))}"
 
 
 def _row(privacy: Privacy, key: str, label: str, current: Any, proposed: Any,
@@ -129,7 +156,7 @@ def differences(kind: str, payload: dict[str, Any], state: PersonState | None,
     p, s = payload, privacy
     rows: list[Row] = []
     data = state.data if state else None
-    if kind == "edit" or p.get("person"):
+    if kind in EDITS or p.get("person"):
         proposed = p.get("data") or p.get("person") or {}
         for key, value in proposed.items():
             current = getattr(data, key, None) if data else None
@@ -152,6 +179,8 @@ def differences(kind: str, payload: dict[str, Any], state: PersonState | None,
     if kind in ("issue_policy", "temporary_certificate", "reinsure", "stop_policy",
                 "annul_policy"):
         rows += _policy_rows(kind, p, state, s)
+    if kind == "zags.birth":
+        rows += _birth_rows(p, state, s)
     if kind in ("death", "zags.death"):
         death = p.get("death") or {}
         dead = state.death if state else None
@@ -182,10 +211,18 @@ def _policy_rows(kind: str, p: dict[str, Any], state: PersonState | None,
                  new.get("date_begin") or p.get("on"))]
 
 
+def _birth_rows(p: dict[str, Any], state: PersonState | None, s: Privacy) -> list[Row]:
+    """The insurer a newborn would get (the mother's), beside the register's."""
+    pol = state.policy if state else None
+    return [_row(s, "smo", "СМО (матери)", pol.smo if pol else None, p.get("smo"))]
+
+
 def source_text(component: str, user: str) -> str:
     """Where a proposal came from, in words: «СМО 76002, файл OPLIST», «ЗАГС (СМЭВ)»."""
     if user == "zags":
         return "сведения ЗАГС (СМЭВ)"
+    if user == "pfr":
+        return "сведения ПФР (СМЭВ)"
     if user.endswith("/OPLIST"):
         return f"СМО {user.split('/')[0]}, файл OPLIST"
     if component.startswith("handler.erz") and user:

@@ -2,9 +2,13 @@
 
 An act record is identified as ЗАГС identifies it: the registry office (``КодЗАГС`` of
 ``ОрганЗАГС``), the record's number (``НомерЗапис``) and its date (``ДатаЗапис``) — the
-same in 112-04 and 112-41. ``erz_zags_acts`` keeps one row per act with a digest of the
-content last taken: of the canonical record (``contracts.zags.DeathRecord``), what the fund
-uses of either format. :func:`handlers.erz.zags.deaths.process_all` asks :func:`lookup` first:
+same in every format — and, since births and name changes are taken too, by what the act
+is to the register (``kind``: ``death``, ``birth``, or a name-changing act with the role
+of the person it renamed, ``marriage:wife``), so that acts of different kinds, or two
+persons of one marriage, never collide. ``erz_zags_acts`` keeps one row per act with a
+digest of the content last taken: of the canonical record (``contracts.zags.DeathRecord``,
+``contracts.zags_acts.BirthRecord``…), what the fund uses of any format.
+:func:`handlers.erz.zags.deaths.process_all` asks :func:`lookup` first:
 
 - an act never seen is taken as before and :func:`remember`-ed;
 - the same act with the same digest (a delivery repeated: a СМЭВ redelivery, a simulator
@@ -12,12 +16,17 @@ uses of either format. :func:`handlers.erz.zags.deaths.process_all` asks :func:`
 - the same act with another digest is a correction (112-41 says so with a new
   ``НомерВерс`` and ``СведИспрАГС``): the pending buffer item is revised, an applied death
   corrected (:func:`correct_death`), and the person's change log says what changed.
+
+Births and name changes take their acts through :func:`take_once`: the same three cases,
+a correction processed again (its pending buffer item revised, and settled when it now
+applies).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -28,12 +37,15 @@ from sqlalchemy.engine import Connection
 from contracts.erz.register import Death, Reason
 from handlers.erz import models as m
 from handlers.erz.buffer import identity
+from handlers.erz.buffer import store as buffer
 from handlers.erz.register import history
 from handlers.erz.register.core import Register
 from handlers.erz.register.errors import ErzError
 from handlers.erz.register.rows import to_values
 
 acts = m.zags_acts
+DEATH = "death"
+"""The kind of a death act (the one kind before births and name changes were taken)."""
 CORRECTION = Reason("П022", "исправление записи акта о смерти (сведения ЗАГС)", "П02")
 """The reason written in the change log for a correction."""
 
@@ -58,11 +70,12 @@ class Known:
     version: str | None
 
 
-def lookup(conn: Connection, office: str, number: str, on: date) -> Known | None:
+def lookup(conn: Connection, office: str, number: str, on: date, *,
+           kind: str = DEATH) -> Known | None:
     """The act, locked for this transaction (FOR UPDATE on PostgreSQL), or None."""
     row = conn.execute(sa.select(acts).where(
-        acts.c.office_code == office, acts.c.act_number == number, acts.c.act_date == on)
-        .with_for_update()).mappings().first()
+        acts.c.kind == kind, acts.c.office_code == office, acts.c.act_number == number,
+        acts.c.act_date == on).with_for_update()).mappings().first()
     if row is None:
         return None
     return Known(int(row["id"]), row["digest"], dict(row["content"]), row["outcome"],
@@ -71,11 +84,13 @@ def lookup(conn: Connection, office: str, number: str, on: date) -> Known | None
 
 def remember(conn: Connection, key: tuple[str, str, date], schema: str, version: str,
              sha: str, content: dict[str, Any], outcome: str, enp: str | None,
-             buffer_id: int | None, message_id: str, now: datetime) -> None:
+             buffer_id: int | None, message_id: str, now: datetime, *,
+             kind: str = DEATH) -> None:
     """Record an act taken for the first time."""
     office, number, on = key
     conn.execute(acts.insert(), {
-        "office_code": office, "act_number": number, "act_date": on, "schema": schema,
+        "kind": kind, "office_code": office, "act_number": number, "act_date": on,
+        "schema": schema,
         "version": version or None, "digest": sha, "content": content, "outcome": outcome,
         "enp": enp, "buffer_id": buffer_id, "first_message_id": message_id,
         "last_message_id": message_id, "received_at": now, "updated_at": now})
@@ -177,3 +192,58 @@ def correct_applied(register: Register, enp: str, keys: dict[str, Any], problem:
         log_correction(register, enp, death.death_date, changes, note)
         return note, False
     return f"дата смерти исправлена на {death.death_date:%d.%m.%Y}", True
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What became of one act (of one person of it) taken by :func:`take_once`."""
+
+    status: str
+    """applied, buffered, unchanged, duplicate or corrected."""
+    enp: str | None = None
+    note: str = ""
+    buffer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ActKey:
+    """An act as :func:`take_once` keeps it: its kind and identity, format, content."""
+
+    kind: str
+    office: str
+    number: str
+    on: date
+    schema: str
+    version: str
+    digest: str
+    content: dict[str, Any]
+
+
+def take_once(conn: Connection, act: ActKey, process: Callable[[int | None], Taken],
+              message_id: str, now: datetime) -> Taken:
+    """Take an act once: ``process(None)`` for a new one; nothing for a repeat (same digest);
+    a correction is processed again, ``process(item)`` given its buffer item when that is
+    still pending (to revise it), and the item settled when the corrected act now applies."""
+    known = lookup(conn, act.office, act.number, act.on, kind=act.kind)
+    if known is None:
+        out = process(None)
+        remember(conn, (act.office, act.number, act.on), act.schema, act.version, act.digest,
+                 act.content, out.status, out.enp, out.buffer_id, message_id, now,
+                 kind=act.kind)
+        return out
+    if known.digest == act.digest:
+        seen_again(conn, known, message_id, now)
+        return Taken("duplicate", known.enp, "повтор записи акта, полученной "
+                     f"{known.received_at:%d.%m.%Y}: не применяется повторно", known.buffer_id)
+    changes = changed_keys(known.content, act.content)
+    why = (f"исправление записи акта{f' (версия {act.version})' if act.version else ''}"
+           f": изменено {', '.join(changes) or 'прочее содержание записи'}")
+    item = buffer.get(conn, known.buffer_id) if known.buffer_id else None
+    waiting = item.id if item is not None and item.status == buffer.PENDING else None
+    out = process(waiting)
+    note = f"{why}; {out.note or out.status}"
+    if waiting is not None and out.status != "buffered":
+        buffer.settle(conn, waiting, "zags", note, out.enp, clock=lambda: now)
+    corrected(conn, known, act.version, act.digest, act.content, out.status, out.enp,
+              out.buffer_id or waiting, message_id, now)
+    return replace(out, status="corrected", note=note)
