@@ -27,6 +27,10 @@ from lxml import etree
 
 from contracts.xmlsafe import parse, parser
 
+XS = "http://www.w3.org/2001/XMLSchema"
+REFERENCES = ("include", "import", "redefine")
+"""The XSD elements that pull in another schema file by ``schemaLocation``."""
+
 SchemaRepair = Callable[[str, etree._Element], None]
 """(file name, parsed schema root) → fix the document in place before compiling."""
 
@@ -55,6 +59,12 @@ class SchemaNotFound(LookupError):
 
 class AmbiguousSchema(SchemaNotFound):
     """More than one file of that name under the schema directory."""
+
+
+class SchemaIncomplete(SchemaNotFound, etree.XMLSchemaParseError):  # type: ignore[misc]
+    """A schema found but not compilable because a file it imports or includes is absent
+    from the schema directory (a published set with a part never published). It is also an
+    ``XMLSchemaParseError``, which callers of :meth:`SchemaStore.schema` already handle."""
 
 
 class ForeignSchema(ValueError):
@@ -121,7 +131,12 @@ class SchemaStore:
         return matches[0]
 
     def schema(self, name: str) -> etree.XMLSchema:
-        """The compiled schema ``name`` (imports resolved relative to its file)."""
+        """The compiled schema ``name`` (imports resolved relative to its file).
+
+        A schema that does not compile for want of a file raises :class:`SchemaIncomplete`
+        saying which, in the operator's words; a failure is not remembered, so installing
+        the missing file is enough.
+        """
         with self._lock:
             compiled = self._compiled.get(name)
             if compiled is None:
@@ -132,9 +147,55 @@ class SchemaStore:
                                            base_url=path.as_uri())
                 else:
                     doc = etree.parse(str(path), parser())
-                compiled = etree.XMLSchema(doc)
+                try:
+                    compiled = etree.XMLSchema(doc)
+                except etree.XMLSchemaParseError as exc:
+                    problem = self.problem(name)
+                    if problem is None:
+                        raise  # invalid as published: lxml's own account of it
+                    raise SchemaIncomplete(problem) from exc
                 self._compiled[name] = compiled
             return compiled
+
+    def missing(self, name: str) -> list[Path]:
+        """The files schema ``name`` includes or imports, directly or through another,
+        that are not where it points to (without compiling anything)."""
+        absent: list[Path] = []
+        seen: set[Path] = set()
+        todo = [self.find(name)]
+        while todo:
+            path = todo.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            root = parse(repaired(path, self.repairs) if self.repairs else path.read_bytes())
+            for ref in root.iterchildren(*(f"{{{XS}}}{k}" for k in REFERENCES)):
+                location = ref.get("schemaLocation")
+                if not location or urlsplit(location).scheme not in ("", "file"):
+                    continue
+                target = (path.parent / unquote(urlsplit(location).path)).resolve()
+                if target.is_file():
+                    todo.append(target)
+                elif target not in absent:
+                    absent.append(target)
+        return absent
+
+    def problem(self, name: str) -> str | None:
+        """Why schema ``name`` cannot be used, in Russian, when a file it needs is absent;
+        ``None`` when every file is in place (raises :class:`SchemaNotFound` if it is)."""
+        absent = self.missing(name)
+        if not absent:
+            return None
+        files = ", ".join(self._shown(p) for p in absent)
+        return (f"схема {name} неполная: нет файла {files}, который она импортирует, — "
+                "без него она не компилируется и ничего по ней не проверить; положите "
+                f"его в каталог официальных схем {self.root} по этому пути")
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.resolve()))
+        except ValueError:
+            return str(path)
 
     def validate(self, name: str, element: etree._Element) -> list[str]:
         """Errors of ``element`` against schema ``name`` (empty when valid)."""

@@ -113,7 +113,7 @@ def _schema_state(schemas: SchemaStore | None, name: str) -> dict[str, str]:
         return {"name": name, "found": "", "error": "каталог схем не настроен"}
     try:
         return {"name": name, "found": str(schemas.find(name).relative_to(schemas.root)),
-                "error": ""}
+                "error": schemas.problem(name) or ""}  # found, yet incomplete: say so
     except SchemaNotFound as exc:
         return {"name": name, "found": "", "error": str(exc)}
 
