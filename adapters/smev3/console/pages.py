@@ -39,6 +39,7 @@ from adapters.smev3.models import received
 from adapters.smev3.service import PLUGIN, catalogue
 from adapters.smev3.settings import Smev3Settings
 from adapters.smev3.types import InformationType, TypeCatalogue
+from adapters.smev3.vs.awaiting import AWAITING, ROLE_WORDS
 from admin.auditlog import register_labels
 from admin.auth import page
 from admin.context import console, error_page, flash, privacy, remote_addr
@@ -116,9 +117,11 @@ class Smev3Console:
     # -- pages ------------------------------------------------------------------------------
 
     def overview_page(self, request: Request, user: User, form: FormData) -> Response:
-        """Every information type with its counts, and the polling schedule."""
+        """Every information type with its counts, the polling schedule, and the types the
+        seeds name that await a public schema."""
         data = monitor.overview(self.ctx.db, self.types, self.schemas, self.polled())
-        return render(request, "smev3_overview.html", {"o": data})
+        return render(request, "smev3_overview.html", {"o": data, "awaiting": AWAITING,
+                                                       "role_words": ROLE_WORDS})
 
     def poll_page(self, request: Request, user: User, form: FormData) -> Response:
         """Poll now (POST)."""

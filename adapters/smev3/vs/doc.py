@@ -1,7 +1,9 @@
-"""The table of installed information types for docs/smev3-types.md (generated, not typed).
+"""The tables of docs/smev3-types.md (generated, not typed): the installed information types,
+and the types the seeds name that await a public schema (:mod:`adapters.smev3.vs.awaiting`).
 
-``python -m adapters.smev3.vs.doc --write docs/smev3-types.md`` rewrites the table between
-the markers; a test fails when the document and the installed types drift apart.
+``python -m adapters.smev3.vs.doc --write docs/smev3-types.md`` rewrites each table between
+its markers; a test fails when the document and the code drift apart. A document from before
+the awaiting table was generated has its hand-written one replaced by the markers.
 """
 
 from __future__ import annotations
@@ -13,10 +15,15 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from adapters.smev3.types import TypeCatalogue, discover
+from adapters.smev3.vs.awaiting import AWAITING, AwaitingType
 from contracts.registry import type_of
 
 START = "<!-- installed-types:start -->"
 END = "<!-- installed-types:end -->"
+AWAITING_START = "<!-- awaiting-types:start -->"
+AWAITING_END = "<!-- awaiting-types:end -->"
+HAND_WRITTEN = "| Type (as the seeds name it) |"
+"""The first line of the awaiting table as it was written by hand, replaced once."""
 
 
 BUILT_IN = "adapters.smev3.vs."
@@ -42,11 +49,41 @@ def _keys(*models: type[BaseModel] | None) -> str:
     return ", ".join(f"`{type_of(m).key}`" for m in models if m is not None)
 
 
+def awaiting_table(entries: tuple[AwaitingType, ...] = AWAITING) -> str:
+    """A Markdown table of the types awaiting a public schema, in Russian as the console
+    shows them."""
+    lines = ["| Type | Role | Status | What was searched |", "| --- | --- | --- | --- |"]
+    lines += [f"| {e.title} | {e.role} | {e.status} | {e.searched} |" for e in entries]
+    return "\n".join(lines)
+
+
+def _between(document: str, start: str, end: str, body: str) -> str:
+    head, _, rest = document.partition(start)
+    _, _, tail = rest.partition(end)
+    return f"{head}{start}\n{body}\n{end}{tail}"
+
+
+def _mark_hand_written(document: str) -> str:
+    """The hand-written awaiting table (its contiguous table lines) replaced by the markers."""
+    lines = document.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.startswith(HAND_WRITTEN)), None)
+    if first is None:
+        return document
+    last = first
+    while last + 1 < len(lines) and lines[last + 1].startswith("|"):
+        last += 1
+    lines[first:last + 1] = [AWAITING_START, AWAITING_END]
+    return "\n".join(lines)
+
+
 def rewrite(document: str, catalogue: TypeCatalogue) -> str:
-    """The document with the table between the markers replaced."""
-    head, _, rest = document.partition(START)
-    _, _, tail = rest.partition(END)
-    return f"{head}{START}\n{table(catalogue)}\n{END}{tail}"
+    """The document with both tables between their markers replaced."""
+    document = _between(document, START, END, table(catalogue))
+    if AWAITING_START not in document:
+        document = _mark_hand_written(document)
+    if AWAITING_START in document:
+        document = _between(document, AWAITING_START, AWAITING_END, awaiting_table())
+    return document
 
 
 def main(argv: list[str] | None = None) -> int:
