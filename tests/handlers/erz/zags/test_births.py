@@ -19,7 +19,7 @@ from handlers.erz.zags import births
 from handlers.erz.zags.snils import lookups
 from storage.db import Database
 from tests.handlers.erz.zags.acts_data import BORN, MOTHER, birth, handler
-from tests.handlers.erz.zags.conftest import CLINIC, INSURER, Clock, enp, insured
+from tests.handlers.erz.zags.conftest import INSURER, Clock, enp, insured
 
 
 def test_an_unregistered_newborn_waits_for_its_enp_with_the_mothers_insurer(
@@ -132,4 +132,3 @@ def test_a_birth_act_and_a_death_act_of_one_number_do_not_collide(db: Database,
         kinds = conn.execute(sa.select(m.zags_acts.c.kind).order_by(m.zags_acts.c.id))
         assert list(kinds.scalars()) == ["death", "birth"]
         assert len(buffer.pending(conn, births.KIND)) == 1
-    assert CLINIC  # the mother's clinic is not the newborn's: nothing is attached
