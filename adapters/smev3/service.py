@@ -36,6 +36,7 @@ from adapters.smev3.settings import Smev3Settings
 from adapters.smev3.types import InformationType, TypeCatalogue, discover
 from contracts.envelope import AttachmentRef, Envelope, utcnow
 from contracts.registry import MessageType, type_of
+from contracts.schemas import SchemaNotFound, SchemaStore
 from contracts.xmlbind.binding import MappingError
 from hub.component import Adapter, Message, PermanentError, Subscription, job
 from hub.context import Attachment, Context, Inbound
@@ -93,6 +94,9 @@ class Smev3Adapter(Adapter):
         self.types = catalogue()
         self._wake = threading.Event()
         self._sender: threading.Thread | None = None
+        self._schemas = SchemaStore(ctx.settings.schemas_dir) if ctx.settings.schemas_dir \
+            else None
+        self._validating = threading.Lock()  # one lxml validator's error log at a time
 
     def start(self) -> None:
         """Connect the client and start the sender."""
@@ -191,6 +195,8 @@ class Smev3Adapter(Adapter):
                         Limits(max_size=self.settings.attachments_max_size))
         except AttachmentTooLarge as exc:
             raise PermanentError(f"{info.key}: {exc}") from exc
+        self._check_schema(info, info.request_schema if kind == "request"
+                           else info.response_schema, content)
         now = utcnow()
         tx.conn.execute(outgoing.insert().values(
             kind=kind, type_key=info.key, envelope_id=tx.cause.id,
@@ -198,6 +204,22 @@ class Smev3Adapter(Adapter):
             content=etree.tostring(content, encoding="utf-8"), status="pending",
             attempts=0, next_attempt_at=now, created_at=now, updated_at=now))
         self._wake.set()
+
+    def _check_schema(self, info: InformationType, schema: str,
+                      content: etree._Element) -> None:
+        """Strict in what we send: what a handler put on the bus goes to СМЭВ only valid
+        against the type's official schema, when the operator configured the schema
+        directory; an invalid, absent or incomplete schema fails the message with why."""
+        if self._schemas is None:
+            return
+        try:
+            with self._validating:
+                errors = self._schemas.validate(schema, content)
+        except (SchemaNotFound, etree.XMLSchemaParseError) as exc:
+            raise PermanentError(f"{info.key}: схема {schema} недоступна: {exc}") from exc
+        if errors:
+            raise PermanentError(f"{info.key}: сообщение не соответствует схеме {schema}: "
+                                 + "; ".join(errors[:5]))
 
     def on_request(self, message: Message[Any], tx: Tx) -> None:
         """A handler asks another agency: queue a SendRequest."""

@@ -164,3 +164,20 @@ def test_omshub_smev3_send_hands_a_checked_request_to_a_running_hub(
         assert (audit.username, audit.action, audit.target) == ("olga", "smev3-request",
                                                                 message_id)
     reset_memory_broker()
+
+
+def test_a_request_its_official_schema_cannot_check_is_not_sent(
+    footprint: Footprint, tmp_path: Path, simulator: SimulatorServer
+):
+    # ФРИ's root schema imports a file that was never published: the adapter cannot tell
+    # whether the request is valid, so it does not send it and the letter says why.
+    info = catalogue().get("fri.invalid")
+    settings = footprint.settings(tmp_path, schemas_dir=SMEV3_FIXTURES, plugins={
+        "smev3": {"url": simulator.url, "types": ["fri.invalid"], "retry_delays": [1, 1]}})
+    with running_hub(settings, ["hub.router", "adapter.smev3"]) as hub:  # type: ignore[arg-type]
+        request = hub.publish(info.sample_request())
+        [letter] = wait_for(hub.dead_letters, message="the request dead-lettered")
+        assert letter.message_id == request.id
+        assert "extraction-invalid-data-attachments-1.0.0.xsd" in letter.cause_message
+        assert "схема" in letter.cause_message
+        assert hub.count(outgoing) == 0, "nothing went to СМЭВ"
