@@ -1,0 +1,306 @@
+"""Bound types of the 112-01 v4.0.7 commons schema (``commons/zags-rogd-types.xsd``).
+
+What the record of a birth (:mod:`adapters.smev3.vs.zags_rogd.messages`) is built from:
+names, dates as the documents give them, places, addresses, identity documents, a parent,
+certificates, documents and the changes of a record. Their child elements are in the
+types namespace (:data:`TYPES_NS`). A ``Пр…`` flag ("no data") stands for a value the
+format lacks: the field is ``None`` and the binding writes and reads the flag.
+
+Dates are ``xs:date``, which may carry a time zone (``2000-04-21+04:00``, as ЗАГС's own
+4.0.5 sample writes them): :data:`XsDate` reads such a date and drops the zone, which a
+calendar date does not need; we write plain dates.
+
+Shared with the family: the names (ФИОПрТип) are 112-41's :class:`FullName` in this
+namespace, the registry office (ОрганЗАГСТип, attributes only) is 112-04's.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BeforeValidator, Field
+
+from adapters.smev3.vs.zags_fatal.messages import RegistryOffice
+from adapters.smev3.vs.zags_fataloiv import messages as oiv
+from contracts.xmlbind.binding import Attr, Elem, XmlModel
+from contracts.xmlbind.fields import G_YEAR, PERSONAL, digits, exact, pattern, text
+
+TYPES_NS = "urn://x-artefacts-zags-rogd/types/4.0.7"
+
+_ZONE = re.compile(r"(?:Z|[+-]\d{2}:\d{2})$")
+
+
+def without_zone(value: Any) -> Any:
+    """An ``xs:date`` or ``xs:gYear`` text without its time zone (and surrounding blanks)."""
+    if isinstance(value, str):
+        return _ZONE.sub("", value.strip())
+    return value
+
+
+XsDate = Annotated[date, BeforeValidator(without_zone)]
+"""A calendar date, read with or without a time zone."""
+Year = Annotated[str, G_YEAR, BeforeValidator(without_zone)]
+"""A year (``xs:gYear``), read with or without a time zone."""
+CountryCode = Annotated[str, digits(3)]
+Region = Annotated[str, digits(2)]
+Oktmo = Annotated[str, pattern(r"[0-9]{8,11}")]
+Snils = Annotated[str, pattern(r"\d{3}-\d{3}-\d{3}[- ]\d{2}|\d{3} \d{3} \d{3} \d{2}")]
+"""СНИЛС as the format writes it: ``112-233-445 95``, ``112-233-445-95`` or ``112 233 445 95``."""
+ErnId = Annotated[str, exact(12)]
+"""A person's identifier in ЕРН (ИдЕРН)."""
+
+
+class FullName(oiv.FullName):
+    """Surname, name, patronymic, each possibly absent (ФИОПрТип)."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+
+class PartialDate(XmlModel):
+    """A date as the document gives it, day or month possibly unknown (ДатаДокТип)."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+    day: Annotated[int | None, Field(ge=0, le=99), Elem("День", absent="ПрДень")] = None
+    month: Annotated[int | None, Field(ge=0, le=99), Elem("Месяц", absent="ПрМесяц")] = None
+    year: Annotated[Year, Elem("Год")]
+
+
+class Place(XmlModel):
+    """A place of birth (МестоТип); kind 1 in Russia, 2 abroad, 3 otherwise given."""
+
+    kind: Annotated[Literal["1", "2", "3"], Attr("ПризнМесто")]
+    description: Annotated[str, text(512), Attr("МестоТекст")] = Field(
+        json_schema_extra=PERSONAL)
+    fias_id: Annotated[str | None, pattern(r"[\da-fA-F]{8}-[\da-fA-F]{4}-[\da-fA-F]{4}-"
+                                           r"[\da-fA-F]{4}-[\da-fA-F]{12}"), Attr("ИдНом")] = None
+    country_code: Annotated[CountryCode | None, Attr("КодСтраны")] = None
+    country_name: Annotated[str | None, text(255), Attr("НаимСтраны")] = None
+    region: Annotated[Region | None, Attr("Регион")] = None
+    region_name: Annotated[str | None, text(50), Attr("НаимСубъект")] = None
+    district: Annotated[str | None, text(200), Attr("Район")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    municipality: Annotated[str | None, text(200), Attr("Поселен")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    city: Annotated[str | None, text(50), Attr("Город")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    settlement: Annotated[str | None, text(50), Attr("НаселПункт")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    oktmo: Annotated[Oktmo | None, Attr("ОКТМО")] = None
+
+
+class FiasAddress(XmlModel):
+    """An address in Russia by ФИАС, or its analogue, in attributes (АдрРФТип)."""
+
+    address_text: Annotated[str, text(512), Attr("АдрТекст")] = Field(
+        json_schema_extra=PERSONAL)
+    fias_id: Annotated[str | None, text(36), Attr("ИдНом")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    oktmo: Annotated[Oktmo | None, Attr("ОКТМО")] = None
+    postcode: Annotated[str | None, digits(6), Attr("Индекс")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    region: Annotated[Region, Attr("КодРегион")]
+    region_name: Annotated[str, text(50), Attr("НаимРегион")]
+    district: Annotated[str | None, text(50), Attr("Район")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    municipality: Annotated[str | None, text(200), Attr("Поселен")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    city: Annotated[str | None, text(50), Attr("Город")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    settlement: Annotated[str | None, text(50), Attr("НаселПункт")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    street: Annotated[str | None, text(50), Attr("Улица")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    house: Annotated[str | None, text(20), Attr("Дом")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    building: Annotated[str | None, text(20), Attr("Корпус")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    flat: Annotated[str | None, text(20), Attr("Кварт")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+
+
+class GarName(XmlModel):
+    """A part of a ГАР address: its name and kind (НаимТипГАР)."""
+
+    name: Annotated[str, text(250), Attr("Наим")] = Field(json_schema_extra=PERSONAL)
+    kind: Annotated[str, text(50), Attr("Тип")]
+
+
+class GarAddress(XmlModel):
+    """An address in Russia by ГАР, or its analogue, in parts (АдрГАРТип)."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+    address_text: Annotated[str, text(512), Attr("АдрТекст")] = Field(
+        json_schema_extra=PERSONAL)
+    fias_id: Annotated[str | None, text(36), Attr("ИдНом")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    gar_id: Annotated[str | None, exact(19), Attr("ИдГАР")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    oktmo: Annotated[Oktmo | None, Attr("ОКТМО")] = None
+    postcode: Annotated[str | None, digits(6), Attr("Индекс")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    region: Annotated[Region, Attr("КодРегион")]
+    region_name: Annotated[str, text(50), Attr("НаимРегион")]
+    municipal_district: Annotated[GarName | None, Elem("Муницип")] = None
+    municipality: Annotated[GarName | None, Elem("Поселен")] = None
+    settlement: Annotated[GarName | None, Elem("НаселПункт")] = None
+    planning_element: Annotated[GarName | None, Elem("ЭлПланСтруктур")] = None
+    street: Annotated[GarName | None, Elem("Улица")] = None
+    houses: Annotated[list[GarName], Elem("Дом")] = []
+    flat: Annotated[GarName | None, Elem("Кварт")] = None
+    room: Annotated[GarName | None, Elem("ПомещКвартиры")] = None
+
+
+class RussianResidence(XmlModel):
+    """Place of residence in Russia (АдрМЖРФ): by ФИАС, ГАР, their analogues, or as text."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+    xml_required_choices: ClassVar[frozenset[str]] = frozenset({"address"})
+
+    fias: Annotated[FiasAddress | None, Elem("АдрРФФИАС", choice="address")] = None
+    fias_like: Annotated[FiasAddress | None, Elem("АналогФИАС", choice="address")] = None
+    gar: Annotated[GarAddress | None, Elem("АдрРФГАР", choice="address")] = None
+    gar_like: Annotated[GarAddress | None, Elem("АналогГАР", choice="address")] = None
+    address_text: Annotated[str | None, text(512), Elem("АдрТекст", choice="address")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+
+
+class ForeignResidence(XmlModel):
+    """Place of residence abroad (АдрМЖИн)."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+    country_code: Annotated[CountryCode | None, Elem("ОКСМ", absent="ПрОКСМ")] = None
+    address_text: Annotated[str, text(512), Elem("АдрТекст")] = Field(
+        json_schema_extra=PERSONAL)
+
+
+class Residence(XmlModel):
+    """Place of residence (АдрМЖТип): in Russia, abroad, or converted from old records."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+    xml_required_choices: ClassVar[frozenset[str]] = frozenset({"where"})
+
+    russia: Annotated[RussianResidence | None, Elem("АдрМЖРФ", choice="where")] = None
+    abroad: Annotated[ForeignResidence | None, Elem("АдрМЖИн", choice="where")] = None
+    converted: Annotated[str | None, text(512), Elem("АдрМЖКонв", choice="where")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+
+
+class IdentityDocument(XmlModel):
+    """An identity document, each part possibly absent (УдЛичнФЛПрТип)."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+    kind_code: Annotated[str | None, digits(2), Elem("КодВидДок", absent="ПрКодВидДок")] = None
+    series: Annotated[str | None, text(40), Elem("СерДок", absent="ПрСерДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    number: Annotated[str | None, text(40), Elem("НомДок", absent="ПрНомДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    issued_on: Annotated[XsDate | None, Elem("ДатаДокКаленд", absent="ПрДатаДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    issued_on_partial: Annotated[PartialDate | None, Elem(
+        "ДатаДокНеполн", absent="ПрДатаДок")] = Field(default=None, json_schema_extra=PERSONAL)
+    issued_by: Annotated[str | None, text(1000), Elem("ВыдДок", absent="ПрВыдДок")] = None
+    issuer_code: Annotated[str | None, text(10), Elem("КодВыдДок", absent="ПрКодВыдДок")] = None
+
+
+class Parent(XmlModel):
+    """The mother or the father as the record names them (СведРодитТип)."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+    snils: Annotated[Snils | None, Attr("СНИЛС")] = Field(default=None,
+                                                          json_schema_extra=PERSONAL)
+    ern_id: Annotated[ErnId | None, Attr("ИдЕРН")] = Field(default=None,
+                                                           json_schema_extra=PERSONAL)
+    citizenship_text: Annotated[str | None, text(255), Elem(
+        "ГраждТекст", absent="ПрГражданство")] = None
+    citizenship_code: Annotated[CountryCode | None, Elem(
+        "ГраждОКСМ", absent="ПрГражданство")] = None
+    name: Annotated[FullName, Elem("ФИО")]
+    birth_date: Annotated[XsDate | None, Elem("ДатаРождКаленд", absent="ПрДатаРожд")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    birth_date_partial: Annotated[PartialDate | None, Elem(
+        "ДатаРождДок", absent="ПрДатаРожд")] = Field(default=None, json_schema_extra=PERSONAL)
+    birth_place: Annotated[Place | None, Elem("МестоРожден", absent="ПрМестоРожден")] = None
+    identity_document: Annotated[IdentityDocument | None, Elem(
+        "УдЛичнФЛ", absent="ПрУдЛичнФЛ")] = None
+    residence: Annotated[Residence | None, Elem("АдрМЖ", absent="ПрАдрМЖ")] = None
+
+
+class Certificate(XmlModel):
+    """A birth certificate issued (СведСвидетТип); kind 1 the first, 2 a repeated one."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+    kind: Annotated[Literal["1", "2"], Attr("ТипСвидет")]
+    series: Annotated[str | None, text(10), Elem("СерияСвидет", absent="ПрСерияСвидет")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    number: Annotated[str | None, text(8), Elem("НомерСвидет", absent="ПрНомерСвидет")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    issued_on: Annotated[XsDate | None, Elem(
+        "ДатаВыдСвидет", absent="ПрДатаВыдСвидет")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    issued_on_partial: Annotated[PartialDate | None, Elem(
+        "ДатаВыдСвидетДок", absent="ПрДатаВыдСвидет")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+
+
+class Document(XmlModel):
+    """A document and who issued it (СведДокРождТип): the proof of the birth, or a basis."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+    code: Annotated[str | None, exact(5), Elem("КодДок", absent="ПрКодДок")] = None
+    name: Annotated[str | None, text(500), Elem("НаимДок", absent="ПрНаимДок")] = None
+    series_number: Annotated[str | None, text(25), Elem(
+        "СерНомДок", absent="ПрСерНомДок")] = Field(default=None, json_schema_extra=PERSONAL)
+    issued_on: Annotated[XsDate | None, Elem("ДатаДокКаленд", absent="ПрДатаДок")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    issued_on_partial: Annotated[PartialDate | None, Elem(
+        "ДатаДокНеполн", absent="ПрДатаДок")] = Field(default=None, json_schema_extra=PERSONAL)
+    organisation: Annotated[str | None, text(1000), Elem(
+        "НаимОрг", absent="ПрНаимОргФИО")] = None
+    entrepreneur: Annotated[FullName | None, Elem("ФИОИП", absent="ПрНаимОргФИО")] = None
+    person: Annotated[FullName | None, Elem("ФИОФЛРод", absent="ПрНаимОргФИО")] = None
+
+
+class ActRecord(XmlModel):
+    """Another civil-status record as a basis (ЗапАктТип), e.g. the parents' marriage."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+    act_type: Annotated[str, exact(2), Attr("ТипАГС")]
+    record_type_name: Annotated[str, text(100), Attr("НаимТипЗапис")]
+    number: Annotated[str, text(22), Attr("НомерЗапис")] = Field(json_schema_extra=PERSONAL)
+    recorded_on: Annotated[XsDate | None, Elem("ДатаЗапис", absent="ПрДатаЗапис")] = None
+    recorded_on_partial: Annotated[PartialDate | None, Elem(
+        "ДатаЗаписДок", absent="ПрДатаЗапис")] = None
+    registry_office: Annotated[RegistryOffice, Elem("ОрганЗАГС")]
+
+
+class DocumentBasis(XmlModel):
+    """The basis of some data: a civil-status record or a document (СведДокОснТип)."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+    xml_required_choices: ClassVar[frozenset[str]] = frozenset({"basis"})
+
+    act: Annotated[ActRecord | None, Elem("ЗапАктОсн", choice="basis")] = None
+    document: Annotated[Document | None, Elem("ДокОсн", choice="basis")] = None
+
+
+class RecordChange(XmlModel):
+    """A correction, restoration or annulment of the record (СведИзмАГСТип)."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+    kind_code: Annotated[str | None, digits(4), Attr("КодВидСвед")] = None
+    changed_on: Annotated[XsDate, Attr("ДатаВнесИспр")]
+    content: Annotated[str | None, text(4000), Attr("СодержИспр")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    basis: Annotated[DocumentBasis | None, Elem(
+        "СведДокИспрАГС", absent="ПрСведДокИспрАГС")] = None
