@@ -88,7 +88,7 @@ class BirthRecord(Act):
 
     child: Person = Field(description="The child as registered: names, sex, date and "
                           "place of birth.")
-    stillborn: bool = Field(default=False, description="Born dead (ЖивМертв 2): nobody "
+    stillborn: bool = Field(default=False, description="Born dead (ЖивМертв 1): nobody "
                             "to insure.")
     mother: Person | None = Field(default=None, description="The mother, when the record "
                                   "names her.")

@@ -19,6 +19,8 @@ dropped into an insurer's ``exchange/<code>/in`` is taken in.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
+from typing import Literal
 
 import sqlalchemy as sa
 
@@ -35,6 +37,9 @@ DEMO_PERSONS = 2000
 DEMO_SEED = 76
 FOR_SIMULATORS = 8
 """How many persons the demo hands the simulators: the first of 55 or more with a passport."""
+YOUNGER = (("1", 20, 50), ("2", 20, 40), ("2", 20, 40))
+"""Then younger adults (sex, ages from, to), for the simulated ЗАГС to marry (a man and a
+woman) and to give a child (a woman)."""
 
 
 def load_region(db: Database, settings: Settings) -> str:
@@ -54,23 +59,42 @@ def load_region(db: Database, settings: Settings) -> str:
 
 def persons_for_simulators(people: Iterable[synth.SynthPerson],
                            count: int = FOR_SIMULATORS) -> DemoPersons:
-    """The first ``count`` persons of ``people`` aged 55 or more who hold a passport (ДУДЛ 14), as
-    :class:`DemoPerson`."""
-    chosen: list[DemoPerson] = []
+    """The first ``count`` persons of ``people`` aged 55 or more who hold a passport (ДУДЛ 14),
+    then one younger adult for each of :data:`YOUNGER`, as :class:`DemoPerson`."""
+    older: list[DemoPerson] = []
+    younger: list[DemoPerson | None] = [None] * len(YOUNGER)
     for p in people:
-        d = p.data
-        if p.document.doc_type != "14" or (synth.REFERENCE_DATE - d.birth_date).days < 55 * 365:
+        if p.document.doc_type != "14":
             continue
-        chosen.append(DemoPerson(
-            surname=d.surname, name=d.name, patronymic=d.patronymic,
-            sex="1" if d.sex == "1" else "2", birth_date=d.birth_date, snils=p.snils, enp=p.enp,
-            passport=f"{p.document.series} {p.document.number}",
-            address=p.addresses[0].text if p.addresses else ""))
-        if len(chosen) == count:
+        age = _age(p.data.birth_date)
+        sex: Literal["1", "2"] = "1" if p.data.sex == "1" else "2"
+        if age >= 55 and len(older) < count:
+            older.append(_demo_person(p, sex))
+        else:
+            free = next((i for i, (s, low, high) in enumerate(YOUNGER)
+                         if younger[i] is None and s == sex and low <= age <= high), None)
+            if free is not None:
+                younger[free] = _demo_person(p, sex)
+        if len(older) == count and all(younger):
             break
     return DemoPersons(region=synth.REGION.name, region_code=synth.REGION.kladr[:2],
-                       okato=synth.REGION.okato, persons=chosen,
+                       okato=synth.REGION.okato,
+                       persons=older + [y for y in younger if y is not None],
                        organisations=organisations(synth.REGION))
+
+
+def _age(born: date) -> int:
+    on = synth.REFERENCE_DATE
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _demo_person(p: synth.SynthPerson, sex: Literal["1", "2"]) -> DemoPerson:
+    d = p.data
+    return DemoPerson(
+        surname=d.surname, name=d.name, patronymic=d.patronymic, sex=sex,
+        birth_date=d.birth_date, snils=p.snils, enp=p.enp,
+        passport=f"{p.document.series} {p.document.number}",
+        address=p.addresses[0].text if p.addresses else "")
 
 
 def organisations(region: synth.Region) -> list[DemoOrganisation]:

@@ -27,6 +27,7 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel
 
+from adapters.smev3.simulator import demo_acts
 from adapters.smev3.vs.ffoms_services import samples as services_samples
 from adapters.smev3.vs.ffoms_services.messages import ServicesRequestV1
 from adapters.smev3.vs.zags_fatal import messages as fatal
@@ -137,7 +138,8 @@ def dying(region: DemoPersons) -> list[DemoPerson]:
 
 def deliveries(region: DemoPersons, today: date) -> dict[str, BaseModel]:
     """Every request of the demo by information type (``zags.fataloiv``, ``zags.fatal``,
-    ``ffoms.services``); each only when the region has the persons it needs."""
+    ``ffoms.services``, and the acts of :mod:`adapters.smev3.simulator.demo_acts`); each
+    only when the region has the persons it needs."""
     dead, living = dying(region), region.persons[DEATHS:]
     out: dict[str, BaseModel] = {}
     if dead:
@@ -146,4 +148,5 @@ def deliveries(region: DemoPersons, today: date) -> dict[str, BaseModel]:
         out["zags.fataloiv"] = fataloiv(region, dead[:-1], today)
     if living and living[0].enp and region.okato:
         out["ffoms.services"] = services_request(region, living[0], today)
+    out.update(demo_acts.deliveries(region, living[1:], today))
     return out

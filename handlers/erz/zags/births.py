@@ -4,7 +4,7 @@ The СМЭВ adapter delivers births (112-01) as ``zags.births``
 (:class:`contracts.zags_acts.BirthRecordsV1`). Each act record, taken once
 (:func:`handlers.erz.zags.acts.take_once`, kind ``birth``):
 
-- a stillborn child (ЖивМертв 2) → recorded, nothing else (``stillborn``);
+- a stillborn child (ЖивМертв 1) → recorded, nothing else (``stillborn``);
 - an annulled record, a partial date of birth, a child without a name → the buffer;
 - the child found (:mod:`handlers.erz.zags.matching`: already registered, say, by an
   insurer's application) → completed: a patronymic or a birth place the register lacks is

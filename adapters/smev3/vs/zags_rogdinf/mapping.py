@@ -61,7 +61,7 @@ class ZagsRogdInf(ZagsInquiryType):
         reg = record.registered
         child = reg.child
         return BirthRecord(
-            **act_fields(record), stillborn=child.alive == "0",
+            **act_fields(record), stillborn=child.stillborn == "1",
             child=person(child.name, sex=child.sex, birth_date=child.birth_date,
                          birth_date_partial=child.birth_date_partial,
                          birth_place=child.birth_place, snils=child.snils),

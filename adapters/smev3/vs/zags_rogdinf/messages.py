@@ -85,13 +85,14 @@ class Parent(types.Parent[FullName, PartialDate, IdentityDocument]):
 
 
 class Newborn(XmlModel):
-    """The child (СведРодившемся). ЖивМертв 1 is born alive, 0 stillborn."""
+    """The child (СведРодившемся). ЖивМертв 0 is born alive, 1 stillborn (as the 112-01
+    4.0.5 sample of a live birth writes it and 112-01 reads it)."""
 
     xml_namespace: ClassVar[str] = NS
 
     snils: Annotated[Snils | None, Attr("СНИЛС")] = Field(default=None,
                                                           json_schema_extra=PERSONAL)
-    alive: Annotated[Literal["0", "1"] | None, Elem("ЖивМертв", absent="ПрЖивМертв")] = None
+    stillborn: Annotated[Literal["0", "1"] | None, Elem("ЖивМертв", absent="ПрЖивМертв")] = None
     sex: Annotated[Literal["1", "2"] | None, Elem("Пол", absent="ПрПол")] = None
     name: Annotated[FullName, Elem("ФИОРожд")]
     birth_date: Annotated[date | None, Elem("ДатаРождКаленд", absent="ПрДатаРожд")] = Field(

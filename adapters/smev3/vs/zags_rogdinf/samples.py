@@ -27,7 +27,7 @@ def answer(request: RogdInfRequestV1) -> RogdInfResponseV1:
         version_date=born, status_code="0101", recorded_on=born.replace(day=min(born.day, 20)),
         office=OFFICE, registered=BirthRegistered(
             mother_child_order=1,
-            child=Newborn(alive="1", sex="2" if who.female else "1",
+            child=Newborn(stillborn="0", sex="2" if who.female else "1",
                           name=FullName(family=who.family, given=who.given,
                                         patronymic=who.patronymic),
                           birth_date=born, birth_place=UFA),
