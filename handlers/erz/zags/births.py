@@ -56,11 +56,10 @@ ORGANISATION = "ZAGS"
 
 
 def _act_text(rec: BirthRecord | dict[str, Any]) -> str:
-    if isinstance(rec, dict):
-        number, on = rec.get("act_number"), _date(rec.get("act_date"))
-    else:
-        number, on = rec.act_number, rec.act_date
-    return f"запись акта о рождении № {number} от {on:%d.%m.%Y}" if on else "запись акта"
+    """The act in the change log's words: its date, not its number (personal data that free
+    text would not mask; it stays in ``erz_zags_acts`` and the journal)."""
+    on = _date(rec.get("act_date")) if isinstance(rec, dict) else rec.act_date
+    return f"запись акта о рождении от {on:%d.%m.%Y}" if on else "запись акта о рождении"
 
 
 def completion_reason(act: BirthRecord | dict[str, Any]) -> Reason:

@@ -53,9 +53,11 @@ LABELS = {"surname": "фамилия", "name": "имя", "patronymic": "отче
 
 
 def reason(kind: str, rec: NameChangeRecord) -> Reason:
-    """R001 П061 «изменение ФИО без смены СМО», the act in words in the change log."""
+    """R001 П061 «изменение ФИО без смены СМО», the act in words in the change log: its
+    kind and date — not its number, personal data that free text would not mask (the
+    number stays in ``erz_zags_acts`` and the journal)."""
     return Reason("П061", f"{ACT_TITLES.get(kind, kind)} (сведения ЗАГС): запись акта "
-                  f"№ {rec.act_number} от {rec.act_date:%d.%m.%Y}")
+                  f"от {rec.act_date:%d.%m.%Y}")
 
 
 def act_key(kind: str, rec: NameChangeRecord, change: NameChange, schema: str) -> ActKey:
