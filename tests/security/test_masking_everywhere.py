@@ -38,9 +38,16 @@ from admin.app import create_app
 from contracts.envelope import utcnow
 from contracts.erz.register import Source
 from contracts.files import FileReceivedV1
+from contracts.pfr import SnilsFoundV1, SnilsLookupV1
 from contracts.registry import type_of
 from contracts.xmlbind.binding import XmlModel
 from contracts.zags import DeathRecordsProcessedV1, DeathRecordsV1
+from contracts.zags_acts import (
+    BirthRecordsV1,
+    NameChangeRecordsV1,
+    ZagsInquiryAnswerV1,
+    ZagsInquiryV1,
+)
 from handlers.erz.zags import deaths as zags
 from hub.bus import Bus
 from hub.context import Attachment, Context, Inbound
@@ -269,4 +276,5 @@ def test_samples_cover_the_zags_fields_the_review_found(world: World) -> None:
         assert value in secrets, value
     # Raw XML by the binding: a canonical message's by the model bound to its XML.
     assert {type(m) for m, _ in samples() if not isinstance(m, XmlModel)} == {
-        DeathRecordsV1, DeathRecordsProcessedV1}
+        DeathRecordsV1, DeathRecordsProcessedV1, BirthRecordsV1, NameChangeRecordsV1,
+        ZagsInquiryV1, ZagsInquiryAnswerV1, SnilsLookupV1, SnilsFoundV1}
