@@ -1,0 +1,1 @@
+"""ФЕРЗЛ (ЦС ЕРЗ, ГИС ОМС): the client of the federal register's web services for ТФОМС (EXT-4)."""
