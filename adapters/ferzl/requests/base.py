@@ -2,7 +2,9 @@
 with their checks, and errors in Russian.
 
 A request model names its fields in English and says, in ``Xsd`` metadata, which element of
-the schema each one fills and how the fund calls it (``Xsd("enp", "ЕНП")``). The writer
+the schema each one fills and how the fund calls it (``Xsd("enp", "ЕНП")``); a model built
+by its constructor refuses bad input with :class:`RequestError` in those terms
+(``model_validate`` raises pydantic's own error). The writer
 (:mod:`adapters.ferzl.requests.writer`) asks the release's schema for the order and the
 namespaces; the model says only what is sent.
 """
