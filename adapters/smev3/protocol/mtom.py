@@ -7,7 +7,8 @@ it: the caller's signature covers ``SenderProvided*Data``, where the headers liv
 part of a ``multipart/related; type="application/xop+xml"`` body and leaves an
 ``xop:Include href="cid:…"`` in its place, as CXF (the real СМЭВ front end) does.
 
-Receiving, :func:`adapters.smev3.protocol.http.unpack` splits the body, the parsers give
+The MIME framing (splitting, writing, the infoset) is :mod:`hub.mtom`, which every adapter
+shares. Receiving, :func:`adapters.smev3.protocol.http.unpack` splits the body, the parsers give
 ``AttachmentContent(xop_href=…)``, and :func:`resolve` puts the bytes back;
 :func:`inline` rebuilds the infoset of a received envelope (to validate it against the
 XSD). :func:`check_coordination` is СМЭВ's rule that headers and contents name the same
@@ -21,18 +22,17 @@ import binascii
 import copy
 import uuid
 from collections.abc import Iterable, Mapping
-from urllib.parse import quote, unquote
 
 from adapters.smev3.protocol.envelope import Element, q, to_bytes
 from adapters.smev3.protocol.errors import ProtocolError
 from adapters.smev3.protocol.faults import AttachmentContentMiscoordination
 from adapters.smev3.protocol.models import AttachmentContent, AttachmentHeader
 from adapters.smev3.protocol.versions import VERSIONS, XOP
-from contracts.xmlsafe import parse
+from hub import mtom as shared
 
 ROOT_ID = "root.message@cxf.apache.org"
 """Content-ID of the SOAP part: the one CXF gives it (seen in real СМЭВ traffic)."""
-XOP_MEDIA_TYPE = "application/xop+xml"
+XOP_MEDIA_TYPE = shared.XOP_MEDIA_TYPE
 _BASIC = frozenset(v.basic for v in VERSIONS.values())
 
 
@@ -48,14 +48,15 @@ def _content_elements(envelope: Element) -> list[Element]:
 
 def href(content_id: str) -> str:
     """The ``cid:`` URL of a MIME part (RFC 2392: the Content-ID, URL-encoded)."""
-    return "cid:" + quote(content_id, safe="@.-_")
+    return shared.href(content_id)
 
 
 def content_id_of(url: str) -> str:
     """The Content-ID an ``xop:Include/@href`` names."""
-    if not url.startswith("cid:"):
-        raise ProtocolError(f"xop:Include href {url!r} is not a cid: URL")
-    return unquote(url[4:])
+    try:
+        return shared.content_id_of(url)
+    except shared.MtomError as exc:
+        raise ProtocolError(str(exc)) from None
 
 
 def pack(envelope: Element) -> tuple[str, bytes] | None:
@@ -81,20 +82,9 @@ def pack(envelope: Element) -> tuple[str, bytes] | None:
         element.append(element.makeelement(q(XOP, "Include"), {"href": href(cid)},
                                            nsmap={"xop": XOP}))
         parts.append((cid, data))
-    boundary = f"uuid:{uuid.uuid4()}"
-    chunks = [_part(ROOT_ID, f'{XOP_MEDIA_TYPE}; charset=UTF-8; type="text/xml"',
-                    to_bytes(tree), boundary)]
-    chunks += [_part(cid, "application/octet-stream", data, boundary) for cid, data in parts]
-    body = b"".join(chunks) + f"--{boundary}--\r\n".encode("ascii")
-    content_type = (f'multipart/related; type="{XOP_MEDIA_TYPE}"; boundary="{boundary}"; '
-                    f'start="<{ROOT_ID}>"; start-info="text/xml"')
-    return content_type, body
-
-
-def _part(content_id: str, media_type: str, data: bytes, boundary: str) -> bytes:
-    head = (f"--{boundary}\r\nContent-Type: {media_type}\r\n"
-            f"Content-Transfer-Encoding: binary\r\nContent-ID: <{content_id}>\r\n\r\n")
-    return head.encode("ascii") + data + b"\r\n"
+    return shared.multipart_related(
+        to_bytes(tree), [(cid, "application/octet-stream", data) for cid, data in parts],
+        root_id=ROOT_ID, boundary=f"uuid:{uuid.uuid4()}")
 
 
 def resolve(attachments: Iterable[AttachmentContent],
@@ -115,16 +105,10 @@ def resolve(attachments: Iterable[AttachmentContent],
 
 def inline(envelope: bytes | Element, parts: Mapping[str, bytes]) -> Element:
     """The XOP infoset of a received envelope: each ``xop:Include`` as base64 text again."""
-    root = parse(envelope) if isinstance(envelope, bytes) else copy.deepcopy(envelope)
-    for include in list(root.iter(q(XOP, "Include"))):
-        cid = content_id_of(include.get("href") or "")
-        if cid not in parts:
-            raise ProtocolError(f"no MIME part <{cid}> for an xop:Include")
-        holder = include.getparent()
-        assert holder is not None  # an Include is never the root
-        holder.remove(include)
-        holder.text = base64.b64encode(parts[cid]).decode("ascii")
-    return root
+    try:
+        return shared.inline(envelope, parts)
+    except shared.MtomError as exc:
+        raise ProtocolError(str(exc)) from None
 
 
 def check_coordination(headers: Iterable[AttachmentHeader],
