@@ -54,15 +54,15 @@ import smev3_envelopes as envelopes  # type: ignore[import-not-found,unused-igno
 from smev3_envelopes import rate  # type: ignore[import-not-found,unused-ignore]  # noqa: E402
 
 from adapters.smev3 import signature  # noqa: E402
-from adapters.smev3.crypto import (  # noqa: E402
+from adapters.smev3.transform import digest_input, exc_c14n  # noqa: E402
+from contracts import xmlsafe  # noqa: E402
+from hub.crypto import (  # noqa: E402
     ProviderUnavailable,
     algorithms,
     get_provider,
     load_certificate,
     load_private_key,
 )
-from adapters.smev3.transform import digest_input, exc_c14n  # noqa: E402
-from contracts import xmlsafe  # noqa: E402
 
 T13 = "urn://x-artefacts-smev-gov-ru/services/message-exchange/types/1.3"
 BASIC13 = "urn://x-artefacts-smev-gov-ru/services/message-exchange/types/basic/1.3"

@@ -44,7 +44,7 @@ Digest = Callable[[bytes], bytes]
 Sign = Callable[[bytes], bytes]
 """A file's bytes → its detached CMS signature (DER)."""
 Verify = Callable[[bytes, bytes], str]
-"""(signature, file) → who signed it, in words; :class:`~adapters.smev3.cms.CmsError` if not."""
+"""(signature, file) → who signed it, in words; :class:`~hub.crypto.cms.CmsError` if not."""
 
 __all__ = ["Attachment", "AttachmentError", "AttachmentTooLarge", "AttachmentTransfer",
            "FileExchangeUnavailable", "FileStore", "Incoming", "Limits", "Outgoing",
@@ -74,8 +74,8 @@ class Limits:
 
 def streebog(provider: str = "gostcrypto") -> Digest:
     """The GOST R 34.11-2012 256 digest of a crypto provider (loaded on first use)."""
-    from adapters.smev3.crypto import get_provider
-    from adapters.smev3.crypto.algorithms import DIGEST_2012_256
+    from hub.crypto import get_provider
+    from hub.crypto.algorithms import DIGEST_2012_256
 
     def digest(data: bytes) -> bytes:
         return get_provider(provider).digest(data, DIGEST_2012_256)
@@ -85,8 +85,7 @@ def streebog(provider: str = "gostcrypto") -> Digest:
 
 def cms_signer(key: bytes, certificate: bytes, provider: str = "gostcrypto") -> Sign:
     """Detached CMS signatures (ЭП-СП of files) by a PEM key and certificate."""
-    from adapters.smev3 import cms
-    from adapters.smev3.crypto import get_provider, load_certificate, load_private_key
+    from hub.crypto import cms, get_provider, load_certificate, load_private_key
 
     private, cert = load_private_key(key), load_certificate(certificate)
 
@@ -98,8 +97,7 @@ def cms_signer(key: bytes, certificate: bytes, provider: str = "gostcrypto") -> 
 
 def cms_verifier(provider: str = "gostcrypto") -> Verify:
     """Verification of detached CMS signatures by a crypto provider."""
-    from adapters.smev3 import cms
-    from adapters.smev3.crypto import get_provider
+    from hub.crypto import cms, get_provider
 
     def verify(signature: bytes, data: bytes) -> str:
         signed = cms.verify_detached(signature, data, get_provider(provider))
@@ -268,7 +266,7 @@ class AttachmentTransfer:
             return f"вложение «{file.name}» без подписи ЭП-СП (SignaturePKCS7)"
         if self.verify is None:
             return ""
-        from adapters.smev3.cms import CmsError
+        from hub.crypto.cms import CmsError
 
         try:
             self.verify(signature, file.data)

@@ -16,7 +16,11 @@ from typing import Any
 from lxml import etree
 
 from adapters.smev3 import signature, trust
-from adapters.smev3.crypto import (
+from adapters.smev3.official_api.cli import add_api_system_command
+from adapters.smev3.scaffold import add_new_type_command
+from adapters.smev3.send import add_send_command
+from contracts import xmlsafe
+from hub.crypto import (
     DEFAULT,
     CryptoError,
     CryptoProvider,
@@ -29,10 +33,6 @@ from adapters.smev3.crypto import (
     load_private_key,
     provider_names,
 )
-from adapters.smev3.official_api.cli import add_api_system_command
-from adapters.smev3.scaffold import add_new_type_command
-from adapters.smev3.send import add_send_command
-from contracts import xmlsafe
 
 
 class UsageError(Exception):

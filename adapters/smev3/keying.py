@@ -14,11 +14,11 @@ from pathlib import Path
 from lxml import etree
 
 from adapters.smev3 import signature, trust
-from adapters.smev3.crypto import get_provider
-from adapters.smev3.crypto.keys import load_certificate, load_private_key
 from adapters.smev3.protocol import http
 from adapters.smev3.settings import Smev3Settings
 from contracts.xmlsafe import UnsafeXml, parse
+from hub.crypto import get_provider
+from hub.crypto.keys import load_certificate, load_private_key
 
 ElementSigner = Callable[[etree._Element], etree._Element]
 

@@ -133,7 +133,7 @@ class Smev3Adapter(Adapter):
         from zoneinfo import ZoneInfo
 
         from adapters.smev3 import trust
-        from adapters.smev3.crypto import get_provider
+        from hub.crypto import get_provider
 
         cached = self._certificates
         if cached is None or time.monotonic() - cached[0] > 600:
@@ -154,7 +154,7 @@ class Smev3Adapter(Adapter):
         if self.settings.trust_dir is None:
             return
         from adapters.smev3 import trust
-        from adapters.smev3.crypto import get_provider
+        from hub.crypto import get_provider
 
         store = trust.TrustStore.load(self.settings.trust_dir)
         seen = trust.seen_certificates(self.ctx.db)

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from adapters.smev3 import transform
-from adapters.smev3.crypto import (
+from hub.crypto import (
     Certificate,
     CryptoError,
     CryptoProvider,

@@ -28,7 +28,7 @@ from storage.models import heartbeats
 from tests.conftest import Footprint
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("spyne", "paramiko", "gostcrypto", "adapters.smev3.crypto", "adapters.smev3.service",
+HEAVY = ("spyne", "paramiko", "gostcrypto", "hub.crypto", "adapters.smev3.service",
          "adapters.smev3.signature", "adapters.soap", "adapters.files", "adapters.vipnet",
          "handlers.erz")
 """Modules ``omshub run handler.probe`` has no use for: others' libraries and components."""
@@ -113,7 +113,7 @@ def test_a_handler_loads_no_protocol_stack(component: str):
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     modules = set(json.loads(done.stdout))
-    stacks = {"spyne", "paramiko", "gostcrypto", "adapters.smev3.crypto", "adapters.soap",
+    stacks = {"spyne", "paramiko", "gostcrypto", "hub.crypto", "adapters.soap",
               "adapters.files", "adapters.smev3.service"}
     assert component.replace("handler.", "handlers.") in modules
     assert not stacks & modules, f"{component} pulls in {sorted(stacks & modules)}"

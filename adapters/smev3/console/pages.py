@@ -219,7 +219,7 @@ class Smev3Console:
         from datetime import UTC, datetime
 
         from adapters.smev3 import trust
-        from adapters.smev3.crypto import get_provider
+        from hub.crypto import get_provider
 
         settings = Smev3Settings.model_validate(self.ctx.settings.plugins.get(PLUGIN, {}))
         now = datetime.now(UTC)
@@ -239,7 +239,7 @@ class Smev3Console:
         from datetime import UTC, datetime
 
         from adapters.smev3 import analytics, trust
-        from adapters.smev3.crypto import get_provider
+        from hub.crypto import get_provider
 
         period = analytics.PERIODS.get(request.query_params.get("period", "day"))
         if period is None:

@@ -21,8 +21,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from adapters.smev3.crypto import CryptoProvider
-from adapters.smev3.crypto.keys import KeyFormatError
 from adapters.smev3.signature import SignatureReport
 from adapters.smev3.trust.crls import RefreshResult, refresh_crls
 from adapters.smev3.trust.inuse import (
@@ -36,6 +34,8 @@ from adapters.smev3.trust.inuse import (
 )
 from adapters.smev3.trust.store import ChainReport, TrustStore
 from adapters.smev3.trust.x509 import X509, Crl, Problem, Revoked, parse_certificate, parse_crl
+from hub.crypto import CryptoProvider
+from hub.crypto.keys import KeyFormatError
 
 __all__ = [
     "X509", "CertificateInUse", "ChainReport", "Crl", "Overview", "Problem", "RefreshResult",

@@ -8,8 +8,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from adapters.smev3.crypto import CryptoProvider
-from adapters.smev3.crypto.keys import KeyFormatError
 from adapters.smev3.trust.store import (
     TrustStore,
 )
@@ -17,6 +15,8 @@ from adapters.smev3.trust.x509 import (
     parse_crl,
     signed_by,
 )
+from hub.crypto import CryptoProvider
+from hub.crypto.keys import KeyFormatError
 
 log = logging.getLogger(__name__)
 

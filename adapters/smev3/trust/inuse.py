@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from adapters.smev3.crypto import CryptoProvider
-from adapters.smev3.crypto.keys import KeyFormatError
 from adapters.smev3.trust.store import ChainReport, TrustStore
 from adapters.smev3.trust.x509 import X509, parse_certificate
+from hub.crypto import CryptoProvider
+from hub.crypto.keys import KeyFormatError
 
 if TYPE_CHECKING:
     from adapters.smev3.settings import Smev3Settings

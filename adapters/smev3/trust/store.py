@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from adapters.smev3.crypto import CryptoProvider
-from adapters.smev3.crypto.keys import Certificate, KeyFormatError
 from adapters.smev3.trust.x509 import (
     _DIGITAL_SIGNATURE,
     _KEY_CERT_SIGN,
@@ -23,6 +21,8 @@ from adapters.smev3.trust.x509 import (
     parse_crl,
     signed_by,
 )
+from hub.crypto import CryptoProvider
+from hub.crypto.keys import Certificate, KeyFormatError
 
 
 @dataclass

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
-from adapters.smev3.crypto import CryptoError, CryptoProvider, algorithms, der
-from adapters.smev3.crypto.keys import Certificate, KeyFormatError, _name, load_certificate
+from hub.crypto import CryptoError, CryptoProvider, algorithms, der
+from hub.crypto.keys import Certificate, KeyFormatError, _name, load_certificate
 
 # X.509 signature algorithm OIDs → the XMLDSig URIs the crypto providers take.
 SIGNATURE_OIDS = {

@@ -33,8 +33,8 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from adapters.smev3 import protocol
-from adapters.smev3.crypto import algorithms
 from contracts import xmlsafe
+from hub.crypto import algorithms
 from tests.adapters.smev3.corpus_signing import DOTNET_CHAIN, DS, CorpusSigner, Style
 from tests.adapters.smev3.keys import TestKey
 from tests.conftest import SHARED

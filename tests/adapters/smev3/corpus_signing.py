@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from adapters.smev3 import transform
-from adapters.smev3.crypto import algorithms
+from hub.crypto import algorithms
 from tests.adapters.smev3.keys import TestKey, make, require_engine
 
 DS = "http://www.w3.org/2000/09/xmldsig#"

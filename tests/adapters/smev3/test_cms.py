@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.smev3 import cms
-from adapters.smev3.crypto import get_provider, load_certificate, load_private_key
-from adapters.smev3.crypto.der import parse
+from hub.crypto import cms, get_provider, load_certificate, load_private_key
+from hub.crypto.der import parse
 from tests.adapters.smev3.keys import TestKey, make, require_engine
 
 FILE = "Выписка ЕГРЮЛ.pdf\n".encode() + bytes(range(256)) * 40

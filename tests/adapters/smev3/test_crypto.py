@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.smev3.crypto import (
+from hub.crypto import (
     CryptoProvider,
     KeyFormatError,
     UnknownProvider,
@@ -22,7 +22,7 @@ from adapters.smev3.crypto import (
     load_public_key,
     provider_names,
 )
-from adapters.smev3.crypto.gost94 import digest as gost94
+from hub.crypto.gost94 import digest as gost94
 from tests.adapters.smev3.keys import KINDS, TestKey, make, require_engine
 
 M1 = b"012345678901234567890123456789012345678901234567890123456789012"

@@ -14,10 +14,10 @@ import pytest
 from lxml import etree
 
 from adapters.smev3 import signature
-from adapters.smev3.crypto import get_provider, load_certificate, load_private_key
 from adapters.smev3.transform import digest_input, exc_c14n
 from contracts import xmlsafe
 from hub.cli import main
+from hub.crypto import get_provider, load_certificate, load_private_key
 from tests.adapters.smev3.keys import KINDS, TestKey, make, require_engine
 from tests.conftest import SHARED, unavailable
 

@@ -22,7 +22,6 @@ import pytest
 from lxml import etree
 
 from adapters.smev3 import keying, signature, trust
-from adapters.smev3.crypto import get_provider, load_certificate, load_private_key
 from adapters.smev3.models import received
 from adapters.smev3.service import Smev3Adapter, catalogue
 from adapters.smev3.settings import Smev3Settings
@@ -30,6 +29,7 @@ from admin.app import create_app
 from contracts.envelope import utcnow
 from contracts.registry import TypeRegistry
 from hub.cli import main
+from hub.crypto import get_provider, load_certificate, load_private_key
 from hub.operations import Operations
 from hub.settings import Settings
 from storage.db import Database

@@ -15,10 +15,10 @@ import pytest
 from lxml import etree
 
 from adapters.smev3 import signature
-from adapters.smev3.crypto import get_provider
 from adapters.smev3.transform import ENVELOPED
 from contracts import xmlsafe
 from hub.cli import main
+from hub.crypto import get_provider
 from tests.adapters.smev3 import corpus, corpus_signing
 from tests.adapters.smev3.keys import TestKey, require_engine
 from tests.conftest import unavailable

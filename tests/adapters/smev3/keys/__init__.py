@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.smev3.crypto import algorithms
-from adapters.smev3.crypto.openssl import OpenSSLProvider
-from adapters.smev3.crypto.provider import ProviderUnavailable
+from hub.crypto import algorithms
+from hub.crypto.openssl import OpenSSLProvider
+from hub.crypto.provider import ProviderUnavailable
 from tests.conftest import unavailable
 
 # (OpenSSL algorithm, its -pkeyopt paramset, digest option, signature URI)

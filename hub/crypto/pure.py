@@ -3,9 +3,9 @@
 Byte orders — gostcrypto follows the standard's integer notation, XMLDSig and OpenSSL do not,
 so three conversions happen here and nowhere else:
 
-- the digest: CryptoPro, OpenSSL and СМЭВ take the hash output as a *little-endian* integer
-  (e = h mod q with h read from the last byte); gostcrypto reads the bytes it is given as
-  big-endian, so it is handed the digest reversed;
+- the digest: CryptoPro, OpenSSL and every state exchange take the hash output as a
+  *little-endian* integer (e = h mod q with h read from the last byte); gostcrypto reads the
+  bytes it is given as big-endian, so it is handed the digest reversed;
 - the signature: gostcrypto returns r‖s, XMLDSig wants s‖r (both big-endian): the halves swap;
 - the keys: gostcrypto takes the private scalar and the point X‖Y big-endian; certificates and
   PKCS#8 store them little-endian — :mod:`keys` has read them into integers already.
@@ -18,9 +18,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from adapters.smev3.crypto import algorithms, gost94
-from adapters.smev3.crypto.keys import Certificate, PrivateKey, PublicKey
-from adapters.smev3.crypto.provider import (
+from hub.crypto import algorithms, gost94
+from hub.crypto.keys import Certificate, PrivateKey, PublicKey
+from hub.crypto.provider import (
     CryptoProvider,
     ProviderUnavailable,
     signing_algorithm,

@@ -15,14 +15,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from adapters.smev3.crypto import der
+from hub.crypto import der
 
-# Names of the attribute types that appear in Russian qualified certificates.
+# Names of the attribute types that appear in Russian qualified certificates. A type without a
+# name here is written as its dotted OID (RFC 4514, 2.3) — so is the holder's personal
+# insurance number (1.2.643.100.3): the hub names no personal identifier.
 _NAMES = {
     "2.5.4.3": "CN", "2.5.4.4": "SN", "2.5.4.42": "GN", "2.5.4.6": "C", "2.5.4.7": "L",
     "2.5.4.8": "ST", "2.5.4.9": "STREET", "2.5.4.10": "O", "2.5.4.11": "OU", "2.5.4.12": "T",
     "1.2.840.113549.1.9.1": "E", "1.2.840.113549.1.9.2": "unstructuredName",
-    "1.2.643.3.131.1.1": "INN", "1.2.643.100.1": "OGRN", "1.2.643.100.3": "SNILS",
+    "1.2.643.3.131.1.1": "INN", "1.2.643.100.1": "OGRN",
     "1.2.643.100.4": "INNLE", "1.2.643.100.5": "OGRNIP",
 }
 

@@ -1,9 +1,17 @@
-"""GOST cryptography for СМЭВ signatures: a provider interface and its backends by name.
+"""GOST cryptography every signing adapter shares: a provider interface and its backends by name.
+
+Why here, in the hub: more than one adapter signs and verifies with GOST (XMLDSig envelopes,
+detached CMS of files, signed documents of federal registers), and adapters never import one
+another; the layers let every adapter import the hub, and nothing in this package knows a
+channel or a format of the fund — only keys, certificates, digests, signatures and CMS
+(:mod:`hub.crypto.cms`). What one channel does with them (its XML transforms, where a
+signature goes) stays in that channel's adapter.
 
 Backends: ``gostcrypto`` (pure Python) and ``openssl`` (the command line with the GOST
 engine). Third-party backends register a :class:`CryptoProvider` subclass under the entry
-point group ``omshub.smev3.crypto``; :func:`get_provider` finds either kind by name, loads
-it only when asked, and suggests the closest name on a typo.
+point group ``omshub.crypto``; :func:`get_provider` finds either kind by name, loads it only
+when asked, and suggests the closest name on a typo. Importing this package is cheap: the
+backends load on first use.
 """
 
 from __future__ import annotations
@@ -12,8 +20,8 @@ import difflib
 import importlib
 from importlib.metadata import entry_points
 
-from adapters.smev3.crypto.algorithms import UnsupportedAlgorithm
-from adapters.smev3.crypto.keys import (
+from hub.crypto.algorithms import UnsupportedAlgorithm
+from hub.crypto.keys import (
     Certificate,
     KeyFormatError,
     PrivateKey,
@@ -22,13 +30,13 @@ from adapters.smev3.crypto.keys import (
     load_private_key,
     load_public_key,
 )
-from adapters.smev3.crypto.provider import CryptoError, CryptoProvider, ProviderUnavailable
+from hub.crypto.provider import CryptoError, CryptoProvider, ProviderUnavailable
 
-ENTRY_POINT_GROUP = "omshub.smev3.crypto"
+ENTRY_POINT_GROUP = "omshub.crypto"
 DEFAULT = "gostcrypto"
 _BUILT_IN = {
-    "gostcrypto": "adapters.smev3.crypto.pure:GostcryptoProvider",
-    "openssl": "adapters.smev3.crypto.openssl:OpenSSLProvider",
+    "gostcrypto": "hub.crypto.pure:GostcryptoProvider",
+    "openssl": "hub.crypto.openssl:OpenSSLProvider",
 }
 
 __all__ = [

@@ -14,9 +14,9 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from adapters.smev3.crypto import algorithms
-from adapters.smev3.crypto.keys import Certificate, PrivateKey, PublicKey
-from adapters.smev3.crypto.provider import (
+from hub.crypto import algorithms
+from hub.crypto.keys import Certificate, PrivateKey, PublicKey
+from hub.crypto.provider import (
     CryptoError,
     CryptoProvider,
     ProviderUnavailable,

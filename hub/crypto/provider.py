@@ -1,9 +1,10 @@
 """The crypto-provider interface every GOST backend implements.
 
-Conventions at this boundary are those of XMLDSig as СМЭВ uses it, whatever a backend does
-inside: a digest is the raw hash output (what DigestValue carries, base64-decoded); a signature
-is s‖r, each big-endian and as long as the key (what SignatureValue carries, base64-decoded).
-Algorithms are named by their XMLDSig URIs (:mod:`adapters.smev3.crypto.algorithms`).
+Conventions at this boundary are those of XMLDSig with the GOST algorithms (CMS stores the
+same values), whatever a backend does inside: a digest is the raw hash output (what
+DigestValue carries, base64-decoded); a signature is s‖r, each big-endian and as long as the
+key (what SignatureValue carries, base64-decoded).
+Algorithms are named by their XMLDSig URIs (:mod:`hub.crypto.algorithms`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import ClassVar
 
-from adapters.smev3.crypto import algorithms, keys
-from adapters.smev3.crypto.keys import Certificate, PrivateKey, PublicKey
+from hub.crypto import algorithms, keys
+from hub.crypto.keys import Certificate, PrivateKey, PublicKey
 
 
 class CryptoError(RuntimeError):

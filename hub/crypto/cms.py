@@ -1,16 +1,16 @@
-"""Detached CMS signatures of attachments (``SignaturePKCS7``, ЭП-СП of a file), GOST.
+"""Detached CMS (PKCS#7) GOST signatures of bytes: a file, a document, any data.
 
-The 1.1–1.3 schemas give every ``AttachmentHeader`` and ``RefAttachmentHeader`` an optional
-``SignaturePKCS7``: «ЭЦП в формате PKCS#7 detached». That is a CMS ``ContentInfo`` of
-``SignedData`` (RFC 5652) without the content, as CryptoPro and ``openssl cms -sign -binary``
-make it: GOST R 34.10-2012 (256 or 512) over the DER of the signed attributes (contentType
-``data``, signingTime, messageDigest: the Streebog hash of the file), the signer's
-certificate included, the signer named by issuer and serial number. Conventions are
-RFC 4490 / RFC 9215 as the OpenSSL GOST engine writes them: the digest algorithm
-``id-tc26-gost3411-12-256/512``, the signature algorithm the key's own OID, the signature
-value s‖r big-endian — the crypto provider's convention already.
+«Откреплённая (отсоединённая) подпись», «PKCS#7 detached» in the exchanges' specifications:
+a CMS ``ContentInfo`` of ``SignedData`` (RFC 5652) without the content, as CryptoPro and
+``openssl cms -sign -binary`` make it: GOST R 34.10-2012 (256 or 512) over the DER of the
+signed attributes (contentType ``data``, signingTime, messageDigest: the Streebog hash of the
+data), the signer's certificate included, the signer named by issuer and serial number.
+Conventions are RFC 4490 / RFC 9215 as the OpenSSL GOST engine writes them: the digest
+algorithm ``id-tc26-gost3411-12-256/512``, the signature algorithm the key's own OID, the
+signature value s‖r big-endian — the crypto provider's convention already.
 
-DER is written here with a dozen lines and read with :mod:`adapters.smev3.crypto.der`; the
+Shared by every adapter that signs (attachments of one exchange, signed documents of
+another). DER is written here with a dozen lines and read with :mod:`hub.crypto.der`; the
 hashing and the curve work are the configured crypto provider's. Signatures streamed in BER
 (indefinite lengths: ``openssl cms -stream``, streaming CryptoPro writers) are read too.
 Legacy GOST R 34.10-2001 signatures (GOST R 34.11-94) are verified, never made.
@@ -21,9 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from adapters.smev3.crypto import algorithms, der
-from adapters.smev3.crypto.keys import Certificate, KeyFormatError, PrivateKey, load_certificate
-from adapters.smev3.crypto.provider import CryptoError, CryptoProvider
+from hub.crypto import algorithms, der
+from hub.crypto.keys import Certificate, KeyFormatError, PrivateKey, load_certificate
+from hub.crypto.provider import CryptoError, CryptoProvider
 
 __all__ = ["CmsError", "Signed", "sign_detached", "verify_detached"]
 
@@ -57,7 +57,7 @@ class CmsError(ValueError):
 
 @dataclass(frozen=True)
 class Signed:
-    """Who signed a file, and when they said they did."""
+    """Who signed the data, and when they said they did."""
 
     certificate: Certificate
     signing_time: datetime | None
@@ -120,10 +120,10 @@ def _issuer_and_serial(certificate: Certificate) -> bytes:
 
 def sign_detached(data: bytes, key: PrivateKey, certificate: Certificate,
                   provider: CryptoProvider, signing_time: datetime | None = None) -> bytes:
-    """A detached CMS SignedData (DER) of ``data``: what ``SignaturePKCS7`` carries."""
+    """A detached CMS SignedData (DER) of ``data`` (PKCS#7 detached, «откреплённая подпись»)."""
     scheme = algorithms.for_key(key.algorithm)
     if certificate.public_key.algorithm != key.algorithm:
-        raise CmsError("сертификат не соответствует ключу подписи вложений")
+        raise CmsError("сертификат не соответствует ключу подписи")
     digest_oid = _OID_OF_DIGEST[scheme.digest.uri]
     digest = provider.digest(data, scheme.digest.uri)
     attributes = [
@@ -195,7 +195,8 @@ def _parse(signature: bytes) -> tuple[list[der.Node], list[der.Node]]:
     parts = content.expect(0xA0).children[0].expect(der.SEQUENCE).children
     encap = parts[2].expect(der.SEQUENCE).children
     if len(encap) > 1:
-        raise CmsError("подпись содержит сам файл, а должна быть отсоединённой (detached)")
+        raise CmsError("подпись содержит сами подписанные данные, а должна быть отсоединённой "
+                       "(detached)")
     certificates: list[der.Node] = []
     rest = parts[3:]
     if rest and rest[0].tag == 0xA0:
@@ -238,7 +239,7 @@ def verify_detached(signature: bytes, data: bytes, provider: CryptoProvider) -> 
     """Who signed ``data`` by this detached CMS signature; :class:`CmsError` saying why not.
 
     Checked: the structure, the signer's certificate (included), that the digest and
-    signature algorithms fit its key, the messageDigest attribute against the file's hash,
+    signature algorithms fit its key, the messageDigest attribute against the data's hash,
     contentType ``data``, and the signature over the signed attributes. Trust in the
     certificate (its chain) is not decided here.
     """
