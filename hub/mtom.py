@@ -210,7 +210,12 @@ def _split(reader: _Reader, boundary: bytes, spool: int) -> list[Part]:
             pass
         if reader.buf.startswith(b"--") or not reader.buf:
             return parts  # the close delimiter (or a body cut after a delimiter)
-        parts.append(_part(reader, delimiter, spool))
+        try:
+            parts.append(_part(reader, delimiter, spool))
+        except MtomError:
+            for part in parts:
+                part.close()
+            raise
 
 
 def _part(reader: _Reader, delimiter: bytes, spool: int) -> Part:

@@ -39,7 +39,8 @@ class Layout:
 
     columns: tuple[str, ...]
     header: bool | None = None
-    """True: the first row names the columns; None: it does when it repeats ``columns``."""
+    """True: the first row names the columns; None: it does when it holds the names of
+    ``columns`` (in any order)."""
     delimiter: str | None = None
     """None: ``;`` when the first line has more of them than commas, else ``,``."""
     encoding: str = "utf-8"
@@ -184,8 +185,8 @@ class CsvStream:
         first = lines.peek()
         delimiter = layout.delimiter or (";" if first.count(";") > first.count(",") else ",")
         names = [n.strip() for n in next(csv.reader([first], delimiter=delimiter), [])]
-        header = layout.header if layout.header is not None else (
-            [n.casefold() for n in names] == [c.casefold() for c in layout.columns])
+        header = layout.header if layout.header is not None else bool(layout.columns) and (
+            sorted(n.casefold() for n in names) == sorted(c.casefold() for c in layout.columns))
         self.columns = {n: i for i, n in enumerate(names if header else layout.columns)}
         if header:
             next(lines)
