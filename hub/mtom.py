@@ -1,6 +1,6 @@
 """MTOM (XOP, ``multipart/related``): a SOAP envelope beside binary parts, read as a stream.
 
-Services that answer large results (СМЭВ 3's attachments, ФЕРЗЛ's zipped CSV of an
+Services that answer large results (a file attached to a message, the zipped result of an
 asynchronous operation) put the bytes in a MIME part of a ``multipart/related;
 type="application/xop+xml"`` body and leave an ``xop:Include href="cid:…"`` in the envelope.
 
