@@ -27,6 +27,7 @@ from contracts.schemas import (
     OFFICIAL_GROUP,
     AmbiguousSchema,
     OfficialFile,
+    SchemaIncomplete,
     SchemaNotFound,
     SchemaStore,
 )
@@ -51,7 +52,8 @@ class Finding:
 
     declared: Declared
     state: str
-    """``есть``, ``нет``, ``не одна копия`` or ``ошибка``."""
+    """``есть``, ``нет``, ``не одна копия``, ``неполная`` (it imports a file that is absent:
+    a published set with a part never published) or ``ошибка``."""
     detail: str = ""
     path: Path | None = None
 
@@ -85,6 +87,8 @@ def check(root: Path, item: Declared) -> Finding:
             store.schema(item.file.name)
         else:
             parse(path.read_bytes())
+    except SchemaIncomplete as exc:
+        return Finding(item, "неполная", str(exc), path)
     except Exception as exc:  # noqa: BLE001 - any failure of a published file is reported
         return Finding(item, "ошибка", f"{type(exc).__name__}: {exc}", path)
     return Finding(item, "есть", "", path)
@@ -109,7 +113,9 @@ def install(source: Path, target: Path, items: Sequence[Declared]) -> list[Findi
     Refused (:class:`Refused`, nothing copied) when ``source`` holds none of the declared
     files, when one it holds does not compile or parse, or when a declared file it holds is
     already elsewhere under ``target`` (it would then be found twice; installing the same set
-    again replaces its own copy).
+    again replaces its own copy). A schema that only lacks a file it imports (``неполная``:
+    a part its publisher never published) does not stop the set: it is installed as it is
+    and listed as incomplete, with the file it waits for.
     Returns what ``target`` holds afterwards, for every declared file.
     """
     if not source.is_dir():
@@ -119,7 +125,8 @@ def install(source: Path, target: Path, items: Sequence[Declared]) -> list[Findi
     if not held:
         raise Refused([f"в {source} нет ни одного файла, который читают установленные "
                        "модули (`omshub schemas` покажет их список)"])
-    reasons = [f"{f.declared.file.name}: {f.detail}" for f in held if not f.usable]
+    reasons = [f"{f.declared.file.name}: {f.detail}" for f in held
+               if not f.usable and f.state != "неполная"]
     place = target / source.name
     for f in held:
         if f.path is None:
