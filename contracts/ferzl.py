@@ -13,17 +13,19 @@ the console and ``omshub ferzl read`` need not know the operation's tree:
   person's policies, identity documents, attachments, addresses, events.
 
 Identifiers are kept as ФЕРЗЛ sends them except СНИЛС, which the fund keeps as 11 digits
-(``156-975-661 29`` → ``15697566129``). This is a read form, not a bus message: it is not
-registered as a message type.
+(``156-975-661 29`` → ``15697566129``). This is a read form, not a bus message itself; it
+travels in :class:`FerzlAnswerV1` (``ferzl.answer``), the answer to a :class:`FerzlCallV1`
+(``ferzl.call``) any handler may send.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from contracts.registry import message_type
 from contracts.zags import PERSONAL
 
 Direction = Literal["request", "answer"]
@@ -242,3 +244,46 @@ class FerzlMessage(BaseModel):
     def rejected(self) -> bool:
         """ФЕРЗЛ refused the request: a Fault or ФЛК errors in a 200 answer."""
         return self.fault is not None or bool(self.errors)
+
+
+# -- on the bus: a call of ФЕРЗЛ and its answer ------------------------------------------------
+
+
+@message_type("ferzl.call", 1, title="Запрос в ФЕРЗЛ")
+class FerzlCallV1(BaseModel):
+    """A handler asks ФЕРЗЛ one operation; the ФЕРЗЛ adapter answers with ``ferzl.answer``.
+
+    ``params`` are the operation's request model's fields as ``adapters/ferzl/requests``
+    names them (``{"params": {"search": {"policy": {"enp": "…"}}}}``); a field's name alone
+    (``{"enp": "…"}``) stands for the one place it fills. An asynchronous operation is asked
+    by its ``…Start``: the adapter polls it and answers once with the result."""
+
+    operation: str = Field(min_length=1, max_length=80,
+                           description="Операция ФЕРЗЛ (getPersonData, getAllCurrentEnpStart…).")
+    release: str | None = Field(default=None, max_length=20,
+                                description="Выпуск API; по умолчанию — выбранный в настройках.")
+    params: dict[str, Any] = Field(default_factory=dict, json_schema_extra=PERSONAL,
+                                   description="Поля запроса (могут быть персональными).")
+    purpose: str = Field(default="", max_length=500,
+                         description="Зачем фонд спрашивает (для журнала запросов).")
+
+
+@message_type("ferzl.answer", 1, title="Ответ ФЕРЗЛ")
+class FerzlAnswerV1(BaseModel):
+    """What ФЕРЗЛ answered a ``ferzl.call`` (caused by it): the read form with its
+    deviations, or why there is no answer. The exact request and answer are the message's
+    raw bytes and attachments; an asynchronous result's zipped CSV is attached too."""
+
+    operation: str = Field(description="Операция ФЕРЗЛ.")
+    release: str | None = Field(default=None, description="Выпуск API.")
+    state: str = Field(description="ok, или состояние журнала (ferzl.forbidden, "
+                                   "ferzl.flk_rejected…).")
+    message: FerzlMessage | None = Field(default=None, description="Ответ в терминах фонда.")
+    deviations: list[str] = Field(default_factory=list,
+                                  description="Отклонения ответа от схемы выпуска.")
+    error: str = Field(default="", description="Почему ответа нет или он отрицательный.")
+
+    @property
+    def ok(self) -> bool:
+        """Whether ФЕРЗЛ answered without refusing."""
+        return self.state == "ok"

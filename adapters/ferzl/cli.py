@@ -1,4 +1,5 @@
-"""``omshub ferzl read FILE [--schemas-dir DIR]``: one ФЕРЗЛ message in the fund's terms.
+"""``omshub ferzl read FILE [--schemas-dir DIR]``: one ФЕРЗЛ message in the fund's terms
+(``omshub ferzl call`` is :mod:`adapters.ferzl.cli_call`).
 
 Reads a SOAP envelope (a request or an answer of any installed release) with
 :func:`adapters.ferzl.reader.read_message` and prints, on stdout, one JSON object::
@@ -49,6 +50,9 @@ def register(subparsers: Any) -> None:
     read.add_argument("--schemas-dir", type=Path, default=None,
                       help="каталог схем с выпусками API ФЕРЗЛ (по умолчанию schemas_dir)")
     read.set_defaults(func=cmd_read)
+    from adapters.ferzl.cli_call import add_parser
+
+    add_parser(commands)
 
 
 def cmd_read(args: argparse.Namespace) -> int:

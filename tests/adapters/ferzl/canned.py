@@ -116,3 +116,16 @@ def stand(*replies: Reply | Callable[[Received], Reply]) -> Iterator[Stand]:
         server.server_close()
         thread.join(5)
 
+
+
+def echoing(answer: bytes) -> Callable[[Received], Reply]:
+    """A reply of ``answer`` with the request's ``externalRequestId`` (as ФЕРЗЛ echoes it)."""
+    import re
+
+    def reply(got: Received) -> Reply:
+        sent = re.search(rb"<(?:[\w.-]+:)?externalRequestId>([^<]+)<", got.body)
+        body = answer if sent is None else re.sub(
+            rb"(<(?:[\w.-]+:)?externalRequestId>)[^<]*(<)",
+            rb"\g<1>" + sent.group(1) + rb"\g<2>", answer)
+        return Reply(body=body)
+    return reply
