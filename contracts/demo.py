@@ -21,14 +21,20 @@ configuration).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from contracts.zags import PERSONAL
+
 FILE = "demo-persons.json"
 """The file's name in the hub's data directory."""
+REGION_FILE = "demo-region.jsonl"
+"""The file of the whole region's persons (:class:`DemoRegionPerson`, one JSON a line) in the
+hub's data directory: the simulated ФЕРЗЛ builds its federal register from it."""
 EXCHANGE = "exchange"
 """The demo's file exchange in the hub's data directory: ``exchange/<code>/in``, ``out``,
 ``archive``, ``errors`` for each organisation."""
@@ -85,3 +91,62 @@ class DemoPersons(BaseModel):
         if not path.is_file():
             return None
         return cls.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+class DemoRegionPerson(BaseModel):
+    """One person of the demo region in the fund's terms: what a federal register (ФЕРЗЛ)
+    holds about them, so the simulated ФЕРЗЛ agrees with the region but for what it plants."""
+
+    enp: str = Field(description="ЕНП (16 digits).")
+    snils: str = Field(default="", json_schema_extra=PERSONAL, description="СНИЛС, 11 digits.")
+    surname: str = Field(json_schema_extra=PERSONAL, description="Фамилия.")
+    name: str = Field(json_schema_extra=PERSONAL, description="Имя.")
+    patronymic: str = Field(default="", json_schema_extra=PERSONAL, description="Отчество.")
+    sex: Literal["1", "2"] = Field(description="1 male, 2 female.")
+    birth_date: date = Field(json_schema_extra=PERSONAL, description="Date of birth.")
+    document_type: str = Field(default="", description="ДУДЛ type (14 passport, 3 birth "
+                               "certificate).")
+    document_series: str = Field(default="", json_schema_extra=PERSONAL, description="Series.")
+    document_number: str = Field(default="", json_schema_extra=PERSONAL, description="Number.")
+    document_issued: date | None = Field(default=None, json_schema_extra=PERSONAL,
+                                         description="Date of issue.")
+    policy_type: str = Field(default="", description="Policy form (П, Э, В…).")
+    policy_number: str = Field(default="", description="Policy number (the ЕНП, or a "
+                               "temporary certificate's number).")
+    insurer: str = Field(default="", description="Insurer (СМО) code, 5 digits.")
+    policy_start: date | None = Field(default=None, description="Policy valid from.")
+    policy_end: date | None = Field(default=None, description="Policy valid to.")
+    mo: str = Field(default="", description="Clinic (МО) code of the attachment, 6 digits.")
+    district: str = Field(default="", description="Attachment district (участок).")
+    attach_method: str = Field(default="", description="Attachment method 1..4.")
+    attach_start: date | None = Field(default=None, description="Attached since.")
+    doctor_snils: str = Field(default="", json_schema_extra=PERSONAL,
+                              description="The district doctor's СНИЛС.")
+    death_date: date | None = Field(default=None, json_schema_extra=PERSONAL,
+                                    description="Date of death, when the region knows it.")
+
+
+def write_region(data_dir: Path, persons: Iterable[DemoRegionPerson]) -> Path:
+    """Write the region's persons into ``data_dir`` (:data:`REGION_FILE`) line by line;
+    returns its path."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / REGION_FILE
+    with path.open("w", encoding="utf-8") as out:
+        for person in persons:
+            out.write(person.model_dump_json() + "\n")
+    return path
+
+
+def read_region(data_dir: Path) -> Iterator[DemoRegionPerson] | None:
+    """The region's persons from ``data_dir``, read as a stream; None when there is no file
+    (not a demo installation)."""
+    path = data_dir / REGION_FILE
+    if not path.is_file():
+        return None
+
+    def lines() -> Iterator[DemoRegionPerson]:
+        with path.open(encoding="utf-8") as source:
+            for line in source:
+                if line.strip():
+                    yield DemoRegionPerson.model_validate_json(line)
+    return lines()

@@ -6,8 +6,11 @@ components start: two thousand synthetic persons of one region
 people) are loaded, so the console's register screens have something to search on day
 one. A register that already holds anyone is left alone.
 
-It also leaves, in the hub's data directory, a few of those persons for the counterparts'
-simulators (:class:`contracts.demo.DemoPersons`, :func:`persons_for_simulators`): the
+It also leaves, in the hub's data directory, every person of the region in the fund's
+terms (:func:`region_persons`, :data:`contracts.demo.REGION_FILE`): the simulated ФЕРЗЛ
+builds its federal register from them, with deliberate differences. And a few of those
+persons for the counterparts' simulators (:class:`contracts.demo.DemoPersons`,
+:func:`persons_for_simulators`): the
 СМЭВ 3 simulator, playing ЗАГС, reports the deaths of these people, so its records find
 them in the register. Why a file: see :mod:`contracts.demo`. The file also names the
 region's insurers and clinics (:func:`organisations`): the files adapter gives each a
@@ -18,13 +21,19 @@ dropped into an insurer's ``exchange/<code>/in`` is taken in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Literal
 
 import sqlalchemy as sa
 
-from contracts.demo import DemoOrganisation, DemoPerson, DemoPersons
+from contracts.demo import (
+    DemoOrganisation,
+    DemoPerson,
+    DemoPersons,
+    DemoRegionPerson,
+    write_region,
+)
 from contracts.envelope import utcnow
 from contracts.erz.register import Source
 from handlers.erz import models
@@ -46,6 +55,7 @@ def load_region(db: Database, settings: Settings) -> str:
     """Load the demo population into an empty register; returns what was done, for the log."""
     written = persons_for_simulators(synth.population(DEMO_PERSONS, DEMO_SEED)).write(
         settings.data_dir)
+    write_region(settings.data_dir, region_persons(synth.population(DEMO_PERSONS, DEMO_SEED)))
     with db.read() as conn:  # its tables: `omshub up` migrated before calling it
         if conn.execute(sa.select(models.persons.c.id).limit(1)).first() is not None:
             return "register already holds persons: nothing loaded"
@@ -81,6 +91,23 @@ def persons_for_simulators(people: Iterable[synth.SynthPerson],
                        okato=synth.REGION.okato,
                        persons=older + [y for y in younger if y is not None],
                        organisations=organisations(synth.REGION))
+
+
+def region_persons(people: Iterable[synth.SynthPerson]) -> Iterator[DemoRegionPerson]:
+    """Every person of ``people`` in the fund's terms, for the simulated ФЕРЗЛ's federal
+    register (:data:`contracts.demo.REGION_FILE`)."""
+    for p in people:
+        d, doc, pol, att = p.data, p.document, p.policy, p.attachment
+        yield DemoRegionPerson(
+            enp=p.enp, snils=p.snils, surname=d.surname, name=d.name,
+            patronymic=d.patronymic or "", sex="1" if d.sex == "1" else "2",
+            birth_date=d.birth_date, document_type=doc.doc_type,
+            document_series=doc.series or "", document_number=doc.number,
+            document_issued=doc.issue_date, policy_type=pol.policy_type,
+            policy_number=pol.number, insurer=pol.smo, policy_start=pol.date_begin,
+            policy_end=pol.date_end, mo=att.mo,
+            district=att.district or "", attach_method=att.method or "",
+            attach_start=att.date_attach, doctor_snils=att.doctor_snils or "")
 
 
 def _age(born: date) -> int:
