@@ -95,6 +95,7 @@ def the_answer(hub: TestHub, call: Envelope) -> tuple[Envelope, FerzlAnswerV1]:
                     return env
         return None
     env = wait_for(found, message="ferzl.answer reached the asker")
+    assert env is not None
     return env, FerzlAnswerV1.model_validate(env.payload)
 
 

@@ -49,7 +49,7 @@ def test_a_token_file_is_read_at_each_call(tmp_path: Path) -> None:
 
 def _adapter(tmp_path: Path, **settings: object) -> FerzlAdapter:
     db = Database(f"sqlite:///{tmp_path / 'hub.db'}")
-    return worker(FerzlAdapter, db, settings=Settings(**settings),  # type: ignore[arg-type]
+    return worker(FerzlAdapter, db, settings=Settings.model_validate(settings),
                   migrate=True).component
 
 
@@ -60,7 +60,7 @@ def test_without_a_ferzl_release_the_adapter_is_not_configured(tmp_path: Path) -
     assert health["status"] == "disabled"
     assert "ФЕРЗЛ не настроен" in health["detail"] and "нет выпусков API" in health["detail"]
     with pytest.raises(PermanentError, match="ФЕРЗЛ не настроен"):
-        adapter.on_call(None, None)  # type: ignore[arg-type]
+        adapter.on_call(None, None)
 
 
 def test_bad_settings_leave_the_adapter_down_with_the_reason(
