@@ -67,8 +67,10 @@ class AsyncWorker:
     """Runs the queued asynchronous operations of one adapter instance."""
 
     def __init__(self, ctx: Context, client: FerzlClient, component: str,
-                 stopping: threading.Event, wake: threading.Event) -> None:
+                 stopping: threading.Event, wake: threading.Event,
+                 every_pass: Callable[[], None] | None = None) -> None:
         self.ctx = ctx
+        self.every_pass = every_pass
         self.client = client
         self.component = component
         self.stopping = stopping
@@ -79,6 +81,8 @@ class AsyncWorker:
         """Work until stopped; wake on a new operation or every second."""
         while not self.stopping.is_set():
             try:
+                if self.every_pass is not None:
+                    self.every_pass()
                 self.run_due()
             except Exception:
                 self.ctx.log.exception("ФЕРЗЛ: проход асинхронных операций не удался")

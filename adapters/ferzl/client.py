@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from lxml import etree
@@ -93,12 +94,14 @@ class FerzlClient:
 
 
 def record(conn: Connection, exchange: Exchange, state: str, *, deviations: int = 0,
-           call_id: str | None = None, error: str | None = None) -> None:
-    """One row of ``ferzl_exchanges``, the exact bytes both ways kept as blobs."""
+           call_id: str | None = None, error: str | None = None,
+           at: datetime | None = None) -> None:
+    """One row of ``ferzl_exchanges``, the exact bytes both ways kept as blobs (``at``:
+    when the answer came, if not now)."""
     request = store_blob(conn, exchange.request, "text/xml")
     answer = store_blob(conn, exchange.answer, "text/xml") if exchange.answer else None
     conn.execute(exchanges.insert().values(
-        at=utcnow(), call_id=call_id, operation=exchange.operation, release=exchange.version,
+        at=at or utcnow(), call_id=call_id, operation=exchange.operation, release=exchange.version,
         external_request_id=exchange.external_request_id, http_status=exchange.status,
         state=state, duration_ms=round(exchange.duration * 1000), deviations=deviations,
         request_blob_id=request, answer_blob_id=answer, error=error))

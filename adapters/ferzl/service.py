@@ -21,8 +21,9 @@ Without a ФЕРЗЛ release in the schema directory the adapter is «не на�
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -72,6 +73,7 @@ class FerzlAdapter(Adapter):
         self._worker: threading.Thread | None = None
         self._recalled: OrderedDict[str, Answer | FerzlError] = OrderedDict()
         self._lock = threading.Lock()
+        self._unrecorded: deque[tuple[FerzlError, str, datetime]] = deque(maxlen=RECALLED)
         self.warnings: list[str] = []
         try:
             self.settings = FerzlSettings.model_validate(ctx.settings.plugins.get(PLUGIN, {}))
@@ -101,7 +103,7 @@ class FerzlAdapter(Adapter):
         from adapters.ferzl.asyncops import AsyncWorker
 
         worker = AsyncWorker(self.ctx, self.client, self.component_name(), self._stopping,
-                             self._wake)
+                             self._wake, every_pass=self.record_retried)
         self._worker = threading.Thread(target=worker.loop, name="ferzl-async", daemon=True)
         self._worker.start()
 
@@ -146,6 +148,9 @@ class FerzlAdapter(Adapter):
                 outcome = self.client.call(built)
             except FerzlError as exc:
                 outcome = exc
+                if exc.retry:  # this transaction rolls back: recorded by the worker
+                    with self._lock:
+                        self._unrecorded.append((exc, message.id, utcnow()))
             self._remember(message.id, outcome)
         if isinstance(outcome, FerzlError):
             if outcome.retry:
@@ -168,6 +173,17 @@ class FerzlAdapter(Adapter):
             self._recalled[message_id] = outcome
             while len(self._recalled) > RECALLED:
                 self._recalled.popitem(last=False)
+
+    def record_retried(self) -> None:
+        """Write the exchange rows of calls the hub retries (their batch rolled back)."""
+        with self._lock:
+            taken = list(self._unrecorded)
+            self._unrecorded.clear()
+        if taken:
+            with self.ctx.db.transaction() as conn:
+                for exc, call_id, at in taken:
+                    record(conn, exc.exchange, exc.state, call_id=call_id, error=exc.message,
+                           at=at)
 
     def refuse(self, tx: Tx, message: Message[FerzlCallV1], state: str, error: str, *,
                release: str | None = None) -> None:

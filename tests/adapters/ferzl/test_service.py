@@ -151,6 +151,12 @@ def test_a_500_is_retried_then_answered(hub_of: Any) -> None:
     failed = [e for e in hub.events(call.id) if e.status == "failed"]
     assert len(failed) == 1 and "HTTP 500" in (failed[0].detail or "")
     assert "retried" in hub.trail(call.id)
+    # The failed attempt is in the request journal too (its batch was rolled back).
+    wait_for(lambda: hub.count(exchanges) == 2, message="both attempts recorded")
+    with hub.db.read() as conn:
+        rows = conn.execute(sa.select(exchanges).order_by(exchanges.c.at)).all()
+    assert [(r.http_status, r.state) for r in rows] == [
+        (500, "ferzl.server_error"), (200, "ferzl.answered")]
 
 
 def test_a_403_is_answered_with_its_state_and_not_retried(hub_of: Any) -> None:
