@@ -56,8 +56,14 @@ class Database:
             with self.engine.begin() as conn:
                 yield conn
             return
-        with self._write_lock, self.engine.begin() as conn:
-            yield conn
+        with self._write_lock, self.engine.connect() as conn:
+            # BEGIN IMMEDIATE: the write lock is taken at the start, waiting (busy_timeout)
+            # for another process's writer — a CLI beside a running hub — instead of failing
+            # at once with "database is locked" when a deferred transaction that has read
+            # tries to write after the other committed (WAL's stale snapshot).
+            conn.execution_options(sqlite_immediate=True)
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -104,4 +110,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin_immediate(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    """BEGIN IMMEDIATE for :meth:`Database.transaction`, a plain (deferred) BEGIN otherwise:
+    a reader takes no write lock."""
+    immediate = conn.get_execution_options().get("sqlite_immediate")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
