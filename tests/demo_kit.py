@@ -32,6 +32,7 @@ def running_demo(data_dir: Path, *, admin_port: int = 0, **settings: Any) -> Ite
         env={}, data_dir=data_dir, admin_port=admin_port or free_port(),
         heartbeat_seconds=0.5, plugins={
             "smev3-simulator": {"port": sim, "ftp_port": free_port()},
+            "ferzl-simulator": {"port": free_port()},
             "smev3": {"url": f"http://127.0.0.1:{sim}/smev3"},
             "soap": {"port": free_port()}}, **settings))
     try:

@@ -139,9 +139,13 @@ class FerzlSimulator(Adapter):
 
     name: ClassVar[str] = "ferzl-simulator"
     error: str | None = None
+    unconfigured: str | None = None
 
     def health(self) -> dict[str, Any]:
-        """Where it listens, or why it does not."""
+        """Where it listens, or why it does not (``disabled``, «не настроен», without the
+        API's schemas: the embedded demo has no schema directory)."""
+        if self.unconfigured:
+            return {"status": "disabled", "detail": self.unconfigured}
         if self.error:
             return {"status": "down", "detail": self.error}
         if not hasattr(self, "server"):
@@ -156,8 +160,9 @@ class FerzlSimulator(Adapter):
         schemas_dir = self.ctx.settings.schemas_dir
         releases = Releases.discover(Path(schemas_dir)) if schemas_dir else None
         if releases is None or not releases.versions:
-            self.error = "в каталоге схем (schemas_dir) нет выпусков API ФЕРЗЛ"
-            log.error("ФЕРЗЛ simulator not started: %s", self.error)
+            self.unconfigured = ("в каталоге схем (schemas_dir) нет выпусков API ФЕРЗЛ: "
+                                 "установите их в каталог официальных схем")
+            log.info("ФЕРЗЛ simulator not started: %s", self.unconfigured)
             return
         planted = federal_register(Path(self.ctx.settings.data_dir),
                                    each=int(conf.get("differences", 3)))
@@ -177,7 +182,7 @@ class FerzlSimulator(Adapter):
         try:
             self.server = FerzlSimulatorServer(ferzl, host, port, planted.differences)
         except OSError as exc:
-            self.error = f"cannot listen on {host}:{port}: {exc}"
+            self.error = f"не удалось открыть {host}:{port}: {exc}"
             log.error("ФЕРЗЛ simulator not started: %s", self.error)
             return
         self.server.start()
