@@ -59,7 +59,7 @@ def deliver(drop: Drop, folder: str, send: FileSendV1, envelope: Envelope, tx: T
                            location=folder, delivered_at=utcnow())
     journal = JournalBatch(component)
     journal.event(envelope.id, "delivered",
-                  detail=f"{name} ({len(data)} bytes{', signed' if sig else ''}) "
-                         f"written to {folder} of drop {drop.name}")
+                  detail=f"{name} ({len(data)} байт{', с подписью' if sig else ''}) "
+                         f"записан в {folder} (обмен {drop.name})")
     journal.write(tx.conn)
     return done
