@@ -135,13 +135,16 @@ class AsyncWorker:
             self._update(row.id, lease_until=None)
             shown.pause("остановлено: продолжится после запуска")
             return
-        except PollTimeout as exc:
+        except PollTimeout:
             if self.stopping.is_set():
                 self._update(row.id, lease_until=None)
                 shown.pause("остановлено: продолжится после запуска")
                 return
-            self._fail(row, call, POLL_TIMEOUT, str(exc))
-            shown.fail(str(exc))
+            why = (f"операция ФЕРЗЛ {pair} не завершилась за отведённые "
+                   f"{self.settings.poll_deadline:g} с (токен {track.token or 'не получен'}, "
+                   f"последний статус «{track.status or 'нет'}», опросов: {track.polls})")
+            self._fail(row, call, POLL_TIMEOUT, why)
+            shown.fail(why)
             return
         except PollError as exc:
             self._fail(row, call, POLL_FAILED, str(exc))

@@ -237,3 +237,53 @@ def test_a_start_poll_operation_completes_with_its_zipped_csv(hub_of: Any) -> No
     assert (op.status, op.starts, op.polls, op.call_id) == ("done", 1, 2, call.id)
     assert states == ["getAllCurrentEnpStart", "getAllCurrentEnpPoll", "getAllCurrentEnpPoll"]
     assert "ferzl.queued" in hub.trail(call.id)
+
+
+def test_a_token_that_never_completes_is_answered_with_the_cause(hub_of: Any) -> None:
+    _, start_answer, _, poll_answer = example_envelopes(ALL_ENP)
+    pending = re.sub(rb"<ns10:content>.*</ns10:content>", b"", poll_answer.replace(
+        b">COMPLETED<", b">IN_PROGRESS<"), flags=re.S)
+    with stand(echoing(start_answer), echoing(pending)) as ferzl:
+        hub = hub_of(ferzl, poll_first=0.05, poll_factor=1.0, poll_deadline=3)
+        call = hub.publish(FerzlCallV1(operation="getAllCurrentEnpStart",
+                                       params={"territory": "46000"}))
+        _, got = the_answer(hub, call)
+    assert got.state == "ferzl.poll_timeout"
+    assert "не завершилась за отведённые 3 с" in got.error
+    assert "последний статус «IN_PROGRESS»" in got.error
+    with hub.db.read() as conn:
+        op = conn.execute(sa.select(operations)).one()
+    assert (op.status, op.starts) == ("failed", 1) and op.polls >= 1
+    assert "ferzl.poll_timeout" in hub.trail(call.id)
+
+
+def test_a_start_refused_is_answered_at_once(hub_of: Any) -> None:
+    with stand(Reply(403, FORBIDDEN)) as ferzl:
+        hub = hub_of(ferzl)
+        call = hub.publish(FerzlCallV1(operation="getAllCurrentEnpStart",
+                                       params={"territory": "46000"}))
+        _, got = the_answer(hub, call)
+    assert got.state == "ferzl.forbidden" and "Нет прав" in got.error
+    assert len(ferzl.received) == 1
+
+
+def test_a_start_that_fails_is_tried_again_after_the_delay(hub_of: Any) -> None:
+    _, start_answer, _, poll_answer = example_envelopes(ALL_ENP)
+    from hub import mtom
+
+    content_type, done = mtom.multipart_related(
+        poll_answer, [("3b462ac9-7935-4ede-9654-7940ae48b2e0@ffoms.ru", "application/zip",
+                       zipped(b"5051140833001937,null,null\n"))], root_id="root",
+        boundary="uuid:p")
+    with stand(Reply(500, b"busy"), echoing(start_answer),
+               Reply(body=done, content_type=content_type)) as ferzl:
+        hub = hub_of(ferzl, poll_first=0.05, retry_delays=[0.1])
+        call = hub.publish(FerzlCallV1(operation="getAllCurrentEnpStart",
+                                       params={"territory": "46000"}))
+        _, got = the_answer(hub, call)
+    assert got.state == "ok" and len(ferzl.received) == 3
+    failed = [e for e in hub.events(call.id) if e.status == "failed"]
+    assert len(failed) == 1 and "HTTP 500" in (failed[0].detail or "")
+    with hub.db.read() as conn:
+        op = conn.execute(sa.select(operations).where(operations.c.call_id == call.id)).one()
+    assert (op.status, op.attempts, op.starts, op.polls) == ("done", 1, 1, 1)
