@@ -73,11 +73,16 @@ def test_bad_settings_leave_the_adapter_down_with_the_reason(
 
 def test_a_configured_adapter_reports_its_releases_and_warnings(
         tmp_path: Path, releases: Releases) -> None:
-    adapter = _adapter(tmp_path, schemas_dir=releases.root,
-                       plugins={"ferzl": {"releases": {"getPersonData": "22.1.1"}}})
+    adapter = _adapter(tmp_path, schemas_dir=releases.root, plugins={"ferzl": {
+        "base_url": "https://ferzl.example", "releases": {"getPersonData": "22.1.1"}}})
     health = adapter.health()
     assert health["status"] == "degraded"
     assert health["releases"] == ["23.4.7", "24.1.2", "24.1.4", "24.2.6"]
     assert health["in_flight"] == 0
     assert any("22.1.1" in w for w in health["warnings"])
     assert any("токен" in w for w in health["warnings"])
+
+
+def test_the_simulator_needs_no_token(tmp_path: Path, releases: Releases) -> None:
+    health = _adapter(tmp_path, schemas_dir=releases.root).health()
+    assert (health["status"], health["url"], health["warnings"]) == ("ok", SIMULATOR_URL, [])
