@@ -214,8 +214,8 @@ class FerzlPerson(BaseModel):
     addresses: list[Address] = Field(default_factory=list, json_schema_extra=PERSONAL,
                                      description="Адреса.")
     identifiers: list[IdentifierRecord] = Field(default_factory=list,
-                                                json_schema_extra=PERSONAL,
-                                                description="История СНИЛС и ЕРН.")
+                                                description="История СНИЛС и ЕРН (значения "
+                                                "персональные, вид — нет).")
     social_statuses: list[SocialStatus] = Field(default_factory=list,
                                                 description="Социальный статус.")
     events: list[ChangeEvent] = Field(default_factory=list, description="События.")

@@ -17,7 +17,9 @@ comes in as in production:
 - the ERZ handler's daily and monthly jobs send the deltas and slices: RECLIST, STOPLIST,
   PRK; the files adapter delivers every ``files.send`` (``files.delivered``);
 - a buffer decision (with a confirmed identity mismatch and its reason), a probe and the
-  sample plug-in's greeting are taken in as their senders take them in.
+  sample plug-in's greeting are taken in as their senders take them in;
+- a handler asks ФЕРЗЛ (the simulator) about a person (``ferzl.call``): the ФЕРЗЛ adapter
+  answers ``ferzl.answer`` with the federal register's SOAP answer as raw bytes.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from contracts.erz import common as c
 from contracts.erz.files import write_file
 from contracts.erz.register import Contact, Reason, Source
 from contracts.erz_register import BufferDecidedV1
+from contracts.ferzl import FerzlCallV1
 from contracts.hub import JobRunV1
 from contracts.probe import ProbeV1
 from handlers.erz.register.core import Register
@@ -60,7 +63,8 @@ PERSON_FILE = "Заявление Сидорова Анна Ивановна 01.
 PHONE, EMAIL = "+7 (4852) 77-31-90", "semyon.sidorov@example.org"
 DOCTOR = "112-233-445 95"
 OPLIST = "OPS76002T76_2412201"
-COMPONENTS = ["hub.router", "hub.scheduler", "handler.erz", "adapter.soap", "adapter.files"]
+COMPONENTS = ["hub.router", "hub.scheduler", "handler.erz", "adapter.soap", "adapter.files",
+              "adapter.ferzl", "adapter.ferzl-simulator"]
 
 
 @dataclass
@@ -107,9 +111,12 @@ def _settings(footprint: Footprint, tmp: Path) -> Any:
              for smo in (SMO_A, SMO_B)]
     drops.append(_drop(tmp, f"mo-{MO_A}", MO_A, [{"pattern": "ATM*.xml", "format": "erz.att"}]))
     drops.append(_drop(tmp, "citizens", "", [{"pattern": "*", "format": "any"}]))
+    federal = free_port()
     return footprint.settings(tmp, schemas_dir=SHARED / "fixtures" / "ferzl", plugins={
         "soap": {"port": free_port(), "organisations": list(organisations())},
-        "files": {"drops": drops, "pass_wait_seconds": 1}})
+        "files": {"drops": drops, "pass_wait_seconds": 1},
+        "ferzl-simulator": {"port": federal},
+        "ferzl": {"base_url": f"http://127.0.0.1:{federal}", "token": "jwt"}})
 
 
 def _enriched(p: SynthPerson, n: int, tip: c.Operation, **kw: Any) -> Any:
@@ -214,12 +221,19 @@ def _others(world: RegisterWorld) -> None:
         mismatch_reason="Семёнова Анна Петровна, 01.05.1980: фамилия по браку"))
     world.hub.publish(ProbeV1(seq=1, sent_at=utcnow(), note="проверка пути"))
     world.hub.publish(GreetingV1(name="Сидоров Семён Олегович", snils="112-233-445 95"))
+    # The federal register asked about one of its persons: the answer's SOAP is all
+    # personal data (ЕНП, ОИП, СНИЛС, names, documents, policies, addresses).
+    simulator = world.hub.process.components["adapter.ferzl-simulator"]
+    person = next(iter(simulator.server.ferzl.register))  # type: ignore[attr-defined]
+    world.hub.publish(FerzlCallV1(operation="getPersonData", params={"enp": person.enp},
+                                  purpose="сверка с региональным регистром"))
 
 
 def _settled(world: RegisterWorld) -> bool:
     counts = world.journal_types()
     sent = counts.get("files.send.v1", 0)
     return (counts.get("erz.operation.result.v1", 0) == 3
+            and counts.get("ferzl.answer.v1", 0) == 1
             and counts.get("files.received.v1", 0) == 2 + len(PUBLIC) + 1
             and sent >= 9 and counts.get("files.delivered.v1", 0) == sent)
 

@@ -61,6 +61,8 @@ COVERED: dict[str, str] = {
     "files.send.v1": "every file the handler sent",
     "files.delivered.v1": "every file the files adapter delivered",
     "hub.probe.v1": "a probe (no personal data)",
+    "ferzl.call.v1": "a question to ФЕРЗЛ about a person of its register (the simulator)",
+    "ferzl.answer.v1": "ФЕРЗЛ's answer with the person, the SOAP answer as raw bytes",
     "hub.job.run.v1": "the handler's daily and monthly jobs run now (no personal data)",
     "sample.greeting.v1": "the sample plug-in's greeting (name, СНИЛС)",
 }
