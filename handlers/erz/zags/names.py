@@ -120,8 +120,9 @@ def process(register: Register, kind: str, rec: NameChangeRecord, change: NameCh
         del register.changes[done:]
         first = exc.failures[0]
         return wait(f"регистр отказал: {exc.code} {first.field}: {first.message}", enp)
-    said = ", ".join(f"{LABELS[k]} {before or '—'} → {after}"
-                     for k, (before, after) in change.changes().items())
+    # Which names, not their values: the note may reach a buffer item's decision, which free
+    # text shows to every viewer (the values are in the person's masked change log).
+    said = ", ".join(LABELS[k] for k in change.changes())
     return Taken("applied", enp, f"изменено: {said}")
 
 
