@@ -11,22 +11,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from adapters.ferzl.cli import example_envelopes as cli_envelopes
 from tests.adapters.ferzl.conftest import EXAMPLES, ferzl_fixtures
 
 
 def example_envelopes(name: str) -> list[bytes]:
-    """The SOAP envelopes of an example file, exactly as written (request, answer, …)."""
+    """The SOAP envelopes of an example file, exactly as written (request, answer, …), as
+    ``omshub ferzl read`` finds them."""
     ferzl_fixtures()
-    text = (EXAMPLES / name).read_text("utf-8")
-    found = []
-    for start in ("<soapenv:Envelope", "<SOAP-ENV:Envelope", "<soap:Envelope"):
-        at = text.find(start)
-        while at != -1:
-            prefix = start[1:].split(":")[0]
-            end = text.index(f"</{prefix}:Envelope>", at) + len(f"</{prefix}:Envelope>")
-            found.append((at, text[at:end].encode()))
-            at = text.find(start, end)
-    return [data for _, data in sorted(found)]
+    return [data for _, data in cli_envelopes((EXAMPLES / name).read_bytes())]
 
 
 def example_fragment(name: str) -> list[str]:

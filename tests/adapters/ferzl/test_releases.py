@@ -8,22 +8,15 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from adapters.ferzl.cli import example_envelopes
 from adapters.ferzl.releases import SERVICES, Releases
+from contracts.xmlsafe import parse
 from tests.adapters.ferzl.conftest import EXAMPLES, ferzl_fixtures
 
 
 def _envelopes(text: str) -> list[etree._Element]:
     """The SOAP bodies' payloads of an example file (a request, then its answer)."""
-    found = []
-    for start in ("<soapenv:Envelope", "<SOAP-ENV:Envelope", "<soap:Envelope"):
-        at = text.find(start)
-        while at != -1:
-            name = start[1:].split(":")[0]
-            end = text.index(f"</{name}:Envelope>", at) + len(f"</{name}:Envelope>")
-            envelope = etree.fromstring(text[at:end].encode())
-            found.append(envelope[-1][0])
-            at = text.find(start, end)
-    return found
+    return [parse(data)[-1][0] for _, data in example_envelopes(text.encode("utf-8"))]
 
 
 def test_the_four_published_releases_are_found_with_every_service(releases: Releases) -> None:
