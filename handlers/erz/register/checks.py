@@ -17,6 +17,8 @@ import re
 from datetime import date
 
 from contracts.erz.failures import Failure
+from contracts.pfr import SNILS_UNCHECKED_MAX as SNILS_UNCHECKED_MAX
+from contracts.pfr import snils_check_number as snils_check_number
 from handlers.erz.register.dictionaries import (
     DOC_TYPES,
     EVENTS,
@@ -30,23 +32,11 @@ _DIGITS = re.compile(r"\d+")
 _SEPARATORS = re.compile(r"[\s\-]")
 _PHONE = re.compile(r"\+?[\d\s()\-]{5,31}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-SNILS_UNCHECKED_MAX = 1001998  # 001-001-998
 
 
 def digits_only(value: str) -> str:
     """``value`` without separators (spaces, dashes), as numbers are often written."""
     return _SEPARATORS.sub("", value)
-
-
-def snils_check_number(first9: str) -> str:
-    """The two check digits of a СНИЛС from its first nine digits."""
-    total = sum(int(d) * w for d, w in zip(first9, range(9, 0, -1), strict=True))
-    if total < 100:
-        return f"{total:02d}"
-    if total in (100, 101):
-        return "00"
-    rest = total % 101
-    return "00" if rest == 100 else f"{rest:02d}"
 
 
 def check_snils(value: str, field: str = "snils") -> list[Failure]:
