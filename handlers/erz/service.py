@@ -19,12 +19,16 @@ from contracts.envelope import utcnow
 from contracts.erz.register import Change, Source
 from contracts.erz_commands import OperationSubmittedV1
 from contracts.erz_register import BufferDecidedV1, PersonChangedV1
+from contracts.ferzl import FerzlAnswerV1
 from contracts.files import FileReceivedV1
+from contracts.identification import IdentifyPersonV1
 from contracts.pfr import SnilsFoundV1
 from contracts.schemas import SchemaStore
 from contracts.zags import DeathRecordsProcessedV1, DeathRecordsV1
 from contracts.zags_acts import BirthRecordsV1, NameChangeRecordsV1
 from handlers.erz import flows
+from handlers.erz.federal import reconcile
+from handlers.erz.ident import flow as identification
 from handlers.erz.mo import adulthood
 from handlers.erz.models import metadata, persons
 from handlers.erz.register import commands
@@ -122,6 +126,24 @@ class ErzHandler(Handler):
         zags.after_approval(tx, message.payload, at)
         zags_flow.after_decision(tx, message.payload, at)
 
+    @handles(IdentifyPersonV1)
+    def on_identify(self, message: Message[IdentifyPersonV1], tx: Tx) -> None:
+        """Identify a person for any handler: the register first, then ФЕРЗЛ."""
+        identification.on_identify(tx, message, (self.clock or utcnow)())
+
+    @handles(FerzlAnswerV1)
+    def on_ferzl_answer(self, message: Message[FerzlAnswerV1], tx: Tx) -> None:
+        """ФЕРЗЛ's answer to one of the register's calls (each flow takes its own, by the
+        call it is caused by); an answer to somebody else's call changes nothing."""
+        now = (self.clock or utcnow)()
+        if identification.on_answer(tx, message, now):
+            return
+        # reconciliation with ФЕРЗЛ (handlers/erz/federal/reconcile.py): its files and persons
+        if reconcile.on_answer(tx, message.envelope, message.payload, now,
+                               reconcile.settings_of(self.ctx.settings.plugins)
+                               .ferzl_max_checks):
+            return
+
     @handles(FileReceivedV1)
     def on_file(self, message: Message[FileReceivedV1], tx: Tx) -> None:
         """A file of the register's (OPLIST…) by its format key; others are not ours."""
@@ -156,6 +178,25 @@ class ErzHandler(Handler):
                                stage="Выбор организаций") as task:
             self._send_files(lambda conn, at, store: slices.monthly(conn, at, store, task))
             task.finish(f"Срезы отправлены организациям: {task.snapshot.total or 0}")
+
+    # -- reconciliation with ФЕРЗЛ (handlers/erz/federal/reconcile.py) ------------------------
+
+    @job("0 4 2 * *", title="Сверка регистра с ФЕРЗЛ")
+    def reconcile_ferzl(self) -> None:
+        """Compare the whole register with ФЕРЗЛ's mass files of the territory, monthly
+        (ERZ-4); a run already waiting for ФЕРЗЛ is not started twice."""
+        conf = reconcile.settings_of(self.ctx.settings.plugins)
+        now = (self.clock or utcnow)()
+        today = now.astimezone(ZoneInfo(self.ctx.settings.timezone)).date()
+        with self.ctx.db.transaction() as conn:
+            if reconcile.running(conn) is not None:
+                return
+            reconcile.start(conn, lambda models: [e.id for e in self.ctx.publish_in(
+                conn, [Inbound(m) for m in models])], territory=conf.ferzl_territory,
+                on=today, by="расписание", at=now)
+        self.ctx.relay.notify()
+
+    # -- end of the reconciliation with ФЕРЗЛ ----------------------------------------------
 
     def _send_files(self, build: Callable[[Connection, datetime, SchemaStore | None],
                                           list[slices.SliceFile]]) -> None:

@@ -79,6 +79,7 @@ def _rabbitmqctl(*args: str) -> None:
     subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=120)
 
 
+@pytest.mark.restarts_broker
 def test_broker_restart_mid_stream_loses_nothing(production: Footprint, tmp_path: Path):
     # Restarting the shared broker disturbs everyone else's tests on it: outside CI this
     # runs only when asked for (as the bus's own restart test).

@@ -41,6 +41,7 @@ from contracts.erz.register import Contact, Reason, Source
 from contracts.erz_register import BufferDecidedV1
 from contracts.ferzl import FerzlCallV1
 from contracts.hub import JobRunV1
+from contracts.identification import IdentifyPersonV1
 from contracts.probe import ProbeV1
 from handlers.erz.register.core import Register
 from handlers.erz.synth.population import SynthPerson
@@ -227,13 +228,19 @@ def _others(world: RegisterWorld) -> None:
     person = next(iter(simulator.server.ferzl.register))  # type: ignore[attr-defined]
     world.hub.publish(FerzlCallV1(operation="getPersonData", params={"enp": person.enp},
                                   purpose="сверка с региональным регистром"))
+    # Identified by names and birth date: the region does not hold the person, ФЕРЗЛ is
+    # searched by names, then asked for the one found.
+    world.hub.publish(IdentifyPersonV1(surname=person.surname, name=person.name,
+                                       patronymic=person.patronymic or None,
+                                       birth_date=person.birth_date, purpose="случай помощи"))
 
 
 def _settled(world: RegisterWorld) -> bool:
     counts = world.journal_types()
     sent = counts.get("files.send.v1", 0)
     return (counts.get("erz.operation.result.v1", 0) == 3
-            and counts.get("ferzl.answer.v1", 0) == 1
+            and counts.get("ferzl.answer.v1", 0) == 3
+            and counts.get("person.identified.v1", 0) == 1
             and counts.get("files.received.v1", 0) == 2 + len(PUBLIC) + 1
             and sent >= 9 and counts.get("files.delivered.v1", 0) == sent)
 

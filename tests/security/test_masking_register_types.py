@@ -63,6 +63,8 @@ COVERED: dict[str, str] = {
     "hub.probe.v1": "a probe (no personal data)",
     "ferzl.call.v1": "a question to ФЕРЗЛ about a person of its register (the simulator)",
     "ferzl.answer.v1": "ФЕРЗЛ's answer with the person, the SOAP answer as raw bytes",
+    "person.identify.v1": "a person of ФЕРЗЛ identified by names and birth date",
+    "person.identified.v1": "the answer: the person as ФЕРЗЛ knows them",
     "hub.job.run.v1": "the handler's daily and monthly jobs run now (no personal data)",
     "sample.greeting.v1": "the sample plug-in's greeting (name, СНИЛС)",
 }

@@ -33,6 +33,7 @@ def test_unreachable_broker_fails_calls_within_their_timeout() -> None:
 
 @pytest.mark.rabbitmq
 @pytest.mark.slow
+@pytest.mark.restarts_broker
 def test_broker_restart_loses_nothing_and_the_consumer_resumes(broker: Broker) -> None:
     total, batch_size = 5000, 100
     bus = PikaBus(broker.url)
