@@ -1,0 +1,1 @@
+"""The ФЕРЗЛ screens of the console: request journal, search, operations in flight (EXT-4)."""
