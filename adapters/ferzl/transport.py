@@ -11,7 +11,7 @@ A 401 renews the token and sends once more (the spec: an expired token is a 401)
 else is retried here — a retryable error goes back to the hub, whose delay tiers space the
 attempts and dead-letter the last. An MTOM answer is split as it arrives
 (:func:`hub.mtom.read_multipart`): the SOAP part is kept exactly, the attachments are spooled
-parts the caller stores as blobs and reads as streams (:mod:`.csvstream`).
+parts the caller stores as blobs and reads as streams (:mod:`contracts.ferzl_csv`).
 """
 
 from __future__ import annotations

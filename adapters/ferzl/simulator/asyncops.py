@@ -2,7 +2,7 @@
 
 ``…Start`` gives a token; ``…Poll`` answers «в обработке» (``IN_PROGRESS``) until ``delay``
 seconds of the injected clock have passed, then ``COMPLETED`` with the result: a zipped CSV in
-the spec's columns (:data:`adapters.ferzl.csvstream.LAYOUTS`, comma-separated, no header,
+the spec's columns (:data:`contracts.ferzl_csv.LAYOUTS`, comma-separated, no header,
 ``null`` for an absent value, as the published fragments are) or a zipped XML where the
 published examples show XML (getMassInsuranceStatus, findPersonsByTerrSmo), attached by MTOM;
 getChangesEvent and getInsuranceStatusChanges answer their events inline, suspendOmsPolicy
@@ -23,9 +23,9 @@ from datetime import date, datetime
 
 from lxml import etree
 
-from adapters.ferzl.csvstream import LAYOUTS
 from adapters.ferzl.simulator.answers import Asked, Tree, attach_item
 from adapters.ferzl.simulator.register import FederalPerson
+from contracts.ferzl_csv import LAYOUTS
 
 Clock = Callable[[], float]
 PENDING = "IN_PROGRESS"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tracemalloc
 
-from adapters.ferzl.csvstream import LAYOUTS, BrokenRow, CsvStream, Layout
+from contracts.ferzl_csv import LAYOUTS, BrokenRow, CsvStream, Layout
 from tests.adapters.ferzl.canned import example_fragment, zipped
 
 ATTACH = "запрос-ответ getViewDataAttach start poll фрагмент выгружаемого файла.txt"

@@ -9,9 +9,9 @@ import pytest
 from lxml import etree
 
 from adapters.ferzl.binding import Endpoints
-from adapters.ferzl.csvstream import LAYOUTS, CsvStream
 from adapters.ferzl.releases import Releases
 from adapters.ferzl.transport import BadAnswer, Transport
+from contracts.ferzl_csv import LAYOUTS, CsvStream
 from hub import mtom
 from tests.adapters.ferzl.canned import (
     Reply,

@@ -10,7 +10,6 @@ import pytest
 from lxml import etree
 
 from adapters.ferzl.binding import Endpoints
-from adapters.ferzl.csvstream import LAYOUTS, CsvStream
 from adapters.ferzl.polling import (
     Backoff,
     Done,
@@ -24,6 +23,7 @@ from adapters.ferzl.polling import (
 )
 from adapters.ferzl.releases import Releases
 from adapters.ferzl.transport import Transport
+from contracts.ferzl_csv import LAYOUTS, CsvStream
 from hub import mtom
 from tests.adapters.ferzl.canned import Reply, example_envelopes, example_fragment, stand, zipped
 

@@ -11,7 +11,6 @@ from lxml import etree
 
 from adapters.ferzl import policy as pol
 from adapters.ferzl.binding import Endpoints
-from adapters.ferzl.csvstream import LAYOUTS, CsvStream
 from adapters.ferzl.operations import Catalogue, Operation
 from adapters.ferzl.reader import read_message
 from adapters.ferzl.releases import Releases
@@ -24,6 +23,7 @@ from adapters.ferzl.simulator.server import Controls, SimulatedFerzl
 from adapters.ferzl.simulator.service import FerzlSimulatorServer, federal_register
 from adapters.ferzl.transport import Answer, FlkRejected, HttpFailure, Transport
 from contracts.demo import DemoRegionPerson, write_region
+from contracts.ferzl_csv import LAYOUTS, CsvStream
 from contracts.xmlsafe import parse
 from handlers.erz.demo import DEMO_SEED, region_persons
 from handlers.erz.synth.population import population
