@@ -73,7 +73,7 @@ def api_routes(screens: ErzScreens) -> list[BaseRoute]:
 
     def on(request: Request) -> Any:
         try:
-            return screens.as_of(request.query_params.get("on"))
+            return screens.as_of(request.query_params.get("on"), privacy(request))
         except ValueError as exc:
             raise ApiError(400, f"on: {exc}") from None
 

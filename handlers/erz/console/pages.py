@@ -15,6 +15,7 @@ from admin import viewaudit
 from admin.auth import audit_refusal
 from admin.context import error_page, flash, privacy, remote_addr, render
 from admin.extensions import ConsoleContext
+from admin.privacy import Privacy
 from admin.times import show
 from admin.users import User
 from handlers.erz.buffer import identity
@@ -38,6 +39,8 @@ BUFFER_EXPORT = "erz-buffer-export"
 """Audit actions: the protocols exported, an exchange file downloaded."""
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PRINT_CSS = Path(__file__).parent / "static" / "print.css"
+PAST_MASKED = ("состояние ЗЛ на другую дату, чем сегодня, показывается только с допуском к "
+               "персональным данным: по нему можно узнать дату рождения")
 
 
 def parse_qs_dict(text: str) -> dict[str, str]:
@@ -77,10 +80,15 @@ class ErzScreens:
         """Today in the console's time zone (the default date of every 'as of')."""
         return datetime.now(self.ctx.tz).date()
 
-    def as_of(self, raw: str | None) -> date:
+    def as_of(self, raw: str | None, shown: Privacy) -> date:
         """The ``on`` parameter (ДД.ММ.ГГГГ or ГГГГ-ММ-ДД), today when absent; ValueError
-        when not a date."""
-        return parse_date(raw.strip(), "Дата") if raw and raw.strip() else self.today()
+        when not a date, or another day than today for an account without personal data:
+        stepping a card's date would find the day its data begins, for a newborn the birth
+        date the card masks."""
+        on = parse_date(raw.strip(), "Дата") if raw and raw.strip() else self.today()
+        if on != self.today() and not shown.unmasked:
+            raise ValueError(PAST_MASKED)
+        return on
 
     # -- search ------------------------------------------------------------------------------
 
@@ -89,10 +97,11 @@ class ErzScreens:
         q, page = request.query_params, page_number(request)
         ctx: dict[str, Any] = {"q": q, "rows": [], "total": 0, "error": "", "page": page,
                                "next_url": "", "prev_url": "", "export_url": "",
-                               "searched": False, "sizes": PAGE_SIZES, "ru_date": views.ru_date}
+                               "searched": False, "sizes": PAGE_SIZES, "ru_date": views.ru_date,
+                               "dated": privacy(request).unmasked}
         try:
             criteria = Criteria.from_params(q)
-            on = self.as_of(q.get("on"))
+            on = self.as_of(q.get("on"), privacy(request))
             size = page_size(q.get("size"))
         except ValueError as exc:
             ctx["error"] = str(exc)
@@ -124,7 +133,7 @@ class ErzScreens:
         """The search's results as .xlsx (masked as on screen); audited."""
         try:
             criteria = Criteria.from_params(request.query_params)
-            on = self.as_of(request.query_params.get("on"))
+            on = self.as_of(request.query_params.get("on"), privacy(request))
         except ValueError as exc:
             return error_page(request, 400, str(exc))
         if criteria.empty:
@@ -151,7 +160,7 @@ class ErzScreens:
         error page to show."""
         enp = request.path_params["enp"]
         try:
-            on = self.as_of(request.query_params.get("on"))
+            on = self.as_of(request.query_params.get("on"), privacy(request))
         except ValueError as exc:
             return error_page(request, 400, str(exc))
         shown = privacy(request)
@@ -172,7 +181,7 @@ class ErzScreens:
         return render(request, "erz_person.html", {
             "p": card, "lines": lines(card), "changes": changes,
             "today": self.today().isoformat(), "ru_date": views.ru_date,
-            "words": words.TEMPLATE})
+            "words": words.TEMPLATE, "dated": privacy(request).unmasked})
 
     def print_page(self, request: Request, user: User, form: FormData) -> Response:
         """The card and its history as a page to print (its own stylesheet, no menu)."""
