@@ -17,6 +17,7 @@
 | ``/erz/files/export.xlsx`` | viewer | the same as Excel (audited) |
 | ``/erz/files/{id}/download``, ``…/answer/{message}/download`` | viewer with ПДн | the
   received file, an answer file, exact bytes under the real name (audited) |
+| ``/erz/ferzl…`` | viewer, operator | «Сверка с ФЕРЗЛ» (:mod:`.reconcile_pages`) |
 
 Personal data is masked unless the account has the personal-data permission, on every
 page, in the export and in the JSON API under ``/api/erz`` (:mod:`.api`).
@@ -33,6 +34,7 @@ from admin.extensions import ConsoleContext, ConsoleExtension, NavEntry
 from admin.users import Role
 from handlers.erz.console.api import api_routes
 from handlers.erz.console.pages import ErzScreens
+from handlers.erz.console.reconcile_pages import ReconcileScreens
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -56,7 +58,20 @@ def routes(screens: ErzScreens) -> list[BaseRoute]:
         Route("/erz/files/{file_id:int}/download", viewer(screens.file_download)),
         Route("/erz/files/{file_id:int}/answer/{message_id:str}/download",
               viewer(screens.file_download)),
+        *reconcile_routes(ReconcileScreens(screens.ctx)),
         Mount("/api/erz", routes=api_routes(screens)),
+    ]
+
+
+def reconcile_routes(screens: ReconcileScreens) -> list[BaseRoute]:
+    """«Сверка с ФЕРЗЛ»: runs, a run's discrepancies, decisions, export."""
+    viewer, operator = page(Role.viewer), page(Role.operator)
+    return [
+        Route("/erz/ferzl", viewer(screens.runs_page)),
+        Route("/erz/ferzl/start", operator(screens.start_run), methods=["POST"]),
+        Route("/erz/ferzl/{run_id:int}", viewer(screens.run_page)),
+        Route("/erz/ferzl/{run_id:int}/export.xlsx", viewer(screens.export)),
+        Route("/erz/ferzl/{run_id:int}/decide", operator(screens.decide), methods=["POST"]),
     ]
 
 
