@@ -53,10 +53,20 @@ NO_RESULT = "ferzl.no_result"
 
 @dataclass
 class Result:
-    """A completed operation: the Poll answer, read, and its zipped result."""
+    """A completed operation: the Poll answer, read, and its zipped result — None for the
+    operations that answer their result inline (getInsuranceStatusChanges, getChangesEvent,
+    suspendOmsPolicy: no ``content`` in the answer)."""
 
     answer: Answer
-    archive: bytes
+    archive: bytes | None
+
+    @classmethod
+    def of(cls, answer: Answer) -> Result:
+        """The result of a completed Poll: the MTOM part its ``content`` refers to (a
+        ``content`` without one is an error: LookupError), or none when it has no
+        ``content``."""
+        content = answer.payload.find(".//{*}content")
+        return cls(answer, None if content is None else answer.attachment(content).read())
 
 
 class Stopped(Exception):
@@ -198,8 +208,7 @@ class AsyncWorker:
         def poll(token: str) -> Pending | Done[Result] | Failed:
             built = self.client.build(f"{pair}Poll", {"token": token}, row.release)
             answer = self._send(row, built.payload)
-            outcome = outcome_of(answer.payload, lambda: Result(answer,
-                                                                answer.attachment().read()))
+            outcome = outcome_of(answer.payload, lambda: Result.of(answer))
             status = getattr(outcome, "status", "") or ("готов" if isinstance(outcome, Done)
                                                        else "ошибка")
             self._update(row.id, polls=operations.c.polls + 1, last_status=status[:40],
@@ -228,12 +237,15 @@ class AsyncWorker:
         read, deviations = self.client.read(exchange.answer, result.answer.deviations)
         model = FerzlAnswerV1(operation=row.operation, release=row.release, state="ok",
                               message=read, deviations=deviations)
-        archive = Attachment(f"ferzl-{row.operation}-{exchange.external_request_id}.zip",
-                             "application/zip", result.archive)
+        archive = () if result.archive is None else (Attachment(
+            f"ferzl-{row.operation}-{exchange.external_request_id}.zip", "application/zip",
+            result.archive),)
+        size = (f"{len(result.archive)} байт" if result.archive is not None
+                else "в самом ответе")
         self._answer(row, call, model, inbound(
             model, exchange.request, exchange.answer, exchange.external_request_id, None,
-            (archive,), envelope=call), "done", "ferzl.answered",
-            f"результат {row.operation} получен: {len(result.archive)} байт")
+            archive, envelope=call), "done", "ferzl.answered",
+            f"результат {row.operation} получен: {size}")
 
     def _failed_call(self, row: sa.Row[Any], call: Envelope, exc: FerzlError) -> None:
         if exc.retry and row.attempts < len(self.settings.retry_delays):

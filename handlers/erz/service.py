@@ -27,6 +27,7 @@ from contracts.schemas import SchemaStore
 from contracts.zags import DeathRecordsProcessedV1, DeathRecordsV1
 from contracts.zags_acts import BirthRecordsV1, NameChangeRecordsV1
 from handlers.erz import flows
+from handlers.erz.federal import changes as federal_changes
 from handlers.erz.federal import reconcile
 from handlers.erz.ident import flow as identification
 from handlers.erz.mo import adulthood
@@ -143,6 +144,9 @@ class ErzHandler(Handler):
                                reconcile.settings_of(self.ctx.settings.plugins)
                                .ferzl_max_checks):
             return
+        changes = federal_changes.on_answer(tx, message.envelope, message.payload, now)
+        for event in changed_events(changes or []):
+            tx.send(event)
 
     @handles(FileReceivedV1)
     def on_file(self, message: Message[FileReceivedV1], tx: Tx) -> None:
@@ -197,6 +201,21 @@ class ErzHandler(Handler):
         self.ctx.relay.notify()
 
     # -- end of the reconciliation with ФЕРЗЛ ----------------------------------------------
+
+    @job("0 5 * * *", title=federal_changes.TITLE)
+    def ferzl_changes(self) -> None:
+        """Apply ФЕРЗЛ's changes of the days since the last run (ERZ-4), daily."""
+        conf = reconcile.settings_of(self.ctx.settings.plugins)
+        now = (self.clock or utcnow)()
+        today = now.astimezone(ZoneInfo(self.ctx.settings.timezone)).date()
+        with self.ctx.db.transaction() as conn:
+            days = federal_changes.period(conn, today)
+            if days is None or federal_changes.running(conn) is not None:
+                return
+            federal_changes.start(conn, lambda models: [e.id for e in self.ctx.publish_in(
+                conn, [Inbound(m) for m in models])], territory=conf.ferzl_territory,
+                since=days[0], till=days[1], by="расписание", at=now)
+        self.ctx.relay.notify()
 
     def _send_files(self, build: Callable[[Connection, datetime, SchemaStore | None],
                                           list[slices.SliceFile]]) -> None:

@@ -14,19 +14,15 @@ from typing import Any, ClassVar
 import pytest
 import sqlalchemy as sa
 
-from adapters.ferzl.simulator.planting import Difference
-from contracts.demo import write_region
 from contracts.envelope import Envelope
 from contracts.identification import IdentifyPersonV1, PersonIdentifiedV1
-from handlers.erz.demo import DEMO_PERSONS, DEMO_SEED, load_region, region_persons
 from handlers.erz.ident.flow import identifications
 from handlers.erz.register import queries
-from handlers.erz.synth import population as synth
 from hub.component import Handler, Message, handles
-from hub.testing import TestHub, running_hub, wait_for
+from hub.testing import TestHub, wait_for
 from hub.tx import Tx
-from tests.adapters.ferzl.conftest import FERZL_FIXTURES, ferzl_fixtures
-from tests.conftest import Footprint, free_port
+from tests.conftest import Footprint
+from tests.handlers.erz.ferzl_hub import ferzl_hub, planted
 
 answers = sa.Table("test_identified", sa.MetaData(),
                    sa.Column("request_id", sa.String(64), primary_key=True),
@@ -48,19 +44,9 @@ class Asker(Handler):
 
 @pytest.fixture
 def federal(footprint: Footprint, tmp_path: Path) -> Iterator[tuple[TestHub, Any]]:
-    """The hub with the demo register, ФЕРЗЛ simulated from the same region, and the
-    simulator's planted differences."""
-    ferzl_fixtures()
-    port = free_port()
-    settings = footprint.settings(tmp_path, schemas_dir=FERZL_FIXTURES, plugins={
-        "ferzl-simulator": {"port": port, "delay": 0.2},
-        "ferzl": {"base_url": f"http://127.0.0.1:{port}", "token": "jwt",
-                  "retry_delays": [0.2]}})
-    write_region(settings.data_dir, region_persons(synth.population(DEMO_PERSONS, DEMO_SEED)))
-    with running_hub(settings, ["hub.router", "handler.erz", "adapter.ferzl",
-                                "adapter.ferzl-simulator"], extra=[Asker]) as hub:
-        load_region(hub.db, settings)
-        yield hub, hub.process.components["adapter.ferzl-simulator"]
+    """The hub with the demo register and ФЕРЗЛ simulated from the same region."""
+    with ferzl_hub(footprint, tmp_path, extra=[Asker]) as running:
+        yield running
 
 
 def identify(hub: TestHub, **criteria: Any) -> PersonIdentifiedV1:
@@ -73,10 +59,6 @@ def identify(hub: TestHub, **criteria: Any) -> PersonIdentifiedV1:
                 answers.c.request_id == sent.id)).scalar()
     text = wait_for(answered, timeout=60, message="person.identified came back")
     return PersonIdentifiedV1.model_validate_json(str(text))
-
-
-def planted(simulator: Any, kind: str) -> list[Difference]:
-    return [d for d in simulator.server.differences if d.kind == kind]
 
 
 def test_a_person_of_the_region_is_identified_by_the_register(
