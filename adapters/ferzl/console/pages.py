@@ -13,7 +13,8 @@
 A search is taken in by the console as a ``ferzl.call`` — journal, outbox, an audit row
 (who, why: the purpose is mandatory, what was searched) and the console's own row in one
 transaction — so the router delivers it to ``adapter.ferzl`` like any handler's call; its
-answer comes back through ``adapter.ferzl-console`` (:mod:`.answers`).
+answer comes back through ``adapter.ferzl-console`` (:mod:`.answers`). The JSON API under
+``/api/ferzl`` is :mod:`adapters.ferzl.console.api`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from urllib.parse import urlencode
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from adapters.ferzl.console import calls, journal, operations
 from adapters.ferzl.console.models import calls as calls_table
@@ -197,7 +198,9 @@ class FerzlConsole:
             "rows": rows, "running": running, "refresh_default": REFRESH if running else None})
 
     def routes(self) -> list[BaseRoute]:
-        """The pages."""
+        """The pages, and the API mounted under ``/api/ferzl``."""
+        from adapters.ferzl.console.api import api_routes
+
         viewer, operator = page(Role.viewer), page(Role.operator)
         return [
             Route("/ferzl", viewer(self.journal_page)),
@@ -206,6 +209,7 @@ class FerzlConsole:
             Route("/ferzl/search", operator(self.search_page), methods=["GET", "POST"]),
             Route("/ferzl/search/{call_id}", viewer(self.call_page)),
             Route("/ferzl/operations", viewer(self.operations_page)),
+            Mount("/api/ferzl", routes=api_routes(self)),
         ]
 
 

@@ -37,7 +37,7 @@ from hub.operations import Operations
 from hub.testing import TestHub, running_hub, wait_for
 from storage.models import audit_log, journal_events
 from tests.adapters.ferzl.conftest import FERZL_FIXTURES, ferzl_fixtures
-from tests.admin.conftest import console_logins, page_token
+from tests.admin.conftest import basic_auth, console_logins, page_token
 from tests.conftest import Footprint
 
 Login = Callable[[str], TestClient]
@@ -76,13 +76,19 @@ def hub(footprint: Footprint, tmp_path: Path,
 
 
 @pytest.fixture
-def login(hub: TestHub) -> Iterator[Login]:
-    """Clients of the console over the hub's database and bus."""
+def app(hub: TestHub) -> Any:
+    """The console over the hub's database and bus, with the ФЕРЗЛ extension."""
     process = hub.process
-    app = create_app(hub.db, Operations(hub.db, process.bus, process.plugins.types),
-                     process.plugins.types, secret_key="test-secret-key-0123456789",
-                     settings=process.settings, extensions=[("ferzl", extension)])
-    assert app.state.extension_errors == {}
+    console = create_app(hub.db, Operations(hub.db, process.bus, process.plugins.types),
+                         process.plugins.types, secret_key="test-secret-key-0123456789",
+                         settings=process.settings, extensions=[("ferzl", extension)])
+    assert console.state.extension_errors == {}
+    return console
+
+
+@pytest.fixture
+def login(app: Any, hub: TestHub) -> Iterator[Login]:
+    """Clients logged in through the form: viewer, oper (operator), pd (operator + ПДн)."""
     with console_logins(app, hub.db) as make:
         yield make
 
@@ -252,3 +258,33 @@ def test_an_operation_in_flight_shows_with_its_polls(hub: TestHub, login: Login)
     assert call.id in row.group(0)
     assert "опрос:" in row.group(0), "the worker's progress is shown"
     assert 'data-refresh="5"' in page.text, "the page reloads while an operation runs"
+
+
+def test_the_api_searches_and_reads_the_answer_masked_by_role(
+        app: Any, login: Login, person: FederalPerson) -> None:
+    client = TestClient(app)  # HTTP Basic of the accounts login's fixture seeded
+    sent = client.post("/api/ferzl/searches", headers=basic_auth("oper"), json={
+        "kind": "snils", "snils": person.snils, "purpose": PURPOSE})
+    assert sent.status_code == 202, sent.text
+    call_id = sent.json()["call_id"]
+
+    def answer(user: str) -> dict[str, Any] | None:
+        got = client.get(f"/api/ferzl/searches/{call_id}", headers=basic_auth(user))
+        assert got.status_code == 200, got.text
+        return got.json() if got.json()["answer"] is not None else None
+    masked = wait_for(lambda: answer("oper"), message="the API shows the answer")
+    assert masked is not None
+    [found] = masked["answer"]["persons"]
+    assert found["oip"] == person.oip and person.surname not in str(masked)
+    assert person.snils not in str(masked)
+    plain = answer("pd")
+    assert plain is not None and plain["answer"]["persons"][0]["names"].startswith(
+        person.surname)
+    refused = client.post("/api/ferzl/searches", headers=basic_auth("oper"), json={
+        "kind": "names", "surname": person.surname, "name": person.name,
+        "birth_date": person.birth_date.isoformat(), "purpose": PURPOSE})
+    assert refused.status_code == 400 and "по ФИО недоступен" in refused.json()["error"]
+    listed = client.get("/api/ferzl/exchanges", headers=basic_auth("viewer")).json()
+    assert listed["total"] == 1 and listed["items"][0]["state"] == "ferzl.answered"
+    assert client.get("/api/ferzl/operations", headers=basic_auth("viewer")).json() == {
+        "items": []}
