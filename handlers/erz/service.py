@@ -193,7 +193,7 @@ class ErzHandler(Handler):
         now = (self.clock or utcnow)()
         today = now.astimezone(ZoneInfo(self.ctx.settings.timezone)).date()
         with self.ctx.db.transaction() as conn:
-            if reconcile.running(conn) is not None:
+            if reconcile.running(conn, now) is not None:
                 return
             reconcile.start(conn, lambda models: [e.id for e in self.ctx.publish_in(
                 conn, [Inbound(m) for m in models])], territory=conf.ferzl_territory,

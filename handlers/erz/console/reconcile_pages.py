@@ -62,7 +62,7 @@ class ReconcileScreens:
         conf = reconcile.settings_of(self.ctx.settings.plugins)
         now = utcnow()
         with self.ctx.db.transaction() as conn:
-            waiting = reconcile.running(conn)
+            waiting = reconcile.running(conn, now)
             if waiting is None:
                 run_id = reconcile.start(
                     conn, lambda models: [e.id for e in self.ctx.publish_in(conn, models)],

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -45,6 +45,8 @@ REQUESTED, CHECKING, DONE, FAILED = "requested", "checking", "done", "failed"
 PENDING, ANSWERED, REFUSED = "pending", "answered", "failed"
 PERSON_CALL = "getPersonData"
 ZIP = "application/zip"
+STALE_AFTER = timedelta(days=3)
+"""How long a run may wait for ФЕРЗЛ's answers before a new run fails it."""
 STATE_TEXT = {REQUESTED: "ждёт файлы ФЕРЗЛ", CHECKING: "уточняет лиц в ФЕРЗЛ",
               DONE: "завершена", FAILED: "не удалась"}
 
@@ -102,8 +104,15 @@ def start(conn: Connection, send: Send, *, territory: str, on: date, by: str,
     return run_id
 
 
-def running(conn: Connection) -> int | None:
-    """The id of a run not finished yet (one at a time), None when there is none."""
+def running(conn: Connection, now: datetime | None = None) -> int | None:
+    """The id of a run not finished yet (one at a time), None when there is none; with
+    ``now``, a run that waited longer than :data:`STALE_AFTER` for ФЕРЗЛ is failed first
+    (an answer lost for good must not block every later run)."""
+    if now is not None:
+        conn.execute(runs.update().where(
+            runs.c.state.in_((REQUESTED, CHECKING)), runs.c.started_at < now - STALE_AFTER)
+            .values(state=FAILED, finished_at=now,
+                    error=f"ФЕРЗЛ не ответил за {STALE_AFTER.days} сут.: сверка прервана"))
     return conn.execute(sa.select(runs.c.id).where(runs.c.state.in_((REQUESTED, CHECKING)))
                         .order_by(runs.c.id.desc()).limit(1)).scalar()
 

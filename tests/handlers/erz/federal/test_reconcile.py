@@ -10,7 +10,7 @@ reason.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from contracts.ferzl import FerzlAnswerV1, FerzlMessage, FerzlPerson, Policy
 from handlers.erz.console import views
 from handlers.erz.federal import reconcile_compare as compare
 from handlers.erz.federal import reconcile_resolve as resolution
-from handlers.erz.federal.reconcile import judge
+from handlers.erz.federal.reconcile import STALE_AFTER, judge, running
 from handlers.erz.federal.reconcile_tables import discrepancies, runs
 from handlers.erz.register import queries
 from storage.db import Database
@@ -152,3 +152,13 @@ def test_a_bulk_resolution_by_filter_and_a_refused_change_goes_to_the_buffer(
         pending = conn.execute(sa.text("SELECT kind, why FROM erz_buffer")).all()
     assert row["status"] == "buffered" and row["reason"].startswith("в буфере № ")
     assert [k for k, _ in pending] == ["death"] and "регистр отказал" in pending[0][1]
+
+
+def test_a_run_that_waited_too_long_for_ferzl_no_longer_blocks_the_next(db: Database) -> None:
+    with db.transaction() as conn:
+        conn.execute(runs.insert().values(started_at=AT, on_date=ON, territory="78000",
+                                          started_by="тест", state="requested"))
+        assert running(conn, AT + STALE_AFTER - timedelta(minutes=1)) == 1
+        assert running(conn, AT + STALE_AFTER + timedelta(minutes=1)) is None
+        row = conn.execute(sa.select(runs)).mappings().one()
+    assert row["state"] == "failed" and "ФЕРЗЛ не ответил за 3 сут." in row["error"]
