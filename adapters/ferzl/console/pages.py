@@ -52,6 +52,8 @@ EXPORT_ACTION = "ferzl-export"
 """The audit action of the request journal exported to Excel."""
 EXCHANGE_TARGET = "ferzl_exchanges/{}"
 REFRESH = 5
+UNDELIVERED = ("dead", "parked", "rejected", "discarded")
+"""Journal states of a call that will not reach ФЕРЗЛ without an operator: no reload."""
 """Seconds between reloads of a page waiting for something (an answer, an operation)."""
 
 
@@ -184,7 +186,7 @@ class FerzlConsole:
         if found["answer"] is not None:
             viewaudit.unmasked_view(request, user, viewaudit.MESSAGE_VIEW,
                                     str(found["answer_id"]), shown.unmasked)
-        waiting = found["answer"] is None and found["call_status"] not in ("dead", "parked")
+        waiting = found["answer"] is None and found["call_status"] not in UNDELIVERED
         return render(request, "ferzl_call.html", {
             "c": found, "refresh_default": REFRESH if waiting else None})
 

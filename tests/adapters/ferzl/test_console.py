@@ -288,3 +288,36 @@ def test_the_api_searches_and_reads_the_answer_masked_by_role(
     assert listed["total"] == 1 and listed["items"][0]["state"] == "ferzl.answered"
     assert client.get("/api/ferzl/operations", headers=basic_auth("viewer")).json() == {
         "items": []}
+
+
+def test_a_flk_rejection_is_shown_in_russian(
+        login: Login, person: FederalPerson, simulator: FerzlSimulatorServer) -> None:
+    simulator.ferzl.controls.fail_next["getPersonData"] = "flk"
+    try:
+        _, page = ask_by_enp(login("pd"), person.enp)
+    finally:
+        simulator.ferzl.controls.fail_next.clear()
+    assert "отказ ФЛК" in page and 'id="answer-error"' in page
+    assert 'id="flk"' in page and 'id="persons"' not in page
+    error = re.search(r'id="answer-error"[^>]*>(.*?)</p>', page, re.S)
+    assert error is not None and re.search("[А-Яа-я]{4,}", html.unescape(error.group(1)))
+
+
+def test_a_search_the_adapter_cannot_send_says_so(
+        footprint: Footprint, tmp_path: Path) -> None:
+    settings = footprint.settings(tmp_path)  # no schema directory: ФЕРЗЛ «не настроен»
+    with running_hub(settings, ["hub.router", "adapter.ferzl", "adapter.ferzl-console"]) as hub:
+        process = hub.process
+        app = create_app(hub.db, Operations(hub.db, process.bus, process.plugins.types),
+                         process.plugins.types, secret_key="test-secret-key-0123456789",
+                         settings=process.settings, extensions=[("ferzl", extension)])
+        with console_logins(app, hub.db) as login:
+            pd = login("pd")
+            sent = search(pd, kind="enp", enp="7899000130000390", purpose=PURPOSE)
+            assert sent.status_code == 303
+            url = sent.headers["location"]
+            wait_for(lambda: 'id="call-error"' in pd.get(url).text,
+                     message="the undelivered call is on its page")
+            page = pd.get(url).text
+    assert "Запрос не доставлен в ФЕРЗЛ" in page and "не настроен" in page
+    assert "data-refresh" not in page, "nothing to wait for"
