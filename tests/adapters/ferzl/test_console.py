@@ -321,3 +321,20 @@ def test_a_search_the_adapter_cannot_send_says_so(
             page = pd.get(url).text
     assert "Запрос не доставлен в ФЕРЗЛ" in page and "не настроен" in page
     assert "data-refresh" not in page, "nothing to wait for"
+
+
+def test_the_migration_builds_the_console_table(footprint: Footprint, tmp_path: Path) -> None:
+    from adapters.ferzl.console.models import metadata
+    from storage import migrate
+    from storage.autogen import schema_diff
+    from storage.db import Database
+
+    assert migrate.Branch("ferzl_console", "adapters.ferzl.console.migrations") in \
+        migrate.branches(), "installed under omshub.migrations"
+    db = Database(footprint.settings(tmp_path).resolved_database_url())
+    try:
+        migrate.upgrade(db)
+        assert migrate.versions(db)["ferzl_console"] == "ferzl_console_0001"
+        assert schema_diff(db, [metadata], only_models=True) == []
+    finally:
+        db.dispose()
