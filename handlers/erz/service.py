@@ -31,6 +31,7 @@ from handlers.erz.federal import changes as federal_changes
 from handlers.erz.federal import reconcile
 from handlers.erz.ident import flow as identification
 from handlers.erz.mo import adulthood
+from handlers.erz.mo import exchange as mo_exchange
 from handlers.erz.models import metadata, persons
 from handlers.erz.register import commands
 from handlers.erz.register.core import Register
@@ -145,6 +146,8 @@ class ErzHandler(Handler):
                                .ferzl_max_checks):
             return
         changes = federal_changes.on_answer(tx, message.envelope, message.payload, now)
+        if changes is None:
+            changes = mo_exchange.on_posting_answer(tx, message, now)
         for event in changed_events(changes or []):
             tx.send(event)
 
@@ -154,7 +157,7 @@ class ErzHandler(Handler):
         flow = flows.FILE_FLOWS.get(message.payload.format_key)
         if flow is None:
             return
-        for event in changed_events(flow(message, tx, self.ctx.settings.schemas_dir)):
+        for event in changed_events(flow(message, tx, self.ctx.settings)):
             tx.send(event)
 
     @job("30 1 * * *", title="Открепление достигших 18 лет от детских поликлиник")

@@ -28,8 +28,9 @@ from the sample, no published description exists.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -39,9 +40,11 @@ from contracts.erz.failures import ERROR_CODES
 from contracts.erz.files import FileRefused, Problem, attachment_protocol, read_file, write_file
 from contracts.erz.names import BadFileName, parse_name
 from contracts.erz.register import Attachment, Change, Reason, Source
+from contracts.ferzl import FerzlAnswerV1
 from contracts.files import FileReceivedV1
 from handlers.erz import models as m
-from handlers.erz.mo import notices
+from handlers.erz.mo import notices, posting
+from handlers.erz.mo.posting import PostingSettings
 from handlers.erz.register import checks, commands, flk, history, queries
 from handlers.erz.register.core import Register
 from handlers.erz.register.errors import ErzError
@@ -98,10 +101,8 @@ def _overlap(conn: Connection, enp: str, start: date) -> date | None:
     return None
 
 
-def apply_record(register: Register, att: AttachmentFile, rec: AttachmentRecord,
-                 file_name: str) -> None:
-    """Check and apply one REC (ErzError when it is refused)."""
-    conn = register.conn
+def check_record(conn: Connection, rec: AttachmentRecord) -> None:
+    """The register's checks of one REC (ErzError when it is refused)."""
     failures = checks.check_enp(rec.enp)
     if failures:
         raise ErzError.of(failures)
@@ -114,9 +115,14 @@ def apply_record(register: Register, att: AttachmentFile, rec: AttachmentRecord,
                        f"{ERROR_CODES['404']}: дата начала прикрепления "
                        f"{rec.attached_from:%d.%m.%Y} не позже начала существующего "
                        f"{clash:%d.%m.%Y}")
-    clinic = att.header.clinic_code
-    reason = Reason(None, f"ATT {file_name} N_ZAP {rec.number} AREA_TYPE "
-                          f"{att.header.area_type}")
+
+
+def apply_record(register: Register, clinic: str, area_type: int, rec: AttachmentRecord,
+                 file_name: str) -> None:
+    """Check and apply one REC of ``clinic``'s file (ErzError when it is refused)."""
+    conn = register.conn
+    check_record(conn, rec)
+    reason = Reason(None, f"ATT {file_name} N_ZAP {rec.number} AREA_TYPE {area_type}")
     in_force = queries.person_as_of(conn, rec.enp, rec.attached_from).attachment
     if in_force is not None and in_force.date_attach < rec.attached_from:
         register.move(rec.enp, rec.attached_from, reason, district="",
@@ -150,9 +156,11 @@ def _remember(conn: Connection, clinic: str, p: FileReceivedV1, message_id: str,
         "buffered": 0})
 
 
-def on_attachment_file(message: Message[FileReceivedV1], tx: Tx,
-                       schemas_dir: Path | None) -> list[Change]:
-    """The ATT flow (``FILE_FLOWS["erz.att"]``): apply what passes, answer FATM."""
+def on_attachment_file(message: Message[FileReceivedV1], tx: Tx, schemas_dir: Path | None,
+                       posting: PostingSettings | None = None) -> list[Change]:
+    """The ATT flow (``FILE_FLOWS["erz.att"]``): apply what passes, answer FATM — or, with
+    ``posting.ferzl_attachments``, send what passes to ФЕРЗЛ first (:mod:`.posting`) and
+    answer FATM when ФЕРЗЛ has answered every record."""
     received = message.payload
     data = load_blob(tx.conn, received.file(message.envelope).blob_id)
     if data is None:
@@ -171,6 +179,9 @@ def on_attachment_file(message: Message[FileReceivedV1], tx: Tx,
         _answer(tx, received.file_name, clinic, problems, REFUSED, today)
         _remember(tx.conn, clinic, received, message.id, "refused", 0, 0, 0)
         return []
+    if posting is not None and posting.ferzl_attachments:
+        _post(tx, message, att, clinic, posting)
+        return []
     register = Register(tx.conn, Source("handler.erz", user=clinic, message_id=message.id,
                                         file=received.file_name),
                         dictionaries=commands.dictionaries(schemas_dir))
@@ -179,7 +190,8 @@ def on_attachment_file(message: Message[FileReceivedV1], tx: Tx,
         done = len(register.changes)
         try:
             with tx.conn.begin_nested():
-                apply_record(register, att, rec, received.file_name)
+                apply_record(register, clinic, att.header.area_type, rec,
+                             received.file_name)
         except ErzError as exc:
             del register.changes[done:]
             refused += _refusal(rec, exc)
@@ -189,3 +201,50 @@ def on_attachment_file(message: Message[FileReceivedV1], tx: Tx,
               len(att.records) - failed, failed)
     return register.changes
 
+
+def _post(tx: Tx, message: Message[FileReceivedV1], att: AttachmentFile, clinic: str,
+          conf: PostingSettings) -> None:
+    """Check every record, send the ones that pass to ФЕРЗЛ; FATM now only when none did."""
+    received = message.payload
+    refused: list[Problem] = []
+    oid = conf.clinic_oids.get(clinic)
+    sent = 0
+    for rec in att.records:
+        try:
+            check_record(tx.conn, rec)
+            if oid is None:
+                raise ErzError("106", "mo", f"нет OID ФРМО МО {clinic} для регистрации "
+                                            "прикрепления в ФЕРЗЛ (настройка clinic_oids)")
+        except ErzError as exc:
+            refused += _refusal(rec, exc)
+            continue
+        posting.post(tx, message.id, rec, clinic, att.header.area_type, oid)
+        sent += 1
+    failed = len({p.record for p in refused})
+    today = received.received_at.date()
+    if not sent:
+        _answer(tx, received.file_name, clinic, refused, PARTIAL if refused else ACCEPTED,
+                today)
+        _remember(tx.conn, clinic, received, message.id, "processed", len(att.records), 0,
+                  failed)
+        return
+    posting.wait_for_ferzl(tx.conn, message.id, clinic, received.file_name, today,
+                           len(att.records), refused)
+    _remember(tx.conn, clinic, received, message.id, "posting", len(att.records), 0, failed)
+
+
+def answer_posted(tx: Tx, file_row: Any, problems: list[Problem]) -> None:
+    """The FATM of a file whose records ФЕРЗЛ has all answered, and its protocol's counts."""
+    failed = len({p.record for p in problems})
+    total = int(file_row["records"])
+    _answer(tx, file_row["file_name"], file_row["clinic"], problems,
+            PARTIAL if problems else ACCEPTED, file_row["received_on"])
+    tx.conn.execute(m.exchange_files.update().where(
+        m.exchange_files.c.message_id == file_row["message_id"]).values(
+        outcome="processed", applied=total - failed, refused=failed))
+
+
+def on_posting_answer(tx: Tx, message: Message[FerzlAnswerV1],
+                      at: datetime) -> list[Change] | None:
+    """ФЕРЗЛ's answer to a posted record (:func:`.posting.on_answer`)."""
+    return posting.on_answer(tx, message, at, apply_record, answer_posted)

@@ -21,18 +21,23 @@ COMPONENTS = ["hub.router", "handler.erz", "adapter.ferzl", "adapter.ferzl-simul
 
 
 @contextmanager
-def ferzl_hub(footprint: Footprint, tmp: Path, extra: Sequence[type] = (),
-              **erz: Any) -> Iterator[tuple[TestHub, Any]]:
-    """The running hub and the simulator component; ``erz``: the register's settings."""
+def ferzl_hub(footprint: Footprint, tmp: Path, extra: Sequence[type] = (), *,
+              components: Sequence[str] = (), plugins: dict[str, Any] | None = None,
+              ferzl: dict[str, Any] | None = None, erz: dict[str, Any] | None = None,
+              **overrides: Any) -> Iterator[tuple[TestHub, Any]]:
+    """The running hub and the simulator component; ``components`` and ``plugins`` besides
+    the federal ones, ``ferzl``: the adapter's settings over the defaults, ``erz``: the
+    register's settings, ``overrides``: the hub's (``retry_delays``…)."""
     ferzl_fixtures()
     port = free_port()
-    settings = footprint.settings(tmp, schemas_dir=FERZL_FIXTURES, plugins={
+    settings = footprint.settings(tmp, schemas_dir=FERZL_FIXTURES, **overrides, plugins={
         "ferzl-simulator": {"port": port, "delay": 0.2},
         "ferzl": {"base_url": f"http://127.0.0.1:{port}", "token": "jwt",
-                  "retry_delays": [0.2], "poll_first": 0.2, "poll_factor": 1.0},
-        "erz": erz})
+                  "retry_delays": [0.2], "poll_first": 0.2, "poll_factor": 1.0,
+                  **(ferzl or {})},
+        "erz": erz or {}, **(plugins or {})})
     write_region(settings.data_dir, region_persons(synth.population(DEMO_PERSONS, DEMO_SEED)))
-    with running_hub(settings, COMPONENTS, extra=list(extra)) as hub:
+    with running_hub(settings, [*COMPONENTS, *components], extra=list(extra)) as hub:
         load_region(hub.db, settings)
         yield hub, hub.process.components["adapter.ferzl-simulator"]
 

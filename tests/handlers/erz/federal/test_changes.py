@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from handlers.erz import models as m
 from handlers.erz.federal import changes
 from handlers.erz.register import queries
+from handlers.erz.service import ErzHandler
 from hub.testing import TestHub, wait_for
 from tests.conftest import Footprint
 from tests.handlers.erz.ferzl_hub import ferzl_hub, planted
@@ -30,6 +31,12 @@ NEXT_MORNING = datetime(2024, 12, 11, 2, 0, tzinfo=UTC)
 def federal(footprint: Footprint, tmp_path: Path) -> Iterator[tuple[TestHub, Any]]:
     with ferzl_hub(footprint, tmp_path) as running:
         yield running
+
+
+def _erz(hub: TestHub) -> ErzHandler:
+    erz = hub.process.components["handler.erz"]
+    assert isinstance(erz, ErzHandler)
+    return erz
 
 
 def _run(hub: TestHub) -> dict[str, Any]:
@@ -52,14 +59,15 @@ def _items(hub: TestHub, run_id: int) -> dict[str, dict[str, Any]]:
 def test_a_days_federal_changes_are_applied_with_history(
         federal: tuple[TestHub, Any]) -> None:
     hub, simulator = federal
-    erz = hub.process.components["handler.erz"]
+    erz = _erz(hub)
     with hub.db.read() as conn:
         before = {d.enp: queries.person_as_of(conn, d.enp, DAY)
                   for d in planted(simulator, "insurer") + planted(simulator, "death")}
     erz.clock = lambda: NEXT_MORNING
     erz.ferzl_changes()
     run = _run(hub)
-    assert (run["state"], run["date_from"], run["date_to"]) == (changes.DONE, DAY, DAY), run["error"]
+    assert (run["state"], run["date_from"], run["date_to"]) == (changes.DONE, DAY, DAY), \
+        run["error"]
     items = _items(hub, run["id"])
     insurer, death, absent = (planted(simulator, k) for k in ("insurer", "death", "absent"))
     assert set(items) == {d.enp for d in insurer + death + absent}
@@ -92,7 +100,7 @@ def test_a_days_federal_changes_are_applied_with_history(
 def test_the_next_days_run_asks_from_the_day_after_and_applies_nothing_twice(
         federal: tuple[TestHub, Any]) -> None:
     hub, _ = federal
-    erz = hub.process.components["handler.erz"]
+    erz = _erz(hub)
     erz.clock = lambda: NEXT_MORNING
     erz.ferzl_changes()
     first = _run(hub)
@@ -114,7 +122,7 @@ def test_the_next_days_run_asks_from_the_day_after_and_applies_nothing_twice(
 def test_a_period_ferzl_refuses_fails_the_run_and_is_asked_again(
         federal: tuple[TestHub, Any]) -> None:
     hub, simulator = federal
-    erz = hub.process.components["handler.erz"]
+    erz = _erz(hub)
     simulator.server.ferzl.controls.forbidden.add("getInsuranceStatusChangesStart")
     erz.clock = lambda: NEXT_MORNING
     erz.ferzl_changes()
