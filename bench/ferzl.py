@@ -22,23 +22,30 @@ discrepancies found against those planted, and each process's peak resident memo
 (``VmHWM``: the child's own, not its parent's).
 Targets of issue 13: ≥ 20,000 rows/s, peak under 300 MB whatever the file's size.
 
-    python bench/ferzl.py [--rows 1000000] [--database postgresql://…]
+    python bench/ferzl.py [--rows 1000000] [--identifications 300] [--database postgresql://…]
 
-Identification requests per second against the simulator beside plain HTTP requests to it:
-see :func:`identification` (the section the lead fills).
+Then identification: ``--identifications`` ``person.identify`` requests of persons only
+ФЕРЗЛ holds (so that each one asks ФЕРЗЛ) sent at once through a hub — in-process broker,
+PostgreSQL, router, handler.erz, adapter.ferzl and the ФЕРЗЛ simulator over HTTP, the demo
+region loaded — until every ``person.identified`` came back: requests per second, beside as
+many plain HTTP getPersonData POSTs to the same simulator on one keep-alive connection
+(:func:`identification`). Needs ``../shared/fixtures/ferzl`` (the API's schemas).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import http.client
 import io
 import json
 import resource
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -242,13 +249,111 @@ def measured(kind: str, url: str, folder: Path) -> dict[str, Any]:
     return result
 
 
-# -- identification (to be filled by the lead) -------------------------------------------------
+# -- identification ---------------------------------------------------------------------------
 
-def identification(seconds: float) -> str:
-    """IDENTIFICATION SECTION — TO BE FILLED: ``person.identify`` requests per second through
-    the hub against the ФЕРЗЛ simulator (contracts/identification.py) beside plain HTTP
-    getPersonData requests to the simulator; returns the printed line."""
-    return "identification: not measured yet (section to be filled)"
+FIXTURES = ROOT.parent / "shared" / "fixtures" / "ferzl"
+IDENT_DB = "omshub_bench_ferzl_ident"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _asker() -> type:
+    """A handler that keeps each ``person.identified`` (what ПУМП will be)."""
+    from contracts.identification import PersonIdentifiedV1
+    from hub.component import Handler, Message, handles
+    from hub.tx import Tx
+
+    table = sa.Table("bench_identified", sa.MetaData(),
+                     sa.Column("request_id", sa.String(64), primary_key=True),
+                     sa.Column("outcome", sa.String(16)))
+
+    class Asker(Handler):
+        name = "bench-asker"
+        metadata = table.metadata
+
+        @handles(PersonIdentifiedV1)
+        def on_identified(self, message: Message[PersonIdentifiedV1], tx: Tx) -> None:
+            tx.insert(table, request_id=message.payload.request_id,
+                      outcome=message.payload.outcome)
+
+    return Asker
+
+
+def plain_http(url: str, enp: str, count: int) -> float:
+    """getPersonData of ``enp`` POSTed ``count`` times on one keep-alive connection to the
+    simulator (the request built once by the adapter's client); requests per second."""
+    from adapters.ferzl.client import FerzlClient
+    from adapters.ferzl.releases import Releases
+    from adapters.ferzl.settings import FerzlSettings
+
+    client = FerzlClient(FerzlSettings(base_url=url, token="jwt"), Releases.discover(FIXTURES))
+    built = client.build("getPersonData", {"enp": enp})
+    exchange = client.transport._exchange_of(built.payload)  # noqa: SLF001 - its bytes
+    target = urllib.parse.urlsplit(exchange.url)
+    headers = {"Content-Type": "text/xml; charset=utf-8", "X-Auth-Token": "jwt",
+               "SOAPAction": f'"{exchange.soap_action}"'}
+    connection = http.client.HTTPConnection(target.hostname or "", target.port, timeout=30)
+    started = time.perf_counter()
+    for _ in range(count):
+        connection.request("POST", target.path, body=exchange.request, headers=headers)
+        answer = connection.getresponse()
+        answer.read()
+        assert answer.status == 200, answer.status
+    connection.close()
+    return count / (time.perf_counter() - started)
+
+
+def identification(database: str, count: int, folder: Path) -> str:
+    """``person.identify`` of persons only ФЕРЗЛ holds, ``count`` at once, through a hub
+    (in-process broker, PostgreSQL; router, handler.erz, adapter.ferzl, the simulator over
+    HTTP) until every ``person.identified`` came back, beside :func:`plain_http`; the line
+    printed."""
+    if not (FIXTURES / "ferzl-ws").is_dir():
+        return f"identification: not measured (no ФЕРЗЛ fixtures at {FIXTURES})"
+    from contracts.demo import write_region
+    from contracts.identification import IdentifyPersonV1
+    from handlers.erz.demo import DEMO_PERSONS, DEMO_SEED, load_region, region_persons
+    from handlers.erz.synth import population as synth
+    from hub.settings import load_settings
+    from hub.testing import running_hub, wait_for
+
+    port = _free_port()
+    settings = load_settings(
+        env={}, broker_url="memory://", database_url=database, data_dir=folder / "var",
+        schemas_dir=FIXTURES, plugins={
+            "ferzl-simulator": {"port": port, "delay": 0.2},
+            "ferzl": {"base_url": f"http://127.0.0.1:{port}", "token": "jwt"}})
+    write_region(settings.data_dir, region_persons(synth.population(DEMO_PERSONS, DEMO_SEED)))
+    asker = _asker()
+    components = ["hub.router", "handler.erz", "adapter.ferzl", "adapter.ferzl-simulator"]
+    with running_hub(settings, components, extra=[asker]) as hub:
+        load_region(hub.db, settings)
+        server = hub.process.components["adapter.ferzl-simulator"].server  # type: ignore[attr-defined]
+        federal_only = [d.enp for d in server.differences if d.kind == "absent"]
+
+        def answered() -> int:
+            with hub.db.read() as conn:
+                return int(conn.execute(sa.text(
+                    "SELECT count(*) FROM bench_identified WHERE outcome = 'found'")).scalar()
+                    or 0)
+
+        hub.publish(IdentifyPersonV1(enp=federal_only[0], purpose="прогрев"))
+        wait_for(lambda: answered() >= 1, timeout=60, message="the first identification")
+        started = time.perf_counter()
+        for i in range(count):
+            hub.publish(IdentifyPersonV1(enp=federal_only[i % len(federal_only)],
+                                         purpose="нагрузочный замер"))
+        wait_for(lambda: answered() >= count + 1, timeout=600,
+                 message="every identification came back")
+        through_hub = count / (time.perf_counter() - started)
+        plain = plain_http(server.url, federal_only[0], count)
+    return (f"identification through the hub (ФЕРЗЛ asked each time): {count:,} requests, "
+            f"{through_hub:,.1f}/s; plain HTTP getPersonData to the simulator: {plain:,.1f}/s "
+            f"({plain / through_hub:.1f}× the hub's rate)")
 
 
 def _admin(url: str, sql: str) -> None:
@@ -270,6 +375,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000, help="persons (rows of each file)")
     ap.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/test")
+    ap.add_argument("--identifications", type=int, default=300,
+                    help="person.identify requests through the hub (0: not measured)")
     ap.add_argument("--child", choices=("baseline", "reconciliation"), help=argparse.SUPPRESS)
     ap.add_argument("--folder", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -277,8 +384,10 @@ def main() -> int:
         return child(args.child, args.database, args.folder)
     admin = args.database
     url = make_url(admin).set(database=BENCH_DB).render_as_string(hide_password=False)
+    ident_url = make_url(admin).set(database=IDENT_DB).render_as_string(hide_password=False)
     _admin(admin, f"DROP DATABASE IF EXISTS {BENCH_DB}")
     _admin(admin, f"CREATE DATABASE {BENCH_DB}")
+    ident = "identification: not measured (--identifications 0)"
     try:
         db = Database(url)
         m.metadata.create_all(db.engine)
@@ -292,8 +401,13 @@ def main() -> int:
             size = sum(p.stat().st_size for p in paths.values()) / 2**20
             base = measured("baseline", url, folder)
             got = measured("reconciliation", url, folder)
+            if args.identifications:
+                _admin(admin, f"DROP DATABASE IF EXISTS {IDENT_DB}")
+                _admin(admin, f"CREATE DATABASE {IDENT_DB}")
+                ident = identification(ident_url, args.identifications, folder)
     finally:
         _admin(admin, f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        _admin(admin, f"DROP DATABASE IF EXISTS {IDENT_DB}")
     want = expected(args.rows)
     print(f"files: 3 × {args.rows:,} persons, {size:.1f} MB zipped, written in {made:.1f} s; "
           f"register of {args.rows - want['absent']:,} persons loaded by COPY in {loaded:.1f} s")
@@ -306,7 +420,7 @@ def main() -> int:
     rate = got["rows"] / got["seconds"]
     print(f"targets: ≥ 20,000 rows/s {'met' if rate >= 20_000 else 'NOT met'}; peak under "
           f"300 MB {'met' if got['peak_mb'] < 300 else 'NOT met'}")
-    print(identification(1.0))
+    print(ident)
     return 0
 
 
