@@ -22,6 +22,7 @@ mass operation ФЕРЗЛ refused fails the run with the cause, in Russian.
 from __future__ import annotations
 
 import logging
+import zipfile
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -181,8 +182,14 @@ def _compare(tx: Tx, run: Any, at: datetime, max_checks: int) -> None:
         return
     task: Progress = tx.progress(TITLE, stage="Чтение файлов ФЕРЗЛ и сравнение с регистром")
     with task:
-        outcome = compare.compare(conn, run["id"], run["on_date"], dict(files),
-                                  task.advance, max_doubts=max_checks)
+        try:
+            with conn.begin_nested():  # a file that cannot be read leaves nothing behind
+                outcome = compare.compare(conn, run["id"], run["on_date"], dict(files),
+                                          task.advance, max_doubts=max_checks)
+        except (ValueError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+            task.fail(f"Файл ФЕРЗЛ не прочитан: {exc}")
+            _fail(conn, run["id"], at, f"файл ФЕРЗЛ не прочитан: {exc}")
+            return
         task.finish(f"Прочитано строк: {outcome.rows_read}; уточняется лиц: "
                     f"{len(outcome.doubts)}")
     conn.execute(runs.update().where(runs.c.id == run["id"]).values(
