@@ -1,5 +1,5 @@
-"""Done when: a reconciliation of the demo region, through the hub on RabbitMQ + PostgreSQL,
-finds exactly the differences the ФЕРЗЛ simulator planted.
+"""Done when: a reconciliation of the demo region, through the hub on RabbitMQ + PostgreSQL
+(and on the embedded footprint), finds exactly the differences the ФЕРЗЛ simulator planted.
 
 The demo region's file is written where the simulator reads it and the same persons are
 loaded into the register; the ERZ handler's job «Сверка регистра с ФЕРЗЛ» is run as the
@@ -31,10 +31,10 @@ COMPONENTS = ["hub.router", "handler.erz", "adapter.ferzl", "adapter.ferzl-simul
 
 
 def test_the_demo_region_reconciled_finds_exactly_what_the_simulator_planted(
-        production: Footprint, tmp_path: Path) -> None:
+        footprint: Footprint, tmp_path: Path) -> None:
     schemas = ferzl_fixtures()
     port = free_port()
-    settings = production.settings(tmp_path, schemas_dir=schemas, plugins={
+    settings = footprint.settings(tmp_path, schemas_dir=schemas, plugins={
         "ferzl-simulator": {"port": port, "delay": 0.2},
         "ferzl": {"base_url": f"http://127.0.0.1:{port}", "token": "jwt",
                   "poll_first": 0.1, "poll_factor": 1.0},
