@@ -3,10 +3,10 @@
 112-08's ``commons/zags-parent-types-4.0.6.xsd`` declares the same types as 112-03's, in its
 own namespace (:mod:`adapters.smev3.vs.zags_pername.commons` has them, and what is not
 mapped). A type's child elements are in the namespace of the schema that declares it, so
-each type with child elements is re-declared here with this namespace, and where it nests
-another such type the field is re-declared with this format's one; attribute-only types
+each type with child elements is declared here with this namespace: the shared ones of
+:mod:`adapters.smev3.vs.zags_common.types` parametrised with this format's nested types,
+the others subclassing 112-03's (the nested field re-declared); attribute-only types
 (``ОрганЗАГСТип``, ``МестоТип``, ``АдрРФТип``, ``НаимТипГАР``) are used as they are.
-Being subclasses, these are accepted wherever 112-03's are (the canonical mapping's helpers).
 
 112-08 adds ``СведРодитТип``: a parent (:class:`ParentPerson`).
 """
@@ -18,8 +18,10 @@ from typing import Annotated, ClassVar
 
 from pydantic import Field
 
+from adapters.smev3.vs.zags_common import types as common
+from adapters.smev3.vs.zags_common.types import CountryCode
 from adapters.smev3.vs.zags_pername import commons as base
-from adapters.smev3.vs.zags_pername.commons import CountryCode, Place
+from adapters.smev3.vs.zags_pername.commons import Place
 from contracts.xmlbind.binding import Attr, Elem, XmlModel
 from contracts.xmlbind.fields import PERSONAL, exact, text
 
@@ -53,28 +55,22 @@ class RussianAddress(base.RussianAddress):
     gar_like: Annotated[GarAddress | None, Elem("АналогГАР", choice="form")] = None
 
 
-class ForeignAddress(base.ForeignAddress):
+class ForeignAddress(common.ForeignAddress):
     """An address abroad (АдрМЖИн)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
 
-class Residence(base.Residence):
+class Residence(common.Residence[RussianAddress, ForeignAddress]):
     """Place of residence (АдрМЖТип): in Russia, abroad, or not classified."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    russia: Annotated[RussianAddress | None, Elem("АдрМЖРФ", choice="where")] = None
-    abroad: Annotated[ForeignAddress | None, Elem("АдрМЖИн", choice="where")] = None
 
-
-class IdentityDocument(base.IdentityDocument):
+class IdentityDocument(common.IdentityDocument[PartialDate]):
     """An identity document, each detail possibly absent (УдЛичнФЛПрТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
-
-    issued_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаДокНеполн", absent="ПрДатаДок")] = Field(default=None, json_schema_extra=PERSONAL)
 
 
 class Document(base.Document):
@@ -86,40 +82,28 @@ class Document(base.Document):
         "ДатаДокНеполн", absent="ПрДатаДок")] = Field(default=None, json_schema_extra=PERSONAL)
 
 
-class ActRecord(base.ActRecord):
+class ActRecord(common.ActRecord[PartialDate]):
     """Another civil-status record referred to, e.g. the child's birth record (ЗапАктТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    recorded_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаЗаписДок", absent="ПрДатаЗапис")] = None
 
-
-class Basis(base.Basis):
+class Basis(common.Basis[ActRecord, Document]):
     """A basis: a civil-status record or another document (СведДокОснТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    act: Annotated[ActRecord | None, Elem("ЗапАктОсн", choice="basis")] = None
-    document: Annotated[Document | None, Elem("ДокОсн", choice="basis")] = None
 
-
-class RecordChange(base.RecordChange):
+class RecordChange(common.RecordChange[Basis]):
     """A correction, restoration or annulment of the record (СведИзмАГСТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    basis: Annotated[Basis | None, Elem("СведДокИспрАГС", absent="ПрСведДокИспрАГС")] = None
 
-
-class Certificate(base.Certificate):
+class Certificate(common.Certificate[PartialDate]):
     """A certificate issued (СведСвидетТип): type 1 first issue, 2 repeated."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
-
-    issued_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаВыдСвидетДок", absent="ПрДатаВыдСвидет")] = Field(
-        default=None, json_schema_extra=PERSONAL)
 
 
 class ParentPerson(XmlModel):

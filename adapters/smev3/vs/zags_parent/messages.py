@@ -30,7 +30,7 @@ from adapters.smev3.vs.zags_parent.commons import (
     PartialDate,
     RecordChange,
 )
-from adapters.smev3.vs.zags_pername.commons import Place, RegistryOffice
+from adapters.smev3.vs.zags_pername.commons import Place, RecordHead
 from contracts import message_type
 from contracts.xmlbind.binding import Attr, Elem, XmlModel
 from contracts.xmlbind.fields import PERSONAL, exact, text
@@ -68,31 +68,11 @@ class Registered(XmlModel):
     basis: Annotated[Basis | None, Elem("СведДокОсн", absent="ПрСведДокОсн")] = None
 
 
-class PaternityRecord(XmlModel):
-    """One paternity record, as a version of it (СведРегОтцов).
-
-    ``number`` is the record's number in ЕГР ЗАГС (21 characters); ``legacy_number`` the
-    number printed in a certificate of a record made before 01.10.2018. ``status_code``
-    is by the СОСТАГС classifier (0101: a first record, entered).
-    """
+class PaternityRecord(RecordHead[PartialDate]):
+    """One paternity record, as a version of it (СведРегОтцов)."""
 
     xml_namespace: ClassVar[str] = NS
-    xml_required_choices: ClassVar[frozenset[str]] = frozenset({"recorded"})
-    xml_partial: ClassVar[bool] = True  # СведЕГРРазд2 is not mapped: skipped when read
 
-    section: Annotated[Literal["1", "2"], Attr("РазделЕГР")]
-    number: Annotated[str, exact(21), Attr("НомерЗаписЕГР")] = Field(
-        json_schema_extra=PERSONAL)
-    legacy_number: Annotated[str | None, text(10), Attr("НомАГССвид")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    version_date: Annotated[date, Attr("ДатаВерс")]
-    version: Annotated[str, text(3), Attr("НомерВерс")]
-    status_code: Annotated[str, exact(4), Attr("КодСостСтат")]
-    incidents: Annotated[list[Annotated[str, text(50)]], Elem("ИнцНом")] = []
-    recorded_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаЗаписДок", choice="recorded")] = None
-    recorded_on: Annotated[date | None, Elem("ДатаЗапис", choice="recorded")] = None
-    registry_office: Annotated[RegistryOffice, Elem("ОрганЗАГС")]
     certificates: Annotated[list[Certificate], Elem("СведСвидет")] = []
     registered: Annotated[Registered, Elem("ПрдСведРег")]
     corrections: Annotated[list[RecordChange], Elem("СведИспрАГС")] = []

@@ -3,12 +3,10 @@
 The ЗАГС formats of version 4.0.6 (112-03 перемена имени, 112-08 установление отцовства)
 share one ``commons/*-types-4.0.6.xsd`` that differs from format to format only by its
 namespace (and by what one format adds: 112-08's ``СведРодитТип``). These are the types
-both formats use, declared once here in 112-03's namespace;
-:mod:`adapters.smev3.vs.zags_parent.commons` re-declares in its own namespace those with
+both formats use, in 112-03's namespace: those every ЗАГС format declares alike are
+:mod:`adapters.smev3.vs.zags_common.types` subclassed with it, the rest are the family's
+own; :mod:`adapters.smev3.vs.zags_parent.commons` re-declares in its own namespace those with
 child elements (an attribute-only type has no namespace to change and is used as it is).
-
-A ``Пр…`` flag element ("no data") written instead of a value is a ``None`` value here: the
-binding writes and reads the flag (``Elem(absent=...)``).
 
 Not mapped: ``СведЕГРРазд2Тип`` (a foreign state's document entered in section 2 of the
 register) and the types only it uses (``СвФЛТип``, ``ЗасвидТип``): the records that carry
@@ -18,52 +16,39 @@ it are read without it (see ``xml_partial`` on the records).
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Generic, Literal
 
 from pydantic import Field
 
+from adapters.smev3.vs.zags_common import types as common
+from adapters.smev3.vs.zags_common.types import (
+    CountryCode,
+    Guid,
+    Oktmo,
+    Region,
+    RegistryOffice,
+)
 from contracts.xmlbind.binding import Attr, Elem, XmlModel
-from contracts.xmlbind.fields import G_YEAR, PERSONAL, digits, exact, pattern, text
+from contracts.xmlbind.fields import PERSONAL, digits, exact, text
+
+__all__ = ["TYPES_NS", "ActRecord", "Basis", "Certificate", "CountryCode", "Document",
+           "FiasAddress", "ForeignAddress", "FullName", "GarAddress", "GarPart",
+           "IdentityDocument", "PartialDate", "Place", "RecordChange", "RecordHead",
+           "RegistryOffice", "Residence", "RussianAddress"]
 
 TYPES_NS = "urn://x-artefacts-zags-pername/types/4.0.6"
 
-CountryCode = Annotated[str, digits(3)]
-"""A country by ОКСМ (ОКСМТип): 643 for Russia."""
-Region = Annotated[str, digits(2)]
-"""A subject of the Russian Federation (ССРФТип): 02 for Bashkortostan."""
-Oktmo = Annotated[str, pattern(r"[0-9]{8,11}")]
-Guid = Annotated[str, pattern(r"[\da-fA-F]{8}-[\da-fA-F]{4}-[\da-fA-F]{4}-[\da-fA-F]{4}"
-                              r"-[\da-fA-F]{12}")]
 
-
-class FullName(XmlModel):
+class FullName(common.FullName):
     """Surname, name, patronymic, each possibly absent (ФИОПрТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    family: Annotated[str | None, text(60), Elem("Фамилия", absent="ПрФамилия")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    given: Annotated[str | None, text(60), Elem("Имя", absent="ПрИмя")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    patronymic: Annotated[str | None, text(60), Elem("Отчество", absent="ПрОтчество")] = Field(
-        default=None, json_schema_extra=PERSONAL)
 
-
-class PartialDate(XmlModel):
+class PartialDate(common.PartialDate):
     """A date as the documents give it, day or month possibly unknown (ДатаДокТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
-
-    day: Annotated[int | None, Field(ge=0, le=99), Elem("День", absent="ПрДень")] = None
-    month: Annotated[int | None, Field(ge=0, le=99), Elem("Месяц", absent="ПрМесяц")] = None
-    year: Annotated[str, G_YEAR, Elem("Год")]
-
-
-class RegistryOffice(XmlModel):
-    """The registry office (орган ЗАГС, ОрганЗАГСТип): its name and code."""
-
-    name: Annotated[str, text(1000), Attr("НаимЗАГС")]
-    code: Annotated[str, exact(8), Attr("КодЗАГС")]
 
 
 class Place(XmlModel):
@@ -149,7 +134,7 @@ class GarAddress(XmlModel):
     room: Annotated[GarPart | None, Elem("ПомещКвартиры")] = None
 
 
-class RussianAddress(XmlModel):
+class RussianAddress(common.AddressInRussia):
     """An address in Russia (АдрМЖРФ): by ФИАС, by ГАР, an analogue of either, or text."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
@@ -162,57 +147,23 @@ class RussianAddress(XmlModel):
     address_text: Annotated[str | None, text(512), Elem("АдрТекст", choice="form")] = Field(
         default=None, json_schema_extra=PERSONAL)
 
-    def as_text(self) -> str:
-        """The address as the certificate and the act record print it."""
-        form = self.fias or self.fias_like or self.gar or self.gar_like
-        return form.address_text if form is not None else self.address_text or ""
 
-
-class ForeignAddress(XmlModel):
+class ForeignAddress(common.ForeignAddress):
     """An address abroad (АдрМЖИн): the country (or its flag) and the text."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    address_text: Annotated[str, text(512), Attr("АдрТекст")] = Field(json_schema_extra=PERSONAL)
-    country_code: Annotated[CountryCode | None, Elem("ОКСМ", absent="ПрОКСМ")] = None
 
-
-class Residence(XmlModel):
+class Residence(common.Residence[RussianAddress, ForeignAddress]):
     """Place of residence (АдрМЖТип): in Russia, abroad, or not classified."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
-    xml_required_choices: ClassVar[frozenset[str]] = frozenset({"where"})
-
-    russia: Annotated[RussianAddress | None, Elem("АдрМЖРФ", choice="where")] = None
-    abroad: Annotated[ForeignAddress | None, Elem("АдрМЖИн", choice="where")] = None
-    unclassified: Annotated[str | None, text(512), Elem("АдрМЖКонв", choice="where")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-
-    def as_text(self) -> str:
-        """The address as text, whichever form ЗАГС gave."""
-        if self.russia is not None:
-            return self.russia.as_text()
-        if self.abroad is not None:
-            return self.abroad.address_text
-        return self.unclassified or ""
 
 
-class IdentityDocument(XmlModel):
+class IdentityDocument(common.IdentityDocument[PartialDate]):
     """An identity document, each detail possibly absent (УдЛичнФЛПрТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
-
-    kind_code: Annotated[str | None, digits(2), Elem("КодВидДок", absent="ПрКодВидДок")] = None
-    series: Annotated[str | None, text(40), Elem("СерДок", absent="ПрСерДок")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    number: Annotated[str | None, text(40), Elem("НомДок", absent="ПрНомДок")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    issued_on: Annotated[date | None, Elem("ДатаДокКаленд", absent="ПрДатаДок")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    issued_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаДокНеполн", absent="ПрДатаДок")] = Field(default=None, json_schema_extra=PERSONAL)
-    issued_by: Annotated[str | None, text(1000), Elem("ВыдДок", absent="ПрВыдДок")] = None
-    issuer_code: Annotated[str | None, text(10), Elem("КодВыдДок", absent="ПрКодВыдДок")] = None
 
 
 class Document(XmlModel):
@@ -231,54 +182,52 @@ class Document(XmlModel):
     organisation: Annotated[str | None, text(1000), Elem("НаимОрг", absent="ПрНаимОрг")] = None
 
 
-class ActRecord(XmlModel):
+class ActRecord(common.ActRecord[PartialDate]):
     """Another civil-status record referred to, e.g. the birth record (ЗапАктТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    act_type: Annotated[str, exact(2), Attr("ТипАГС")]
-    type_name: Annotated[str, text(100), Attr("НаимТипЗапис")]
-    number: Annotated[str, text(22), Attr("НомерЗапис")] = Field(json_schema_extra=PERSONAL)
-    recorded_on: Annotated[date | None, Elem("ДатаЗапис", absent="ПрДатаЗапис")] = None
-    recorded_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаЗаписДок", absent="ПрДатаЗапис")] = None
-    registry_office: Annotated[RegistryOffice, Elem("ОрганЗАГС")]
 
-
-class Basis(XmlModel):
+class Basis(common.Basis[ActRecord, Document]):
     """A basis: a civil-status record or another document (СведДокОснТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
-    xml_required_choices: ClassVar[frozenset[str]] = frozenset({"basis"})
-
-    act: Annotated[ActRecord | None, Elem("ЗапАктОсн", choice="basis")] = None
-    document: Annotated[Document | None, Elem("ДокОсн", choice="basis")] = None
 
 
-class RecordChange(XmlModel):
+class RecordChange(common.RecordChange[Basis]):
     """A correction, restoration or annulment of the record (СведИзмАГСТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    kind_code: Annotated[str | None, digits(4), Attr("КодВидСвед")] = None
-    changed_on: Annotated[date, Attr("ДатаВнесИспр")]
-    content: Annotated[str | None, text(4000), Attr("СодержИспр")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    basis: Annotated[Basis | None, Elem("СведДокИспрАГС", absent="ПрСведДокИспрАГС")] = None
 
-
-class Certificate(XmlModel):
+class Certificate(common.Certificate[PartialDate]):
     """A certificate issued (СведСвидетТип): type 1 first issue, 2 repeated."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    kind: Annotated[Literal["1", "2"], Attr("ТипСвидет")]
-    series: Annotated[str | None, text(10), Elem("СерияСвидет", absent="ПрСерияСвидет")] = (
-        Field(default=None, json_schema_extra=PERSONAL))
-    number: Annotated[str | None, text(8), Elem("НомерСвидет", absent="ПрНомерСвидет")] = (
-        Field(default=None, json_schema_extra=PERSONAL))
-    issued_on: Annotated[date | None, Elem("ДатаВыдСвидет", absent="ПрДатаВыдСвидет")] = Field(
+
+class RecordHead(XmlModel, Generic[common.PD]):
+    """What a record of either format begins with (СведРегПерИмя, СведРегОтцов), in the
+    root's namespace that each format's record sets.
+
+    ``number`` is the record's number in ЕГР ЗАГС (21 characters); ``legacy_number`` the
+    number printed in a certificate of a record made before 01.10.2018. ``status_code``
+    is by the СОСТАГС classifier (0101: a first record, entered).
+    """
+
+    xml_required_choices: ClassVar[frozenset[str]] = frozenset({"recorded"})
+    xml_partial: ClassVar[bool] = True  # СведЕГРРазд2 is not mapped: skipped when read
+
+    section: Annotated[Literal["1", "2"], Attr("РазделЕГР")]
+    number: Annotated[str, exact(21), Attr("НомерЗаписЕГР")] = Field(
+        json_schema_extra=PERSONAL)
+    legacy_number: Annotated[str | None, text(10), Attr("НомАГССвид")] = Field(
         default=None, json_schema_extra=PERSONAL)
-    issued_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаВыдСвидетДок", absent="ПрДатаВыдСвидет")] = Field(
-        default=None, json_schema_extra=PERSONAL)
+    version_date: Annotated[date, Attr("ДатаВерс")]
+    version: Annotated[str, text(3), Attr("НомерВерс")]
+    status_code: Annotated[str, exact(4), Attr("КодСостСтат")]
+    incidents: Annotated[list[Annotated[str, text(50)]], Elem("ИнцНом")] = []
+    recorded_on_partial: Annotated[common.PD | None, Elem(
+        "ДатаЗаписДок", choice="recorded")] = None
+    recorded_on: Annotated[date | None, Elem("ДатаЗапис", choice="recorded")] = None
+    registry_office: Annotated[RegistryOffice, Elem("ОрганЗАГС")]

@@ -10,7 +10,8 @@ On the bus a delivery is the canonical ``zags.name_changes``
 one :class:`~contracts.zags_acts.NameChange` of role ``person``, as known before (names
 before, birth date, place, document, address) and with the names after that differ from
 those before. The helpers here (:func:`partial`, :func:`act_date`, :func:`document`,
-:func:`name_change`) serve 112-08 too, whose types subclass these.
+:func:`name_change`) serve 112-08 too: they take the shared types of
+:mod:`adapters.smev3.vs.zags_common.types`, which both formats subclass.
 
 Not expressed on the bus: a name the act removes (a patronymic before, the ``ПрОтчество``
 flag after: the canonical change has no "removed"), citizenship, the birth record, the
@@ -20,15 +21,15 @@ certificates, corrections and restoration (the journal keeps the XML).
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel
 
 from adapters.smev3.types import ProtocolVersion, Role
 from adapters.smev3.vs.base import BoundInformationType
+from adapters.smev3.vs.zags_common.types import FullName, IdentityDocument
+from adapters.smev3.vs.zags_common.types import PartialDate as DocumentDate
 from adapters.smev3.vs.zags_pername import samples
-from adapters.smev3.vs.zags_pername.commons import FullName, IdentityDocument
-from adapters.smev3.vs.zags_pername.commons import PartialDate as DocumentDate
 from adapters.smev3.vs.zags_pername.messages import NS, SCHEMA, PerNameRecord, PerNameRequestV1
 from contracts.xmlbind.binding import MappingError, XmlModel
 from contracts.zags import IdentityDocument as CanonicalDocument
@@ -66,7 +67,7 @@ def act_date(whole: date | None, known: DocumentDate | None) -> date:
     raise MappingError(f"ДатаЗаписДок/Год: {known.year} is not a year of the calendar")
 
 
-def document(doc: IdentityDocument | None) -> CanonicalDocument | None:
+def document(doc: IdentityDocument[Any] | None) -> CanonicalDocument | None:
     """The identity document as the register matches it: kind, series and number.
 
     None when the record has neither series nor number, or when they are longer than the

@@ -16,10 +16,11 @@ of the register): it is never written, and skipped when read.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
+from adapters.smev3.vs.zags_common.types import ErnId
 from adapters.smev3.vs.zags_pername.commons import (
     TYPES_NS,
     Basis,
@@ -30,19 +31,15 @@ from adapters.smev3.vs.zags_pername.commons import (
     PartialDate,
     Place,
     RecordChange,
-    RegistryOffice,
+    RecordHead,
     Residence,
 )
 from contracts import message_type
 from contracts.xmlbind.binding import Attr, Elem, XmlModel
-from contracts.xmlbind.fields import PERSONAL, exact, text
+from contracts.xmlbind.fields import PERSONAL, text
 
 NS = "urn://x-artefacts-zags-pername/root/112-03/4.0.6"
 SCHEMA = "zags-pername-ru-4.0.6.xsd"
-
-ErnId = Annotated[str, exact(12)]
-"""The person's identifier in ЕРН (единый регистр населения), 12 characters."""
-
 
 class Registered(XmlModel):
     """What was registered (ПрдСведРег): the person, as named before and after."""
@@ -68,31 +65,11 @@ class Registered(XmlModel):
     birth_record: Annotated[Basis | None, Elem("СведРегРожд", absent="ПрСведРегРожд")] = None
 
 
-class PerNameRecord(XmlModel):
-    """One change-of-name record, as a version of it (СведРегПерИмя).
-
-    ``number`` is the record's number in ЕГР ЗАГС (21 characters); ``legacy_number`` the
-    number printed in a certificate of a record made before 01.10.2018. ``status_code``
-    is by the СОСТАГС classifier (0101: a first record, entered).
-    """
+class PerNameRecord(RecordHead[PartialDate]):
+    """One change-of-name record, as a version of it (СведРегПерИмя)."""
 
     xml_namespace: ClassVar[str] = NS
-    xml_required_choices: ClassVar[frozenset[str]] = frozenset({"recorded"})
-    xml_partial: ClassVar[bool] = True  # СведЕГРРазд2 is not mapped: skipped when read
 
-    section: Annotated[Literal["1", "2"], Attr("РазделЕГР")]
-    number: Annotated[str, exact(21), Attr("НомерЗаписЕГР")] = Field(
-        json_schema_extra=PERSONAL)
-    legacy_number: Annotated[str | None, text(10), Attr("НомАГССвид")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    version_date: Annotated[date, Attr("ДатаВерс")]
-    version: Annotated[str, text(3), Attr("НомерВерс")]
-    status_code: Annotated[str, exact(4), Attr("КодСостСтат")]
-    incidents: Annotated[list[Annotated[str, text(50)]], Elem("ИнцНом")] = []
-    recorded_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаЗаписДок", choice="recorded")] = None
-    recorded_on: Annotated[date | None, Elem("ДатаЗапис", choice="recorded")] = None
-    registry_office: Annotated[RegistryOffice, Elem("ОрганЗАГС")]
     certificates: Annotated[list[Certificate], Elem("СведСвидет")] = []
     registered: Annotated[Registered, Elem("ПрдСведРег")]
     corrections: Annotated[list[RecordChange], Elem("СведИспрАГС")] = []
