@@ -3,8 +3,10 @@
 The registry offices (ЗАГС) deliver divorce records (сведения о записях актов о расторжении
 брака) in ``BRAKRRequest``; the schema declares no answer. Its types are 112-46's
 (:mod:`adapters.smev3.vs.zags_brakz.commons`) in a namespace of their own: each model whose
-child elements are namespaced is subclassed here with this format's namespace (and its
-nested models with theirs); the attribute-only ones are used as they are. 112-48 differs in
+child elements are namespaced is declared here with this format's namespace — the shared
+ones of :mod:`adapters.smev3.vs.zags_common.types` and the spouse parametrised with this
+format's nested types, the others subclassing 112-46's (the nested field re-declared); the
+attribute-only ones are used as they are. 112-48 differs in
 its record (no certificate of the act as a whole: each spouse's certificates are in
 ``Супруг``/``Супруга``) and in naming the dissolved marriage (``СведДокЗаклБрак``).
 
@@ -21,6 +23,7 @@ from pydantic import Field
 
 from adapters.smev3.vs.zags_brakz import commons
 from adapters.smev3.vs.zags_brakz.commons import ForeignSection
+from adapters.smev3.vs.zags_common import types as common
 from contracts import message_type
 from contracts.xmlbind.binding import Attr, Elem, XmlModel
 from contracts.xmlbind.fields import PERSONAL, text
@@ -45,13 +48,10 @@ class Certificate(commons.Certificate):
         "ДатаВыдСвидетДок", absent="ПрДатаВыдСвидет")] = None
 
 
-class IdentityDocument(commons.IdentityDocument):
+class IdentityDocument(common.IdentityDocument[PartialDate]):
     """УдЛичнФЛПрТип of 112-48."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
-
-    issued_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаДокНеполн", absent="ПрДатаДок")] = Field(default=None, json_schema_extra=PERSONAL)
 
 
 class GarAddress(commons.GarAddress):
@@ -69,19 +69,16 @@ class RussianResidence(commons.RussianResidence):
     gar_nearest: Annotated[GarAddress | None, Elem("АналогГАР", choice="address")] = None
 
 
-class ForeignAddress(commons.ForeignAddress):
+class ForeignAddress(common.ForeignAddress):
     """АдрМЖИн of 112-48."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
 
-class Residence(commons.Residence):
+class Residence(common.Residence[RussianResidence, ForeignAddress]):
     """АдрМЖТип of 112-48."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
-
-    russia: Annotated[RussianResidence | None, Elem("АдрМЖРФ", choice="where")] = None
-    abroad: Annotated[ForeignAddress | None, Elem("АдрМЖИн", choice="where")] = None
 
 
 class Document(commons.Document):
@@ -93,43 +90,29 @@ class Document(commons.Document):
         "ДатаДокНеполн", absent="ПрДатаДок")] = None
 
 
-class ActRecord(commons.ActRecord):
+class ActRecord(common.ActRecord[PartialDate]):
     """ЗапАктТип of 112-48."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    recorded_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаЗаписДок", absent="ПрДатаЗапис")] = None
 
-
-class ChangeBasis(commons.ChangeBasis):
+class ChangeBasis(common.Basis[ActRecord, Document]):
     """СведДокОснТип of 112-48."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    act: Annotated[ActRecord | None, Elem("ЗапАктОсн", choice="basis")] = None
-    document: Annotated[Document | None, Elem("ДокОсн", choice="basis")] = None
 
-
-class RecordChange(commons.RecordChange):
+class RecordChange(common.RecordChange[ChangeBasis]):
     """СведИзмАГСТип of 112-48."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    basis: Annotated[ChangeBasis | None, Elem("СведДокИспрАГС", absent="ПрСведДокИспрАГС")] = (
-        None)
 
-
-class Spouse(commons.Spouse):
+class Spouse(commons.SpouseType[PartialDate, Residence, IdentityDocument]):
     """СупругТип of 112-48: as 112-46's, and the certificates of divorce issued to them."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    birth_date_partial: Annotated[PartialDate | None, Elem(
-        "ДатаРождДок", absent="ПрДатаРожд")] = Field(default=None, json_schema_extra=PERSONAL)
-    residence: Annotated[Residence | None, Elem("АдрМЖ", absent="ПрАдрМЖ")] = None
-    identity_document: Annotated[IdentityDocument | None, Elem(
-        "УдЛичнФЛ", absent="ПрУдЛичнФЛ")] = None
     certificates: Annotated[list[Certificate], Elem("СведСвидет")] = []
 
 
@@ -150,13 +133,11 @@ class Divorce(XmlModel):
     wife: Annotated[Spouse, Elem("Супруга")]
 
 
-class DivorceRecord(commons.RecordHead):
+class DivorceRecord(commons.RecordHead[PartialDate]):
     """One divorce record, as a version of it (СведРастБрак)."""
 
     xml_namespace: ClassVar[str] = NS
 
-    recorded_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаЗаписДок", choice="recorded")] = None
     registered: Annotated[Divorce, Elem("ПрдСведРег")]
     corrections: Annotated[list[RecordChange], Elem("СведИспрАГС")] = []
     restoration: Annotated[RecordChange | None, Elem("СведВосстанАГС")] = None

@@ -2,8 +2,12 @@
 
 Both formats ship the same ``commons/zags-brak?-types-4.0.2.xsd`` (the spouses, partial dates,
 addresses, documents, corrections), each in a namespace of its own. The models here are the
-112-46 ones; :mod:`adapters.smev3.vs.zags_brakr.messages` subclasses every model whose child
-elements are namespaced with 112-48's namespace, and reuses the attribute-only ones as they are.
+112-46 ones: those every ЗАГС format declares alike are
+:mod:`adapters.smev3.vs.zags_common.types` parametrised and subclassed with 112-46's
+namespace, the rest are the family's own (a spouse as :class:`SpouseType`, generic over
+what it nests); :mod:`adapters.smev3.vs.zags_brakr.messages` declares with 112-48's
+namespace every model whose child elements are namespaced, and reuses the attribute-only
+ones as they are.
 
 Not mapped: the section-2 details of a foreign state's document (``СведЕГРРазд2``, with
 ``СвФЛТип`` and ``ЗасвидТип``) are read past (:class:`ForeignSection` only records that the
@@ -14,37 +18,33 @@ lacks: here such a value is ``None`` and the binding writes and reads the flag.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import Field
 
+from adapters.smev3.vs.zags_common import types as common
+from adapters.smev3.vs.zags_common.types import (
+    CountryCode,
+    Guid,
+    Oktmo,
+    Region,
+    RegistryOffice,
+)
 from contracts.xmlbind.binding import Attr, Elem, XmlModel
-from contracts.xmlbind.fields import G_YEAR, PERSONAL, digits, exact, pattern, text
+from contracts.xmlbind.fields import PERSONAL, digits, exact, text
+
+__all__ = ["TYPES_NS", "ActRecord", "Certificate", "ChangeBasis", "CountryCode", "Document",
+           "FiasAddress", "ForeignAddress", "ForeignSection", "GarAddress", "GarPart",
+           "IdentityDocument", "PartialDate", "Place", "RecordChange", "RecordHead",
+           "RegistryOffice", "Residence", "RussianResidence", "Spouse", "SpouseType"]
 
 TYPES_NS = "urn://x-artefacts-zags-brakz/types/4.0.2"
 
-CountryCode = Annotated[str, digits(3)]
-Region = Annotated[str, digits(2)]
-Oktmo = Annotated[str, pattern(r"[0-9]{8,11}")]
-Guid = Annotated[str, pattern(r"[\da-fA-F]{8}-[\da-fA-F]{4}-[\da-fA-F]{4}-[\da-fA-F]{4}"
-                              r"-[\da-fA-F]{12}")]
 
-
-class PartialDate(XmlModel):
+class PartialDate(common.PartialDate):
     """A date as the documents give it, day or month possibly unknown (ДатаДокТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
-
-    day: Annotated[int | None, Field(ge=0, le=99), Elem("День", absent="ПрДень")] = None
-    month: Annotated[int | None, Field(ge=0, le=99), Elem("Месяц", absent="ПрМесяц")] = None
-    year: Annotated[str, G_YEAR, Elem("Год")]
-
-
-class RegistryOffice(XmlModel):
-    """The registry office (орган ЗАГС, ОрганЗАГСТип) by the СОЗАГС directory."""
-
-    name: Annotated[str, text(1000), Attr("НаимЗАГС")]
-    code: Annotated[str, exact(8), Attr("КодЗАГС")]
 
 
 class Place(XmlModel):
@@ -67,39 +67,6 @@ class Place(XmlModel):
     settlement: Annotated[str | None, text(50), Attr("НаселПункт")] = Field(
         default=None, json_schema_extra=PERSONAL)
     oktmo: Annotated[Oktmo | None, Attr("ОКТМО")] = None
-
-
-class Certificate(XmlModel):
-    """A certificate issued (СведСвидетТип): kind 1 first, 2 repeated."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
-
-    kind: Annotated[Literal["1", "2"], Attr("ТипСвидет")]
-    series: Annotated[str | None, text(10), Elem("СерияСвидет", absent="ПрСерияСвидет")] = (
-        Field(default=None, json_schema_extra=PERSONAL))
-    number: Annotated[str | None, text(8), Elem("НомерСвидет", absent="ПрНомерСвидет")] = (
-        Field(default=None, json_schema_extra=PERSONAL))
-    issued_on: Annotated[date | None, Elem("ДатаВыдСвидет", absent="ПрДатаВыдСвидет")] = None
-    issued_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаВыдСвидетДок", absent="ПрДатаВыдСвидет")] = None
-
-
-class IdentityDocument(XmlModel):
-    """An identity document, each part possibly unknown (УдЛичнФЛПрТип)."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
-
-    kind_code: Annotated[str | None, digits(2), Elem("КодВидДок", absent="ПрКодВидДок")] = None
-    series: Annotated[str | None, text(40), Elem("СерДок", absent="ПрСерДок")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    number: Annotated[str | None, text(40), Elem("НомДок", absent="ПрНомДок")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    issued_on: Annotated[date | None, Elem("ДатаДокКаленд", absent="ПрДатаДок")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    issued_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаДокНеполн", absent="ПрДатаДок")] = Field(default=None, json_schema_extra=PERSONAL)
-    issued_by: Annotated[str | None, text(1000), Elem("ВыдДок", absent="ПрВыдДок")] = None
-    issuer_code: Annotated[str | None, text(10), Elem("КодВыдДок", absent="ПрКодВыдДок")] = None
 
 
 class FiasAddress(XmlModel):
@@ -163,7 +130,7 @@ class GarAddress(XmlModel):
         default=None, json_schema_extra=PERSONAL)
 
 
-class RussianResidence(XmlModel):
+class RussianResidence(common.AddressInRussia):
     """A residence in Russia (АдрМЖРФ): by ФИАС or ГАР (exact or nearest), or as text."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
@@ -177,38 +144,34 @@ class RussianResidence(XmlModel):
         default=None, json_schema_extra=PERSONAL)
 
 
-class ForeignAddress(XmlModel):
+class ForeignAddress(common.ForeignAddress):
     """A residence abroad (АдрМЖИн): the text and the country, when known."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    address_text: Annotated[str, text(512), Attr("АдрТекст")] = Field(
-        json_schema_extra=PERSONAL)
-    country_code: Annotated[CountryCode | None, Elem("ОКСМ", absent="ПрОКСМ")] = None
 
-
-class Residence(XmlModel):
+class Residence(common.Residence[RussianResidence, ForeignAddress]):
     """Place of residence (АдрМЖТип): in Russia, abroad, or unclassified text."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
-    xml_required_choices: ClassVar[frozenset[str]] = frozenset({"where"})
 
-    russia: Annotated[RussianResidence | None, Elem("АдрМЖРФ", choice="where")] = None
-    abroad: Annotated[ForeignAddress | None, Elem("АдрМЖИн", choice="where")] = None
-    unclassified: Annotated[str | None, text(512), Elem("АдрМЖКонв", choice="where")] = Field(
-        default=None, json_schema_extra=PERSONAL)
 
-    def as_text(self) -> str:
-        """The address as written, whichever form it has."""
-        if self.abroad is not None:
-            return self.abroad.address_text
-        if self.russia is not None:
-            russia = self.russia
-            for form in (russia.fias, russia.fias_nearest, russia.gar, russia.gar_nearest):
-                if form is not None:
-                    return form.address_text
-            return russia.address_text or ""
-        return self.unclassified or ""
+class IdentityDocument(common.IdentityDocument[PartialDate]):
+    """An identity document, each part possibly unknown (УдЛичнФЛПрТип)."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+
+class Certificate(common.Certificate[PartialDate]):
+    """A certificate issued (СведСвидетТип): kind 1 first, 2 repeated."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
+
+    # Not marked personal in these formats (the other ЗАГС formats mark them): kept so,
+    # for the journal masks what it masked.
+    issued_on: Annotated[date | None, Elem("ДатаВыдСвидет", absent="ПрДатаВыдСвидет")] = None
+    issued_on_partial: Annotated[PartialDate | None, Elem(
+        "ДатаВыдСвидетДок", absent="ПрДатаВыдСвидет")] = None
 
 
 class Document(XmlModel):
@@ -226,47 +189,31 @@ class Document(XmlModel):
     issued_by: Annotated[str | None, text(1000), Elem("НаимОрг", absent="ПрНаимОрг")] = None
 
 
-class ActRecord(XmlModel):
+class ActRecord(common.ActRecord[PartialDate]):
     """A civil-status act record named as a basis (ЗапАктТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    act_type: Annotated[str, exact(2), Attr("ТипАГС")]
-    type_name: Annotated[str, text(100), Attr("НаимТипЗапис")]
-    number: Annotated[str, text(22), Attr("НомерЗапис")] = Field(json_schema_extra=PERSONAL)
-    recorded_on: Annotated[date | None, Elem("ДатаЗапис", absent="ПрДатаЗапис")] = None
-    recorded_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаЗаписДок", absent="ПрДатаЗапис")] = None
-    registry_office: Annotated[RegistryOffice, Elem("ОрганЗАГС")]
 
-
-class ChangeBasis(XmlModel):
+class ChangeBasis(common.Basis[ActRecord, Document]):
     """A basis: an act record or another document (СведДокОснТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
-    xml_required_choices: ClassVar[frozenset[str]] = frozenset({"basis"})
-
-    act: Annotated[ActRecord | None, Elem("ЗапАктОсн", choice="basis")] = None
-    document: Annotated[Document | None, Elem("ДокОсн", choice="basis")] = None
 
 
-class RecordChange(XmlModel):
+class RecordChange(common.RecordChange[ChangeBasis]):
     """A correction, restoration or annulment of the record (СведИзмАГСТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    kind_code: Annotated[str | None, digits(4), Attr("КодВидСвед")] = None
-    changed_on: Annotated[date, Attr("ДатаВнесИспр")]
-    content: Annotated[str | None, text(4000), Attr("СодержИспр")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    basis: Annotated[ChangeBasis | None, Elem("СведДокИспрАГС", absent="ПрСведДокИспрАГС")] = (
-        None)
+
+RS = TypeVar("RS", bound=common.Residence)  # type: ignore[type-arg]
+ID = TypeVar("ID", bound=common.IdentityDocument)  # type: ignore[type-arg]
 
 
-class Spouse(XmlModel):
-    """A spouse as the record names them (СупругТип): the surname before and after the act."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
+class SpouseType(XmlModel, Generic[common.PD, RS, ID]):
+    """A spouse as the record names them (СупругТип): the surname before and after the act;
+    each format sets its namespace and its nested types (:class:`Spouse` is 112-46's)."""
 
     ern_id: Annotated[str | None, exact(12), Attr("ИдЕРН")] = Field(
         default=None, json_schema_extra=PERSONAL)
@@ -284,12 +231,17 @@ class Spouse(XmlModel):
         "ГраждОКСМ", absent="ПрГражданство")] = None
     birth_date: Annotated[date | None, Elem("ДатаРождКаленд", absent="ПрДатаРожд")] = Field(
         default=None, json_schema_extra=PERSONAL)
-    birth_date_partial: Annotated[PartialDate | None, Elem(
+    birth_date_partial: Annotated[common.PD | None, Elem(
         "ДатаРождДок", absent="ПрДатаРожд")] = Field(default=None, json_schema_extra=PERSONAL)
     birth_place: Annotated[Place | None, Elem("МестоРожден", absent="ПрМестоРожден")] = None
-    residence: Annotated[Residence | None, Elem("АдрМЖ", absent="ПрАдрМЖ")] = None
-    identity_document: Annotated[IdentityDocument | None, Elem(
-        "УдЛичнФЛ", absent="ПрУдЛичнФЛ")] = None
+    residence: Annotated[RS | None, Elem("АдрМЖ", absent="ПрАдрМЖ")] = None
+    identity_document: Annotated[ID | None, Elem("УдЛичнФЛ", absent="ПрУдЛичнФЛ")] = None
+
+
+class Spouse(SpouseType[PartialDate, Residence, IdentityDocument]):
+    """A spouse of 112-46 (СупругТип)."""
+
+    xml_namespace: ClassVar[str] = TYPES_NS
 
 
 class ForeignSection(XmlModel):
@@ -298,7 +250,7 @@ class ForeignSection(XmlModel):
     xml_partial: ClassVar[bool] = True
 
 
-class RecordHead(XmlModel):
+class RecordHead(XmlModel, Generic[common.PD]):
     """What every act record of both formats begins with (СведРегБрак, СведРастБрак).
 
     Its attributes and first elements are the same in both roots; each root's record adds
@@ -314,7 +266,7 @@ class RecordHead(XmlModel):
     version: Annotated[str, text(3), Attr("НомерВерс")]
     status_code: Annotated[str, exact(4), Attr("КодСостСтат")]
     incidents: Annotated[list[Annotated[str, text(50)]], Elem("ИнцНом")] = []
-    recorded_on_partial: Annotated[PartialDate | None, Elem(
+    recorded_on_partial: Annotated[common.PD | None, Elem(
         "ДатаЗаписДок", choice="recorded")] = None
     recorded_on: Annotated[date | None, Elem("ДатаЗапис", choice="recorded")] = None
     registry_office: Annotated[RegistryOffice, Elem("ОрганЗАГС")]

@@ -20,20 +20,16 @@ number that fit 25 characters.
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel
 
 from adapters.smev3.types import ProtocolVersion, Role
 from adapters.smev3.vs.base import BoundInformationType
 from adapters.smev3.vs.zags_brakz import samples
-from adapters.smev3.vs.zags_brakz.commons import (
-    IdentityDocument,
-    PartialDate,
-    RecordHead,
-    Spouse,
-)
+from adapters.smev3.vs.zags_brakz.commons import RecordHead, SpouseType
 from adapters.smev3.vs.zags_brakz.messages import NS, SCHEMA, BrakzRequestV1, MarriageRecord
+from adapters.smev3.vs.zags_common.types import IdentityDocument, PartialDate
 from contracts.xmlbind.binding import MappingError, XmlModel
 from contracts.zags import IdentityDocument as CanonicalDocument
 from contracts.zags import PartialDate as CanonicalPartialDate
@@ -62,7 +58,7 @@ def whole(calendar: date | None, documented: PartialDate | None) -> date | None:
         return None
 
 
-def document(value: IdentityDocument | None) -> CanonicalDocument | None:
+def document(value: IdentityDocument[Any] | None) -> CanonicalDocument | None:
     """The identity document as the register compares it: kind, series and number."""
     if value is None or value.kind_code is None:
         return None
@@ -72,7 +68,7 @@ def document(value: IdentityDocument | None) -> CanonicalDocument | None:
     return CanonicalDocument(kind_code=value.kind_code, series_number=series_number)
 
 
-def spouse(person: Spouse, role: Literal["husband", "wife"]) -> NameChange:
+def spouse(person: SpouseType[Any, Any, Any], role: Literal["husband", "wife"]) -> NameChange:
     """A spouse as known before the act, and the surname after when it changed."""
     before = Person(
         surname=person.surname_before, name=person.name, patronymic=person.patronymic,
@@ -86,7 +82,8 @@ def spouse(person: Spouse, role: Literal["husband", "wife"]) -> NameChange:
                       surname=after if after and after != person.surname_before else None)
 
 
-def act_record(head: RecordHead, *, happened_on: date | None, husband: Spouse, wife: Spouse,
+def act_record(head: RecordHead[Any], *, happened_on: date | None,
+               husband: SpouseType[Any, Any, Any], wife: SpouseType[Any, Any, Any],
                annulled: bool) -> NameChangeRecord:
     """One record in the fund's terms.
 

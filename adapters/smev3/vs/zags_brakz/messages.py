@@ -44,7 +44,7 @@ class Marriage(XmlModel):
     wife: Annotated[Spouse, Elem("Супруга")]
 
 
-class MarriageRecord(RecordHead):
+class MarriageRecord(RecordHead[PartialDate]):
     """One marriage record, as a version of it (СведРегБрак)."""
 
     xml_namespace: ClassVar[str] = NS

@@ -26,10 +26,11 @@ from adapters.smev3.vs.zags_brakz.commons import (
     Residence,
     RussianResidence,
     Spouse,
+    SpouseType,
 )
 from adapters.smev3.vs.zags_brakz.messages import BrakzRequestV1, Marriage, MarriageRecord
 
-S = TypeVar("S", bound=Spouse)
+S = TypeVar("S", bound=SpouseType)  # type: ignore[type-arg]
 
 PartyData = tuple[str, str, str | None, date, str | None]
 """A spouse as the register knows them before the act: surname, name, patronymic (``None``
