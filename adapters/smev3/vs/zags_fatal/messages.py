@@ -12,6 +12,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
+from adapters.smev3.vs.zags_common.types import RegistryOffice as RegistryOffice  # re-exported
 from contracts import message_type
 from contracts.xmlbind.binding import Attr, Elem, XmlModel
 from contracts.xmlbind.fields import G_YEAR, G_YEAR_MONTH, PERSONAL, digits, exact, text
@@ -223,13 +224,6 @@ class Registered(XmlModel):
 
     deceased: Annotated[Deceased, Elem("СведУмер")]
     death_document: Annotated[DeathDocument | None, Elem("СведДокСмерт")] = None
-
-
-class RegistryOffice(XmlModel):
-    """The registry office (орган ЗАГС) that registered the death."""
-
-    name: Annotated[str, text(1000), Attr("НаимЗАГС")]
-    code: Annotated[str, exact(8), Attr("КодЗАГС")]
 
 
 class RecordStatus(XmlModel):

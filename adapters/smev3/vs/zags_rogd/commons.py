@@ -10,8 +10,10 @@ Dates are ``xs:date``, which may carry a time zone (``2000-04-21+04:00``, as З�
 4.0.5 sample writes them): :data:`XsDate` reads such a date and drops the zone, which a
 calendar date does not need; we write plain dates.
 
-Shared with the family: the names (ФИОПрТип) are 112-41's :class:`FullName` in this
-namespace, the registry office (ОрганЗАГСТип, attributes only) is 112-04's.
+Shared with the family (:mod:`adapters.smev3.vs.zags_common.types`, in this namespace):
+the names (ФИОПрТип), partial dates, the registry office (ОрганЗАГСТип, attributes only),
+identity documents, certificates, a basis and a change of the record, each date read
+with or without a zone.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field
 
-from adapters.smev3.vs.zags_fatal.messages import RegistryOffice
-from adapters.smev3.vs.zags_fataloiv import messages as oiv
+from adapters.smev3.vs.zags_common import types as common
+from adapters.smev3.vs.zags_common.types import CountryCode, ErnId, Oktmo, Region, RegistryOffice
 from contracts.xmlbind.binding import Attr, Elem, XmlModel
 from contracts.xmlbind.fields import G_YEAR, PERSONAL, digits, exact, pattern, text
 
@@ -43,28 +45,21 @@ XsDate = Annotated[date, BeforeValidator(without_zone)]
 """A calendar date, read with or without a time zone."""
 Year = Annotated[str, G_YEAR, BeforeValidator(without_zone)]
 """A year (``xs:gYear``), read with or without a time zone."""
-CountryCode = Annotated[str, digits(3)]
-Region = Annotated[str, digits(2)]
-Oktmo = Annotated[str, pattern(r"[0-9]{8,11}")]
 Snils = Annotated[str, pattern(r"\d{3}-\d{3}-\d{3}[- ]\d{2}|\d{3} \d{3} \d{3} \d{2}")]
 """СНИЛС as the format writes it: ``112-233-445 95``, ``112-233-445-95`` or ``112 233 445 95``."""
-ErnId = Annotated[str, exact(12)]
-"""A person's identifier in ЕРН (ИдЕРН)."""
 
 
-class FullName(oiv.FullName):
+class FullName(common.FullName):
     """Surname, name, patronymic, each possibly absent (ФИОПрТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
 
-class PartialDate(XmlModel):
+class PartialDate(common.PartialDate):
     """A date as the document gives it, day or month possibly unknown (ДатаДокТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    day: Annotated[int | None, Field(ge=0, le=99), Elem("День", absent="ПрДень")] = None
-    month: Annotated[int | None, Field(ge=0, le=99), Elem("Месяц", absent="ПрМесяц")] = None
     year: Annotated[Year, Elem("Год")]
 
 
@@ -190,22 +185,13 @@ class Residence(XmlModel):
         default=None, json_schema_extra=PERSONAL)
 
 
-class IdentityDocument(XmlModel):
+class IdentityDocument(common.IdentityDocument[PartialDate]):
     """An identity document, each part possibly absent (УдЛичнФЛПрТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    kind_code: Annotated[str | None, digits(2), Elem("КодВидДок", absent="ПрКодВидДок")] = None
-    series: Annotated[str | None, text(40), Elem("СерДок", absent="ПрСерДок")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    number: Annotated[str | None, text(40), Elem("НомДок", absent="ПрНомДок")] = Field(
-        default=None, json_schema_extra=PERSONAL)
     issued_on: Annotated[XsDate | None, Elem("ДатаДокКаленд", absent="ПрДатаДок")] = Field(
         default=None, json_schema_extra=PERSONAL)
-    issued_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаДокНеполн", absent="ПрДатаДок")] = Field(default=None, json_schema_extra=PERSONAL)
-    issued_by: Annotated[str | None, text(1000), Elem("ВыдДок", absent="ПрВыдДок")] = None
-    issuer_code: Annotated[str | None, text(10), Elem("КодВыдДок", absent="ПрКодВыдДок")] = None
 
 
 class Parent(XmlModel):
@@ -232,21 +218,13 @@ class Parent(XmlModel):
     residence: Annotated[Residence | None, Elem("АдрМЖ", absent="ПрАдрМЖ")] = None
 
 
-class Certificate(XmlModel):
+class Certificate(common.Certificate[PartialDate]):
     """A birth certificate issued (СведСвидетТип); kind 1 the first, 2 a repeated one."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    kind: Annotated[Literal["1", "2"], Attr("ТипСвидет")]
-    series: Annotated[str | None, text(10), Elem("СерияСвидет", absent="ПрСерияСвидет")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    number: Annotated[str | None, text(8), Elem("НомерСвидет", absent="ПрНомерСвидет")] = Field(
-        default=None, json_schema_extra=PERSONAL)
     issued_on: Annotated[XsDate | None, Elem(
         "ДатаВыдСвидет", absent="ПрДатаВыдСвидет")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    issued_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаВыдСвидетДок", absent="ПрДатаВыдСвидет")] = Field(
         default=None, json_schema_extra=PERSONAL)
 
 
@@ -283,24 +261,15 @@ class ActRecord(XmlModel):
     registry_office: Annotated[RegistryOffice, Elem("ОрганЗАГС")]
 
 
-class DocumentBasis(XmlModel):
+class DocumentBasis(common.Basis[ActRecord, Document]):
     """The basis of some data: a civil-status record or a document (СведДокОснТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
-    xml_required_choices: ClassVar[frozenset[str]] = frozenset({"basis"})
-
-    act: Annotated[ActRecord | None, Elem("ЗапАктОсн", choice="basis")] = None
-    document: Annotated[Document | None, Elem("ДокОсн", choice="basis")] = None
 
 
-class RecordChange(XmlModel):
+class RecordChange(common.RecordChange[DocumentBasis]):
     """A correction, restoration or annulment of the record (СведИзмАГСТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    kind_code: Annotated[str | None, digits(4), Attr("КодВидСвед")] = None
     changed_on: Annotated[XsDate, Attr("ДатаВнесИспр")]
-    content: Annotated[str | None, text(4000), Attr("СодержИспр")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    basis: Annotated[DocumentBasis | None, Elem(
-        "СведДокИспрАГС", absent="ПрСведДокИспрАГС")] = None

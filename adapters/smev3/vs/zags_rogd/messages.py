@@ -23,13 +23,12 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from adapters.smev3.vs.zags_fatal.messages import RegistryOffice
+from adapters.smev3.vs.zags_common.types import ErnId, RegistryOffice
 from adapters.smev3.vs.zags_rogd.commons import (
     TYPES_NS,
     Certificate,
     Document,
     DocumentBasis,
-    ErnId,
     FullName,
     Parent,
     PartialDate,

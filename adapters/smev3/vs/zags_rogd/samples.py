@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Protocol
 
-from adapters.smev3.vs.zags_fatal.messages import RegistryOffice
+from adapters.smev3.vs.zags_common.types import RegistryOffice
 from adapters.smev3.vs.zags_rogd.commons import (
     ActRecord,
     Certificate,
