@@ -3,7 +3,8 @@
 Each format declares the same complex types in its own types namespace; a class here sets
 none (``xml_namespace`` empty), and each format subclasses the ones that hold elements with
 its namespace. Types made only of attributes (a place, a registry office, a document given
-in a request) are namespace-free and used as they are.
+in a request) are namespace-free and used as they are. The names, partial dates and
+identity documents are those of every ЗАГС format (:mod:`adapters.smev3.vs.zags_common.types`).
 """
 
 from __future__ import annotations
@@ -13,36 +14,20 @@ from typing import Annotated, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import Field
 
+from adapters.smev3.vs.zags_common import types as common
+from adapters.smev3.vs.zags_common.types import PD, CountryCode, FullName, PartialDate, Region
 from contracts.xmlbind.binding import Attr, Elem, XmlModel
-from contracts.xmlbind.fields import G_YEAR, PERSONAL, digits, pattern, text
+from contracts.xmlbind.fields import PERSONAL, digits, pattern, text
+
+__all__ = ["FN", "ID", "PD", "CountryCode", "FullName", "IdentityDocument", "Parent",
+           "PartialDate", "Place", "Region", "RegistryOffice", "RequestedDocument",
+           "RequestedOffice", "Snils", "Spouse", "Unmapped"]
 
 Snils = Annotated[str, pattern(r"[0-9]{3}-[0-9]{3}-[0-9]{3}[- ][0-9]{2}")]
 """СНИЛС as the formats write it: ``123-456-789 01`` (or with a hyphen before the check)."""
-CountryCode = Annotated[str, digits(3)]
-Region = Annotated[str, digits(2)]
-
-
-class FullName(XmlModel):
-    """Surname, name, patronymic, each possibly absent (ФИОПрТип)."""
-
-    family: Annotated[str | None, text(60), Elem("Фамилия", absent="ПрФамилия")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    given: Annotated[str | None, text(60), Elem("Имя", absent="ПрИмя")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    patronymic: Annotated[str | None, text(60), Elem("Отчество", absent="ПрОтчество")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-
-
-class PartialDate(XmlModel):
-    """A date as the documents give it, day or month possibly unknown (ДатаДокТип)."""
-
-    day: Annotated[int | None, Field(ge=0, le=99), Elem("День", absent="ПрДень")] = None
-    month: Annotated[int | None, Field(ge=0, le=99), Elem("Месяц", absent="ПрМесяц")] = None
-    year: Annotated[str, G_YEAR, Elem("Год")]
 
 
 FN = TypeVar("FN", bound=FullName)
-PD = TypeVar("PD", bound=PartialDate)
 
 
 class Place(XmlModel):
@@ -92,20 +77,10 @@ class RequestedDocument(XmlModel):
     issuer_code: Annotated[str | None, text(7), Attr("КодВыдДок")] = None
 
 
-class IdentityDocument(XmlModel, Generic[PD]):
+class IdentityDocument(common.IdentityDocument[PD], Generic[PD]):
     """An identity document as an act record gives it, any part possibly absent
-    (УдЛичнФЛПрТип)."""
+    (УдЛичнФЛПрТип); the on-request formats allow 7 characters for the issuer's code."""
 
-    kind_code: Annotated[str | None, digits(2), Elem("КодВидДок", absent="ПрКодВидДок")] = None
-    series: Annotated[str | None, text(40), Elem("СерДок", absent="ПрСерДок")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    number: Annotated[str | None, text(40), Elem("НомДок", absent="ПрНомДок")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    issued_on: Annotated[date | None, Elem("ДатаДокКаленд", absent="ПрДатаДок")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    issued_on_partial: Annotated[PD | None, Elem("ДатаДокНеполн", absent="ПрДатаДок")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    issued_by: Annotated[str | None, text(1000), Elem("ВыдДок", absent="ПрВыдДок")] = None
     issuer_code: Annotated[str | None, text(7), Elem("КодВыдДок", absent="ПрКодВыдДок")] = None
 
 
