@@ -29,21 +29,13 @@ from adapters.smev3.vs.base import BoundInformationType
 from adapters.smev3.vs.zags_brakz import samples
 from adapters.smev3.vs.zags_brakz.commons import RecordHead, SpouseType
 from adapters.smev3.vs.zags_brakz.messages import NS, SCHEMA, BrakzRequestV1, MarriageRecord
+from adapters.smev3.vs.zags_common.mapping import partial
 from adapters.smev3.vs.zags_common.types import IdentityDocument, PartialDate
 from contracts.xmlbind.binding import MappingError, XmlModel
 from contracts.zags import IdentityDocument as CanonicalDocument
-from contracts.zags import PartialDate as CanonicalPartialDate
 from contracts.zags_acts import NameChange, NameChangeRecord, NameChangeRecordsV1, Person
 
 FORMAT = "112-46"
-
-
-def partial(value: PartialDate | None) -> CanonicalPartialDate | None:
-    """A date as the documents give it (ДатаДокТип) as a canonical partial date."""
-    if value is None:
-        return None
-    return CanonicalPartialDate(year=int(value.year.lstrip("-")), month=value.month,
-                                day=value.day)
 
 
 def whole(calendar: date | None, documented: PartialDate | None) -> date | None:

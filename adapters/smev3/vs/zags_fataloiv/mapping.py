@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from adapters.smev3.types import ProtocolVersion, Role
 from adapters.smev3.vs.base import BoundInformationType
+from adapters.smev3.vs.zags_common.mapping import partial
 from adapters.smev3.vs.zags_fataloiv import samples
 from adapters.smev3.vs.zags_fataloiv.messages import (
     NS,
@@ -28,23 +29,15 @@ from adapters.smev3.vs.zags_fataloiv.messages import (
     FatalOivRequestV1,
     FatalOivResponseV1,
 )
-from adapters.smev3.vs.zags_fataloiv.messages import PartialDate as DocumentDate
 from contracts.xmlbind.binding import MappingError, XmlModel
 from contracts.zags import DeathRecord as CanonicalRecord
-from contracts.zags import DeathRecordsProcessedV1, DeathRecordsV1, IdentityDocument, PartialDate
+from contracts.zags import DeathRecordsProcessedV1, DeathRecordsV1, IdentityDocument
 
 DIRECTIVE_NS = "urn://x-artefacts-smev-gov-ru/services/message-exchange/types/directive/1.3"
 WRAPPER = f"{{{NS}}}Request"
 
 
 FORMAT = "112-41"
-
-
-def partial(value: DocumentDate | None) -> PartialDate | None:
-    """A date as the document gives it (ДатаДокТип) as a partial date."""
-    if value is None:
-        return None
-    return PartialDate(year=int(value.year.lstrip("-")), month=value.month, day=value.day)
 
 
 def record(rec: DeathRecord) -> CanonicalRecord:

@@ -15,6 +15,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
+from adapters.smev3.vs.zags_common import types as common
 from adapters.smev3.vs.zags_fatal.messages import (
     FiasAddress,
     KladrAddress,
@@ -22,7 +23,7 @@ from adapters.smev3.vs.zags_fatal.messages import (
 )
 from contracts import message_type
 from contracts.xmlbind.binding import Attr, Elem, XmlModel
-from contracts.xmlbind.fields import G_YEAR, PERSONAL, digits, exact, pattern, text
+from contracts.xmlbind.fields import PERSONAL, digits, exact, pattern, text
 
 NS = "urn://x-artefacts-zags-fataloiv/root/112-41/4.0.0"
 TYPES_NS = "urn://x-artefacts-zags-fataloiv/types/4.0.0"
@@ -32,27 +33,16 @@ CountryCode = Annotated[str, digits(3)]
 Oktmo = Annotated[str, pattern(r"[0-9]{8,11}")]
 
 
-class FullName(XmlModel):
+class FullName(common.FullName):
     """Surname, name, patronymic, each possibly absent (ФИОПрТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
 
-    family: Annotated[str | None, text(60), Elem("Фамилия", absent="ПрФамилия")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    given: Annotated[str | None, text(60), Elem("Имя", absent="ПрИмя")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    patronymic: Annotated[str | None, text(60), Elem("Отчество", absent="ПрОтчество")] = Field(
-        default=None, json_schema_extra=PERSONAL)
 
-
-class PartialDate(XmlModel):
+class PartialDate(common.PartialDate):
     """A date as the document gives it, day or month possibly unknown (ДатаДокТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
-
-    day: Annotated[int | None, Field(ge=0, le=99), Elem("День", absent="ПрДень")] = None
-    month: Annotated[int | None, Field(ge=0, le=99), Elem("Месяц", absent="ПрМесяц")] = None
-    year: Annotated[str, G_YEAR, Elem("Год")]
 
 
 class Place(XmlModel):

@@ -34,12 +34,13 @@ from pydantic import BaseModel, ValidationError
 
 from adapters.smev3.types import ProtocolVersion, Role
 from adapters.smev3.vs.base import BoundInformationType
+from adapters.smev3.vs.zags_common.mapping import partial
 from adapters.smev3.vs.zags_inf import answer as a
 from adapters.smev3.vs.zags_inf import request as r
 from adapters.smev3.vs.zags_inf import types as t
 from adapters.smev3.vs.zags_inf.samples import inquiry
 from contracts.xmlbind.binding import Issue, MappingError, describe
-from contracts.zags import IdentityDocument, PartialDate
+from contracts.zags import IdentityDocument
 from contracts.zags_acts import (
     BirthRecord,
     InquiryKind,
@@ -72,13 +73,6 @@ class RequestParts:
     person: type[r.PersonQuery]  # type: ignore[type-arg]
     query: type[r.Query]  # type: ignore[type-arg]
     request: type[r.InquiryRequest]  # type: ignore[type-arg]
-
-
-def partial(value: t.PartialDate | None) -> PartialDate | None:
-    """A date as the documents give it, as the canonical partial date."""
-    if value is None:
-        return None
-    return PartialDate(year=int(value.year.lstrip("-")), month=value.month, day=value.day)
 
 
 def document(value: t.IdentityDocument | None) -> IdentityDocument | None:  # type: ignore[type-arg]

@@ -26,6 +26,7 @@ from pydantic import BaseModel
 
 from adapters.smev3.types import ProtocolVersion, Role
 from adapters.smev3.vs.base import BoundInformationType
+from adapters.smev3.vs.zags_common.mapping import partial
 from adapters.smev3.vs.zags_parent import samples
 from adapters.smev3.vs.zags_parent.messages import (
     NS,
@@ -34,7 +35,7 @@ from adapters.smev3.vs.zags_parent.messages import (
     ParentRequestV1,
     PaternityRecord,
 )
-from adapters.smev3.vs.zags_pername.mapping import act_date, name_change, partial
+from adapters.smev3.vs.zags_pername.mapping import act_date, name_change
 from contracts.xmlbind.binding import MappingError, XmlModel
 from contracts.zags_acts import NameChangeRecord, NameChangeRecordsV1, Person
 

@@ -27,26 +27,19 @@ from pydantic import BaseModel
 
 from adapters.smev3.types import ProtocolVersion, Role
 from adapters.smev3.vs.base import BoundInformationType
+from adapters.smev3.vs.zags_common.mapping import partial
 from adapters.smev3.vs.zags_common.types import FullName, IdentityDocument
 from adapters.smev3.vs.zags_common.types import PartialDate as DocumentDate
 from adapters.smev3.vs.zags_pername import samples
 from adapters.smev3.vs.zags_pername.messages import NS, SCHEMA, PerNameRecord, PerNameRequestV1
 from contracts.xmlbind.binding import MappingError, XmlModel
 from contracts.zags import IdentityDocument as CanonicalDocument
-from contracts.zags import PartialDate
 from contracts.zags_acts import NameChange, NameChangeRecord, NameChangeRecordsV1, Person
 
 FORMAT = "112-03"
 PersonRole = Literal["person", "husband", "wife", "child"]
 """Who a person is in the act (:attr:`contracts.zags_acts.NameChange.role`)."""
 SERIES_NUMBER_MAX = 25  # contracts.zags.IdentityDocument.series_number
-
-
-def partial(value: DocumentDate | None) -> PartialDate | None:
-    """A date as the documents give it (ДатаДокТип) as a canonical partial date."""
-    if value is None:
-        return None
-    return PartialDate(year=int(value.year.lstrip("-")), month=value.month, day=value.day)
 
 
 def act_date(whole: date | None, known: DocumentDate | None) -> date:

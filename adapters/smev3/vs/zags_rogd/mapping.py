@@ -24,9 +24,10 @@ from pydantic import BaseModel
 
 from adapters.smev3.types import ProtocolVersion, Role
 from adapters.smev3.vs.base import BoundInformationType
+from adapters.smev3.vs.zags_common.mapping import partial
 from adapters.smev3.vs.zags_rogd import samples
 from adapters.smev3.vs.zags_rogd.commons import IdentityDocument as DocumentXml
-from adapters.smev3.vs.zags_rogd.commons import Parent, PartialDate, Residence
+from adapters.smev3.vs.zags_rogd.commons import Parent, Residence
 from adapters.smev3.vs.zags_rogd.messages import (
     NS,
     SCHEMA,
@@ -36,18 +37,10 @@ from adapters.smev3.vs.zags_rogd.messages import (
 )
 from contracts.xmlbind.binding import Issue, MappingError, XmlModel
 from contracts.zags import IdentityDocument
-from contracts.zags import PartialDate as CanonicalDate
 from contracts.zags_acts import BirthRecord, BirthRecordsV1, Person
 
 FORMAT = "112-01"
 _NOT_DIGITS = re.compile(r"\D")
-
-
-def partial(value: PartialDate | None) -> CanonicalDate | None:
-    """A date as the document gives it (ДатаДокТип) as a partial date."""
-    if value is None:
-        return None
-    return CanonicalDate(year=int(value.year.lstrip("-")), month=value.month, day=value.day)
 
 
 def address_text(residence: Residence | None) -> str | None:
