@@ -21,7 +21,9 @@ from sqlalchemy.engine import Connection
 from admin.privacy import Privacy
 from admin.xlsx import is_risky, local_time
 from contracts.oms import mask_policy, mask_snils
+from handlers.erz import models as m
 from handlers.erz.console.export import DATE_FORMAT, TIME_FORMAT
+from handlers.erz.console.views import ref
 from handlers.erz.federal.reconcile import STATE_TEXT
 from handlers.erz.federal.reconcile_resolve import KINDS, STATUSES, Filter
 from handlers.erz.federal.reconcile_tables import discrepancies, runs
@@ -100,9 +102,14 @@ def listing(conn: Connection, chosen: Filter, privacy: Privacy, offset: int,
     where = chosen.where()
     total = int(conn.execute(sa.select(sa.func.count()).select_from(discrepancies)
                              .where(*where)).scalar() or 0)
-    rows = conn.execute(sa.select(discrepancies).where(*where).order_by(
-        discrepancies.c.kind, discrepancies.c.id).offset(offset).limit(limit)).mappings()
-    return [row_view(r, privacy) for r in rows], total
+    rows = conn.execute(sa.select(discrepancies, m.persons.c.id.label("person_id"))
+                        .select_from(discrepancies.outerjoin(
+                            m.persons, m.persons.c.enp == discrepancies.c.enp))
+                        .where(*where).order_by(discrepancies.c.kind, discrepancies.c.id)
+                        .offset(offset).limit(limit)).mappings()
+    return [row_view(r, privacy) | {"ref": ref(r["person_id"], r["enp"], privacy)
+                                    if r["person_id"] is not None else ""}
+            for r in rows], total
 
 
 def totals(conn: Connection, run_id: int) -> list[dict[str, Any]]:

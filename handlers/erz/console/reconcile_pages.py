@@ -36,6 +36,9 @@ START, RESOLVE, KEEP, EXPORT = ("erz-ferzl-start", "erz-ferzl-resolve", "erz-fer
                                 "erz-ferzl-export")
 """Audit actions of the pages."""
 RUNS_PAGE = 20
+BULK_LIMIT = 2000
+"""Discrepancies one bulk decision takes at most (each federal value is a register
+operation: a larger set is decided in several requests, none of them minutes long)."""
 
 
 class ReconcileScreens:
@@ -146,7 +149,7 @@ class ReconcileScreens:
         with self.ctx.db.transaction() as conn:
             if everything:
                 ids = resolution.ids_of(conn, resolution.Filter(
-                    chosen.run_id, chosen.kind, "open", chosen.enp))
+                    chosen.run_id, chosen.kind, "open", chosen.enp), limit=BULK_LIMIT)
             else:
                 allowed = set(resolution.ids_of(conn, resolution.Filter(chosen.run_id)))
                 ids = [i for i in ids if i in allowed]
@@ -165,6 +168,9 @@ class ReconcileScreens:
                         f"{len(done.buffered)}; не применено: {len(done.refused)}")
                 if done.refused:
                     text += " (" + "; ".join(sorted(set(done.refused.values()))[:3]) + ")"
+            if everything and len(ids) == BULK_LIMIT:
+                text += (f" Обработаны первые {BULK_LIMIT} по отбору: повторите решение "
+                         "для остальных.")
             self.ctx.audit_in(conn, user.username, KEEP if action == "keep" else RESOLVE,
                               target=f"erz/ferzl/{chosen.run_id}", reason=reason,
                               details=details | {"ids": ids[:1000]},

@@ -97,9 +97,11 @@ def test_a_masked_viewer_sees_no_snils_nor_death_date(login: Login,
     for secret in _secrets(built):
         assert secret not in page.text
         assert secret not in text
+    assert 'href="/erz/person/id' in page.text  # the card, linked without the ЕНП
     pd = login("pd").get(f"/erz/ferzl/{run_id}")
     for secret in _secrets(built):
         assert secret in pd.text
+    assert f'href="/erz/person/{_secrets(built)[-1]}"' in pd.text
     pd_export = _sheet_text(login("pd").get(f"/erz/ferzl/{run_id}/export.xlsx").content)
     assert OTHER_SNILS in pd_export
 
