@@ -12,35 +12,12 @@ from adapters.smev3.vs.zags_brakzakinf.messages import (
     MarriageRegistered,
     Spouse,
 )
-from adapters.smev3.vs.zags_inf.samples import AS_OF, OFFICE, UFA, asked, feminine, masculine
+from adapters.smev3.vs.zags_inf.samples import AS_OF, OFFICE, spouses
 
-
-def spouses(request: BrakZakInfRequestV1) -> tuple[Spouse, Spouse]:
-    """The person asked about and a fictitious spouse; the wife takes the husband's
-    surname with the marriage."""
-    who = asked(request)
-    if who.female:
-        husband = Spouse(surname_before="Сафин", surname_after="Сафин", given="Тимур",
-                         patronymic="Айдарович", birth_date=date(1989, 11, 30),
-                         citizenship_code="643")
-        own: str | None = who.family
-        married: str | None = "Сафина"
-        given, patronymic, born = who.given, who.patronymic, who.birth_date
-    else:
-        husband = Spouse(surname_before=who.family, surname_after=who.family, given=who.given,
-                         patronymic=who.patronymic, birth_date=who.birth_date,
-                         birth_place=UFA, citizenship_code="643")
-        own, married = "Ильина", feminine(masculine(who.family))
-        given, patronymic, born = "Дарья", "Сергеевна", date(1993, 2, 8)
-    before, after = own, married
-    wife = Spouse(surname_before=before, surname_after=after, given=given,
-                  patronymic=patronymic, birth_date=born, birth_place=UFA if who.female
-                  else None, citizenship_code="643")
-    return husband, wife
 
 def answer(request: BrakZakInfRequestV1) -> BrakZakInfResponseV1:
     """The marriage record of the person asked about, registered in Ufa in 2016."""
-    husband, wife = spouses(request)
+    husband, wife = spouses(request, Spouse, divorce=False)
     record = MarriageRecord(
         section="1", number="120200010016000007890", version="1",
         version_date=date(2016, 8, 12), status_code="0101", recorded_on=date(2016, 8, 12),

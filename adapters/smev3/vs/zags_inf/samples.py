@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from adapters.smev3.vs.zags_inf import request as r
-from adapters.smev3.vs.zags_inf.types import Place, RegistryOffice
+from adapters.smev3.vs.zags_inf.types import Place, RegistryOffice, Spouse
 from contracts.zags import IdentityDocument
 from contracts.zags_acts import InquiryKind, Person, ZagsInquiryV1
 
@@ -65,3 +66,32 @@ def feminine(surname: str | None) -> str | None:
     if surname and surname.endswith(("ов", "ев", "ин", "ын")):
         return surname + "а"
     return surname
+
+
+S = TypeVar("S", bound=Spouse)  # type: ignore[type-arg]
+
+
+def spouses(request: r.InquiryRequest, model: type[S], *,  # type: ignore[type-arg]
+            divorce: bool) -> tuple[S, S]:
+    """The person asked about and a fictitious spouse, as ``model`` (a format's
+    СупругТип): the wife takes the husband's surname with the marriage, and her own
+    surname back with the divorce."""
+    who = asked(request)
+    if who.female:
+        husband = model(surname_before="Сафин", surname_after="Сафин", given="Тимур",
+                        patronymic="Айдарович", birth_date=date(1989, 11, 30),
+                        citizenship_code="643")
+        own: str | None = who.family
+        married: str | None = "Сафина"
+        given, patronymic, born = who.given, who.patronymic, who.birth_date
+    else:
+        husband = model(surname_before=who.family, surname_after=who.family, given=who.given,
+                        patronymic=who.patronymic, birth_date=who.birth_date,
+                        birth_place=UFA, citizenship_code="643")
+        own, married = "Ильина", feminine(masculine(who.family))
+        given, patronymic, born = "Дарья", "Сергеевна", date(1993, 2, 8)
+    before, after = (married, own) if divorce else (own, married)
+    wife = model(surname_before=before, surname_after=after, given=given,
+                 patronymic=patronymic, birth_date=born, birth_place=UFA if who.female
+                 else None, citizenship_code="643")
+    return husband, wife
