@@ -62,6 +62,29 @@ class RegistryOffice(XmlModel):
     code: Annotated[str, exact(8), Attr("КодЗАГС")]
 
 
+class Place(XmlModel):
+    """A place of birth (МестоТип); kind 1 in Russia, 2 abroad, 3 unclassified. 112-03 and
+    112-08 name ``Поселен`` otherwise and declare their own."""
+
+    kind: Annotated[Literal["1", "2", "3"], Attr("ПризнМесто")]
+    description: Annotated[str, text(512), Attr("МестоТекст")] = Field(
+        json_schema_extra=PERSONAL)
+    fias_id: Annotated[Guid | None, Attr("ИдНом")] = None
+    country_code: Annotated[CountryCode | None, Attr("КодСтраны")] = None
+    country_name: Annotated[str | None, text(255), Attr("НаимСтраны")] = None
+    region: Annotated[Region | None, Attr("Регион")] = None
+    region_name: Annotated[str | None, text(50), Attr("НаимСубъект")] = None
+    district: Annotated[str | None, text(200), Attr("Район")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    municipality: Annotated[str | None, text(200), Attr("Поселен")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    city: Annotated[str | None, text(50), Attr("Город")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    settlement: Annotated[str | None, text(50), Attr("НаселПункт")] = Field(
+        default=None, json_schema_extra=PERSONAL)
+    oktmo: Annotated[Oktmo | None, Attr("ОКТМО")] = None
+
+
 class IdentityDocument(XmlModel, Generic[PD]):
     """An identity document, each part possibly absent (УдЛичнФЛПрТип)."""
 

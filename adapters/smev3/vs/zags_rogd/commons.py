@@ -20,12 +20,19 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field
 
 from adapters.smev3.vs.zags_common import types as common
-from adapters.smev3.vs.zags_common.types import CountryCode, ErnId, Oktmo, Region, RegistryOffice
+from adapters.smev3.vs.zags_common.types import (
+    CountryCode,
+    ErnId,
+    Oktmo,
+    Region,
+    RegistryOffice,
+)
+from adapters.smev3.vs.zags_common.types import Place as Place  # re-exported: МестоТип
 from contracts.xmlbind.binding import Attr, Elem, XmlModel
 from contracts.xmlbind.fields import G_YEAR, PERSONAL, digits, exact, pattern, text
 
@@ -61,29 +68,6 @@ class PartialDate(common.PartialDate):
     xml_namespace: ClassVar[str] = TYPES_NS
 
     year: Annotated[Year, Elem("Год")]
-
-
-class Place(XmlModel):
-    """A place of birth (МестоТип); kind 1 in Russia, 2 abroad, 3 otherwise given."""
-
-    kind: Annotated[Literal["1", "2", "3"], Attr("ПризнМесто")]
-    description: Annotated[str, text(512), Attr("МестоТекст")] = Field(
-        json_schema_extra=PERSONAL)
-    fias_id: Annotated[str | None, pattern(r"[\da-fA-F]{8}-[\da-fA-F]{4}-[\da-fA-F]{4}-"
-                                           r"[\da-fA-F]{4}-[\da-fA-F]{12}"), Attr("ИдНом")] = None
-    country_code: Annotated[CountryCode | None, Attr("КодСтраны")] = None
-    country_name: Annotated[str | None, text(255), Attr("НаимСтраны")] = None
-    region: Annotated[Region | None, Attr("Регион")] = None
-    region_name: Annotated[str | None, text(50), Attr("НаимСубъект")] = None
-    district: Annotated[str | None, text(200), Attr("Район")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    municipality: Annotated[str | None, text(200), Attr("Поселен")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    city: Annotated[str | None, text(50), Attr("Город")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    settlement: Annotated[str | None, text(50), Attr("НаселПункт")] = Field(
-        default=None, json_schema_extra=PERSONAL)
-    oktmo: Annotated[Oktmo | None, Attr("ОКТМО")] = None
 
 
 class FiasAddress(XmlModel):
