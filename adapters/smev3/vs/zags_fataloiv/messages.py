@@ -259,14 +259,10 @@ class ActRecord(XmlModel):
     registry_office: Annotated[RegistryOfficeOiv, Elem("ОрганЗАГС")]
 
 
-class ChangeBasis(XmlModel):
+class ChangeBasis(common.Basis[ActRecord, Document]):
     """The basis of a change: a civil-status record or a document (СведДокОснТип)."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
-    xml_required_choices: ClassVar[frozenset[str]] = frozenset({"basis"})
-
-    act: Annotated[ActRecord | None, Elem("ЗапАктОсн", choice="basis")] = None
-    document: Annotated[Document | None, Elem("ДокОсн", choice="basis")] = None
 
 
 class RecordChange(XmlModel):
