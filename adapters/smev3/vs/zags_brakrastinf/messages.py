@@ -21,53 +21,32 @@ TYPES_NS = "urn://x-artefacts-zags-brakrastinf/types/4.0.0"
 SCHEMA = "zags-brakrastinf-ru-root.xsd"
 
 
-class FullName(types.FullName):
-    """ФИОПрТип of 112-55."""
+class BrakRastInf(types.Format):
+    """112-55's namespaces: the types here are the shared ones in them."""
 
-    xml_namespace: ClassVar[str] = TYPES_NS
-
-
-class PartialDate(types.PartialDate):
-    """ДатаДокТип of 112-55."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
+    root: ClassVar[str] = NS
+    types: ClassVar[str] = TYPES_NS
 
 
-class IdentityDocument(types.IdentityDocument[PartialDate]):
-    """УдЛичнФЛПрТип of 112-55."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
-
-
-class Basis(request.Basis):
-    """СведОсн of 112-55."""
-
-    xml_namespace: ClassVar[str] = NS
+FullName = types.FullName[BrakRastInf]
+PartialDate = types.PartialDate[BrakRastInf]
+IdentityDocument = types.IdentityDocument[BrakRastInf]
+Basis = request.Basis[BrakRastInf]
+ActRef = request.ActRef[BrakRastInf]
 
 
-class ActRef(request.ActRef[PartialDate]):
-    """СведАГС of 112-55."""
-
-    xml_namespace: ClassVar[str] = NS
-
-
-class PersonQuery(request.PersonQuery[FullName, PartialDate]):
+class PersonQuery(request.PersonQuery[BrakRastInf]):
     """СведФЛ of 112-55, with whether the surname changed with the marriage (ИнфФИО)."""
-
-    xml_namespace: ClassVar[str] = NS
 
     names_given: Annotated[Literal["1", "2"] | None, Attr("ИнфФИО")] = None
 
 
-class Query(request.Query[ActRef, PersonQuery]):
-    """СведЗапрос of 112-55."""
-
-    xml_namespace: ClassVar[str] = NS
+Query = request.Query[BrakRastInf, PersonQuery]
 
 
 @message_type("smev3.zags.brakrastinf.request", 1,
               title="СМЭВ: запрос сведений о расторжении брака из ЕГР ЗАГС (112-55)")
-class BrakRastInfRequestV1(request.InquiryRequest[Basis, Query]):
+class BrakRastInfRequestV1(request.InquiryRequest[BrakRastInf, Query]):
     """A request, 112-55 v4.0.0 (BRAKRASTINFRequest)."""
 
     xml_namespace: ClassVar[str] = NS
@@ -75,10 +54,8 @@ class BrakRastInfRequestV1(request.InquiryRequest[Basis, Query]):
     xml_prefixes: ClassVar[dict[str, str]] = {"tns": NS, "fnst": TYPES_NS}
 
 
-class Spouse(types.Spouse[PartialDate, IdentityDocument]):
-    """СупругТип: a spouse, surname before and after."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
+Spouse = types.Spouse[BrakRastInf]
+"""СупругТип: a spouse, surname before and after."""
 
 
 class DivorceRegistered(XmlModel):
@@ -95,7 +72,7 @@ class DivorceRegistered(XmlModel):
         "СведДокЗаклБрак", absent="ПрСведДокЗаклБрак")] = None
 
 
-class DivorceRecord(answer.ActRecord[PartialDate]):
+class DivorceRecord(answer.ActRecord[BrakRastInf]):
     """A divorce record found (СведРегРастБрак)."""
 
     xml_namespace: ClassVar[str] = NS

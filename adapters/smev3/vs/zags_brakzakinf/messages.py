@@ -20,53 +20,32 @@ TYPES_NS = "urn://x-artefacts-zags-brakzakinf/types/4.0.0"
 SCHEMA = "zags-brakzakinf-ru-root.xsd"
 
 
-class FullName(types.FullName):
-    """ФИОПрТип of 112-54."""
+class BrakZakInf(types.Format):
+    """112-54's namespaces: the types here are the shared ones in them."""
 
-    xml_namespace: ClassVar[str] = TYPES_NS
-
-
-class PartialDate(types.PartialDate):
-    """ДатаДокТип of 112-54."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
+    root: ClassVar[str] = NS
+    types: ClassVar[str] = TYPES_NS
 
 
-class IdentityDocument(types.IdentityDocument[PartialDate]):
-    """УдЛичнФЛПрТип of 112-54."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
-
-
-class Basis(request.Basis):
-    """СведОсн of 112-54."""
-
-    xml_namespace: ClassVar[str] = NS
+FullName = types.FullName[BrakZakInf]
+PartialDate = types.PartialDate[BrakZakInf]
+IdentityDocument = types.IdentityDocument[BrakZakInf]
+Basis = request.Basis[BrakZakInf]
+ActRef = request.ActRef[BrakZakInf]
 
 
-class ActRef(request.ActRef[PartialDate]):
-    """СведАГС of 112-54."""
-
-    xml_namespace: ClassVar[str] = NS
-
-
-class PersonQuery(request.PersonQuery[FullName, PartialDate]):
+class PersonQuery(request.PersonQuery[BrakZakInf]):
     """СведФЛ of 112-54, with whether the surname changed with the marriage (ИнфФИО)."""
-
-    xml_namespace: ClassVar[str] = NS
 
     names_given: Annotated[Literal["1", "2"] | None, Attr("ИнфФИО")] = None
 
 
-class Query(request.Query[ActRef, PersonQuery]):
-    """СведЗапрос of 112-54."""
-
-    xml_namespace: ClassVar[str] = NS
+Query = request.Query[BrakZakInf, PersonQuery]
 
 
 @message_type("smev3.zags.brakzakinf.request", 1,
               title="СМЭВ: запрос сведений о заключении брака из ЕГР ЗАГС (112-54)")
-class BrakZakInfRequestV1(request.InquiryRequest[Basis, Query]):
+class BrakZakInfRequestV1(request.InquiryRequest[BrakZakInf, Query]):
     """A request, 112-54 v4.0.0 (BRAKZAKINFRequest)."""
 
     xml_namespace: ClassVar[str] = NS
@@ -74,10 +53,8 @@ class BrakZakInfRequestV1(request.InquiryRequest[Basis, Query]):
     xml_prefixes: ClassVar[dict[str, str]] = {"tns": NS, "fnst": TYPES_NS}
 
 
-class Spouse(types.Spouse[PartialDate, IdentityDocument]):
-    """СупругТип: a spouse, surname before and after."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
+Spouse = types.Spouse[BrakZakInf]
+"""СупругТип: a spouse, surname before and after."""
 
 
 class MarriageRegistered(XmlModel):
@@ -92,7 +69,7 @@ class MarriageRegistered(XmlModel):
     wife: Annotated[Spouse, Elem("Супруга")]
 
 
-class MarriageRecord(answer.ActRecord[PartialDate]):
+class MarriageRecord(answer.ActRecord[BrakZakInf]):
     """A marriage record found (СведРегЗаклБрак)."""
 
     xml_namespace: ClassVar[str] = NS

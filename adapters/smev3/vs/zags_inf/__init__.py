@@ -4,7 +4,8 @@ The fund asks ЕГР ЗАГС for act records about a person and ЗАГС answer
 have one request shape (СведОсн, СведЗапрос with СведАГС and СведФЛ, ИдЗапрос, КолДок,
 ТипАГС) and one answer envelope (СведОтветАГС with РезОбраб around the act records), each
 in its own namespace. :mod:`.types` and :mod:`.request` hold the shared bound types as
-generics that each format's ``messages`` parametrises and subclasses with its namespace (as
-``zags_fataloiv`` subclasses ``zags_fatal`` types); :mod:`.answer` the answer envelope;
-:mod:`.mapping` the information type they all are and the mapping of ``zags.inquiry``.
+generics over the format (:class:`~.types.Format`, its two namespaces): a format's
+``messages`` names its namespaces once and parametrises them (``FullName[RogdInf]``),
+declaring only what its schema adds; :mod:`.answer` the answer envelope; :mod:`.mapping`
+the information type they all are and the mapping of ``zags.inquiry``.
 """

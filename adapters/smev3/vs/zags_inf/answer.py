@@ -17,7 +17,7 @@ from typing import Annotated, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import Field
 
-from adapters.smev3.vs.zags_inf.types import PD, RegistryOffice
+from adapters.smev3.vs.zags_inf.types import F, InFormat, PartialDate, RegistryOffice
 from contracts.xmlbind.binding import Attr, Elem, XmlModel
 from contracts.xmlbind.fields import PERSONAL, text
 
@@ -33,10 +33,11 @@ RESULTS: dict[str, str] = {
 """Each processing result in the fund's words."""
 
 
-class ActRecord(XmlModel, Generic[PD]):
+class ActRecord(InFormat, Generic[F]):
     """What every act record of an answer carries: its number in the register, version,
     status and registry office; the format adds what was registered (``ПрдСведРег``)."""
 
+    xml_namespace_of: ClassVar[Literal["root", "types"]] = "root"
     xml_partial: ClassVar[bool] = True
 
     section: Annotated[Literal["1", "2"], Attr("РазделЕГР")]
@@ -47,7 +48,8 @@ class ActRecord(XmlModel, Generic[PD]):
     version: Annotated[str, text(3), Attr("НомерВерс")]
     version_date: Annotated[date, Attr("ДатаВерс")]
     status_code: Annotated[str, text(4), Attr("КодСостСтат")]
-    recorded_on_partial: Annotated[PD | None, Elem("ДатаЗаписДок", choice="date")] = None
+    recorded_on_partial: Annotated[PartialDate[F] | None, Elem(
+        "ДатаЗаписДок", choice="date")] = None
     recorded_on: Annotated[date | None, Elem("ДатаЗапис", choice="date")] = None
     office: Annotated[RegistryOffice, Elem("ОрганЗАГС")]
 

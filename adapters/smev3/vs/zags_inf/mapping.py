@@ -66,16 +66,16 @@ OFFICE_REGION = re.compile(r"R(\d{2})")
 class RequestParts:
     """A format's request classes, to build its request from an inquiry."""
 
-    full_name: type[t.FullName]
-    partial_date: type[t.PartialDate]
-    basis: type[r.Basis]
-    act: type[r.ActRef]  # type: ignore[type-arg]
-    person: type[r.PersonQuery]  # type: ignore[type-arg]
-    query: type[r.Query]  # type: ignore[type-arg]
-    request: type[r.InquiryRequest]  # type: ignore[type-arg]
+    full_name: type[t.FullName[Any]]
+    partial_date: type[t.PartialDate[Any]]
+    basis: type[r.Basis[Any]]
+    act: type[r.ActRef[Any]]
+    person: type[r.PersonQuery[Any]]
+    query: type[r.Query[Any, Any]]
+    request: type[r.InquiryRequest[Any, Any]]
 
 
-def document(value: t.IdentityDocument | None) -> IdentityDocument | None:  # type: ignore[type-arg]
+def document(value: t.IdentityDocument[Any] | None) -> IdentityDocument | None:
     """An identity document of a record, when it has a kind and a number."""
     if value is None or value.kind_code is None or value.number is None:
         return None
@@ -84,10 +84,10 @@ def document(value: t.IdentityDocument | None) -> IdentityDocument | None:  # ty
                             issued_on=value.issued_on)
 
 
-def person(name: t.FullName, *, sex: Literal["1", "2"] | None = None,
-           birth_date: date | None = None, birth_date_partial: t.PartialDate | None = None,
+def person(name: t.FullName[Any], *, sex: Literal["1", "2"] | None = None,
+           birth_date: date | None = None, birth_date_partial: t.PartialDate[Any] | None = None,
            birth_place: t.Place | None = None, snils: str | None = None,
-           identity_document: t.IdentityDocument | None = None) -> Person:  # type: ignore[type-arg]
+           identity_document: t.IdentityDocument[Any] | None = None) -> Person:
     """A canonical person of a record's names and what else it gives."""
     return Person(surname=name.family, name=name.given, patronymic=name.patronymic, sex=sex,
                   birth_date=birth_date, birth_date_partial=partial(birth_date_partial),
@@ -95,7 +95,7 @@ def person(name: t.FullName, *, sex: Literal["1", "2"] | None = None,
                   snils=snils, identity_document=document(identity_document))
 
 
-def act_fields(record: a.ActRecord) -> dict[str, Any]:  # type: ignore[type-arg]
+def act_fields(record: a.ActRecord[Any]) -> dict[str, Any]:
     """The canonical act of a record: the register's number, the date of the record (the
     version's date when ЗАГС gave the record's date only in part), the office, the version."""
     return {"act_number": record.number, "act_date": record.recorded_on or record.version_date,
@@ -110,7 +110,7 @@ def names_after(before: Person, surname: str | None, given: str | None,
             "patronymic": patronymic if patronymic != before.patronymic else None}
 
 
-def spouse(role: Literal["husband", "wife"], value: t.Spouse) -> NameChange:  # type: ignore[type-arg]
+def spouse(role: Literal["husband", "wife"], value: t.Spouse[Any]) -> NameChange:
     """A spouse of a marriage or divorce record: known by the surname before, with the
     surname after when the act changed it."""
     before = Person(surname=value.surname_before or value.surname_after, name=value.given,
@@ -154,7 +154,7 @@ class ZagsInquiryType(BoundInformationType):
         except ValidationError as exc:  # what the canonical model allows and the XSD not
             raise MappingError(f"{self.request_model.xml_root}: {describe(exc)}") from exc
 
-    def _request(self, inquiry: ZagsInquiryV1) -> r.InquiryRequest:  # type: ignore[type-arg]
+    def _request(self, inquiry: ZagsInquiryV1) -> r.InquiryRequest[Any, Any]:
         p = self.parts
         who = inquiry.person
         if inquiry.act_number is not None and inquiry.act_date is None:
@@ -217,7 +217,7 @@ class ZagsInquiryType(BoundInformationType):
         """A request about a fictitious woman of Ufa."""
         return self.from_canonical(inquiry(self.act_kind))
 
-    def inquiry(self, message: r.InquiryRequest) -> ZagsInquiryV1:  # type: ignore[type-arg]
+    def inquiry(self, message: r.InquiryRequest[Any, Any]) -> ZagsInquiryV1:
         """The inquiry a request makes (its first question), as the fund would have sent it."""
         query = message.queries[0]
         who = query.person

@@ -1,25 +1,27 @@
 """Types of the ЕГР ЗАГС "types" schemas that the on-request formats share.
 
-Each format declares the same complex types in its own types namespace; a class here sets
-none (``xml_namespace`` empty), and each format subclasses the ones that hold elements with
-its namespace. Types made only of attributes (a place, a registry office, a document given
-in a request) are namespace-free and used as they are. The names, partial dates and
-identity documents are those of every ЗАГС format (:mod:`adapters.smev3.vs.zags_common.types`).
+Each format declares the same complex types in its own types namespace. A format names its
+two namespaces once, as a :class:`Format`; the types here (and in :mod:`.request` and
+:mod:`.answer`) are generic over it, and parametrised with a format they take its namespace
+(:class:`InFormat`): ``FullName[RogdInf]`` is 112-51's ФИОПрТип. Types made only of
+attributes (a place, a registry office, a document given in a request) are namespace-free
+and used as they are. The names, partial dates and identity documents are those of every
+ЗАГС format (:mod:`adapters.smev3.vs.zags_common.types`).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar, Generic, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import Field
 
 from adapters.smev3.vs.zags_common import types as common
-from adapters.smev3.vs.zags_common.types import PD, CountryCode, FullName, PartialDate, Region
+from adapters.smev3.vs.zags_common.types import CountryCode, Region
 from contracts.xmlbind.binding import Attr, Elem, XmlModel
 from contracts.xmlbind.fields import PERSONAL, digits, pattern, text
 
-__all__ = ["FN", "ID", "PD", "CountryCode", "FullName", "IdentityDocument", "Parent",
+__all__ = ["F", "CountryCode", "Format", "FullName", "IdentityDocument", "InFormat", "Parent",
            "PartialDate", "Place", "Region", "RegistryOffice", "RequestedDocument",
            "RequestedOffice", "Snils", "Spouse", "Unmapped"]
 
@@ -27,7 +29,39 @@ Snils = Annotated[str, pattern(r"[0-9]{3}-[0-9]{3}-[0-9]{3}[- ][0-9]{2}")]
 """СНИЛС as the formats write it: ``123-456-789 01`` (or with a hyphen before the check)."""
 
 
-FN = TypeVar("FN", bound=FullName)
+class Format:
+    """A format's namespaces, as the type argument of the generic types: its root's
+    (``root``: the request, the answer, their own elements) and its types schema's
+    (``types``)."""
+
+    root: ClassVar[str]
+    types: ClassVar[str]
+
+
+F = TypeVar("F", bound=Format)
+
+
+class InFormat(XmlModel):
+    """Base of a type generic over its :class:`Format`: parametrised with one, the class
+    takes the format's ``types`` namespace, or its ``root`` one where
+    :attr:`xml_namespace_of` says so."""
+
+    xml_namespace_of: ClassVar[Literal["root", "types"]] = "types"
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        for arg in cls.__pydantic_generic_metadata__["args"]:
+            if isinstance(arg, type) and issubclass(arg, Format):
+                cls.xml_namespace = getattr(arg, cls.xml_namespace_of)
+
+
+class FullName(common.FullName, InFormat, Generic[F]):
+    """ФИОПрТип in a format's types namespace."""
+
+
+class PartialDate(common.PartialDate, InFormat, Generic[F]):
+    """ДатаДокТип in a format's types namespace."""
 
 
 class Place(XmlModel):
@@ -77,14 +111,11 @@ class RequestedDocument(XmlModel):
     issuer_code: Annotated[str | None, text(7), Attr("КодВыдДок")] = None
 
 
-class IdentityDocument(common.IdentityDocument[PD], Generic[PD]):
+class IdentityDocument(common.IdentityDocument[PartialDate[F]], InFormat, Generic[F]):
     """An identity document as an act record gives it, any part possibly absent
     (УдЛичнФЛПрТип); the on-request formats allow 7 characters for the issuer's code."""
 
     issuer_code: Annotated[str | None, text(7), Elem("КодВыдДок", absent="ПрКодВыдДок")] = None
-
-
-ID = TypeVar("ID", bound=IdentityDocument)  # type: ignore[type-arg]
 
 
 class Unmapped(XmlModel):
@@ -95,7 +126,7 @@ class Unmapped(XmlModel):
     xml_partial: ClassVar[bool] = True
 
 
-class Parent(XmlModel, Generic[FN, PD, ID]):
+class Parent(InFormat, Generic[F]):
     """The mother or the father as a record gives them (СведРодитТип of 112-51; 112-56
     orders its elements otherwise and declares its own)."""
 
@@ -105,17 +136,18 @@ class Parent(XmlModel, Generic[FN, PD, ID]):
         "ГраждТекст", absent="ПрГражданство")] = None
     citizenship_code: Annotated[CountryCode | None, Elem(
         "ГраждОКСМ", absent="ПрГражданство")] = None
-    name: Annotated[FN, Elem("ФИО")]
+    name: Annotated[FullName[F], Elem("ФИО")]
     birth_date: Annotated[date | None, Elem("ДатаРождКаленд", absent="ПрДатаРожд")] = Field(
         default=None, json_schema_extra=PERSONAL)
-    birth_date_partial: Annotated[PD | None, Elem("ДатаРождДок", absent="ПрДатаРожд")] = Field(
-        default=None, json_schema_extra=PERSONAL)
+    birth_date_partial: Annotated[PartialDate[F] | None, Elem(
+        "ДатаРождДок", absent="ПрДатаРожд")] = Field(default=None, json_schema_extra=PERSONAL)
     birth_place: Annotated[Place | None, Elem("МестоРожден", absent="ПрМестоРожден")] = None
-    identity_document: Annotated[ID | None, Elem("УдЛичнФЛ", absent="ПрУдЛичнФЛ")] = None
+    identity_document: Annotated[IdentityDocument[F] | None, Elem(
+        "УдЛичнФЛ", absent="ПрУдЛичнФЛ")] = None
     address: Annotated[Unmapped | None, Elem("АдрМЖ", absent="ПрАдрМЖ")] = None
 
 
-class Spouse(XmlModel, Generic[PD, ID]):
+class Spouse(InFormat, Generic[F]):
     """A spouse in a marriage or divorce record, surname before and after (СупругТип)."""
 
     snils: Annotated[Snils | None, Attr("СНИЛС")] = Field(default=None,
@@ -135,8 +167,9 @@ class Spouse(XmlModel, Generic[PD, ID]):
         "ГраждОКСМ", absent="ПрГражданство")] = None
     birth_date: Annotated[date | None, Elem("ДатаРождКаленд", absent="ПрДатаРожд")] = Field(
         default=None, json_schema_extra=PERSONAL)
-    birth_date_partial: Annotated[PD | None, Elem("ДатаРождДок", absent="ПрДатаРожд")] = Field(
-        default=None, json_schema_extra=PERSONAL)
+    birth_date_partial: Annotated[PartialDate[F] | None, Elem(
+        "ДатаРождДок", absent="ПрДатаРожд")] = Field(default=None, json_schema_extra=PERSONAL)
     birth_place: Annotated[Place | None, Elem("МестоРожден", absent="ПрМестоРожден")] = None
     address: Annotated[Unmapped | None, Elem("АдрМЖ", absent="ПрАдрМЖ")] = None
-    identity_document: Annotated[ID | None, Elem("УдЛичнФЛ", absent="ПрУдЛичнФЛ")] = None
+    identity_document: Annotated[IdentityDocument[F] | None, Elem(
+        "УдЛичнФЛ", absent="ПрУдЛичнФЛ")] = None

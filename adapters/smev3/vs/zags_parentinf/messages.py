@@ -24,53 +24,32 @@ TYPES_NS = "urn://x-artefacts-zags-parentinf/types/4.0.0"
 SCHEMA = "zags-parentinf-ru-root.xsd"
 
 
-class FullName(types.FullName):
-    """ФИОПрТип of 112-56."""
+class ParentInf(types.Format):
+    """112-56's namespaces: the types here are the shared ones in them."""
 
-    xml_namespace: ClassVar[str] = TYPES_NS
-
-
-class PartialDate(types.PartialDate):
-    """ДатаДокТип of 112-56."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
+    root: ClassVar[str] = NS
+    types: ClassVar[str] = TYPES_NS
 
 
-class IdentityDocument(types.IdentityDocument[PartialDate]):
-    """УдЛичнФЛПрТип of 112-56."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
-
-
-class Basis(request.Basis):
-    """СведОсн of 112-56."""
-
-    xml_namespace: ClassVar[str] = NS
+FullName = types.FullName[ParentInf]
+PartialDate = types.PartialDate[ParentInf]
+IdentityDocument = types.IdentityDocument[ParentInf]
+Basis = request.Basis[ParentInf]
+ActRef = request.ActRef[ParentInf]
 
 
-class ActRef(request.ActRef[PartialDate]):
-    """СведАГС of 112-56."""
-
-    xml_namespace: ClassVar[str] = NS
-
-
-class PersonQuery(request.PersonQuery[FullName, PartialDate]):
+class PersonQuery(request.PersonQuery[ParentInf]):
     """СведФЛ of 112-56, with the participant of the act the person is (ТипУчАЗ)."""
-
-    xml_namespace: ClassVar[str] = NS
 
     names_given: Annotated[Literal["1", "2", "3"] | None, Attr("ТипУчАЗ")] = None
 
 
-class Query(request.Query[ActRef, PersonQuery]):
-    """СведЗапрос of 112-56."""
-
-    xml_namespace: ClassVar[str] = NS
+Query = request.Query[ParentInf, PersonQuery]
 
 
 @message_type("smev3.zags.parentinf.request", 1,
               title="СМЭВ: запрос сведений о установлении отцовства из ЕГР ЗАГС (112-56)")
-class ParentInfRequestV1(request.InquiryRequest[Basis, Query]):
+class ParentInfRequestV1(request.InquiryRequest[ParentInf, Query]):
     """A request, 112-56 v4.0.0 (PARENTINFRequest)."""
 
     xml_namespace: ClassVar[str] = NS
@@ -130,7 +109,7 @@ class PaternityRegistered(XmlModel):
     section_2: Annotated[Unmapped | None, Elem("СВедЕГРРазд2")] = None
 
 
-class PaternityRecord(answer.ActRecord[PartialDate]):
+class PaternityRecord(answer.ActRecord[ParentInf]):
     """A record of paternity found (СведРегОтцов)."""
 
     xml_namespace: ClassVar[str] = NS

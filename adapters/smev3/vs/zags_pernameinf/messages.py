@@ -24,53 +24,32 @@ TYPES_NS = "urn://x-artefacts-zags-pernameinf/types/4.0.0"
 SCHEMA = "zags-pernameinf-ru-root.xsd"
 
 
-class FullName(types.FullName):
-    """ФИОПрТип of 112-53."""
+class PerNameInf(types.Format):
+    """112-53's namespaces: the types here are the shared ones in them."""
 
-    xml_namespace: ClassVar[str] = TYPES_NS
-
-
-class PartialDate(types.PartialDate):
-    """ДатаДокТип of 112-53."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
+    root: ClassVar[str] = NS
+    types: ClassVar[str] = TYPES_NS
 
 
-class IdentityDocument(types.IdentityDocument[PartialDate]):
-    """УдЛичнФЛПрТип of 112-53."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
-
-
-class Basis(request.Basis):
-    """СведОсн of 112-53."""
-
-    xml_namespace: ClassVar[str] = NS
+FullName = types.FullName[PerNameInf]
+PartialDate = types.PartialDate[PerNameInf]
+IdentityDocument = types.IdentityDocument[PerNameInf]
+Basis = request.Basis[PerNameInf]
+ActRef = request.ActRef[PerNameInf]
 
 
-class ActRef(request.ActRef[PartialDate]):
-    """СведАГС of 112-53."""
-
-    xml_namespace: ClassVar[str] = NS
-
-
-class PersonQuery(request.PersonQuery[FullName, PartialDate]):
+class PersonQuery(request.PersonQuery[PerNameInf]):
     """СведФЛ of 112-53, with the kind of names given (ТипФИО)."""
-
-    xml_namespace: ClassVar[str] = NS
 
     names_given: Annotated[Literal["1", "2"] | None, Attr("ТипФИО")] = None
 
 
-class Query(request.Query[ActRef, PersonQuery]):
-    """СведЗапрос of 112-53."""
-
-    xml_namespace: ClassVar[str] = NS
+Query = request.Query[PerNameInf, PersonQuery]
 
 
 @message_type("smev3.zags.pernameinf.request", 1,
               title="СМЭВ: запрос сведений о перемене имени из ЕГР ЗАГС (112-53)")
-class PerNameInfRequestV1(request.InquiryRequest[Basis, Query]):
+class PerNameInfRequestV1(request.InquiryRequest[PerNameInf, Query]):
     """A request, 112-53 v4.0.0 (PERNAMEINFRequest)."""
 
     xml_namespace: ClassVar[str] = NS
@@ -102,7 +81,7 @@ class NameChangeRegistered(XmlModel):
     birth_record: Annotated[Unmapped | None, Elem("СведРегРожд", absent="ПрСведРегРожд")] = None
 
 
-class NameChangeRecord(answer.ActRecord[PartialDate]):
+class NameChangeRecord(answer.ActRecord[PerNameInf]):
     """A record of a change of name found (СведРегПерИмя)."""
 
     xml_namespace: ClassVar[str] = NS

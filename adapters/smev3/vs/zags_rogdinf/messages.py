@@ -24,53 +24,32 @@ TYPES_NS = "urn://x-artefacts-zags-rogdinf/types/4.0.1"
 SCHEMA = "zags-rogdinf-ru-root.xsd"
 
 
-class FullName(types.FullName):
-    """ФИОПрТип of 112-51."""
+class RogdInf(types.Format):
+    """112-51's namespaces: the types here are the shared ones in them."""
 
-    xml_namespace: ClassVar[str] = TYPES_NS
-
-
-class PartialDate(types.PartialDate):
-    """ДатаДокТип of 112-51."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
+    root: ClassVar[str] = NS
+    types: ClassVar[str] = TYPES_NS
 
 
-class IdentityDocument(types.IdentityDocument[PartialDate]):
-    """УдЛичнФЛПрТип of 112-51."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
-
-
-class Basis(request.Basis):
-    """СведОсн of 112-51."""
-
-    xml_namespace: ClassVar[str] = NS
+FullName = types.FullName[RogdInf]
+PartialDate = types.PartialDate[RogdInf]
+IdentityDocument = types.IdentityDocument[RogdInf]
+Basis = request.Basis[RogdInf]
+ActRef = request.ActRef[RogdInf]
 
 
-class ActRef(request.ActRef[PartialDate]):
-    """СведАГС of 112-51."""
-
-    xml_namespace: ClassVar[str] = NS
-
-
-class PersonQuery(request.PersonQuery[FullName, PartialDate]):
+class PersonQuery(request.PersonQuery[RogdInf]):
     """СведФЛ of 112-51, with the participant of the act the person is (ТипУчАЗ)."""
-
-    xml_namespace: ClassVar[str] = NS
 
     participant: Annotated[Literal["1", "2", "3"] | None, Attr("ТипУчАЗ")] = None
 
 
-class Query(request.Query[ActRef, PersonQuery]):
-    """СведЗапрос of 112-51."""
-
-    xml_namespace: ClassVar[str] = NS
+Query = request.Query[RogdInf, PersonQuery]
 
 
 @message_type("smev3.zags.rogdinf.request", 1,
               title="СМЭВ: запрос сведений о рождении из ЕГР ЗАГС (112-51)")
-class RogdInfRequestV1(request.InquiryRequest[Basis, Query]):
+class RogdInfRequestV1(request.InquiryRequest[RogdInf, Query]):
     """A request for birth records, 112-51 v4.0.1 (ROGDINFRequest)."""
 
     xml_namespace: ClassVar[str] = NS
@@ -78,10 +57,8 @@ class RogdInfRequestV1(request.InquiryRequest[Basis, Query]):
     xml_prefixes: ClassVar[dict[str, str]] = {"tns": NS, "fnst": TYPES_NS}
 
 
-class Parent(types.Parent[FullName, PartialDate, IdentityDocument]):
-    """СведРодитТип of 112-51: the mother or the father."""
-
-    xml_namespace: ClassVar[str] = TYPES_NS
+Parent = types.Parent[RogdInf]
+"""СведРодитТип of 112-51: the mother or the father."""
 
 
 class Newborn(XmlModel):
@@ -118,7 +95,7 @@ class BirthRegistered(XmlModel):
     birth_document: Annotated[Unmapped | None, Elem("СведДокРод", absent="ПрСведДокРод")] = None
 
 
-class BirthRecord(answer.ActRecord[PartialDate]):
+class BirthRecord(answer.ActRecord[RogdInf]):
     """A birth record found (СведРегРожд)."""
 
     xml_namespace: ClassVar[str] = NS
