@@ -35,6 +35,7 @@ from adapters.smev3.models import metadata, outgoing, received
 from adapters.smev3.settings import Smev3Settings
 from adapters.smev3.types import InformationType, TypeCatalogue, discover
 from contracts.envelope import AttachmentRef, Envelope, utcnow
+from contracts.refusal import Outcome, RequestRefusedV1
 from contracts.registry import MessageType, type_of
 from contracts.schemas import SchemaNotFound, SchemaStore
 from contracts.xmlbind.binding import MappingError
@@ -45,6 +46,11 @@ from storage.journal import JournalBatch, load_blob, store_blob
 from storage.models import journal_messages
 
 PLUGIN = "smev3"
+REFUSALS: dict[str, Outcome] = {
+    "smev.answer_no_data": "no_data", "smev.answer_denied": "denied",
+    "smev.answer_bad_req": "bad_request", "smev.answer_unknown": "unknown"}
+"""A provider's final rejection (protocol/policy.py) → the refusal told to the asker;
+``smev.answer_failure`` is retried, not told."""
 REPEAT_JOURNAL_AFTER = timedelta(days=1)
 """A reply without a MessageID that comes back unchanged is journaled again after this."""
 
@@ -410,6 +416,8 @@ class Smev3Adapter(Adapter):
             outcome = got.status or got.kind
             if request is not None:
                 self._note_status(conn, journal, request, got)
+                if got.kind == "reject":
+                    self._tell_refused(conn, info, request, got)
         else:
             try:
                 assert got.content is not None
@@ -440,6 +448,20 @@ class Smev3Adapter(Adapter):
         analytics.count_received(info.key, got.kind, outcome,
                                  request.created_at if request is not None else None, utcnow())
         return outcome
+
+    def _tell_refused(self, conn: Connection, info: InformationType, sent: sa.Row[Any],
+                      got: Received) -> None:
+        """The provider's final refusal of one of our requests, told to whoever asked
+        (``request.refused`` caused by the request); a failure it retries is not final."""
+        outcome = REFUSALS.get(got.status)
+        cause = self._envelope(conn, sent.envelope_id)
+        if outcome is None or cause is None:
+            return
+        self.ctx.publish_in(conn, [Inbound(RequestRefusedV1(
+            request_type=f"{cause.type}.v{cause.version}", outcome=outcome,
+            reason=got.detail[:2000], by=f"СМЭВ 3: {info.key}"), raw=got.raw,
+            raw_media_type="text/xml", raw_name=f"smev3-reject-{got.message_id}.xml",
+            cause=cause)])
 
     @staticmethod
     def _note_status(conn: Connection, journal: JournalBatch, sent: sa.Row[Any],

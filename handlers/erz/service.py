@@ -23,6 +23,7 @@ from contracts.ferzl import FerzlAnswerV1
 from contracts.files import FileReceivedV1
 from contracts.identification import IdentifyPersonV1
 from contracts.pfr import SnilsFoundV1
+from contracts.refusal import RequestRefusedV1
 from contracts.schemas import SchemaStore
 from contracts.zags import DeathRecordsProcessedV1, DeathRecordsV1
 from contracts.zags_acts import BirthRecordsV1, NameChangeRecordsV1
@@ -40,6 +41,7 @@ from handlers.erz.slices import monthly as slices
 from handlers.erz.smo import lists as smo_lists
 from handlers.erz.zags import deaths as zags
 from handlers.erz.zags import flow as zags_flow
+from handlers.erz.zags import snils as zags_snils
 from hub.component import Handler, Message, handles, job
 from hub.context import Inbound
 from hub.tx import Tx
@@ -118,6 +120,11 @@ class ErzHandler(Handler):
         register = zags_flow.on_snils_found(tx, message.payload, self.clock or utcnow)
         for event in changed_events(register.changes if register else []):
             tx.send(event)
+
+    @handles(RequestRefusedV1)
+    def on_refused(self, message: Message[RequestRefusedV1], tx: Tx) -> None:
+        """Another agency refused a request of the register (ПФР: no СНИЛС found)."""
+        zags_snils.on_refused(tx, message.payload, (self.clock or utcnow)())
 
     @handles(BufferDecidedV1)
     def on_buffer_decided(self, message: Message[BufferDecidedV1], tx: Tx) -> None:

@@ -43,6 +43,7 @@ from contracts.ferzl import FerzlCallV1
 from contracts.hub import JobRunV1
 from contracts.identification import IdentifyPersonV1
 from contracts.probe import ProbeV1
+from contracts.refusal import RequestRefusedV1
 from handlers.erz.register.core import Register
 from handlers.erz.synth.population import SynthPerson
 from hub.testing import TestHub, running_hub, wait_for
@@ -228,6 +229,9 @@ def _others(world: RegisterWorld) -> None:
     person = next(iter(simulator.server.ferzl.register))  # type: ignore[attr-defined]
     world.hub.publish(FerzlCallV1(operation="getPersonData", params={"enp": person.enp},
                                   purpose="сверка с региональным регистром"))
+    world.hub.publish(RequestRefusedV1(request_type="pfr.snils.lookup.v1", outcome="no_data",
+                                       reason="сведения о лице не найдены",
+                                       by="СМЭВ 3: pfr.snils"))
     # Identified by names and birth date: the region does not hold the person, ФЕРЗЛ is
     # searched by names, then asked for the one found.
     world.hub.publish(IdentifyPersonV1(surname=person.surname, name=person.name,

@@ -121,6 +121,8 @@ class SimulatedSmev:
         verified, a bad one refused (AttachmentContentMiscoordination, naming it)."""
         self.answer_files: dict[str, list[Attachment]] = {}
         """Files the simulated agency attaches to its answers, by type key."""
+        self.no_data: set[str] = set()
+        """Type keys whose requests the simulated agency answers NO_DATA (nothing found)."""
         self.received_files: dict[str, list[Attachment]] = {}
         """Files the client sent: by its request's MessageID, by its answer's To."""
 
@@ -255,6 +257,8 @@ class SimulatedSmev:
             answer, why = None, f"запрос не разобран: {exc}"
         else:
             why = "у симулятора нет тестовых данных для этого вида сведений"
+        if info.key in self.no_data:
+            answer, why = None, "сведения о лице не найдены (симулятор)"
         out, fs = offer(self.transfer, self.answer_files.get(info.key, ())
                         if answer is not None else (), self.files)
         if answer is None:

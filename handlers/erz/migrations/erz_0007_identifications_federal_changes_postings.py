@@ -8,7 +8,8 @@ Create Date: 2026-12-08
 (handlers/erz/ident/flow.py); ``erz_ferzl_change_runs`` and ``erz_ferzl_change_items``: the
 federal changes of a period applied to the register (handlers/erz/federal/changes.py);
 ``erz_attach_posted_files`` and ``erz_attach_postings``: attachments waiting for ФЕРЗЛ's
-registerAttach before they count (handlers/erz/mo/posting.py).
+registerAttach before they count (handlers/erz/mo/posting.py); ``erz_snils_lookups.status``
+may be ``not_found`` (ПФР refused: handlers/erz/zags/snils.py).
 """
 
 from __future__ import annotations
@@ -206,9 +207,25 @@ def upgrade() -> None:
             batch_op.f("ix_erz_ferzl_change_items_run_id"), ["run_id"], unique=False
         )
 
+    with op.batch_alter_table("erz_snils_lookups", schema=None) as batch_op:
+        batch_op.alter_column(
+            "status",
+            existing_type=sa.String(length=10),
+            existing_nullable=False,
+            comment="pending, set, buffered, not_found",
+            existing_comment="pending, set, buffered",
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("erz_snils_lookups", schema=None) as batch_op:
+        batch_op.alter_column(
+            "status",
+            existing_type=sa.String(length=10),
+            existing_nullable=False,
+            comment="pending, set, buffered",
+            existing_comment="pending, set, buffered, not_found",
+        )
     with op.batch_alter_table("erz_ferzl_change_items", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_erz_ferzl_change_items_run_id"))
 

@@ -19,6 +19,11 @@ the lookup (its ``causation_id`` is the lookup's envelope id). :func:`on_found`:
   why, the lookup ``buffered``; an operator's approval sets it (:func:`after_approval`
   closes the lookup);
 - an answer to no lookup of ours, or to one already answered, changes nothing.
+
+ПФР may refuse instead (nothing found, no right): the СМЭВ adapter then publishes
+``request.refused`` caused by the lookup (:class:`contracts.refusal.RequestRefusedV1`), and
+:func:`on_refused` closes the lookup ``not_found`` with ПФР's words; the person keeps no
+СНИЛС, and the next act that leaves them without one asks again.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from sqlalchemy.engine import Connection
 from contracts.erz.register import Reason, Source
 from contracts.erz_register import BufferDecidedV1
 from contracts.pfr import SnilsFoundV1, SnilsLookupV1
+from contracts.refusal import OUTCOME_WORDS, RequestRefusedV1
 from handlers.erz import models as m
 from handlers.erz.buffer import store as buffer
 from handlers.erz.register import checks, history, queries
@@ -49,7 +55,7 @@ KIND = "pfr.snils"
 ORGANISATION = "PFR"
 REASON = Reason("П040", "СНИЛС по сведениям ПФР (СФР)", "П04")
 """R001 П040: a change of data that needs no new policy (СНИЛС among them); event П04."""
-PENDING, SET, BUFFERED = "pending", "set", "buffered"
+PENDING, SET, BUFFERED, NOT_FOUND = "pending", "set", "buffered", "not_found"
 
 lookups = sa.Table(
     "erz_snils_lookups", m.metadata,
@@ -59,7 +65,8 @@ lookups = sa.Table(
     sa.Column("enp", sa.String(16), nullable=False, index=True),
     sa.Column("why", sa.String(64), nullable=False,
               comment="what left the person without СНИЛС: a birth, a name change…"),
-    sa.Column("status", sa.String(10), nullable=False, comment="pending, set, buffered"),
+    sa.Column("status", sa.String(10), nullable=False,
+              comment="pending, set, buffered, not_found"),
     sa.Column("requested_at", TS, nullable=False),
     sa.Column("answered_at", TS),
     sa.Column("answer_message_id", sa.String(64)),
@@ -155,6 +162,21 @@ def on_found(tx: Tx, found: SnilsFoundV1, at: datetime) -> Register | None:
         return register
     _close(conn, row["id"], SET, found, cause.id, at, "")
     return register
+
+
+def on_refused(tx: Tx, refused: RequestRefusedV1, at: datetime) -> bool:
+    """ПФР refused to answer a lookup of ours: closed ``not_found`` with why; False when
+    the refusal is about no pending lookup."""
+    conn, cause = tx.conn, tx.cause
+    row = conn.execute(sa.select(lookups).where(lookups.c.message_id == (
+        cause.causation_id or ""), lookups.c.status == PENDING).with_for_update()).first()
+    if row is None:
+        return False
+    why = OUTCOME_WORDS.get(refused.outcome, refused.outcome)
+    note = f"ПФР: {why}" + (f" ({refused.reason})" if refused.reason else "")
+    conn.execute(lookups.update().where(lookups.c.id == row.id).values(
+        status=NOT_FOUND, answered_at=at, answer_message_id=cause.id, note=note[:2000]))
+    return True
 
 
 def _doubt(conn: Connection, enp: str, found: SnilsFoundV1, at: datetime) -> str:

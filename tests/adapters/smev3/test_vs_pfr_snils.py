@@ -21,6 +21,7 @@ from adapters.smev3.vs.pfr_snils.messages import (
 )
 from contracts.envelope import utcnow
 from contracts.pfr import SnilsFoundV1, SnilsLookupV1, snils_valid
+from contracts.refusal import RequestRefusedV1
 from contracts.schemas import SchemaStore
 from contracts.xmlbind.binding import MappingError
 from contracts.xmlsafe import parse
@@ -216,3 +217,43 @@ def test_a_lookup_is_answered_through_the_hub(
     assert row.causation_id == asked.id and row.surname == "Сафин"
     assert snils_valid(row.snils)
     assert row.snils == samples.snils_for("Сафин", "Ринат", "Ильдарович", date(1987, 6, 2))
+
+
+refusals = sa.Table("test_pfr_refusals", sa.MetaData(),
+                    sa.Column("message_id", sa.String(64), primary_key=True),
+                    sa.Column("causation_id", sa.String(64)),
+                    sa.Column("outcome", sa.String(20)), sa.Column("reason", sa.Text))
+
+
+class RefusalAsker(Handler):
+    """The register's part that asked ПФР and learns that no answer will come."""
+
+    name: ClassVar[str] = "refusal-asker"
+    metadata: ClassVar[sa.MetaData | None] = refusals.metadata
+
+    @handles(RequestRefusedV1)
+    def on_refused(self, message: Message[RequestRefusedV1], tx: Tx) -> None:
+        """Keep the refusal."""
+        tx.insert(refusals, message_id=message.id, causation_id=message.envelope.causation_id,
+                  outcome=message.payload.outcome, reason=message.payload.reason)
+
+
+def test_pfr_finding_nobody_is_told_to_the_asker_as_a_refusal(
+    footprint: Footprint, tmp_path: Path, simulator: SimulatorServer
+) -> None:
+    simulator.smev.no_data.add("pfr.snils")
+    settings = footprint.settings(tmp_path, schemas_dir=SMEV3_FIXTURES, plugins={
+        "smev3": {"url": simulator.url, "types": ["pfr.snils"], "retry_delays": [1, 1]}})
+    with running_hub(settings, ["hub.router", "hub.scheduler", "adapter.smev3"],
+                     extra=[RefusalAsker]) as hub:
+        asked = hub.publish(lookup())
+        wait_for(lambda: "sent" in hub.trail(asked.id), message="SendRequest sent")
+        with hub.db.transaction() as conn:
+            conn.execute(schedules.update().where(schedules.c.name == "adapter.smev3:poll")
+                         .values(run_requested_at=utcnow(), updated_by="olga"))
+        wait_for(lambda: hub.count(refusals) == 1, message="ПФР's refusal reached the asker")
+        with hub.db.read() as conn:
+            row = conn.execute(sa.select(refusals)).one()
+        assert "smev.answer_no_data" in hub.trail(asked.id)
+    assert (row.causation_id, row.outcome) == (asked.id, "no_data")
+    assert "сведения о лице не найдены" in row.reason

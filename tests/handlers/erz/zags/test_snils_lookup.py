@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from contracts.envelope import Envelope
 from contracts.erz.register import PersonData, Reason, Source
 from contracts.erz_register import BufferDecidedV1
 from contracts.pfr import SnilsFoundV1, SnilsLookupV1
+from contracts.refusal import RequestRefusedV1
 from handlers.erz.buffer import store as buffer
 from handlers.erz.register import queries
 from handlers.erz.register.core import Register
@@ -113,3 +115,27 @@ def test_an_answer_to_no_lookup_of_ours_changes_nothing(db: Database, clock: Clo
         assert queries.person_as_of(conn, wife, clock.now.date()).snils is None
         assert buffer.pending(conn, pfr.KIND) == []
     assert len(sent) == 0
+
+
+def test_a_refusal_closes_the_lookup_not_found_and_a_later_act_asks_again(
+        db: Database, clock: Clock) -> None:
+    erz, wife, lookup = _asked(db, clock)
+    refused = envelope_for(RequestRefusedV1(
+        request_type="pfr.snils.lookup.v1", outcome="no_data",
+        reason="сведения о лице не найдены", by="СМЭВ 3: pfr.snils"),
+        source="adapter.smev3", cause=lookup)
+    assert len(erz.call(refused)) == 0
+    with db.read() as conn:
+        row = conn.execute(sa.select(pfr.lookups)).one()
+        state = queries.person_as_of(conn, wife, clock.now.date())
+    assert (row.status, row.snils) == ("not_found", None)
+    assert row.note == "ПФР: сведения не найдены (сведения о лице не найдены)"
+    assert state.snils is None
+    # The lookup is no longer pending: the next act leaving her without СНИЛС asks again.
+    married = dataclasses.replace(MOTHER, surname="Кузнецова")
+    sent = erz.call(acts(renamed(married, surname=MOTHER.surname), kind="divorce",
+                         act="210240020000000000999"))
+    assert [e.type for e in sent].count("pfr.snils.lookup") == 1
+    # A refusal of nothing of ours (another handler's request) changes nothing.
+    assert len(erz.call(envelope_for(RequestRefusedV1(
+        request_type="zags.inquiry.v1", outcome="denied"), source="adapter.smev3"))) == 0
