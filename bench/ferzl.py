@@ -326,7 +326,8 @@ def identification(database: str, count: int, folder: Path) -> str:
         env={}, broker_url="memory://", database_url=database, data_dir=folder / "var",
         schemas_dir=FIXTURES, plugins={
             "ferzl-simulator": {"port": port, "delay": 0.2},
-            "ferzl": {"base_url": f"http://127.0.0.1:{port}", "token": "jwt"}})
+            "ferzl": {"base_url": f"http://127.0.0.1:{port}", "token": "jwt"},
+            "erz": {"ferzl": True}})
     write_region(settings.data_dir, region_persons(synth.population(DEMO_PERSONS, DEMO_SEED)))
     asker = _asker()
     components = ["hub.router", "handler.erz", "adapter.ferzl", "adapter.ferzl-simulator"]

@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 from contracts.erz.register import Change
 from contracts.files import FileReceivedV1
+from handlers.erz.federal.settings import settings_of
 from handlers.erz.mo import exchange as mo_exchange
-from handlers.erz.mo import posting
 from handlers.erz.smo import exchange as smo_exchange
 from hub.component import Message
 from hub.settings import Settings
@@ -24,6 +24,6 @@ FILE_FLOWS: dict[str, FileFlow] = {
     smo_exchange.FORMAT_KEY: lambda message, tx, settings: smo_exchange.on_oplist(
         message, tx, settings.schemas_dir),
     mo_exchange.FORMAT_KEY: lambda message, tx, settings: mo_exchange.on_attachment_file(
-        message, tx, settings.schemas_dir, posting.settings_of(settings.plugins)),
+        message, tx, settings.schemas_dir, settings_of(settings.plugins)),
 }
 """Format key (the files adapter's mask table) → flow."""

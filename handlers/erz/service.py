@@ -30,6 +30,8 @@ from contracts.zags_acts import BirthRecordsV1, NameChangeRecordsV1
 from handlers.erz import flows
 from handlers.erz.federal import changes as federal_changes
 from handlers.erz.federal import reconcile
+from handlers.erz.federal.settings import FederalSettings
+from handlers.erz.federal.settings import settings_of as federal_settings
 from handlers.erz.ident import flow as identification
 from handlers.erz.mo import adulthood
 from handlers.erz.mo import exchange as mo_exchange
@@ -135,22 +137,27 @@ class ErzHandler(Handler):
         zags.after_approval(tx, message.payload, at)
         zags_flow.after_decision(tx, message.payload, at)
 
+    @property
+    def federal(self) -> FederalSettings:
+        """How the register works with ФЕРЗЛ (``[plugins.erz]``)."""
+        return federal_settings(self.ctx.settings.plugins)
+
     @handles(IdentifyPersonV1)
     def on_identify(self, message: Message[IdentifyPersonV1], tx: Tx) -> None:
         """Identify a person for any handler: the register first, then ФЕРЗЛ."""
-        identification.on_identify(tx, message, (self.clock or utcnow)())
+        identification.on_identify(tx, message, (self.clock or utcnow)(),
+                                   ferzl=self.federal.ferzl)
 
     @handles(FerzlAnswerV1)
     def on_ferzl_answer(self, message: Message[FerzlAnswerV1], tx: Tx) -> None:
-        """ФЕРЗЛ's answer to one of the register's calls (each flow takes its own, by the
-        call it is caused by); an answer to somebody else's call changes nothing."""
+        """ФЕРЗЛ's answer to one of the register's calls, taken by the flow whose call it is
+        caused by (identification, reconciliation, federal changes, attachment posting); an
+        answer to somebody else's call (the console's) changes nothing."""
         now = (self.clock or utcnow)()
         if identification.on_answer(tx, message, now):
             return
-        # reconciliation with ФЕРЗЛ (handlers/erz/federal/reconcile.py): its files and persons
         if reconcile.on_answer(tx, message.envelope, message.payload, now,
-                               reconcile.settings_of(self.ctx.settings.plugins)
-                               .ferzl_max_checks):
+                               self.federal.ferzl_max_checks):
             return
         changes = federal_changes.on_answer(tx, message.envelope, message.payload, now)
         if changes is None:
@@ -193,13 +200,14 @@ class ErzHandler(Handler):
             self._send_files(lambda conn, at, store: slices.monthly(conn, at, store, task))
             task.finish(f"Срезы отправлены организациям: {task.snapshot.total or 0}")
 
-    # -- reconciliation with ФЕРЗЛ (handlers/erz/federal/reconcile.py) ------------------------
-
     @job("0 4 2 * *", title="Сверка регистра с ФЕРЗЛ")
     def reconcile_ferzl(self) -> None:
         """Compare the whole register with ФЕРЗЛ's mass files of the territory, monthly
         (ERZ-4); a run already waiting for ФЕРЗЛ is not started twice."""
-        conf = reconcile.settings_of(self.ctx.settings.plugins)
+        conf = self.federal
+        if not conf.ferzl:
+            self.ctx.log.info("reconciliation with ФЕРЗЛ not started: [plugins.erz] ferzl off")
+            return
         now = (self.clock or utcnow)()
         today = now.astimezone(ZoneInfo(self.ctx.settings.timezone)).date()
         with self.ctx.db.transaction() as conn:
@@ -210,12 +218,13 @@ class ErzHandler(Handler):
                 on=today, by="расписание", at=now)
         self.ctx.relay.notify()
 
-    # -- end of the reconciliation with ФЕРЗЛ ----------------------------------------------
-
     @job("0 5 * * *", title=federal_changes.TITLE)
     def ferzl_changes(self) -> None:
         """Apply ФЕРЗЛ's changes of the days since the last run (ERZ-4), daily."""
-        conf = reconcile.settings_of(self.ctx.settings.plugins)
+        conf = self.federal
+        if not conf.ferzl:
+            self.ctx.log.info("ФЕРЗЛ's changes not asked for: [plugins.erz] ferzl off")
+            return
         now = (self.clock or utcnow)()
         today = now.astimezone(ZoneInfo(self.ctx.settings.timezone)).date()
         with self.ctx.db.transaction() as conn:

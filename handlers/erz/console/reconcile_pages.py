@@ -30,6 +30,7 @@ from handlers.erz.console.criteria import PAGE_SIZES, page_size
 from handlers.erz.console.pages import XLSX, page_number, parse_qs_dict
 from handlers.erz.federal import reconcile
 from handlers.erz.federal import reconcile_resolve as resolution
+from handlers.erz.federal.settings import OFF, settings_of
 from handlers.erz.service import changed_events
 
 START, RESOLVE, KEEP, EXPORT = ("erz-ferzl-start", "erz-ferzl-resolve", "erz-ferzl-keep",
@@ -53,16 +54,19 @@ class ReconcileScreens:
         with self.ctx.db.read() as conn:
             items, total = listed.run_list(conn, (page - 1) * RUNS_PAGE, RUNS_PAGE)
             running = reconcile.running(conn)
-        conf = reconcile.settings_of(self.ctx.settings.plugins)
+        conf = settings_of(self.ctx.settings.plugins)
         return render(request, "erz_ferzl_runs.html", {
             "runs": items, "total": total, "running": running,
-            "territory": conf.ferzl_territory,
+            "territory": conf.ferzl_territory, "off": "" if conf.ferzl else OFF,
             "next_url": f"/erz/ferzl?page={page + 1}" if page * RUNS_PAGE < total else "",
             "prev_url": f"/erz/ferzl?page={page - 1}" if page > 1 else ""})
 
     def start_run(self, request: Request, user: User, form: FormData) -> Response:
-        """Start a run now (one at a time)."""
-        conf = reconcile.settings_of(self.ctx.settings.plugins)
+        """Start a run now (one at a time; only when the register works with ФЕРЗЛ)."""
+        conf = settings_of(self.ctx.settings.plugins)
+        if not conf.ferzl:
+            flash(request, f"Сверка не начата: {OFF}.", "error")
+            return RedirectResponse("/erz/ferzl", status_code=303)
         now = utcnow()
         with self.ctx.db.transaction() as conn:
             waiting = reconcile.running(conn, now)

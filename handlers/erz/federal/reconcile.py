@@ -28,7 +28,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
 from contracts.envelope import Envelope
@@ -50,25 +49,6 @@ STALE_AFTER = timedelta(days=3)
 """How long a run may wait for ФЕРЗЛ's answers before a new run fails it."""
 STATE_TEXT = {REQUESTED: "ждёт файлы ФЕРЗЛ", CHECKING: "уточняет лиц в ФЕРЗЛ",
               DONE: "завершена", FAILED: "не удалась"}
-
-
-class ReconcileSettings(BaseModel):
-    """``[plugins.erz]``: what the reconciliation with ФЕРЗЛ asks."""
-
-    model_config = {"extra": "ignore"}
-
-    ferzl_territory: str = Field(
-        default="78000", pattern=r"^\d{5}$",
-        description="ОКАТО территории страхования региона для ФЕРЗЛ (демо: 78000, "
-        "Ярославская область, как у симулятора ФЕРЗЛ).")
-    ferzl_max_checks: int = Field(
-        default=20000, ge=0, description="Сколько лиц сверка уточняет в ФЕРЗЛ поштучно "
-        "(getPersonData) за один запуск; остальные сомнения записываются без уточнения.")
-
-
-def settings_of(plugins: dict[str, Any]) -> ReconcileSettings:
-    """The reconciliation's settings from ``[plugins.erz]``."""
-    return ReconcileSettings.model_validate(plugins.get("erz", {}))
 
 
 def mass_calls(territory: str, on: date) -> list[FerzlCallV1]:

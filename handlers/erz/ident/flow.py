@@ -29,6 +29,7 @@ from contracts.identification import (
     Source,
 )
 from handlers.erz import models as m
+from handlers.erz.federal.settings import OFF
 from handlers.erz.ident import federal, regional
 from hub.component import Message
 from hub.tx import Tx
@@ -62,8 +63,10 @@ def _answer(tx: Tx, request_id: str, on: date, outcome: Outcome, source: Source 
                                persons=persons, note=note[:1000]))
 
 
-def on_identify(tx: Tx, message: Message[IdentifyPersonV1], now: datetime) -> None:
-    """Answer from the register, or ask ФЕРЗЛ (see the module's docstring)."""
+def on_identify(tx: Tx, message: Message[IdentifyPersonV1], now: datetime, *,
+                ferzl: bool = True) -> None:
+    """Answer from the register, or ask ФЕРЗЛ (see the module's docstring); ``ferzl``:
+    whether the register works with ФЕРЗЛ at all (``[plugins.erz] ferzl``)."""
     asked, conn = message.payload, tx.conn
     on = asked.on or now.date()
     found = regional.identify(conn, asked, on, now.date())
@@ -74,6 +77,9 @@ def on_identify(tx: Tx, message: Message[IdentifyPersonV1], now: datetime) -> No
                 f"в РС ЕРЗ подходят {len(found)} ЗЛ: уточните критерии")
     elif not asked.federal:
         _answer(tx, message.id, on, "not_found", "register", [], "в РС ЕРЗ не найден")
+    elif not ferzl:
+        _answer(tx, message.id, on, "not_found", "register", [],
+                f"в РС ЕРЗ не найден; {OFF}")
     else:
         call = federal.first_call(asked, on)
         sent = tx.send(call)

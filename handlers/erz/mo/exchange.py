@@ -43,8 +43,8 @@ from contracts.erz.register import Attachment, Change, Reason, Source
 from contracts.ferzl import FerzlAnswerV1
 from contracts.files import FileReceivedV1
 from handlers.erz import models as m
+from handlers.erz.federal.settings import FederalSettings
 from handlers.erz.mo import notices, posting
-from handlers.erz.mo.posting import PostingSettings
 from handlers.erz.register import checks, commands, flk, history, queries
 from handlers.erz.register.core import Register
 from handlers.erz.register.errors import ErzError
@@ -157,9 +157,9 @@ def _remember(conn: Connection, clinic: str, p: FileReceivedV1, message_id: str,
 
 
 def on_attachment_file(message: Message[FileReceivedV1], tx: Tx, schemas_dir: Path | None,
-                       posting: PostingSettings | None = None) -> list[Change]:
+                       federal: FederalSettings | None = None) -> list[Change]:
     """The ATT flow (``FILE_FLOWS["erz.att"]``): apply what passes, answer FATM — or, with
-    ``posting.ferzl_attachments``, send what passes to ФЕРЗЛ first (:mod:`.posting`) and
+    ``federal.posting``, send what passes to ФЕРЗЛ first (:mod:`.posting`) and
     answer FATM when ФЕРЗЛ has answered every record."""
     received = message.payload
     data = load_blob(tx.conn, received.file(message.envelope).blob_id)
@@ -179,8 +179,8 @@ def on_attachment_file(message: Message[FileReceivedV1], tx: Tx, schemas_dir: Pa
         _answer(tx, received.file_name, clinic, problems, REFUSED, today)
         _remember(tx.conn, clinic, received, message.id, "refused", 0, 0, 0)
         return []
-    if posting is not None and posting.ferzl_attachments:
-        _post(tx, message, att, clinic, posting)
+    if federal is not None and federal.posting:
+        _post(tx, message, att, clinic, federal)
         return []
     register = Register(tx.conn, Source("handler.erz", user=clinic, message_id=message.id,
                                         file=received.file_name),
@@ -203,7 +203,7 @@ def on_attachment_file(message: Message[FileReceivedV1], tx: Tx, schemas_dir: Pa
 
 
 def _post(tx: Tx, message: Message[FileReceivedV1], att: AttachmentFile, clinic: str,
-          conf: PostingSettings) -> None:
+          conf: FederalSettings) -> None:
     """Check every record, send the ones that pass to ФЕРЗЛ; FATM now only when none did."""
     received = message.payload
     refused: list[Problem] = []

@@ -1,8 +1,9 @@
 """An attachment counts only once ФЕРЗЛ has registered it (ERZ-8, ``registerAttach``).
 
-With ``[plugins.erz] ferzl_attachments = true`` a clinic's ATT record that passes the
-register's checks is not applied at once: :func:`post` sends ФЕРЗЛ ``registerAttach`` (the
-clinic's ФРМО OID from ``clinic_oids``) and keeps the record in ``erz_attach_postings``.
+With ``[plugins.erz] ferzl = true`` and ``ferzl_attachments = true`` a clinic's ATT record
+that passes the register's checks is not applied at once: :func:`post` sends ФЕРЗЛ
+``registerAttach`` (the clinic's ФРМО OID from ``clinic_oids``) and keeps the record in
+``erz_attach_postings``.
 :func:`on_answer` takes ФЕРЗЛ's answer, caused by that call:
 
 - ФЕРЗЛ registered it (an answer naming the attachment) → the record is applied now, with
@@ -21,7 +22,6 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
 from contracts.erz.attachment import AttachmentRecord
@@ -39,23 +39,6 @@ from storage.models import TS
 OPERATION = "registerAttach"
 PENDING, POSTED, REFUSED = "pending", "posted", "refused"
 REFUSED_BY_FERZL, FERZL_UNREACHABLE = "501", "502"
-
-
-class PostingSettings(BaseModel):
-    """``[plugins.erz]``: whether attachments wait for ФЕРЗЛ, and the clinics' ФРМО OIDs."""
-
-    model_config = {"extra": "ignore"}
-
-    ferzl_attachments: bool = Field(
-        default=False, description="Прикрепление действует только после регистрации в ФЕРЗЛ "
-        "(registerAttach); без ФЕРЗЛ (встроенное демо) — сразу.")
-    clinic_oids: dict[str, str] = Field(
-        default_factory=dict, description="Код МО (F032) → OID головной МО в ФРМО (moId).")
-
-
-def settings_of(plugins: dict[str, Any]) -> PostingSettings:
-    """The posting's settings from ``[plugins.erz]``."""
-    return PostingSettings.model_validate(plugins.get("erz", {}))
 
 
 files = sa.Table(

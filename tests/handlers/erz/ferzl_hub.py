@@ -35,7 +35,7 @@ def ferzl_hub(footprint: Footprint, tmp: Path, extra: Sequence[type] = (), *,
         "ferzl": {"base_url": f"http://127.0.0.1:{port}", "token": "jwt",
                   "retry_delays": [0.2], "poll_first": 0.2, "poll_factor": 1.0,
                   **(ferzl or {})},
-        "erz": erz or {}, **(plugins or {})})
+        "erz": {"ferzl": True, **(erz or {})}, **(plugins or {})})
     write_region(settings.data_dir, region_persons(synth.population(DEMO_PERSONS, DEMO_SEED)))
     with running_hub(settings, [*COMPONENTS, *components], extra=list(extra)) as hub:
         load_region(hub.db, settings)

@@ -20,6 +20,7 @@ from handlers.erz.federal import changes
 from handlers.erz.register import queries
 from handlers.erz.service import ErzHandler
 from hub.testing import TestHub, wait_for
+from storage.models import journal_messages
 from tests.conftest import Footprint
 from tests.handlers.erz.ferzl_hub import ferzl_hub, planted
 
@@ -132,3 +133,15 @@ def test_a_period_ferzl_refuses_fails_the_run_and_is_asked_again(
     erz.ferzl_changes()
     again = _run(hub)
     assert (again["state"], again["date_from"]) == (changes.DONE, DAY)
+
+
+def test_without_ferzl_the_jobs_ask_nothing(footprint: Footprint, tmp_path: Path) -> None:
+    from handlers.erz.federal.reconcile_tables import runs as reconcile_runs
+
+    with ferzl_hub(footprint, tmp_path, erz={"ferzl": False}) as (hub, _):
+        erz = _erz(hub)
+        erz.clock = lambda: NEXT_MORNING
+        erz.ferzl_changes()
+        erz.reconcile_ferzl()
+        assert hub.count(changes.runs) == 0 and hub.count(reconcile_runs) == 0
+        assert hub.count(journal_messages, journal_messages.c.type == "ferzl.call") == 0

@@ -44,16 +44,20 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
-@pytest.fixture
-def app(db: Database, bus: Bus) -> Any:
-    """The console with its extensions; it may send ФЕРЗЛ calls and the register's events."""
+def _console(db: Database, bus: Bus, ferzl: bool) -> Any:
     types = TypeRegistry()
     for model in (PersonChangedV1, BufferDecidedV1, FerzlCallV1):
         types.add(model)
     console = create_app(db, Operations(db, bus, types), types, secret_key=SECRET,
-                         settings=Settings())
+                         settings=Settings(plugins={"erz": {"ferzl": ferzl}}))
     assert console.state.extension_errors == {}
     return console
+
+
+@pytest.fixture
+def app(db: Database, bus: Bus) -> Any:
+    """The console with its extensions; it may send ФЕРЗЛ calls and the register's events."""
+    return _console(db, bus, ferzl=True)
 
 
 @pytest.fixture
@@ -166,3 +170,19 @@ def test_an_operator_starts_a_run_and_its_calls_go_out(login: Login, db: Databas
     again = oper.post("/erz/ferzl/start", data={"csrf_token": token(oper, "/erz/ferzl")},
                       follow_redirects=True)
     assert "ещё не завершена" in again.text
+
+
+def test_without_ferzl_no_run_starts_and_the_page_says_why(db: Database, bus: Bus) -> None:
+    # The embedded demo: no ФЕРЗЛ adapter to answer, so nothing is sent that would only die.
+    from tests.admin.conftest import console_logins
+
+    with console_logins(_console(db, bus, ferzl=False), db) as make:
+        oper = make("oper")
+        page = oper.get("/erz/ferzl")
+        assert 'id="ferzl-off"' in page.text and "ferzl = true" in page.text
+        assert 'id="start-run"' not in page.text
+        r = oper.post("/erz/ferzl/start", data={"csrf_token": token(oper, "/erz/ferzl")},
+                      follow_redirects=True)
+    assert "Сверка не начата: ФЕРЗЛ не подключён" in r.text
+    with db.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(runs)).scalar() == 0

@@ -38,7 +38,7 @@ def test_the_demo_region_reconciled_finds_exactly_what_the_simulator_planted(
         "ferzl-simulator": {"port": port, "delay": 0.2},
         "ferzl": {"base_url": f"http://127.0.0.1:{port}", "token": "jwt",
                   "poll_first": 0.1, "poll_factor": 1.0},
-        "erz": {"ferzl_territory": "78000"}})
+        "erz": {"ferzl": True, "ferzl_territory": "78000"}})
     write_region(settings.data_dir, region_persons(synth.population(PERSONS, DEMO_SEED)))
     with running_hub(settings, COMPONENTS) as hub:
         with hub.db.transaction() as conn:

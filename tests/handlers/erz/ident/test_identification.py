@@ -129,3 +129,13 @@ def test_ferzl_refusing_is_a_failed_identification_with_its_reason(
     with hub.db.read() as conn:
         row = conn.execute(sa.select(identifications)).mappings().one()
     assert (row["status"], row["outcome"]) == ("answered", "failed")
+
+
+def test_without_ferzl_the_register_answers_alone(footprint: Footprint, tmp_path: Path) -> None:
+    # [plugins.erz] ferzl off (the embedded demo has no ФЕРЗЛ): nothing is sent that would die.
+    with ferzl_hub(footprint, tmp_path, extra=[Asker], erz={"ferzl": False}) as (hub, sim):
+        enp = planted(sim, "absent")[0].enp
+        alone = identify(hub, enp=enp)
+        assert (alone.outcome, alone.source) == ("not_found", "register")
+        assert "ФЕРЗЛ не подключён" in alone.note
+        assert hub.count(identifications) == 0
