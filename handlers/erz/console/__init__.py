@@ -18,6 +18,7 @@
 | ``/erz/files/{id}/download``, ``…/answer/{message}/download`` | viewer with ПДн | the
   received file, an answer file, exact bytes under the real name (audited) |
 | ``/erz/ferzl…`` | viewer, operator | «Сверка с ФЕРЗЛ» (:mod:`.reconcile_pages`) |
+| ``/erz/ferzl/changes…`` | viewer | «Изменения ФЕРЗЛ» (:mod:`.changes_pages`) |
 
 Personal data is masked unless the account has the personal-data permission, on every
 page, in the export and in the JSON API under ``/api/erz`` (:mod:`.api`).
@@ -33,6 +34,7 @@ from admin.auth import page
 from admin.extensions import ConsoleContext, ConsoleExtension, NavEntry
 from admin.users import Role
 from handlers.erz.console.api import api_routes
+from handlers.erz.console.changes_pages import ChangesScreens
 from handlers.erz.console.pages import ErzScreens
 from handlers.erz.console.reconcile_pages import ReconcileScreens
 
@@ -59,8 +61,16 @@ def routes(screens: ErzScreens) -> list[BaseRoute]:
         Route("/erz/files/{file_id:int}/answer/{message_id:str}/download",
               viewer(screens.file_download)),
         *reconcile_routes(ReconcileScreens(screens.ctx)),
+        *changes_routes(ChangesScreens(screens.ctx)),
         Mount("/api/erz", routes=api_routes(screens)),
     ]
+
+
+def changes_routes(screens: ChangesScreens) -> list[BaseRoute]:
+    """«Изменения ФЕРЗЛ»: the daily runs and what became of each person."""
+    viewer = page(Role.viewer)
+    return [Route("/erz/ferzl/changes", viewer(screens.runs_page)),
+            Route("/erz/ferzl/changes/{run_id:int}", viewer(screens.run_page))]
 
 
 def reconcile_routes(screens: ReconcileScreens) -> list[BaseRoute]:

@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-OFF = ("ФЕРЗЛ не подключён к РС ЕРЗ: включите [plugins.erz] ferzl = true, когда адаптер "
-       "ФЕРЗЛ настроен")
-"""Why the register did not ask ФЕРЗЛ, in the fund's words."""
+OFF = "ФЕРЗЛ не подключён к РС ЕРЗ"
+"""Why the register did not ask ФЕРЗЛ, in the fund's words (the pages add how an
+administrator turns it on: ``[plugins.erz] ferzl = true``)."""
 
 
 class FederalSettings(BaseModel):
