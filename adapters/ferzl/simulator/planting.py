@@ -22,7 +22,7 @@ absent         a person of the region's territory the region does not hold (fede
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -65,8 +65,11 @@ class Planted:
 
 
 def from_region(persons: Iterable[DemoRegionPerson], *, okato: str = "78000",
-                region: str = "76", each: int = 3) -> Planted:
-    """The federal register of ``persons`` with ``each`` differences of every kind."""
+                region: str = "76", each: int = 3, spared: Collection[str] = ()) -> Planted:
+    """The federal register of ``persons`` with ``each`` differences of every kind;
+    ``spared``: ЕНП of persons the demo's other simulators act upon (ЗАГС's deaths and
+    changes of name), left as the region has them so that no planted difference collides
+    with what those simulators do to the region."""
     people = list(persons)
     insurers = sorted({p.insurer for p in people if p.insurer})
     clinics = sorted({p.mo for p in people if p.mo})
@@ -76,12 +79,13 @@ def from_region(persons: Iterable[DemoRegionPerson], *, okato: str = "78000",
     counts = dict.fromkeys(KINDS, 0)
     merged_into: dict[int, int] = {}
     for i, (person, source) in enumerate(zip(federal, people, strict=True)):
-        if i in merged_into.values():
+        if i in merged_into.values() or source.enp in spared:
             continue  # a merge's survivor keeps its own record as the region has it
         kind = next((k for k in KINDS[:-2] if counts[k] < each
                      and _eligible(k, source, insurers, clinics)), None)
         if kind is None and counts["merged"] < each and i + 1 < len(people) \
-                and i not in merged_into.values() and _adult(source):
+                and i not in merged_into.values() and _adult(source) \
+                and people[i + 1].enp not in spared:
             kind = "merged"
         if kind is None:
             continue

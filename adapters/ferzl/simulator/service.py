@@ -29,7 +29,7 @@ from adapters.ferzl.simulator.deviations import Deviations
 from adapters.ferzl.simulator.planting import Difference, Planted, from_region
 from adapters.ferzl.simulator.register import generated
 from adapters.ferzl.simulator.server import SimulatedFerzl
-from contracts.demo import read_region
+from contracts.demo import DemoPersons, read_region
 from hub.component import Adapter
 from hub.httpserve import BackgroundServer
 
@@ -112,7 +112,9 @@ def federal_register(data_dir: Path, okato: str = "78000", each: int = 3) -> Pla
     region = read_region(data_dir)
     if region is None:
         return Planted(generated(okato=okato))
-    return from_region(region, okato=okato, each=each)
+    others = DemoPersons.read(data_dir)
+    spared = {p.enp for p in others.persons if p.enp} if others is not None else set()
+    return from_region(region, okato=okato, each=each, spared=spared)
 
 
 def events_of(planted: Planted) -> list[Event]:

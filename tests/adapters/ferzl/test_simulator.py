@@ -22,7 +22,7 @@ from adapters.ferzl.simulator.planting import KINDS, Planted, from_region
 from adapters.ferzl.simulator.server import Controls, SimulatedFerzl
 from adapters.ferzl.simulator.service import FerzlSimulatorServer, federal_register
 from adapters.ferzl.transport import Answer, FlkRejected, HttpFailure, Transport
-from contracts.demo import DemoRegionPerson, write_region
+from contracts.demo import DemoPerson, DemoPersons, DemoRegionPerson, write_region
 from contracts.ferzl_csv import LAYOUTS, CsvStream
 from contracts.xmlsafe import parse
 from handlers.erz.demo import DEMO_SEED, region_persons
@@ -290,6 +290,27 @@ def test_the_register_from_a_region_file_plants_exactly_its_documented_differenc
     assert len(register) == len(region)  # 2 merged away, 2 absent added
     # The same file, the same differences.
     assert federal_register(tmp_path, each=2).differences == built.differences
+
+
+def test_persons_the_other_simulators_act_upon_get_no_planted_difference(
+        tmp_path: Path) -> None:
+    # The demo's ЗАГС kills and renames persons handed to the СМЭВ simulator: a difference
+    # planted on one of them would be hidden (or doubled) by what ЗАГС does to the region.
+    region = _region(400)
+    write_region(tmp_path, region)
+    alone = federal_register(tmp_path, each=2)
+    touched = {d.enp for d in alone.differences if d.kind != "absent"}
+    handed = [p for p in region if p.enp in touched][:3]
+    DemoPersons(region="Ярославская область", region_code="76", persons=[
+        DemoPerson(surname=p.surname, name=p.name, sex=p.sex, birth_date=p.birth_date,
+                   enp=p.enp) for p in handed]).write(tmp_path)
+    spared = federal_register(tmp_path, each=2)
+    assert {d.kind for d in spared.differences} == set(KINDS)
+    assert not {p.enp for p in handed} & {d.enp for d in spared.differences}
+    for p in handed:
+        federal = spared.register.by_enp(p.enp)
+        assert (federal.policy.insurer, federal.snils, federal.death_date) == (
+            p.insurer, p.snils, None)
 
 
 def test_without_a_region_file_it_generates_a_register_of_its_own(tmp_path: Path) -> None:
