@@ -56,14 +56,13 @@ def append_dated_row(sheet: Worksheet, values: Iterable[Any], tz: tzinfo) -> Non
     An aware time is written as the fund's wall-clock time in ``tz`` (Excel cells have no
     zone), a naive one as UTC taken to ``tz``; a date as a date (ДД.ММ.ГГГГ).
     """
-    values = [_local(v, tz) for v in values]
-    append_row(sheet, values)
-    row = sheet.max_row
-    for column, value in enumerate(values, start=1):
-        if isinstance(value, datetime):
-            sheet.cell(row=row, column=column).number_format = TIME_FORMAT
-        elif isinstance(value, date):
-            sheet.cell(row=row, column=column).number_format = DATE_FORMAT
+    append_row(sheet, [_local(v, tz) for v in values], _format)
+
+
+def _format(value: Any) -> str | None:
+    if isinstance(value, datetime):
+        return TIME_FORMAT
+    return DATE_FORMAT if isinstance(value, date) else None
 
 
 def _local(value: Any, tz: tzinfo) -> Any:
