@@ -1,0 +1,1 @@
+"""Tests of handlers/nsi: the ФФОМС dictionaries' store, check, refresh and console."""
