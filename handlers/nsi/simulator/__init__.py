@@ -1,0 +1,5 @@
+"""The ФФОМС НСИ portal simulated (``adapter.nsi-simulator``, ``omshub sim nsi``).
+
+``synthetic.py`` (the dictionaries no public copy of which exists, made up and said so),
+``portal.py`` (what is published: versions, their XML and zips), ``service.py`` (over HTTP).
+"""
