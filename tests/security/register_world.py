@@ -118,7 +118,8 @@ def _settings(footprint: Footprint, tmp: Path) -> Any:
         "soap": {"port": free_port(), "organisations": list(organisations())},
         "files": {"drops": drops, "pass_wait_seconds": 1},
         "ferzl-simulator": {"port": federal},
-        "ferzl": {"base_url": f"http://127.0.0.1:{federal}", "token": "jwt"}})
+        "ferzl": {"base_url": f"http://127.0.0.1:{federal}", "token": "jwt"},
+        "erz": {"ferzl": True}})
 
 
 def _enriched(p: SynthPerson, n: int, tip: c.Operation, **kw: Any) -> Any:
