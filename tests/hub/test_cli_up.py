@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -22,7 +23,11 @@ from tests.conftest import free_port
 def test_up_serves_the_console_and_the_first_administrator_can_log_in(tmp_path: Path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMSHUB_")}
-    env["OMSHUB_PLUGINS"] = '{"smev3-simulator": {"port": 0}}'  # any free port
+    # Every port free: the other tests, on other workers, run simulators of their own.
+    env["OMSHUB_PLUGINS"] = json.dumps({
+        "smev3-simulator": {"port": 0, "ftp_port": free_port()},
+        "ferzl-simulator": {"port": free_port()}, "soap": {"port": free_port()},
+        "smev3-api": {"port": free_port()}})
     up = subprocess.Popen([sys.executable, "-m", "hub.cli", "up", "--port", str(port)],
                           cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -18,6 +19,8 @@ from tests.conftest import free_port
 def test_the_simulator_runs_on_its_own(tmp_path: Path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMSHUB_")}
+    # Its file exchange on a free port too: other tests, on other workers, run simulators.
+    env["OMSHUB_PLUGINS"] = json.dumps({"smev3-simulator": {"ftp_port": free_port()}})
     sim = subprocess.Popen([sys.executable, "-m", "hub.cli", "sim", "smev3", "--port",
                             str(port)], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
