@@ -55,7 +55,8 @@ class FiasAddress(XmlModel):
     fias_id: Annotated[str | None, text(36), Attr("ИдНом")] = Field(
         default=None, json_schema_extra=PERSONAL)
     oktmo: Annotated[Oktmo | None, Attr("ОКТМО")] = None
-    postcode: Annotated[str | None, digits(6), Attr("Индекс")] = None
+    postcode: Annotated[str | None, digits(6), Attr("Индекс")] = Field(
+        default=None, json_schema_extra=PERSONAL)
     region: Annotated[Region, Attr("КодРегион")]
     region_name: Annotated[str, text(50), Attr("НаимРегион")]
     district: Annotated[str | None, text(50), Attr("Район")] = None
@@ -75,7 +76,7 @@ class FiasAddress(XmlModel):
 class GarPart(XmlModel):
     """A part of a ГАР address: its name and type (НаимТипГАР)."""
 
-    name: Annotated[str, text(250), Attr("Наим")]
+    name: Annotated[str, text(250), Attr("Наим")] = Field(json_schema_extra=PERSONAL)
     type: Annotated[str, text(50), Attr("Тип")]
 
 
@@ -91,7 +92,8 @@ class GarAddress(XmlModel):
     gar_id: Annotated[int | None, Field(ge=0, lt=10**19), Attr("ИдГАР")] = Field(
         default=None, json_schema_extra=PERSONAL)
     oktmo: Annotated[Oktmo | None, Attr("ОКТМО")] = None
-    postcode: Annotated[str | None, exact(6), Attr("Индекс")] = None
+    postcode: Annotated[str | None, exact(6), Attr("Индекс")] = Field(
+        default=None, json_schema_extra=PERSONAL)
     region: Annotated[Region, Attr("КодРегион")]
     region_name: Annotated[str, text(50), Attr("НаимРегион")]
     municipal: Annotated[GarPart | None, Elem("Муницип")] = None
@@ -144,12 +146,6 @@ class Certificate(common.Certificate[PartialDate]):
     """A certificate issued (СведСвидетТип): kind 1 first, 2 repeated."""
 
     xml_namespace: ClassVar[str] = TYPES_NS
-
-    # Not marked personal in these formats (the other ЗАГС formats mark them): kept so,
-    # for the journal masks what it masked.
-    issued_on: Annotated[date | None, Elem("ДатаВыдСвидет", absent="ПрДатаВыдСвидет")] = None
-    issued_on_partial: Annotated[PartialDate | None, Elem(
-        "ДатаВыдСвидетДок", absent="ПрДатаВыдСвидет")] = None
 
 
 class Document(XmlModel):
