@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from opentelemetry.trace import SpanKind
 from pydantic import BaseModel
@@ -66,10 +67,11 @@ class Context:
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("omshub"))
 
     def progress(self, title: str, *, total: int | None = None, stage: str = "",
-                 kind: str = "job") -> progress.Progress:
-        """Report the progress of long work (a job's run) to the console: hub/progress.py."""
+                 kind: str = "job", params: dict[str, Any] | None = None) -> progress.Progress:
+        """Report the progress of long work (a job's run) to the console: hub/progress.py;
+        ``params`` say what the task works on (a screen finds its task by them)."""
         return progress.start(self.db, title, kind=kind, component=self.component,
-                              total=total, stage=stage)
+                              total=total, stage=stage, params=params)
 
     def publish(self, model: BaseModel, **kw: object) -> Envelope:
         """Take one message in: journal it (with its raw bytes) and queue it for the router."""

@@ -132,7 +132,8 @@ class AsyncWorker:
         call = Envelope.model_validate_json(row.call)
         params = FerzlCallV1.model_validate(call.payload)
         pair = row.operation.removesuffix("Start")
-        shown = self.ctx.progress(f"ФЕРЗЛ: {pair}", stage="запуск", kind="job")
+        shown = self.ctx.progress(f"ФЕРЗЛ: {pair}", stage="запуск", kind="job",
+                                  params={"call_id": row.call_id})
         track = Progress(token=row.token or "")
         try:
             result = run(self._start(row, params, track), self._poll(row, pair, shown),

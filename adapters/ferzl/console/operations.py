@@ -2,8 +2,8 @@
 ones (``ferzl_operations``), each with the progress its worker reports (``hub/progress.py``).
 
 The worker (``adapters/ferzl/asyncops.py``) reports a task titled «ФЕРЗЛ: <операция>» per
-run; the row does not name its task, so a row is paired with the task of its operation's
-title started last since the row was queued (a run restarted after a stop is a new task).
+run, tagged with the call it works on (``params.call_id``); a row shows its call's latest task
+(a run restarted after a stop is a new task).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ LIMIT = 200
 
 
 def _task_of(row: sa.Row[Any], tasks: list[progress.Snapshot]) -> progress.Snapshot | None:
-    title = f"ФЕРЗЛ: {row.operation.removesuffix('Start')}"
-    since = as_utc(row.created_at) - timedelta(seconds=5)
-    mine = [t for t in tasks if t.title == title and as_utc(t.started_at) >= since]
+    """The worker's latest task for the operation: tagged with its call (a run restarted
+    after a stop is a new task of the same call)."""
+    mine = [t for t in tasks if t.params.get("call_id") == row.call_id]
     return max(mine, key=lambda t: t.started_at, default=None)
 
 
