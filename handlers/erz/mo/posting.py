@@ -18,6 +18,7 @@ register's checks and by ФЕРЗЛ alike (:func:`answer_file`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -113,8 +114,15 @@ def _registered(answer: FerzlAnswerV1) -> bool:
     return answer.ok and message is not None and any(p.attachments for p in message.persons)
 
 
-def on_answer(tx: Tx, message: Message[FerzlAnswerV1], at: datetime, apply: Any,
-              answer_file: Any) -> list[Change] | None:
+ApplyRecord = Callable[[Register, str, int, AttachmentRecord, str], None]
+"""Applies one record of a clinic's file as the file's flow does: (register, clinic,
+AREA_TYPE, record, file name)."""
+AnswerFile = Callable[[Tx, Any, list[Problem]], None]
+"""Sends a file's FATM: (transaction, the row of ``erz_attach_posted_files``, problems)."""
+
+
+def on_answer(tx: Tx, message: Message[FerzlAnswerV1], at: datetime, apply: ApplyRecord,
+              answer_file: AnswerFile) -> list[Change] | None:
     """ФЕРЗЛ's answer to a posting (see the module's docstring): the changes made, None when
     it answers no posting. ``apply(register, clinic, area_type, rec, file_name)`` applies a
     record as the file's flow does; ``answer_file(tx, file_row, problems)`` sends the FATM."""
@@ -131,36 +139,43 @@ def on_answer(tx: Tx, message: Message[FerzlAnswerV1], at: datetime, apply: Any,
     register = Register(conn, Source("handler.erz", user=file_row["clinic"],
                                      message_id=file_row["message_id"],
                                      file=file_row["file_name"]), clock=lambda: at)
-    status, error = POSTED, None
     if _registered(answer):
-        rec = AttachmentRecord.model_validate_json(row["record"])
-        try:
-            with conn.begin_nested():
-                apply(register, file_row["clinic"], row["area_type"], rec,
-                      file_row["file_name"])
-        except ErzError as exc:
-            register.changes.clear()
-            status, error = REFUSED, json.dumps([{
-                "code": f.code, "field": f.field, "message": f.message} for f in exc.failures],
-                ensure_ascii=False)
+        status, error = _applied(register, row, file_row, apply)
     else:
-        status = REFUSED
-        if answer.ok or answer.state == "ferzl.flk_rejected":
-            said = "; ".join(f"{e.code} {e.message}".strip() for e in
-                             (answer.message.errors if answer.message else [])) or (
-                answer.error or "в ответе нет зарегистрированного прикрепления")
-            error = json.dumps([{"code": REFUSED_BY_FERZL, "message": said}],
-                               ensure_ascii=False)
-        else:
-            error = json.dumps([{"code": FERZL_UNREACHABLE,
-                                 "message": answer.error or answer.state}], ensure_ascii=False)
+        status, error = REFUSED, _refusal(answer)
     conn.execute(postings.update().where(postings.c.id == row["id"]).values(
         status=status, error=error, answered_at=at))
     _answer_when_done(tx, file_row, at, answer_file)
     return register.changes
 
 
-def _answer_when_done(tx: Tx, file_row: Any, at: datetime, answer_file: Any) -> None:
+def _applied(register: Register, row: Any, file_row: Any,
+             apply: ApplyRecord) -> tuple[str, str | None]:
+    """Apply a record ФЕРЗЛ registered: ``posted``, or ``refused`` with the register's
+    failures when a check fails meanwhile (its changes undone)."""
+    rec = AttachmentRecord.model_validate_json(row["record"])
+    try:
+        with register.conn.begin_nested():
+            apply(register, file_row["clinic"], row["area_type"], rec, file_row["file_name"])
+    except ErzError as exc:
+        register.changes.clear()
+        return REFUSED, json.dumps([{"code": f.code, "field": f.field, "message": f.message}
+                                    for f in exc.failures], ensure_ascii=False)
+    return POSTED, None
+
+
+def _refusal(answer: FerzlAnswerV1) -> str:
+    """Why ФЕРЗЛ did not register a record: its ФЛК's words (501), or its silence (502)."""
+    if answer.ok or answer.state == "ferzl.flk_rejected":
+        said = "; ".join(f"{e.code} {e.message}".strip() for e in
+                         (answer.message.errors if answer.message else [])) or (
+            answer.error or "в ответе нет зарегистрированного прикрепления")
+        return json.dumps([{"code": REFUSED_BY_FERZL, "message": said}], ensure_ascii=False)
+    return json.dumps([{"code": FERZL_UNREACHABLE, "message": answer.error or answer.state}],
+                      ensure_ascii=False)
+
+
+def _answer_when_done(tx: Tx, file_row: Any, at: datetime, answer_file: AnswerFile) -> None:
     conn = tx.conn
     rows = conn.execute(sa.select(postings).where(
         postings.c.file_message_id == file_row["message_id"])).mappings().all()
