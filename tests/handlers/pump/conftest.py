@@ -1,0 +1,48 @@
+"""Shared fixtures of the ПУМП tests: the fixture XSDs read in place."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from lxml import etree
+
+from contracts.schemas import SchemaStore
+from handlers.pump.synth.packages import PackageSpec, write_package
+from handlers.pump.xml import SCHEMAS, Namespaced
+from tests.conftest import SHARED, unavailable
+
+REGISTRY = SHARED / "fixtures" / "ffoms-registry"
+
+
+@pytest.fixture
+def schemas() -> SchemaStore:
+    """The registry XSDs of ``../shared`` (skipped with a reason outside CI if absent)."""
+    if not (REGISTRY / "xsd" / "v3.x" / "OMS-D1-1-NEW.xsd").is_file():
+        unavailable(f"the registry XSDs are not at {REGISTRY}")
+    return SchemaStore(REGISTRY)
+
+
+def package(spec: PackageSpec) -> bytes:
+    """The zip's bytes."""
+    out = io.BytesIO()
+    write_package(out, spec)
+    return out.getvalue()
+
+
+def validate(schemas: SchemaStore, data: bytes, kind: str) -> int:
+    """Validate one file against its fixture XSD as a stream; the number of elements read.
+    Raises ``etree.XMLSyntaxError`` (a validity error is one) on the first problem."""
+    xsd, ns = SCHEMAS[kind]
+    count = 0
+    for _ in etree.iterparse(Namespaced(io.BytesIO(data), ns), events=("end",),
+                             schema=schemas.schema(xsd)):
+        count += 1
+    return count
+
+
+def entries(data: bytes) -> dict[str, bytes]:
+    """The zip's entries, name → bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
