@@ -17,13 +17,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from contracts.envelope import Envelope
-from contracts.erz.register import Change, Source
+from contracts.erz.register import Change, PersonState, Source
 from contracts.ferzl import FerzlAnswerV1, FerzlCallV1, FerzlPerson
 from handlers.erz import models as m
 from handlers.erz.federal import apply
@@ -189,10 +188,11 @@ def _person(tx: Tx, envelope: Envelope, item: sa.RowMapping, answer: FerzlAnswer
             status=REFUSED, note=note, **done))
         return []
     run = conn.execute(sa.select(runs).where(runs.c.id == item["run_id"])).mappings().one()
+    state: PersonState | None
     try:
-        state: Any = queries.person_as_of(conn, item["enp"], at.date())
+        state = queries.person_as_of(conn, item["enp"], at.date())
     except ErzError:
-        state = None
+        state = None  # a person the region does not hold (an arrival)
     why = f"событие {item['events']}"
     found = apply.proposals(federal, state, item["event_on"] or at.date(), why,
                             territory=run["territory"])
