@@ -102,3 +102,23 @@ def test_an_anonymous_visitor_is_sent_to_log_in(login: Login) -> None:
     anonymous.cookies.clear()
     response = anonymous.get("/nsi", follow_redirects=False)
     assert response.status_code in (302, 303) and "/login" in response.headers["location"]
+
+
+def test_the_pages_speak_russian(login: Login, hub_db: Database) -> None:
+    from lxml import html
+
+    from handlers.nsi.demo import load_dictionaries
+    from tests.admin.test_language import english_in, visible_texts
+
+    load_dictionaries(hub_db, Settings())
+    viewer = login("viewer")
+    version = ids(hub_db)
+    urls = ["/nsi", *(f"/nsi/versions/{i}" for i in version.values()),
+            f"/nsi/versions/{version['V012 1.1']}/diff",
+            f"/nsi/versions/{version['F002 1.0']}/diff"]
+    for url in urls:
+        response = viewer.get(url)
+        assert response.status_code == 200, url
+        english = [t for t in visible_texts(html.fromstring(response.text))
+                   if english_in(t) and "Наблюдатель" not in t]  # the login's name is data
+        assert not english, (url, english)
