@@ -10,7 +10,7 @@ bytes are read, so that a file of any size is validated as a stream (``iterparse
 from __future__ import annotations
 
 import re
-from typing import IO
+from typing import Protocol
 
 H_SCHEMA = "OMS-D1-1-NEW.xsd"
 """ZL_LIST of H files, VERSION 3.1."""
@@ -21,12 +21,20 @@ L_NS = "OMS-D2"
 ENCODING = "windows-1251"
 """The encoding the order prescribes for every registry file."""
 
-SCHEMAS = {"H": (H_SCHEMA, H_NS), "L": (L_SCHEMA, L_NS)}
-"""File type → (the XSD's file name, its namespace)."""
+SCHEMAS = {"H": (H_SCHEMA, H_NS), "L": (L_SCHEMA, L_NS), "T": ("OMS-D1-3-NEW.xsd", H_NS),
+           "C": ("OMS-D1-C-NEW.xsd", H_NS), "D": ("OMS-D1-2-NEW.xsd", H_NS)}
+"""File type (D for every D*) → (the XSD's file name, its namespace)."""
 
 # The head of a document up to the end of its root's start tag is short; a file whose
 # root has not started within this many bytes is not a registry file.
 _HEAD_LIMIT = 64 * 1024
+
+
+class Readable(Protocol):
+    """What ``iterparse`` reads from."""
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to ``size`` bytes (all the rest when negative)."""
 
 
 class Namespaced:
@@ -36,7 +44,7 @@ class Namespaced:
     one) is left as it is, so a file that is not federal fails validation as it should.
     """
 
-    def __init__(self, raw: IO[bytes], ns: str) -> None:
+    def __init__(self, raw: Readable, ns: str) -> None:
         self._raw = raw
         self._ns = ns.encode("ascii")
         self._head: bytes | None = None
@@ -48,7 +56,7 @@ class Namespaced:
             if not chunk:
                 break
             head += chunk
-            found = _root_tag(head)
+            found = root_tag(head)
             if found is not None:
                 end, has_xmlns = found
                 if has_xmlns:
@@ -73,7 +81,7 @@ class Namespaced:
 _ROOT = re.compile(rb"<([A-Za-z_][\w.\-]*)([^<>]*?)(/?)>", re.S)
 
 
-def _root_tag(head: bytes) -> tuple[int, bool] | None:
+def root_tag(head: bytes) -> tuple[int, bool] | None:
     """(offset just after the root's name, whether its tag declares xmlns) or None when the
     root's start tag is not complete yet. Declarations, comments and PIs are skipped."""
     pos = 0

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from contracts.schemas import SchemaStore
+from handlers.pump.models import metadata
 from handlers.pump.synth.packages import PackageSpec, write_package
 from handlers.pump.xml import SCHEMAS, Namespaced
+from storage.db import Database
 from tests.conftest import SHARED, unavailable
 
 REGISTRY = SHARED / "fixtures" / "ffoms-registry"
@@ -46,3 +50,14 @@ def entries(data: bytes) -> dict[str, bytes]:
     """The zip's entries, name → bytes."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return {n: zf.read(n) for n in zf.namelist()}
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """The ПУМП tables on SQLite and on PostgreSQL (create_all)."""
+    url = (f"sqlite:///{tmp_path / 'pump.db'}" if request.param == "sqlite"
+           else request.getfixturevalue("pg_url"))
+    database = Database(url)
+    metadata.create_all(database.engine)
+    yield database
+    database.dispose()
