@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 TITLE = "Обновление справочников НСИ с портала ФФОМС"
 
 
+class RefreshIncomplete(RuntimeError):
+    """Some listed versions could not be loaded; the others were."""
+
+
 class NsiHandler(Handler):
     """``handler.nsi``: the store of ФФОМС dictionaries (EXT-7)."""
 
@@ -53,6 +57,8 @@ class NsiHandler(Handler):
                              + (f"; ошибок {len(report.failed)}" if report.failed else ""))
         for failure in report.failed:
             log.error("НСИ refresh: %s", failure)
+        if report.failed:  # the schedule shows the job failed, and why (the others are loaded)
+            raise RefreshIncomplete("не загружены: " + "; ".join(report.failed))
         return report
 
     def health(self) -> dict[str, Any]:
