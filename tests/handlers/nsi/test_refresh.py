@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from contracts.envelope import utcnow
+from contracts.hub import JobRunV1
 from handlers.nsi.check import Checker
 from handlers.nsi.models import nsi_versions
 from handlers.nsi.service import NsiHandler
@@ -96,39 +98,15 @@ def test_the_simulator_runs_in_the_hub_and_the_handler_refreshes_from_it(
     settings = footprint.settings(tmp_path, plugins={
         "nsi-simulator": {"port": port, "dictionaries": str(dicts)},
         "nsi": {"source": f"http://127.0.0.1:{port}", "codes": ["V002", "F006"]}})
-    with running_hub(settings, ["handler.nsi", "adapter.nsi-simulator"]) as hub:
+    with running_hub(settings, ["hub.router", "handler.nsi", "adapter.nsi-simulator"]) as hub:
         simulator = hub.process.components["adapter.nsi-simulator"]
         wait_for(lambda: simulator.health()["status"] == "ok")
+        hub.publish(JobRunV1(component="handler.nsi", job="refresh",
+                             schedule="handler.nsi.refresh", scheduled_for=utcnow(),
+                             requested_by="oper"), destination="handler.nsi")
+        loaded = wait_for(lambda: versions(hub.db) if len(versions(hub.db)) >= 2 else None,
+                          timeout=60,
+                          message="the refresh loaded the dictionaries")
+        assert loaded == {("V002", "3.0"), ("F006", "3.1")}
         nsi = hub.process.components["handler.nsi"]
-        assert isinstance(nsi, NsiHandler)
-        report = nsi.refresh()
-        assert report is not None and {d.code for d in report.loaded} == {"V002", "F006"}
         assert nsi.health()["versions"] == 2
-
-
-def test_a_broken_dictionary_on_the_portal_fails_the_job_and_the_others_load(
-        db: Database, portal: NsiPortalServer) -> None:
-    from datetime import date as day
-
-    from handlers.nsi.service import RefreshIncomplete
-    from handlers.nsi.simulator.portal import Published
-
-    portal.portal.add(Published("V099", 5000, "1.0", day(2025, 1, 1), "Bad", "", "zap", [],
-                                raw=b"<packet><zglv><type>Bad</type>"))
-    nsi = worker(NsiHandler, db, settings=Settings(plugins={"nsi": {"source": portal.url}})
-                 ).component
-    with pytest.raises(RefreshIncomplete, match="V099 1.0: V099.xml: XML повреждён"):
-        nsi.refresh()
-    assert ("V099", "1.0") not in versions(db) and ("V009", "3.1") in versions(db)
-    assert "ошибок 1" in (nsi.health()["last_refresh"] or "")
-
-
-def test_an_unreachable_portal_fails_the_job_in_russian(db: Database) -> None:
-    from handlers.nsi.refresh import PortalError
-
-    source = f"http://127.0.0.1:{free_port()}"
-    nsi = worker(NsiHandler, db, settings=Settings(plugins={"nsi": {"source": source}})
-                 ).component
-    with pytest.raises(PortalError, match="портал недоступен"):
-        nsi.refresh()
-    assert "не удалось — портал недоступен" in (nsi.health()["last_refresh"] or "")
