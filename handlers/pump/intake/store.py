@@ -25,6 +25,7 @@ from handlers.pump.intake.archive import Package, open_package
 from handlers.pump.intake.problems import DUPLICATE, LINK, NAME, ZIP, Problem, Refused, refuse
 from handlers.pump.intake.reader import records, text
 from handlers.pump.models import ACCEPTED, REFUSED, pump_cases, pump_packages, pump_persons
+from handlers.pump.names import BadName, parse_name
 from handlers.pump.settings import PumpSettings
 from handlers.pump.xml import H_NS, L_NS, SCHEMAS
 from storage.bulk import copy_rows
@@ -65,7 +66,7 @@ def take(conn: Connection, data: bytes, got: Received, schemas: SchemaStore | No
          limits: PumpSettings | None = None) -> Outcome:
     """Take one package in within the caller's transaction."""
     limits = limits or PumpSettings()
-    head: dict[str, Any] = {"name": "", "file_type": "", "mo": got.sender, "period": ""}
+    head = _head(got)
     try:
         _not_accepted(conn, "sha256", got.sha256, got.file_name)
         package = open_package(data, got.file_name, limits)
@@ -86,6 +87,15 @@ def take(conn: Connection, data: bytes, got: Received, schemas: SchemaStore | No
         # Another worker accepted the same package in the meantime.
         problem = Problem(DUPLICATE, f"Пакет «{got.file_name}» уже принят", got.file_name)
     return Outcome(_row(conn, got, head, REFUSED, problem), False, problems=[problem])
+
+
+def _head(got: Received) -> dict[str, Any]:
+    """What the package's name says, for its row even when it is refused."""
+    try:
+        n = parse_name(got.file_name)
+    except BadName:
+        return {"name": "", "file_type": "", "mo": got.sender, "period": ""}
+    return {"name": n.stem, "file_type": n.type, "mo": n.sender, "period": n.period}
 
 
 def _not_accepted(conn: Connection, column: str, value: str, file_name: str,
