@@ -95,6 +95,10 @@ def sources(paths: list[Path]) -> list[Source]:
     return found
 
 
+class LoadedMeanwhile(BadDictionary):
+    """Another process loaded the same version at the same moment (the unique constraint)."""
+
+
 def load(conn: Connection, source: Source, *, by: str, at: datetime,
          code: str | None = None) -> Loaded:
     """Load one dictionary file as one version; nothing written when it is already there."""
@@ -117,11 +121,16 @@ def load(conn: Connection, source: Source, *, by: str, at: datetime,
                     "загружена с другим содержимым — опубликованная версия не меняется, "
                     "файл не принят")
             return Loaded(header.code, header.version, int(known.rows), added=False)
-        _dictionary(conn, header.code, header.short_name, header.key_column)
-        version_id = conn.execute(nsi_versions.insert().values(
-            code=header.code, version=header.version, issued=header.issued, sha256="",
-            source=source.where[:512], rows=0, loaded_at=at, loaded_by=by[:128])
-        ).inserted_primary_key[0]  # type: ignore[index]
+        try:
+            _dictionary(conn, header.code, header.short_name, header.key_column)
+            version_id = conn.execute(nsi_versions.insert().values(
+                code=header.code, version=header.version, issued=header.issued, sha256="",
+                source=source.where[:512], rows=0, loaded_at=at, loaded_by=by[:128])
+            ).inserted_primary_key[0]  # type: ignore[index]
+        except sa.exc.IntegrityError as exc:
+            raise LoadedMeanwhile(f"{source.where}: версию {header.version} справочника "
+                                  f"{header.code} в это же время загрузил другой процесс; "
+                                  "повторите — она будет пропущена") from exc
         count, batch = 0, []
         for row in itertools.chain([first] if first is not None else [], rows):
             batch.append({"version_id": version_id, "key": row.key[:128],

@@ -110,3 +110,31 @@ def test_the_simulator_runs_in_the_hub_and_the_handler_refreshes_from_it(
         assert loaded == {("V002", "3.0"), ("F006", "3.1")}
         nsi = hub.process.components["handler.nsi"]
         assert nsi.health()["versions"] == 2
+
+
+def test_a_broken_dictionary_on_the_portal_fails_the_job_and_the_others_load(
+        db: Database, portal: NsiPortalServer) -> None:
+    from datetime import date as day
+
+    from handlers.nsi.service import RefreshIncomplete
+    from handlers.nsi.simulator.portal import Published
+
+    portal.portal.add(Published("V099", 5000, "1.0", day(2025, 1, 1), "Bad", "", "zap", [],
+                                raw=b"<packet><zglv><type>Bad</type>"))
+    nsi = worker(NsiHandler, db, settings=Settings(plugins={"nsi": {"source": portal.url}})
+                 ).component
+    with pytest.raises(RefreshIncomplete, match="V099 1.0: V099.xml: XML повреждён"):
+        nsi.refresh()
+    assert ("V099", "1.0") not in versions(db) and ("V009", "3.1") in versions(db)
+    assert "ошибок 1" in (nsi.health()["last_refresh"] or "")
+
+
+def test_an_unreachable_portal_fails_the_job_in_russian(db: Database) -> None:
+    from handlers.nsi.refresh import PortalError
+
+    source = f"http://127.0.0.1:{free_port()}"
+    nsi = worker(NsiHandler, db, settings=Settings(plugins={"nsi": {"source": source}})
+                 ).component
+    with pytest.raises(PortalError, match="портал недоступен"):
+        nsi.refresh()
+    assert "не удалось — портал недоступен" in (nsi.health()["last_refresh"] or "")
