@@ -17,6 +17,9 @@ metadata = sa.MetaData()
 _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 ACCEPTED = "accepted"
 REFUSED = "refused"
+_ACCEPTED = "status = 'accepted'"
+_ACCEPTED_PG = "(status)::text = 'accepted'::text"
+"""The same condition as PostgreSQL states it back (``omshub migrate check`` compares)."""
 
 pump_packages = sa.Table(
     "pump_packages",
@@ -42,11 +45,9 @@ pump_packages = sa.Table(
     sa.Index("ix_pump_packages_mo_period", "mo", "period"),
     # One accepted package per content and per name: a refused one may come again fixed.
     sa.Index("uq_pump_packages_sha256", "sha256", unique=True,
-             postgresql_where=sa.text("status = 'accepted'"),
-             sqlite_where=sa.text("status = 'accepted'")),
+             postgresql_where=sa.text(_ACCEPTED_PG), sqlite_where=sa.text(_ACCEPTED)),
     sa.Index("uq_pump_packages_name", "mo", "period", "name", unique=True,
-             postgresql_where=sa.text("status = 'accepted'"),
-             sqlite_where=sa.text("status = 'accepted'")),
+             postgresql_where=sa.text(_ACCEPTED_PG), sqlite_where=sa.text(_ACCEPTED)),
     comment="Every package received, accepted or refused with its reason.",
 )
 

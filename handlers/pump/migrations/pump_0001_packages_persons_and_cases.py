@@ -55,14 +55,14 @@ def upgrade() -> None:
             "uq_pump_packages_name",
             ["mo", "period", "name"],
             unique=True,
-            postgresql_where=sa.text("status = 'accepted'"),
+            postgresql_where=sa.text("(status)::text = 'accepted'::text"),
             sqlite_where=sa.text("status = 'accepted'"),
         )
         batch_op.create_index(
             "uq_pump_packages_sha256",
             ["sha256"],
             unique=True,
-            postgresql_where=sa.text("status = 'accepted'"),
+            postgresql_where=sa.text("(status)::text = 'accepted'::text"),
             sqlite_where=sa.text("status = 'accepted'"),
         )
 
@@ -149,12 +149,12 @@ def downgrade() -> None:
     with op.batch_alter_table("pump_packages", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_pump_packages_sha256",
-            postgresql_where=sa.text("status = 'accepted'"),
+            postgresql_where=sa.text("(status)::text = 'accepted'::text"),
             sqlite_where=sa.text("status = 'accepted'"),
         )
         batch_op.drop_index(
             "uq_pump_packages_name",
-            postgresql_where=sa.text("status = 'accepted'"),
+            postgresql_where=sa.text("(status)::text = 'accepted'::text"),
             sqlite_where=sa.text("status = 'accepted'"),
         )
         batch_op.drop_index("ix_pump_packages_mo_period")
