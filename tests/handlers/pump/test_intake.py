@@ -11,14 +11,17 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from lxml import etree
 
 from contracts.schemas import SchemaStore
 from handlers.pump.intake import problems as p
 from handlers.pump.intake.problems import problems_of
+from handlers.pump.intake.reader import records
 from handlers.pump.intake.store import Outcome, Received, take
 from handlers.pump.models import pump_cases, pump_packages, pump_persons
 from handlers.pump.settings import PumpSettings
 from handlers.pump.synth.packages import Break, PackageSpec
+from handlers.pump.xml import H_NS
 from storage.db import Database
 from tests.handlers.pump.conftest import entries, package
 
@@ -161,3 +164,18 @@ def test_a_duplicate_is_refused_and_a_refused_package_may_come_again(
     renamed = _take(db, package(other), f"{NAME}.zip", schemas)
     assert not renamed.accepted and "с тем же именем" in renamed.problems[0].message
     assert _rows(db)[0] == 40
+
+
+def test_a_file_is_read_one_record_at_a_time(schemas: SchemaStore) -> None:
+    h = entries(package(PackageSpec(mo="020101", year=2024, month=3, cases=500)))[
+        f"{NAME}.xml"]
+    everything = sum(1 for _ in etree.fromstring(h).iter())
+    before, held = [], []
+    for element in records(lambda: io.BytesIO(h), f"{NAME}.xml", H_NS, "ZAP",
+                           schemas.schema("OMS-D1-1-NEW.xsd")):
+        root = element.getparent()
+        assert root is not None
+        before.append(root.index(element))
+        held.append(sum(1 for _ in root.iter()))  # this record and what is read ahead
+    assert len(before) == 502 and max(before) <= 1  # the records taken are gone
+    assert max(held) < everything // 20
