@@ -179,3 +179,9 @@ def test_a_file_is_read_one_record_at_a_time(schemas: SchemaStore) -> None:
         held.append(sum(1 for _ in root.iter()))  # this record and what is read ahead
     assert len(before) == 502 and max(before) <= 1  # the records taken are gone
     assert max(held) < everything // 20
+
+
+def test_a_half_copied_package_is_refused(db: Database, schemas: SchemaStore) -> None:
+    data = package(SPEC)
+    _refused(db, _take(db, data[: len(data) // 2], f"{NAME}.zip", schemas), p.ZIP,
+             "не является архивом zip или повреждён")
