@@ -18,10 +18,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from contracts.nsi import DictionaryNotLoaded
+from contracts.nsi_reader import BadDictionary
 from contracts.xmlsafe import UnsafeXml
 from handlers.nsi.check import Checker
 from handlers.nsi.models import nsi_versions
-from handlers.nsi.reader import BadDictionary
 from handlers.nsi.store import load, sources
 from storage.db import Database
 

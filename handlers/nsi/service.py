@@ -1,25 +1,32 @@
-"""The НСИ handler: owns the dictionaries' tables and refreshes them on a schedule."""
+"""The НСИ handler: owns the dictionaries' tables and loads the versions published to it.
+
+``adapter.nsi`` downloads new versions from the ФФОМС portal and publishes each as
+``nsi.version.published`` with its zip attached; this handler loads the zip with the same
+store code as ``omshub nsi load``. A version it cannot load fails its message permanently
+(dead-lettered with the reason in Russian); the other versions are other messages and load.
+"""
 
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
 from contracts.envelope import utcnow
+from contracts.nsi import NsiVersionPublishedV1
+from contracts.nsi_reader import BadDictionary
+from contracts.xmlsafe import UnsafeXml
 from handlers.nsi.models import metadata, nsi_versions
-from handlers.nsi.refresh import PortalError, Report, refresh
-from handlers.nsi.settings import NsiSettings
-from hub.component import Handler, job
+from handlers.nsi.store import Loaded, LoadedMeanwhile, from_zip, load
+from hub.component import Handler, Message, PermanentError, handles
+from hub.tx import Tx
+from storage.journal import load_blob
 
 log = logging.getLogger(__name__)
-TITLE = "Обновление справочников НСИ с портала ФФОМС"
-
-
-class RefreshIncomplete(RuntimeError):
-    """Some listed versions could not be loaded; the others were."""
 
 
 class NsiHandler(Handler):
@@ -27,45 +34,46 @@ class NsiHandler(Handler):
 
     health_labels: ClassVar[Mapping[str, str]] = {
         "dictionaries": "Справочников загружено", "versions": "Версий справочников",
-        "last_refresh": "Последнее обновление", "source": "Источник обновлений"}
+        "last_loaded": "Последняя загруженная версия"}
 
     name: ClassVar[str] = "nsi"
     metadata: ClassVar[sa.MetaData | None] = metadata
-    last_refresh: str | None = None
+    last_loaded: str | None = None
 
-    def settings(self) -> NsiSettings:
-        """``[plugins.nsi]``."""
-        return NsiSettings.model_validate(self.ctx.settings.plugins.get(self.name, {}))
-
-    @job("0 6 * * *", title=TITLE)
-    def refresh(self) -> Report | None:
-        """Take the versions the configured portal lists and we have not loaded, daily."""
-        conf = self.settings()
-        if not conf.source:
-            self.last_refresh = "источник не настроен ([plugins.nsi] source)"
-            return None
-        try:
-            report = refresh(self.ctx.db, conf.source, by=f"{self.component_name()}: {TITLE}",
-                             at=utcnow(), codes=conf.codes or None, timeout=conf.timeout)
-        except PortalError as exc:
-            self.last_refresh = f"{utcnow():%d.%m.%Y %H:%M}: не удалось — {exc}"
-            log.error("НСИ refresh failed: %s", exc)
-            raise
-        added = [f"{d.code} {d.version}" for d in report.loaded if d.added]
-        self.last_refresh = (f"{utcnow():%d.%m.%Y %H:%M}: новых версий {len(added)}"
-                             + (f" ({', '.join(added)})" if added else "")
-                             + (f"; ошибок {len(report.failed)}" if report.failed else ""))
-        for failure in report.failed:
-            log.error("НСИ refresh: %s", failure)
-        if report.failed:  # the schedule shows the job failed, and why (the others are loaded)
-            raise RefreshIncomplete("не загружены: " + "; ".join(report.failed))
-        return report
+    @handles(NsiVersionPublishedV1)
+    def on_version(self, message: Message[NsiVersionPublishedV1], tx: Tx) -> list[Loaded]:
+        """Load the published version's zip; a version refused fails the message for good."""
+        p = message.payload
+        data = load_blob(tx.conn, p.file(message.envelope).blob_id)
+        if not data:
+            raise PermanentError(f"{p.code} {p.version}: архив {p.file_name} не найден "
+                                 "в хранилище вложений")
+        by = f"{message.envelope.source}: версия с портала ФФОМС"
+        with tempfile.TemporaryDirectory(prefix="omshub-nsi-") as folder:
+            path = Path(folder) / p.file_name
+            path.write_bytes(data)
+            try:
+                loaded = [load(tx.conn, source, by=by, at=utcnow(), code=p.code)
+                          for source in from_zip(path, where=p.source)]
+            except LoadedMeanwhile:
+                raise  # another process at the same moment: a retry finds it loaded
+            except (BadDictionary, UnsafeXml) as exc:
+                log.error("НСИ: версия %s %s не загружена: %s", p.code, p.version, exc)
+                raise PermanentError(f"версия {p.version} справочника {p.code} не "
+                                     f"загружена: {exc}") from exc
+        if not loaded:
+            raise PermanentError(f"версия {p.version} справочника {p.code} не загружена: "
+                                 f"в архиве {p.source} нет XML-файла справочника")
+        added = [f"{d.code} {d.version}" for d in loaded if d.added]
+        if added:
+            self.last_loaded = f"{utcnow():%d.%m.%Y %H:%M}: {', '.join(added)}"
+            log.info("НСИ: загружена версия %s", ", ".join(added))
+        return loaded
 
     def health(self) -> dict[str, Any]:
-        """How many dictionaries and versions are loaded, the last refresh."""
+        """How many dictionaries and versions are loaded, the last version loaded."""
         with self.ctx.db.read() as conn:
             row = conn.execute(sa.select(sa.func.count(sa.distinct(nsi_versions.c.code)),
                                          sa.func.count())).one()
         return {"status": "ok", "dictionaries": int(row[0]), "versions": int(row[1]),
-                "source": self.settings().source or "не настроен",
-                "last_refresh": self.last_refresh}
+                "last_loaded": self.last_loaded}

@@ -20,8 +20,8 @@ from typing import IO
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from contracts.nsi_reader import BadDictionary, DictionaryFile
 from handlers.nsi.models import nsi_dictionaries, nsi_rows, nsi_versions
-from handlers.nsi.reader import BadDictionary, DictionaryFile
 
 BATCH = 2000
 """Rows inserted per statement."""

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from contracts.nsi_reader import DictionaryFile
 from contracts.xmlsafe import UnsafeXml
-from handlers.nsi.reader import DictionaryFile
 from handlers.nsi.store import sources
 
 ROWS = 100_000

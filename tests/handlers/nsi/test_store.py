@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from contracts.nsi_reader import BadDictionary
 from contracts.xmlsafe import UnsafeXml
 from handlers.nsi.diff import compare, rows_of
 from handlers.nsi.models import nsi_dictionaries, nsi_rows, nsi_versions
-from handlers.nsi.reader import BadDictionary
 from handlers.nsi.store import Loaded, load, sources
 from storage.db import Database
 from tests.handlers.nsi.conftest import changed_v009

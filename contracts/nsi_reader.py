@@ -5,6 +5,10 @@ dictionary of any size is never held as one tree. Entities are not resolved, not
 fetched from the network, and a document with a DTD is refused (as ``contracts.xmlsafe``
 does for whole documents). The encoding is the declared one; without a declaration the
 ФФОМС default, windows-1251.
+
+It is the ФФОМС's published format, shared: the НСИ handler loads dictionaries with it and
+the portal's simulator (``adapters/nsi/simulator``) reads the fixtures it serves with it —
+an adapter and a handler share only ``contracts/``.
 """
 
 from __future__ import annotations

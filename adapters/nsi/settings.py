@@ -1,4 +1,8 @@
-"""``[plugins.nsi]`` of ``omshub.toml``: where the dictionaries are refreshed from."""
+"""``[plugins.nsi]`` of ``omshub.toml``: where the dictionaries are refreshed from.
+
+The keys are those the НСИ handler read when it fetched the portal itself; ``adapter.nsi``
+has the same plug-in name, so an existing ``omshub.toml`` keeps working unchanged.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""Synthetic dictionaries for the simulated portal: made up, never the ФФОМС's contents.
+"""Synthetic dictionaries in the ФФОМС format: made up, never the ФФОМС's contents.
+
+Shared by the portal's simulator (``adapters/nsi/simulator``), which serves them, and the
+НСИ handler's demo (``handlers/nsi/demo.py``), which loads them into ``omshub up``'s store — an
+adapter and a handler share only ``contracts/``. :func:`dictionary_xml` writes one version,
+:func:`next_version` and :func:`row_added` make the next version of one.
 
 No current copy of F002, F003/F032, V006, V008, V010, V012, V014, V021 or M001 is public
 (../shared/fixtures/nsi/README.md, "Gaps"), so the simulator serves small made-up ones in the
@@ -12,6 +17,10 @@ find.
 from __future__ import annotations
 
 from datetime import date
+
+from lxml import etree
+
+from contracts.nsi_reader import KEYS
 
 Rows = list[dict[str, str]]
 
@@ -87,3 +96,48 @@ def synthetic() -> dict[str, tuple[str, str, Rows]]:
         code: (spec[0], "zap", plain_rows(code)) for code, spec in PLAIN.items()}
     found["F002"] = ("smo", "insCompany", f002_rows())
     return found
+
+
+def dictionary_xml(short_name: str, version: str, issued: date, row_tag: str,
+                   rows: Rows) -> bytes:
+    """One version as a dictionary XML (``packet/zglv/zap``) in windows-1251; a column named
+    ``group/leaf`` is written as the leaf inside its group (F002's ``insInclude/d_end``)."""
+    packet = etree.Element("packet")
+    zglv = etree.SubElement(packet, "zglv")
+    for name, value in (("type", short_name), ("version", version),
+                        ("date", f"{issued:%d.%m.%Y}")):
+        etree.SubElement(zglv, name).text = value
+    for row in rows:
+        zap = etree.SubElement(packet, row_tag)
+        groups: dict[str, etree._Element] = {}
+        for name, value in row.items():
+            parent = zap
+            if "/" in name:
+                group, name = name.split("/", 1)
+                if group not in groups:
+                    groups[group] = etree.SubElement(zap, group)
+                parent = groups[group]
+            etree.SubElement(parent, name).text = value or None
+    return bytes(etree.tostring(packet, xml_declaration=True, encoding="windows-1251",
+                                pretty_print=True))
+
+
+def next_version(version: str) -> str:
+    """``3.1`` → ``3.2``, ``1.2701`` → ``1.2702``: the last number up by one."""
+    head, _, last = version.rpartition(".")
+    if not last.isdigit():
+        return f"{version}.1"
+    bumped = str(int(last) + 1).zfill(len(last))
+    return f"{head}.{bumped}" if head else bumped
+
+
+def row_added(code: str, rows: Rows) -> Rows:
+    """The rows of a next version: these and one more, the last with key ``<key>9``, open."""
+    copied = [dict(r) for r in rows]
+    extra = dict(copied[-1])
+    key = KEYS.get(code) or next(iter(extra))
+    extra[key] = f"{extra[key]}9"
+    for end in ("DATEEND", "insInclude/d_end"):
+        if end in extra:
+            extra[end] = ""
+    return [*copied, extra]

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
-from handlers.nsi.simulator.portal import SimulatedPortal, build
+from adapters.nsi.simulator.portal import SimulatedPortal, build
 from hub.component import Adapter
 from hub.httpserve import BackgroundServer
 

@@ -5,8 +5,9 @@ dictionary with its current ``user_version``, ``d.code``, ``id`` and ``providerP
 (``<id>v<version>``), as public clients of nsi.ffoms.ru read it; a version is a zip with one
 XML (``GET /refbook?type=XML&id=<id>&version=<version>``), in windows-1251. The real fixture
 dictionaries are served as they are (their bytes); the synthetic ones
-(:mod:`.synthetic`) are written here. :meth:`SimulatedPortal.publish_next` publishes a new
-version of a dictionary (one row added) so that a refresh has something to pick up.
+(:mod:`contracts.nsi_synthetic`) are written as XML here. :meth:`SimulatedPortal.publish_next`
+publishes a new version of a dictionary (one row added) so that a refresh has something to
+pick up.
 """
 
 from __future__ import annotations
@@ -19,10 +20,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from lxml import etree
-
-from handlers.nsi.reader import KEYS, DictionaryFile
-from handlers.nsi.simulator.synthetic import ISSUED, Rows, synthetic
+from contracts.nsi_reader import DictionaryFile
+from contracts.nsi_synthetic import (
+    ISSUED,
+    Rows,
+    dictionary_xml,
+    next_version,
+    row_added,
+    synthetic,
+)
 
 
 @dataclass
@@ -44,24 +50,8 @@ class Published:
         """The dictionary XML in windows-1251."""
         if self.raw is not None:
             return self.raw
-        packet = etree.Element("packet")
-        zglv = etree.SubElement(packet, "zglv")
-        for name, value in (("type", self.short_name), ("version", self.version),
-                            ("date", f"{self.issued:%d.%m.%Y}")):
-            etree.SubElement(zglv, name).text = value
-        for row in self.rows:
-            zap = etree.SubElement(packet, self.row_tag)
-            groups: dict[str, etree._Element] = {}
-            for name, value in row.items():
-                parent = zap
-                if "/" in name:
-                    group, name = name.split("/", 1)
-                    if group not in groups:
-                        groups[group] = etree.SubElement(zap, group)
-                    parent = groups[group]
-                etree.SubElement(parent, name).text = value or None
-        return bytes(etree.tostring(packet, xml_declaration=True, encoding="windows-1251",
-                                    pretty_print=True))
+        return dictionary_xml(self.short_name, self.version, self.issued, self.row_tag,
+                              self.rows)
 
     def zip(self) -> bytes:
         """The zip the portal answers with: one XML named after the code."""
@@ -69,15 +59,6 @@ class Published:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(f"{self.code}.xml", self.xml())
         return buffer.getvalue()
-
-
-def next_version(version: str) -> str:
-    """``3.1`` → ``3.2``, ``1.2701`` → ``1.2702``: the last number up by one."""
-    head, _, last = version.rpartition(".")
-    if not last.isdigit():
-        return f"{version}.1"
-    bumped = str(int(last) + 1).zfill(len(last))
-    return f"{head}.{bumped}" if head else bumped
 
 
 def read_catalog(path: Path | None) -> dict[str, tuple[str, str, date]]:
@@ -142,16 +123,9 @@ class SimulatedPortal:
         """A new version of ``code``: the newest's rows and one more (key ``<last>9``)."""
         with self._lock:
             last = self.versions[code][-1]
-        rows = [dict(r) for r in last.rows]
-        extra = dict(rows[-1])
-        key = KEYS.get(code) or next(iter(extra))
-        extra[key] = f"{extra[key]}9"
-        for end in ("DATEEND", "insInclude/d_end"):
-            if end in extra:
-                extra[end] = ""
         return self.add(Published(code, last.ident, next_version(last.version),
                                   on or date.today(), last.short_name, last.full_name,
-                                  last.row_tag, [*rows, extra]))
+                                  last.row_tag, row_added(code, last.rows)))
 
 
 def build(fixtures: Path | None, catalog: Path | None) -> SimulatedPortal:

@@ -1,0 +1,1 @@
+"""Tests of adapter.nsi (the ФФОМС НСИ portal) and its simulator."""
