@@ -42,6 +42,7 @@ from contracts.erz_register import BufferDecidedV1
 from contracts.ferzl import FerzlCallV1
 from contracts.hub import JobRunV1
 from contracts.identification import IdentifyPersonV1
+from contracts.nsi import NsiVersionPublishedV1
 from contracts.probe import ProbeV1
 from contracts.refusal import RequestRefusedV1
 from handlers.erz.register.core import Register
@@ -230,6 +231,9 @@ def _others(world: RegisterWorld) -> None:
     person = next(iter(simulator.server.ferzl.register))  # type: ignore[attr-defined]
     world.hub.publish(FerzlCallV1(operation="getPersonData", params={"enp": person.enp},
                                   purpose="сверка с региональным регистром"))
+    world.hub.publish(NsiVersionPublishedV1(
+        code="V002", version="3.1", source="http://nsi.example/refbook?type=XML&id=1",
+        sha256="0" * 64, size=1))
     world.hub.publish(RequestRefusedV1(request_type="pfr.snils.lookup.v1", outcome="no_data",
                                        reason="сведения о лице не найдены",
                                        by="СМЭВ 3: pfr.snils"))

@@ -65,6 +65,8 @@ COVERED: dict[str, str] = {
     "ferzl.answer.v1": "ФЕРЗЛ's answer with the person, the SOAP answer as raw bytes",
     "person.identify.v1": "a person of ФЕРЗЛ identified by names and birth date",
     "person.identified.v1": "the answer: the person as ФЕРЗЛ knows them",
+    "nsi.version.published.v1": "a version of a ФФОМС dictionary from the portal (no "
+                                "personal data)",
     "request.refused.v1": "ПФР found nobody for a lookup (no personal data)",
     "hub.job.run.v1": "the handler's daily and monthly jobs run now (no personal data)",
     "sample.greeting.v1": "the sample plug-in's greeting (name, СНИЛС)",
