@@ -22,6 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
+
+# schemathesis imports its OpenAPI loader lazily, inside the test; pytest then rewrites and
+# parses that large module in the middle of a worker's run, with the earlier tests' threads
+# about, where CPython 3.11 can fail with "SystemError: AST constructor recursion depth
+# mismatch" (python/cpython#106905, seen in CI). Imported here, it is parsed at collection.
+from schemathesis.specs.openapi import schemas as _openapi_schemas  # noqa: F401
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
