@@ -228,8 +228,10 @@ class ErzHandler(Handler):
         now = (self.clock or utcnow)()
         today = now.astimezone(ZoneInfo(self.ctx.settings.timezone)).date()
         with self.ctx.db.transaction() as conn:
+            if federal_changes.running(conn, now) is not None:
+                return
             days = federal_changes.period(conn, today)
-            if days is None or federal_changes.running(conn) is not None:
+            if days is None:
                 return
             federal_changes.start(conn, lambda models: [e.id for e in self.ctx.publish_in(
                 conn, [Inbound(m) for m in models])], territory=conf.ferzl_territory,

@@ -45,6 +45,8 @@ ITEM_WORDS = {PENDING: "ждёт сведений", APPLIED: "применено
               UNCHANGED: "без изменений", REFUSED: "ФЕРЗЛ не ответил"}
 GROUP_WORDS = {"enpArrived": "прибыл", "enpDeparted": "выбыл", "enpChanged": "изменён"}
 SOURCE_USER = "ФЕРЗЛ"
+STALE_AFTER = timedelta(days=1)
+"""How long a run may wait for ФЕРЗЛ's answers before the next day's run fails it."""
 
 runs = sa.Table(
     "erz_ferzl_change_runs", m.metadata,
@@ -97,8 +99,16 @@ def period(conn: Connection, today: date) -> tuple[date, date] | None:
     return (since, till) if since <= till else None
 
 
-def running(conn: Connection) -> int | None:
-    """A run not finished yet, if any (one at a time)."""
+def running(conn: Connection, now: datetime | None = None) -> int | None:
+    """A run not finished yet, if any (one at a time); with ``now``, a run that waited
+    longer than :data:`STALE_AFTER` is failed first — an answer lost for good (a call
+    dead-lettered) must not stop every later run, and the next run asks its days again."""
+    if now is not None:
+        conn.execute(runs.update().where(
+            runs.c.state.in_((REQUESTED, CHECKING)), runs.c.started_at < now - STALE_AFTER)
+            .values(state=FAILED, finished_at=now,
+                    error=f"ФЕРЗЛ не ответил за {STALE_AFTER.days} сут.: запуск прерван, "
+                          "его дни будут запрошены снова"))
     return conn.execute(sa.select(runs.c.id).where(runs.c.state.in_((REQUESTED, CHECKING)))
                         .order_by(runs.c.id.desc()).limit(1)).scalar()
 

@@ -8,7 +8,7 @@ of 10.12.2024."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -145,3 +145,24 @@ def test_without_ferzl_the_jobs_ask_nothing(footprint: Footprint, tmp_path: Path
         erz.reconcile_ferzl()
         assert hub.count(changes.runs) == 0 and hub.count(reconcile_runs) == 0
         assert hub.count(journal_messages, journal_messages.c.type == "ferzl.call") == 0
+
+
+def test_a_run_that_never_got_its_answers_does_not_stop_the_next(
+        federal: tuple[TestHub, Any]) -> None:
+    hub, _ = federal
+    erz = _erz(hub)
+    with hub.db.transaction() as conn:  # a run whose call was lost (dead-lettered) two days ago
+        conn.execute(changes.runs.insert().values(
+            date_from=date(2024, 12, 10), date_to=date(2024, 12, 10), territory="78000",
+            call_id="lost", state=changes.REQUESTED, started_by="расписание",
+            started_at=NEXT_MORNING - timedelta(days=2)))
+    erz.clock = lambda: NEXT_MORNING
+    erz.ferzl_changes()
+    again = _run(hub)
+    with hub.db.read() as conn:
+        lost = conn.execute(sa.select(changes.runs).where(
+            changes.runs.c.call_id == "lost")).mappings().one()
+    assert lost["state"] == changes.FAILED and "не ответил за 1 сут." in lost["error"]
+    # Its day is asked again, and applied.
+    assert (again["state"], again["date_from"], again["date_to"]) == (changes.DONE, DAY, DAY)
+    assert again["events"] > 0
