@@ -177,11 +177,17 @@ def test_a_claim_waits_for_the_other_transaction_and_then_skips_its_rows(pg_url:
     first_in.wait(30)
     two = threading.Thread(target=second)
     two.start()
-    try:
+    def waiting() -> int:
+        # A transaction of its own each time: PostgreSQL keeps one snapshot of
+        # pg_stat_activity per transaction, so polling inside one would never see the wait
+        # begin when the first look came before it (a flaky failure under load).
         with db.read() as conn:
-            wait_for(lambda: conn.execute(sa.text(
+            return int(conn.execute(sa.text(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'")).scalar() == 1, message="the second waits")
+                "AND wait_event_type = 'Lock'")).scalar() or 0)
+
+    try:
+        wait_for(lambda: waiting() == 1, message="the second waits")
         assert not result
     finally:
         commit.set()
