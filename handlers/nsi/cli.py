@@ -31,7 +31,10 @@ def _database(args: argparse.Namespace) -> Database:
     from storage.migrate import upgrade
 
     overrides = {"database_url": args.database_url} if args.database_url else {}
-    db = Database(load_settings(**overrides).database_url)
+    settings = load_settings(**overrides)
+    if not settings.database_url:  # the embedded default: SQLite under the data directory
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.resolved_database_url())
     upgrade(db)  # the hub's tables and every plug-in's, the dictionaries' among them
     return db
 

@@ -46,3 +46,16 @@ def test_a_bad_file_is_named_and_the_others_still_load(
     assert "F006 версия 3.1" in captured.out
     with pytest.raises(SystemExit):
         main(["nsi", "check", "F006", "2", "--on", "2018-04-01", *url])
+
+
+def test_without_a_database_url_the_embedded_default_is_used(
+        dicts: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # As README runs it on a fresh machine: no OMSHUB_DATABASE_URL, SQLite under var/.
+    for name in ("OMSHUB_DATABASE_URL", "OMSHUB_DATA_DIR", "OMSHUB_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["nsi", "load", str(dicts / "V009.xml")]) == 0
+    assert main(["nsi", "check", "V009", "101", "--on", "01.03.2024"]) == 0
+    assert "101 действует на 01.03.2024" in capsys.readouterr().out
+    assert (tmp_path / "var" / "omshub.db").is_file()
