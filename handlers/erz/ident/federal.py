@@ -6,8 +6,8 @@ persons of its ``ferzl.answer`` in the contract's terms.
 - names and birth date: ``findPersonsByPersCriteria`` (born on that day), then, when exactly
   one person fits, ``getPersonData`` by that person's ЕНП for the insurance.
 
-ФЕРЗЛ's policy statuses (the description's dictionary): ``ДНП`` and ``ДПП`` are in force
-(«действующий»); every ``Н…`` is not (expired, death, citizenship ended, suspended…).
+ФЕРЗЛ's policy statuses in force and the policy covering a date are the federal side's
+(:mod:`handlers.erz.federal.apply`): identification reads a person as the changes do.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from contracts.ferzl import FerzlCallV1, FerzlMessage, FerzlPerson, Policy
+from contracts.ferzl import FerzlCallV1, FerzlMessage, FerzlPerson
 from contracts.identification import IdentifiedPerson, IdentifyPersonV1
+from handlers.erz.federal.apply import IN_FORCE, current_policy
 from handlers.erz.register import checks
 
 PERSON_DATA, FIND = "getPersonData", "findPersonsByPersCriteria"
 SHOW = ["Person", "OmsPolicy", "Snils", "Attach"]
 """What getPersonData is asked to say besides the person."""
-IN_FORCE = ("ДНП", "ДПП")
 
 
 def by_identifier(asked: IdentifyPersonV1) -> dict[str, Any] | None:
@@ -77,18 +77,6 @@ def subjects(message: FerzlMessage | None) -> list[FerzlPerson]:
     return list(seen.values())
 
 
-def _policy_on(policies: list[Policy], on: date) -> Policy | None:
-    """The policy that covers ``on`` (one in force first), else the latest."""
-    def covers(p: Policy) -> bool:
-        end = p.terminated_on or p.ends_on
-        return (p.starts_on is None or p.starts_on <= on) and (end is None or end >= on)
-    covering = [p for p in policies if covers(p)]
-    covering.sort(key=lambda p: (p.status in IN_FORCE, p.starts_on or date.min))
-    if covering:
-        return covering[-1]
-    return max(policies, key=lambda p: p.starts_on or date.min) if policies else None
-
-
 def _names(p: FerzlPerson) -> tuple[str | None, str | None, str | None]:
     if p.surname or p.name:
         return p.surname, p.name, p.patronymic
@@ -99,7 +87,7 @@ def _names(p: FerzlPerson) -> tuple[str | None, str | None, str | None]:
 
 def person(p: FerzlPerson, on: date) -> IdentifiedPerson:
     """A person of a ФЕРЗЛ answer in the contract's terms, insured or not on ``on``."""
-    policy = _policy_on(p.policies, on)
+    policy = current_policy(p, on)
     attached = [a for a in p.attachments if a.ends_on is None or a.ends_on >= on]
     surname, name, patronymic = _names(p)
     insured = None
